@@ -1,0 +1,327 @@
+"""Loading and checking exercise files: the built-in set and the user's own.
+
+Every problem is reported as one line a person can act on::
+
+    path:line: exercise 'id': field: what is wrong (got VALUE); how to fix
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, get_args
+
+from pydantic import ValidationError
+
+from backcoach.catalogue.cache import FileCache
+from backcoach.catalogue.model import Exercise
+from backcoach.catalogue.yamlio import YamlFailure, line_of, read_yaml, to_plain
+
+BUILTIN_PACKAGE = "backcoach.catalogue"
+BUILTIN_FOLDER = "data"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one exercise file."""
+
+    path: Path
+    line: int
+    exercise_id: str | None
+    field: str
+    message: str
+    got: str | None
+    fix: str
+
+    def __str__(self) -> str:
+        who = f"exercise '{self.exercise_id}'" if self.exercise_id else "exercise ?"
+        got = f" (got {self.got})" if self.got is not None else ""
+        return f"{self.path}:{self.line}: {who}: {self.field}: {self.message}{got}; {self.fix}"
+
+
+@dataclass
+class Catalogue:
+    """Exercises by id, with the file each came from and whether it is built in."""
+
+    exercises: dict[str, Exercise] = field(default_factory=dict)
+    origins: dict[str, Path] = field(default_factory=dict)
+    builtin_ids: set[str] = field(default_factory=set)
+
+    def __contains__(self, exercise_id: object) -> bool:
+        return exercise_id in self.exercises
+
+    def __iter__(self) -> Any:
+        return iter(self.exercises.values())
+
+    def __len__(self) -> int:
+        return len(self.exercises)
+
+    def get(self, exercise_id: str) -> Exercise:
+        try:
+            return self.exercises[exercise_id]
+        except KeyError:
+            close = difflib.get_close_matches(exercise_id, list(self.exercises), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise UnknownExercise(f"no exercise with id '{exercise_id}'{hint}") from None
+
+    def is_builtin(self, exercise_id: str) -> bool:
+        return exercise_id in self.builtin_ids
+
+
+class UnknownExercise(LookupError):
+    """An exercise id that is not in the catalogue; the message suggests close ids."""
+
+
+def builtin_dir() -> Path:
+    return Path(str(resources.files(BUILTIN_PACKAGE).joinpath(BUILTIN_FOLDER)))
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+# --- one file -----------------------------------------------------------------------------
+
+
+def load_file(path: Path) -> tuple[Exercise | None, list[Problem]]:
+    """Read and validate one exercise file."""
+    try:
+        node = read_yaml(path)
+    except YamlFailure as exc:
+        return None, [
+            Problem(
+                path,
+                exc.line,
+                None,
+                "(file)",
+                f"invalid YAML: {exc.message}",
+                None,
+                "fix the YAML syntax at this line (indentation, a missing ':' or quote)",
+            )
+        ]
+    if not isinstance(node, Mapping):
+        return None, [
+            Problem(
+                path,
+                1,
+                None,
+                "(file)",
+                "an exercise file must be a mapping of fields",
+                type(node).__name__ if node is not None else "an empty file",
+                "start the file with 'id: your-exercise-id' and the other fields",
+            )
+        ]
+    raw_id = node.get("id")
+    exercise_id = raw_id if isinstance(raw_id, str) else None
+    try:
+        exercise = Exercise.model_validate(to_plain(node))
+    except ValidationError as exc:
+        problems = [_problem_from_error(path, node, exercise_id, err) for err in exc.errors()]
+        return None, sorted(problems, key=lambda p: p.line)
+    problems = []
+    if path.stem != exercise.id:
+        problems.append(
+            Problem(
+                path,
+                line_of(node, ["id"]),
+                exercise.id,
+                "id",
+                f"does not match the file name '{path.name}'",
+                repr(exercise.id),
+                f"rename the file to '{exercise.id}.yaml' or change the id to '{path.stem}'",
+            )
+        )
+    return exercise, problems
+
+
+def _problem_from_error(
+    path: Path, node: Any, exercise_id: str | None, err: Mapping[str, Any]
+) -> Problem:
+    loc = [p for p in err["loc"] if isinstance(p, (str, int))]
+    kind = err["type"]
+    line = line_of(node, loc)
+    # A dictionary key error arrives as (..., key, '[key]'): name the key itself.
+    field_name = ".".join(str(p) for p in loc if p != "[key]") or "(file)"
+    got: str | None = _show(err.get("input"))
+    ctx = err.get("ctx") or {}
+    message, fix = _explain(kind, err["msg"], ctx, loc, node)
+    if kind == "missing":
+        got = None
+    if kind == "extra_forbidden":
+        got = None
+    return Problem(path, line, exercise_id, field_name, message, got, fix)
+
+
+def _explain(
+    kind: str, msg: str, ctx: Mapping[str, Any], loc: list[str | int], node: Any
+) -> tuple[str, str]:
+    if kind == "missing":
+        return "is required but missing", "add it (see `backcoach catalogue schema`)"
+    if kind == "extra_forbidden":
+        return "is not a known field", _known_fields_hint(loc)
+    if kind == "literal_error":
+        expected = str(ctx.get("expected", "")).replace(" or ", ", ")
+        return "is not one of the allowed values", f"use one of {expected}"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return "must be a whole number", "write a number such as 10, without quotes"
+    if kind in ("float_type", "float_parsing"):
+        return "must be a number", "write a number such as 2.5, without quotes"
+    if kind == "bool_type":
+        return "must be true or false", "write true or false"
+    if kind == "string_type":
+        return "must be text", "write text; quote it if it looks like a number"
+    if kind in ("list_type", "tuple_type"):
+        return "must be a list", "write one item per line, each starting with '- '"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return "must be a mapping of fields", "indent the fields under this key"
+    if kind == "string_pattern_mismatch":
+        return (
+            "is not a valid id",
+            "use lowercase letters, digits and single hyphens, e.g. 'knee-rolls'",
+        )
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        bound = next(iter(ctx.values()), "?")
+        words = {
+            "greater_than_equal": "at least",
+            "greater_than": "more than",
+            "less_than_equal": "at most",
+            "less_than": "less than",
+        }[kind]
+        return f"is out of range: must be {words} {bound}", f"use a value {words} {bound}"
+    if kind == "too_short":
+        at_least = ctx.get("min_length", 1)
+        noun = "character" if ctx.get("field_type") == "Value" else "item"
+        return f"is too short: needs at least {at_least} {noun}(s)", f"give at least {at_least}"
+    if kind == "too_long" or kind == "string_too_long":
+        at_most = ctx.get("max_length", "?")
+        return f"is too long (at most {at_most})", "shorten it"
+    if kind == "string_too_short":
+        return "is empty", "write some text"
+    if kind == "value_error":
+        # Our own validators phrase messages as "what is wrong; how to fix" or just "what".
+        text = msg.removeprefix("Value error, ")
+        what, _, fix = text.partition("; ")
+        return what, fix or "correct the values named in the message"
+    return msg, "see `backcoach catalogue schema` for what this field accepts"
+
+
+def _known_fields_hint(loc: list[str | int]) -> str:
+    model: Any = Exercise
+    for part in loc[:-1]:
+        fields = getattr(model, "model_fields", None)
+        if fields is None or not isinstance(part, str) or part not in fields:
+            model = None
+            break
+        model = _model_of(fields[part].annotation)
+    names = sorted(getattr(model, "model_fields", {}) or {})
+    bad = str(loc[-1]) if loc else ""
+    close = difflib.get_close_matches(bad, names, n=1)
+    if close:
+        return f"did you mean '{close[0]}'? Remove or rename it"
+    if names:
+        return f"remove it; known fields here: {', '.join(names)}"
+    return "remove it"
+
+
+def _model_of(annotation: Any) -> Any:
+    if hasattr(annotation, "model_fields"):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_of(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _show(value: Any) -> str | None:
+    if isinstance(value, (dict, list)) or value is None:
+        return None if value is None else type(value).__name__
+    text = repr(to_plain(value))
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# --- many files ---------------------------------------------------------------------------
+
+
+def load_catalogue(
+    folders: Iterable[tuple[Path, bool]], cache: FileCache | None = None
+) -> tuple[Catalogue, list[Problem]]:
+    """Load ``(folder, is_builtin)`` pairs in order and check across files.
+
+    Files with problems are left out of the catalogue; the problems say why. Cross-file checks:
+    an id defined twice (built in or not), and regression/progression ids that point nowhere.
+    """
+    catalogue = Catalogue()
+    problems: list[Problem] = []
+    for folder, is_builtin in folders:
+        for path in yaml_files(folder):
+            exercise = cache.get(path) if cache is not None else None
+            if exercise is None:
+                exercise, file_problems = load_file(path)
+                problems.extend(file_problems)
+                if exercise is None or file_problems:
+                    continue
+                if cache is not None:
+                    cache.put(path, exercise)
+            if exercise.id in catalogue.exercises:
+                first = catalogue.origins[exercise.id]
+                problems.append(
+                    Problem(
+                        path,
+                        line_of(read_yaml(path), ["id"]),
+                        exercise.id,
+                        "id",
+                        f"is already used by {first}",
+                        repr(exercise.id),
+                        "give this exercise a new id; ids are never shared or reused",
+                    )
+                )
+                continue
+            catalogue.exercises[exercise.id] = exercise
+            catalogue.origins[exercise.id] = path
+            if is_builtin:
+                catalogue.builtin_ids.add(exercise.id)
+    problems.extend(_dangling_links(catalogue))
+    if cache is not None:
+        cache.save()
+    return catalogue, problems
+
+
+def _dangling_links(catalogue: Catalogue) -> list[Problem]:
+    problems = []
+    for exercise in catalogue:
+        for link in ("regression", "progression"):
+            target = getattr(exercise, link)
+            if target is None or target in catalogue:
+                continue
+            path = catalogue.origins[exercise.id]
+            close = difflib.get_close_matches(target, list(catalogue.exercises), n=1)
+            fix = f"did you mean '{close[0]}'?" if close else "name an existing exercise id"
+            problems.append(
+                Problem(
+                    path,
+                    line_of(read_yaml(path), [link]),
+                    exercise.id,
+                    link,
+                    "points to an exercise that does not exist",
+                    repr(target),
+                    fix + " Or remove the line",
+                )
+            )
+    return problems
+
+
+def load_default(
+    user_dir: Path | None, cache_file: Path | None = None
+) -> tuple[Catalogue, list[Problem]]:
+    """The built-in exercises, then the user's own from ``user_dir``."""
+    folders: list[tuple[Path, bool]] = [(builtin_dir(), True)]
+    if user_dir is not None:
+        folders.append((user_dir, False))
+    cache = FileCache(cache_file) if cache_file is not None else None
+    return load_catalogue(folders, cache)

@@ -1,0 +1,1 @@
+"""The command line: parse, call the service layer, render with Rich."""

@@ -1,0 +1,31 @@
+"""The `backcoach` command. Sub-commands import heavy libraries only when they run."""
+
+from __future__ import annotations
+
+import typer
+
+from backcoach.cli import catalogue_cmd, exercises
+
+app = typer.Typer(
+    name="backcoach",
+    help="An offline exercise coach for lower back pain. Run with no command to see where "
+    "you stand and what to do next.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(exercises.app, name="exercises")
+app.add_typer(catalogue_cmd.app, name="catalogue")
+
+
+@app.callback()
+def main_callback(ctx: typer.Context) -> None:
+    if ctx.invoked_subcommand is None:
+        from backcoach.cli.status import show_status
+
+        show_status()
+
+
+def main() -> None:
+    app()

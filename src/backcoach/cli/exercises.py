@@ -1,0 +1,116 @@
+"""`backcoach exercises`: browse the catalogue."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from backcoach.cli.common import console, get_coach, print_json, user_errors, warn_problems
+
+app = typer.Typer(help="Browse the exercise catalogue.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_exercises(
+    category: Annotated[str | None, typer.Option(help="Only this category, e.g. stretch.")] = None,
+    position: Annotated[str | None, typer.Option(help="Only this position, e.g. supine.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+) -> None:
+    """List exercises as a table (or JSON)."""
+    from typing import get_args
+
+    from backcoach.catalogue.model import Category, Position
+    from backcoach.cli.common import fail
+
+    for value, allowed, name in (
+        (category, Category, "category"),
+        (position, Position, "position"),
+    ):
+        if value is not None and value not in get_args(allowed):
+            raise fail(f"unknown {name} '{value}'; use one of {', '.join(get_args(allowed))}")
+    coach = get_coach()
+    chosen = [
+        ex
+        for ex in coach.catalogue
+        if (category is None or ex.category == category)
+        and (position is None or ex.position == position)
+    ]
+    if as_json:
+        print_json([ex.model_dump(mode="json") for ex in chosen])
+        return
+    warn_problems(coach)
+    from rich.table import Table
+
+    table = Table(title=f"{len(chosen)} exercises", title_justify="left")
+    for column in ("id", "name", "category", "position", "direction", "level"):
+        table.add_column(column, overflow="fold")
+    for ex in chosen:
+        mark = "" if coach.catalogue.is_builtin(ex.id) else " (yours)"
+        table.add_row(
+            ex.id + mark, ex.name, ex.category, ex.position, ex.direction, str(ex.difficulty)
+        )
+    console.print(table)
+
+
+@app.command("show")
+def show(
+    exercise_id: Annotated[str, typer.Argument(metavar="ID", help="An exercise id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show one exercise as a card: steps, dose, cautions, modifications."""
+    coach = get_coach()
+    with user_errors():
+        ex = coach.exercise(exercise_id)
+    if as_json:
+        print_json(ex.model_dump(mode="json"))
+        return
+    console.print(exercise_card(ex, builtin=coach.catalogue.is_builtin(ex.id)))
+
+
+def exercise_card(ex: Any, builtin: bool = True) -> Any:
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from backcoach.catalogue.text import dose_text
+
+    body: list[Any] = []
+    facts = (
+        f"{ex.category} · {ex.position} · {ex.direction} · level {ex.difficulty}"
+        f" · equipment: {', '.join(ex.equipment) or 'none'}"
+    )
+    body.append(Text(ex.summary, style="bold"))
+    body.append(Text(facts, style="dim"))
+    body.append(Text(ex.purpose))
+    body.append(Text("\nSteps", style="bold underline"))
+    for n, step in enumerate(ex.steps, 1):
+        line = Text(f"{n}. {step.text}")
+        if step.cue:
+            line.append(f"  “{step.cue}”", style="italic cyan")
+        body.append(line)
+    body.append(Text("\nDose: ", style="bold").append(dose_text(ex.dose), style="default"))
+    if ex.dose.tempo:
+        body.append(Text(f"Tempo: {ex.dose.tempo}"))
+    body.append(Text("Breathing: ", style="bold").append(ex.breathing, style="default"))
+    body.append(Text("\nYou should feel", style="bold"))
+    body.extend(Text(f"  + {s}", style="green") for s in ex.feel.should)
+    body.append(Text("Stop or ease off if you feel", style="bold"))
+    body.extend(Text(f"  ! {s}", style="red") for s in ex.feel.should_not)
+    body.append(Text("\nCommon mistakes", style="bold"))
+    body.extend(Text(f"  - {m}") for m in ex.common_mistakes)
+    if ex.cautions:
+        body.append(Text("\nCautions: ", style="bold").append(", ".join(ex.cautions)))
+    if ex.modifications:
+        body.append(Text("Modifications", style="bold"))
+        body.extend(Text(f"  {cond}: {change}") for cond, change in ex.modifications.items())
+    links = []
+    if ex.regression:
+        links.append(f"easier: {ex.regression}")
+    if ex.progression:
+        links.append(f"harder: {ex.progression}")
+    if links:
+        body.append(Text("\n" + " · ".join(links), style="dim"))
+    body.append(Text("Sources: " + "; ".join(ex.sources), style="dim"))
+    title = f"{ex.name} [dim]({ex.id}{'' if builtin else ', your own'})[/]"
+    return Panel(Group(*body), title=title, title_align="left", expand=False, width=100)

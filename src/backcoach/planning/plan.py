@@ -1,0 +1,49 @@
+"""The plan: what one session holds, each item with its dose and the reason for it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Phase = Literal["warm-up", "mobility", "strength", "stretch", "relaxation"]
+PHASE_ORDER: tuple[Phase, ...] = ("warm-up", "mobility", "strength", "stretch", "relaxation")
+"""Warm up first; strengthen before stretching (CLINICAL.md section 2, AAOS advice)."""
+
+
+class PlanItem(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    exercise_id: str
+    phase: Phase
+    sets: int = Field(ge=1)
+    reps: int | None = Field(default=None, ge=1, description="None for a continuous exercise.")
+    hold_seconds: int = Field(default=0, ge=0)
+    duration_seconds: int | None = Field(
+        default=None, ge=1, description="Length of a continuous exercise; None when counted."
+    )
+    rest_seconds: int = Field(default=0, ge=0)
+    per_side: bool = False
+    movement_seconds: float = Field(default=3.0, ge=0)
+    modification: str | None = None
+    reason: str
+    estimated_seconds: float = Field(default=0, ge=0)
+
+
+class LeftOut(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    exercise_id: str
+    reason: str
+
+
+class Plan(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date: dt.date
+    total_seconds: float
+    items: list[PlanItem]
+    left_out: list[LeftOut] = Field(default_factory=list)
+    flare_up: bool = False
+    notes: list[str] = Field(default_factory=list)

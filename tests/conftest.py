@@ -1,0 +1,41 @@
+"""Shared fixtures: every test gets its own empty BACKCOACH_HOME."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from backcoach.coach import Coach
+from backcoach.config import Settings
+
+BACKCOACH = str(Path(sys.executable).with_name("backcoach"))
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("BACKCOACH_HOME", str(home))
+    monkeypatch.delenv("BACKCOACH_DATABASE_URL", raising=False)
+    yield home
+
+
+@pytest.fixture
+def coach(home: Path) -> Coach:
+    return Coach(Settings.from_environ({"BACKCOACH_HOME": str(home)}))
+
+
+def run_cli(
+    *args: str, home: Path, input: str | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """Run the real installed `backcoach` command in a subprocess."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("BACKCOACH_")}
+    environ.update({"BACKCOACH_HOME": str(home), "COLUMNS": "200", "NO_COLOR": "1", **env})
+    return subprocess.run(
+        [BACKCOACH, *args], capture_output=True, text=True, env=environ, input=input, timeout=120
+    )
