@@ -12,6 +12,7 @@ import pytest
 
 from backcoach.coach import Coach
 from backcoach.config import Settings
+from tests.dbfixtures import db_url  # noqa: F401  (a fixture for every test module)
 
 BACKCOACH = str(Path(sys.executable).with_name("backcoach"))
 

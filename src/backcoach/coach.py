@@ -7,12 +7,21 @@ them into exit codes or HTTP responses.
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
 
 from backcoach.catalogue import Catalogue, Exercise, Problem, load_catalogue, load_default
 from backcoach.catalogue.loader import builtin_dir
 from backcoach.config import Settings
+from backcoach.errors import describe_validation
+from backcoach.planning.profile import Profile
+
+if TYPE_CHECKING:
+    from backcoach.records.store import Store
 
 
 class CoachError(Exception):
@@ -22,6 +31,38 @@ class CoachError(Exception):
 class Coach:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+
+    @cached_property
+    def store(self) -> Store:
+        """The person's records; opened (and migrated) on first use only."""
+        from backcoach.records.db import open_database
+        from backcoach.records.store import Store
+
+        return Store(open_database(self.settings.database_url))
+
+    def today(self) -> dt.date:
+        return self.settings.today()
+
+    # --- profile ----------------------------------------------------------------------------
+
+    def profile(self) -> Profile:
+        """The saved profile, or the defaults when none was saved yet."""
+        data = self.store.load_profile()
+        return Profile.model_validate(data) if data else Profile()
+
+    def has_profile(self) -> bool:
+        return self.store.load_profile() is not None
+
+    def update_profile(self, **changes: Any) -> Profile:
+        """Apply changes to the saved profile; nothing is saved unless all of it is valid."""
+        current = self.profile().model_dump(mode="json")
+        current.update({k: v for k, v in changes.items() if v is not None})
+        try:
+            profile = Profile.model_validate(current)
+        except ValidationError as exc:
+            raise CoachError(describe_validation(exc, "profile")) from None
+        self.store.save_profile(profile.model_dump(mode="json"))
+        return profile
 
     # --- catalogue --------------------------------------------------------------------------
 

@@ -149,7 +149,7 @@ def _problem_from_error(
     field_name = ".".join(str(p) for p in loc if p != "[key]") or "(file)"
     got: str | None = _show(err.get("input"))
     ctx = err.get("ctx") or {}
-    message, fix = _explain(kind, err["msg"], ctx, loc, node)
+    message, fix = explain_error(kind, err["msg"], ctx, loc)
     if kind == "missing":
         got = None
     if kind == "extra_forbidden":
@@ -157,9 +157,10 @@ def _problem_from_error(
     return Problem(path, line, exercise_id, field_name, message, got, fix)
 
 
-def _explain(
-    kind: str, msg: str, ctx: Mapping[str, Any], loc: list[str | int], node: Any
+def explain_error(
+    kind: str, msg: str, ctx: Mapping[str, Any], loc: list[str | int]
 ) -> tuple[str, str]:
+    """A pydantic error as (what is wrong, how to fix it), in plain words."""
     if kind == "missing":
         return "is required but missing", "add it (see `backcoach catalogue schema`)"
     if kind == "extra_forbidden":

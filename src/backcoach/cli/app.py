@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from backcoach.cli import catalogue_cmd, exercises
+from backcoach.cli import catalogue_cmd, exercises, profile_cmd
 
 app = typer.Typer(
     name="backcoach",
@@ -17,6 +17,7 @@ app = typer.Typer(
 )
 app.add_typer(exercises.app, name="exercises")
 app.add_typer(catalogue_cmd.app, name="catalogue")
+app.add_typer(profile_cmd.app, name="profile")
 
 
 @app.callback()

@@ -44,7 +44,7 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except (CoachError, UnknownExercise) as exc:
-        raise fail(str(exc).strip("'\"")) from None
+        raise fail(str(exc)) from None
 
 
 def warn_problems(coach: Any) -> None:

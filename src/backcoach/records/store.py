@@ -1,0 +1,325 @@
+"""The repository: every read and write of the person's records goes through here.
+
+Each write commits at once: a finished set is on disk before the next one starts, so a crash
+loses at most the set in progress.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from backcoach.records.tables import (
+    Base,
+    DirectionCheckRow,
+    ExerciseOutcomeRow,
+    PainReportRow,
+    PlanRow,
+    ProfileRow,
+    ProgressionDecisionRow,
+    ScreenRow,
+    SessionRow,
+    SetLogRow,
+)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; everything is stored in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+class Store:
+    def __init__(self, factory: sessionmaker[Session]) -> None:
+        self._factory = factory
+
+    @contextmanager
+    def _tx(self) -> Iterator[Session]:
+        with self._factory.begin() as session:
+            yield session
+
+    # --- profile ----------------------------------------------------------------------------
+
+    def load_profile(self) -> dict[str, Any] | None:
+        with self._tx() as s:
+            row = s.get(ProfileRow, 1)
+            return dict(row.data) if row else None
+
+    def save_profile(self, data: dict[str, Any]) -> None:
+        with self._tx() as s:
+            row = s.get(ProfileRow, 1)
+            if row is None:
+                s.add(ProfileRow(id=1, data=data, updated_at=utcnow()))
+            else:
+                row.data = data
+                row.updated_at = utcnow()
+
+    # --- screens ----------------------------------------------------------------------------
+
+    def add_screen(
+        self,
+        *,
+        taken_on: dt.date,
+        tier: str,
+        flags: list[str],
+        unanswered: list[str],
+        answers: dict[str, Any],
+        advice: str,
+    ) -> int:
+        with self._tx() as s:
+            row = ScreenRow(
+                taken_at=utcnow(),
+                taken_on=taken_on,
+                tier=tier,
+                flags=flags,
+                unanswered=unanswered,
+                answers=answers,
+                advice=advice,
+            )
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def current_screen(self) -> ScreenRow | None:
+        with self._tx() as s:
+            return s.scalars(select(ScreenRow).order_by(ScreenRow.id.desc()).limit(1)).first()
+
+    def screens(self) -> list[ScreenRow]:
+        with self._tx() as s:
+            return list(s.scalars(select(ScreenRow).order_by(ScreenRow.id)))
+
+    def record_clearance(self, screen_id: int, cleared_on: dt.date, cleared_by: str | None) -> None:
+        with self._tx() as s:
+            row = s.get(ScreenRow, screen_id)
+            if row is None:
+                raise LookupError(f"no screen with id {screen_id}")
+            row.cleared_on = cleared_on
+            row.cleared_by = cleared_by
+
+    # --- direction checks -------------------------------------------------------------------
+
+    def add_direction_check(self, taken_on: dt.date, result: str, details: dict[str, Any]) -> int:
+        with self._tx() as s:
+            row = DirectionCheckRow(
+                taken_at=utcnow(), taken_on=taken_on, result=result, details=details
+            )
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def latest_direction_check(self) -> DirectionCheckRow | None:
+        with self._tx() as s:
+            query = select(DirectionCheckRow).order_by(DirectionCheckRow.id.desc()).limit(1)
+            return s.scalars(query).first()
+
+    # --- plans and sessions -----------------------------------------------------------------
+
+    def save_plan(self, for_date: dt.date, data: dict[str, Any], flare_up: bool) -> int:
+        with self._tx() as s:
+            row = PlanRow(for_date=for_date, created_at=utcnow(), flare_up=flare_up, data=data)
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def plan(self, plan_id: int) -> PlanRow | None:
+        with self._tx() as s:
+            return s.get(PlanRow, plan_id)
+
+    def start_session(self, plan_id: int, mode: str) -> int:
+        with self._tx() as s:
+            row = SessionRow(plan_id=plan_id, started_at=utcnow(), mode=mode)
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def session(self, session_id: int) -> SessionRow | None:
+        with self._tx() as s:
+            return s.get(SessionRow, session_id)
+
+    def unfinished_session(self) -> SessionRow | None:
+        """The newest session still in progress (the process ended before it finished)."""
+        with self._tx() as s:
+            query = (
+                select(SessionRow)
+                .where(SessionRow.status == "in-progress")
+                .order_by(SessionRow.id.desc())
+                .limit(1)
+            )
+            return s.scalars(query).first()
+
+    def set_pain_before(self, session_id: int, score: int) -> None:
+        with self._tx() as s:
+            row = s.get(SessionRow, session_id)
+            if row is not None:
+                row.pain_before = score
+
+    def finish_session(self, session_id: int, status: str, pain_after: int | None) -> None:
+        with self._tx() as s:
+            row = s.get(SessionRow, session_id)
+            if row is None:
+                raise LookupError(f"no session with id {session_id}")
+            row.status = status
+            row.ended_at = utcnow()
+            if pain_after is not None:
+                row.pain_after = pain_after
+
+    def sessions(self, limit: int | None = None) -> list[SessionRow]:
+        with self._tx() as s:
+            query = select(SessionRow).order_by(SessionRow.started_at.desc(), SessionRow.id.desc())
+            if limit is not None:
+                query = query.limit(limit)
+            return list(s.scalars(query))
+
+    # --- set logs, outcomes, pain -----------------------------------------------------------
+
+    def save_set(self, session_id: int, **fields: Any) -> bool:
+        """Commit one finished set now. Returns False when that set was already saved (a
+        resumed session replaying it), which is not an error: nothing is duplicated."""
+        fields.setdefault("side", "both")
+        fields.setdefault("finished_at", utcnow())
+        try:
+            with self._tx() as s:
+                s.add(SetLogRow(session_id=session_id, **fields))
+        except IntegrityError:
+            return False
+        return True
+
+    def sets(self, session_id: int) -> list[SetLogRow]:
+        with self._tx() as s:
+            query = select(SetLogRow).where(SetLogRow.session_id == session_id)
+            return list(s.scalars(query.order_by(SetLogRow.id)))
+
+    def all_sets(self) -> list[SetLogRow]:
+        with self._tx() as s:
+            return list(s.scalars(select(SetLogRow).order_by(SetLogRow.id)))
+
+    def save_outcome(
+        self,
+        session_id: int,
+        item_index: int,
+        exercise_id: str,
+        outcome: str,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        """Record how an exercise ended; a later call for the same item updates it."""
+        with self._tx() as s:
+            query = select(ExerciseOutcomeRow).where(
+                ExerciseOutcomeRow.session_id == session_id,
+                ExerciseOutcomeRow.item_index == item_index,
+            )
+            row = s.scalars(query).first()
+            if row is None:
+                s.add(
+                    ExerciseOutcomeRow(
+                        session_id=session_id,
+                        item_index=item_index,
+                        exercise_id=exercise_id,
+                        outcome=outcome,
+                        details=details or {},
+                        recorded_at=utcnow(),
+                    )
+                )
+            else:
+                # A stop or skip outranks a plain finish recorded a moment earlier.
+                if row.outcome == "finished" or outcome != "finished":
+                    row.outcome = outcome
+                row.details = {**row.details, **(details or {})}
+
+    def save_rating(self, session_id: int, item_index: int, exercise_id: str, rating: str) -> None:
+        self.save_outcome(session_id, item_index, exercise_id, "finished")
+        with self._tx() as s:
+            query = select(ExerciseOutcomeRow).where(
+                ExerciseOutcomeRow.session_id == session_id,
+                ExerciseOutcomeRow.item_index == item_index,
+            )
+            row = s.scalars(query).one()
+            row.rating = rating
+
+    def outcomes(self, session_id: int | None = None) -> list[ExerciseOutcomeRow]:
+        with self._tx() as s:
+            query = select(ExerciseOutcomeRow)
+            if session_id is not None:
+                query = query.where(ExerciseOutcomeRow.session_id == session_id)
+            return list(s.scalars(query.order_by(ExerciseOutcomeRow.id)))
+
+    def save_pain(
+        self,
+        *,
+        moment: str,
+        score: int,
+        session_id: int | None = None,
+        item_index: int | None = None,
+        exercise_id: str | None = None,
+        sharp: bool = False,
+        spreading: bool = False,
+        numbness: bool = False,
+        decision: dict[str, Any] | None = None,
+        reported_at: dt.datetime | None = None,
+    ) -> int:
+        with self._tx() as s:
+            row = PainReportRow(
+                session_id=session_id,
+                item_index=item_index,
+                exercise_id=exercise_id,
+                moment=moment,
+                score=score,
+                sharp=sharp,
+                spreading=spreading,
+                numbness=numbness,
+                decision=decision or {},
+                reported_at=reported_at or utcnow(),
+            )
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def pain_reports(self, session_id: int | None = None) -> list[PainReportRow]:
+        with self._tx() as s:
+            query = select(PainReportRow)
+            if session_id is not None:
+                query = query.where(PainReportRow.session_id == session_id)
+            return list(s.scalars(query.order_by(PainReportRow.reported_at, PainReportRow.id)))
+
+    # --- progression ------------------------------------------------------------------------
+
+    def save_decision(
+        self,
+        exercise_id: str,
+        action: str,
+        dose: dict[str, Any],
+        reason: str,
+        session_id: int | None = None,
+    ) -> None:
+        with self._tx() as s:
+            s.add(
+                ProgressionDecisionRow(
+                    decided_at=utcnow(),
+                    session_id=session_id,
+                    exercise_id=exercise_id,
+                    action=action,
+                    dose=dose,
+                    reason=reason,
+                )
+            )
+
+    def decisions(self) -> list[ProgressionDecisionRow]:
+        with self._tx() as s:
+            query = select(ProgressionDecisionRow).order_by(ProgressionDecisionRow.id)
+            return list(s.scalars(query))
+
+    # --- everything -------------------------------------------------------------------------
+
+    def forget_everything(self) -> None:
+        """Delete every record (children first, so foreign keys hold on every database)."""
+        with self._tx() as s:
+            for table in reversed(Base.metadata.sorted_tables):
+                s.execute(delete(table))

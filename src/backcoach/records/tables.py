@@ -1,0 +1,175 @@
+"""Database tables. The schema changes only through Alembic migrations (records/migrations).
+
+Logs keep what was planned next to what was done (target_reps / reps, target_hold_seconds /
+hold_seconds), as wger's workout log does, so progression and reports can compare them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    """Every JSON column names its type explicitly with ``mapped_column(JSON)``."""
+
+
+class ProfileRow(Base):
+    """The person's profile, one row (id 1), stored as the validated Profile model's JSON."""
+
+    __tablename__ = "profile"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ScreenRow(Base):
+    """A warning-sign screen, with the clinician's clearance when one was recorded."""
+
+    __tablename__ = "screens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    taken_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    taken_on: Mapped[dt.date] = mapped_column(Date)
+    tier: Mapped[str] = mapped_column(String(16))
+    flags: Mapped[list[Any]] = mapped_column(JSON)
+    unanswered: Mapped[list[Any]] = mapped_column(JSON)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    advice: Mapped[str] = mapped_column(Text)
+    cleared_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    cleared_by: Mapped[str | None] = mapped_column(String(200), default=None)
+
+
+class DirectionCheckRow(Base):
+    """A directional-preference check (McKenzie-style) and its outcome."""
+
+    __tablename__ = "direction_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    taken_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    taken_on: Mapped[dt.date] = mapped_column(Date)
+    result: Mapped[str] = mapped_column(String(16))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class PlanRow(Base):
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    for_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    flare_up: Mapped[bool] = mapped_column(Boolean, default=False)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class SessionRow(Base):
+    """One guided session. ``status``: in-progress, finished, stopped (ended early)."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    status: Mapped[str] = mapped_column(String(16), default="in-progress", index=True)
+    mode: Mapped[str] = mapped_column(String(16), default="terminal")
+    pain_before: Mapped[int | None] = mapped_column(Integer, default=None)
+    pain_after: Mapped[int | None] = mapped_column(Integer, default=None)
+
+    plan: Mapped[PlanRow] = relationship()
+    sets: Mapped[list[SetLogRow]] = relationship(
+        back_populates="session", order_by="SetLogRow.id", cascade="all, delete-orphan"
+    )
+
+
+class SetLogRow(Base):
+    """One finished set, planned next to done. Unique per session/item/set/side so a resumed
+    session can never log the same set twice."""
+
+    __tablename__ = "set_logs"
+    __table_args__ = (UniqueConstraint("session_id", "item_index", "set_number", "side"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    item_index: Mapped[int] = mapped_column(Integer)
+    exercise_id: Mapped[str] = mapped_column(String(60), index=True)
+    set_number: Mapped[int] = mapped_column(Integer)
+    side: Mapped[str] = mapped_column(String(8), default="both")
+    target_reps: Mapped[int | None] = mapped_column(Integer, default=None)
+    reps: Mapped[int | None] = mapped_column(Integer, default=None)
+    target_hold_seconds: Mapped[float | None] = mapped_column(Float, default=None)
+    hold_seconds: Mapped[float | None] = mapped_column(Float, default=None)
+    target_duration_seconds: Mapped[float | None] = mapped_column(Float, default=None)
+    duration_seconds: Mapped[float | None] = mapped_column(Float, default=None)
+    finished_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    source: Mapped[str] = mapped_column(String(16), default="timer")
+    faults: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+    session: Mapped[SessionRow] = relationship(back_populates="sets")
+
+
+class ExerciseOutcomeRow(Base):
+    """How an exercise in a session ended: finished, skipped, or stopped by a stop rule."""
+
+    __tablename__ = "exercise_outcomes"
+    __table_args__ = (UniqueConstraint("session_id", "item_index"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    item_index: Mapped[int] = mapped_column(Integer)
+    exercise_id: Mapped[str] = mapped_column(String(60), index=True)
+    outcome: Mapped[str] = mapped_column(String(16))
+    rating: Mapped[str | None] = mapped_column(String(16), default=None)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PainReportRow(Base):
+    """A pain check-in: before or after a session, after an exercise, next day, or any time."""
+
+    __tablename__ = "pain_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), default=None
+    )
+    item_index: Mapped[int | None] = mapped_column(Integer, default=None)
+    exercise_id: Mapped[str | None] = mapped_column(String(60), default=None)
+    moment: Mapped[str] = mapped_column(String(24))
+    score: Mapped[int] = mapped_column(Integer)
+    sharp: Mapped[bool] = mapped_column(Boolean, default=False)
+    spreading: Mapped[bool] = mapped_column(Boolean, default=False)
+    numbness: Mapped[bool] = mapped_column(Boolean, default=False)
+    decision: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    reported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class ProgressionDecisionRow(Base):
+    """A dose decision for one exercise, with its reason, shown to the person next time."""
+
+    __tablename__ = "progression_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="SET NULL"), default=None
+    )
+    exercise_id: Mapped[str] = mapped_column(String(60), index=True)
+    action: Mapped[str] = mapped_column(String(24))
+    dose: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    reason: Mapped[str] = mapped_column(Text)
