@@ -154,6 +154,9 @@ def _problem_from_error(
         got = None
     if kind == "extra_forbidden":
         got = None
+    if kind == "value_error" and isinstance(err.get("input"), (dict, list)):
+        # Our validators already quote the offending values; "(got dict)" would say nothing.
+        got = None
     return Problem(path, line, exercise_id, field_name, message, got, fix)
 
 

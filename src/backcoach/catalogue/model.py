@@ -11,6 +11,8 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from backcoach.catalogue.poses import KeyPoses
+
 # --- vocabularies -------------------------------------------------------------------------
 
 Category = Literal[
@@ -181,6 +183,10 @@ class Exercise(_Strict):
     modifications: dict[ConditionId, Text] = Field(default_factory=dict)
     regression: Slug | None = None
     progression: Slug | None = None
+    key_poses: KeyPoses | None = Field(
+        default=None,
+        description="Key poses for the pictures: joint angles and resting parts, in order.",
+    )
     sources: list[Text] = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -21,6 +21,15 @@ class YamlFailure(Exception):
     message: str
 
 
+_FROM_START = (
+    "while scanning a simple key",
+    "while scanning a quoted scalar",
+    "while parsing a flow",
+)
+"""Errors whose mistake is where the construct began, not where the parser gave up: a key
+without its ':', an unclosed quote (found only at the end of the file), an unclosed bracket."""
+
+
 def _yaml() -> YAML:
     # Round-trip mode keeps line numbers; YAML 1.2 core schema keeps 'on'/'no' as strings.
     y = YAML(typ="rt")
@@ -39,6 +48,8 @@ def read_yaml(path: Path) -> Any:
         return _yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and (exc.context or "").startswith(_FROM_START):
+            mark = exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         what = " ".join(p for p in (exc.context, exc.problem) if p)
         raise YamlFailure(path, line, what or "invalid YAML") from exc

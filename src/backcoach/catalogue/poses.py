@@ -1,0 +1,327 @@
+"""Key poses: how an exercise looks, as joint angles and what the body rests on.
+
+A pose is data the body model (``backcoach.body``) turns into a figure: joint angles in
+degrees from the anatomical standing position, plus the body parts that touch the floor or a
+prop. Angles outside a human range are rejected here, field by field, so the loader reports
+the exact line; checks that need the body's geometry (do the resting parts really touch the
+floor?) live in ``backcoach.body.checks``.
+
+Sign conventions (all angles in degrees, 0 = standing upright, arms by the sides):
+
+- flexion is positive and extension negative (``lumbar: 30`` bends forward, ``lumbar: -20``
+  arches back); ``ankle`` is positive when the foot lifts toward the shin (dorsiflexion);
+- ``*_abduction`` is positive away from the midline, for either side;
+- ``*_rotation`` of a limb is positive outward (external rotation); of the trunk or neck,
+  positive turns to the person's right; ``*_side_bend`` is positive toward the right.
+
+A bare limb key (``hip``) sets both sides; ``left_hip``/``right_hip`` override one side.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+# --- joint limits -------------------------------------------------------------------------
+# (low, high) in degrees, negative = extension/adduction/inward, with the sign conventions above.
+# Unless marked otherwise: AAOS normal ranges of motion (Greene & Heckman 1994, "The Clinical
+# Measurement of Joint Motion", AAOS), the values goniometry texts such as Norkin & White,
+# "Measurement of Joint Motion" repeat. Several floor exercises take a joint passively past
+# its active range (kneeling, press-ups); those limits are widened and marked (uncertain).
+
+LUMBAR_FLEXION = (-45.0, 80.0)
+"""Thoracolumbar flexion 80 (AAOS). Extension 25-30 standing active (AAOS); a prone press-up
+adds passive end-range pressure with the arms, so 45 is allowed (uncertain: practice-based)."""
+LUMBAR_SIDE_BEND = (-35.0, 35.0)
+"""Thoracolumbar lateral flexion 35 each way (AAOS)."""
+LUMBAR_ROTATION = (-45.0, 45.0)
+"""Thoracolumbar rotation 45 each way (AAOS)."""
+NECK_FLEXION = (-60.0, 45.0)
+"""Cervical flexion 45, extension 45-75 (AAOS); the mid value 60 for extension."""
+NECK_SIDE_BEND = (-45.0, 45.0)
+"""Cervical lateral flexion 45 each way (AAOS)."""
+NECK_ROTATION = (-80.0, 80.0)
+"""Cervical rotation 80 each way (AAOS)."""
+HEAD_FLEXION = (-25.0, 25.0)
+"""Nodding at the skull base (atlanto-occipital), about 25 each way (uncertain: textbook
+ranges vary from 15 to 30)."""
+SHOULDER_FLEXION = (-60.0, 180.0)
+"""Shoulder flexion 180, extension 60 (AAOS)."""
+SHOULDER_ABDUCTION = (-30.0, 180.0)
+"""Shoulder abduction 180 (AAOS); adduction across the body in front about 30."""
+SHOULDER_ROTATION = (-70.0, 90.0)
+"""Shoulder internal rotation 70, external 90 (AAOS)."""
+ELBOW_FLEXION = (-10.0, 150.0)
+"""Elbow flexion 150 (AAOS); up to 10 of hyperextension is common."""
+WRIST_FLEXION = (-90.0, 80.0)
+"""Wrist flexion 80 (AAOS). Extension 70 active (AAOS); weight on a flat hand (press-ups,
+hands and knees) bends it back passively to about 90 (uncertain: practice-based)."""
+HIP_FLEXION = (-30.0, 135.0)
+"""Hip extension 30 (AAOS). Flexion 120 active (AAOS); hugging the knees or sitting back into
+child's pose takes it passively to about 135 (uncertain: practice-based)."""
+HIP_ABDUCTION = (-30.0, 45.0)
+"""Hip abduction 45, adduction 30 (AAOS)."""
+HIP_ROTATION = (-45.0, 45.0)
+"""Hip internal and external rotation 45 each (AAOS)."""
+KNEE_FLEXION = (-5.0, 160.0)
+"""Knee flexion 135 active (AAOS); kneeling and sitting on the heels reach about 155-160
+passively (Hemmerich et al. 2006, J Orthop Res 24:770; uncertain). Up to 5 hyperextension."""
+ANKLE_DORSIFLEXION = (-70.0, 25.0)
+"""Ankle dorsiflexion 20, plantarflexion 50 (AAOS). A lunge takes dorsiflexion about 5 further;
+kneeling or sitting back on the heels with the tops of the feet flat on the floor takes
+plantarflexion passively to about 60-70 (uncertain: practice-based)."""
+
+
+def _limit(label: str, bounds: tuple[float, float]) -> AfterValidator:
+    low, high = bounds
+
+    def check(value: float) -> float:
+        if not low <= value <= high:
+            raise ValueError(
+                f"{label} of {value:g} degrees is outside the human range ({low:g} to "
+                f"{high:g}); use an angle between {low:g} and {high:g}"
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+def _schema(bounds: tuple[float, float]) -> Any:
+    # The validator above does the checking (with a message naming the joint); this only
+    # tells editors and `backcoach catalogue schema` readers the range.
+    return Field(json_schema_extra={"minimum": bounds[0], "maximum": bounds[1]})
+
+
+Lumbar = Annotated[float, _limit("lumbar flexion", LUMBAR_FLEXION), _schema(LUMBAR_FLEXION)]
+LumbarSide = Annotated[
+    float, _limit("lumbar side bend", LUMBAR_SIDE_BEND), _schema(LUMBAR_SIDE_BEND)
+]
+LumbarRot = Annotated[float, _limit("lumbar rotation", LUMBAR_ROTATION), _schema(LUMBAR_ROTATION)]
+Neck = Annotated[float, _limit("neck flexion", NECK_FLEXION), _schema(NECK_FLEXION)]
+NeckSide = Annotated[float, _limit("neck side bend", NECK_SIDE_BEND), _schema(NECK_SIDE_BEND)]
+NeckRot = Annotated[float, _limit("neck rotation", NECK_ROTATION), _schema(NECK_ROTATION)]
+Head = Annotated[float, _limit("head nod", HEAD_FLEXION), _schema(HEAD_FLEXION)]
+Shoulder = Annotated[float, _limit("shoulder flexion", SHOULDER_FLEXION), _schema(SHOULDER_FLEXION)]
+ShoulderAbd = Annotated[
+    float, _limit("shoulder abduction", SHOULDER_ABDUCTION), _schema(SHOULDER_ABDUCTION)
+]
+ShoulderRot = Annotated[
+    float, _limit("shoulder rotation", SHOULDER_ROTATION), _schema(SHOULDER_ROTATION)
+]
+Elbow = Annotated[float, _limit("elbow flexion", ELBOW_FLEXION), _schema(ELBOW_FLEXION)]
+Wrist = Annotated[float, _limit("wrist flexion", WRIST_FLEXION), _schema(WRIST_FLEXION)]
+Hip = Annotated[float, _limit("hip flexion", HIP_FLEXION), _schema(HIP_FLEXION)]
+HipAbd = Annotated[float, _limit("hip abduction", HIP_ABDUCTION), _schema(HIP_ABDUCTION)]
+HipRot = Annotated[float, _limit("hip rotation", HIP_ROTATION), _schema(HIP_ROTATION)]
+Knee = Annotated[float, _limit("knee flexion", KNEE_FLEXION), _schema(KNEE_FLEXION)]
+Ankle = Annotated[
+    float, _limit("ankle dorsiflexion", ANKLE_DORSIFLEXION), _schema(ANKLE_DORSIFLEXION)
+]
+
+LIMB_JOINTS = (
+    "shoulder",
+    "shoulder_abduction",
+    "shoulder_rotation",
+    "elbow",
+    "wrist",
+    "hip",
+    "hip_abduction",
+    "hip_rotation",
+    "knee",
+    "ankle",
+)
+"""Angle keys that exist once per side (``hip``, ``left_hip``, ``right_hip``)."""
+TRUNK_JOINTS = (
+    "lumbar",
+    "lumbar_side_bend",
+    "lumbar_rotation",
+    "neck",
+    "neck_side_bend",
+    "neck_rotation",
+    "head",
+)
+"""Angle keys of the midline: one value each."""
+
+
+class JointAngles(BaseModel):
+    """Joint angles in degrees; a missing angle is 0 (the standing position)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    lumbar: Lumbar | None = None
+    lumbar_side_bend: LumbarSide | None = None
+    lumbar_rotation: LumbarRot | None = None
+    neck: Neck | None = None
+    neck_side_bend: NeckSide | None = None
+    neck_rotation: NeckRot | None = None
+    head: Head | None = None
+
+    shoulder: Shoulder | None = None
+    left_shoulder: Shoulder | None = None
+    right_shoulder: Shoulder | None = None
+    shoulder_abduction: ShoulderAbd | None = None
+    left_shoulder_abduction: ShoulderAbd | None = None
+    right_shoulder_abduction: ShoulderAbd | None = None
+    shoulder_rotation: ShoulderRot | None = None
+    left_shoulder_rotation: ShoulderRot | None = None
+    right_shoulder_rotation: ShoulderRot | None = None
+    elbow: Elbow | None = None
+    left_elbow: Elbow | None = None
+    right_elbow: Elbow | None = None
+    wrist: Wrist | None = None
+    left_wrist: Wrist | None = None
+    right_wrist: Wrist | None = None
+
+    hip: Hip | None = None
+    left_hip: Hip | None = None
+    right_hip: Hip | None = None
+    hip_abduction: HipAbd | None = None
+    left_hip_abduction: HipAbd | None = None
+    right_hip_abduction: HipAbd | None = None
+    hip_rotation: HipRot | None = None
+    left_hip_rotation: HipRot | None = None
+    right_hip_rotation: HipRot | None = None
+    knee: Knee | None = None
+    left_knee: Knee | None = None
+    right_knee: Knee | None = None
+    ankle: Ankle | None = None
+    left_ankle: Ankle | None = None
+    right_ankle: Ankle | None = None
+
+    def value(self, joint: str, side: Literal["left", "right"] | None = None) -> float:
+        """The angle of ``joint`` (a key of LIMB_JOINTS or TRUNK_JOINTS) on ``side``."""
+        if side is not None:
+            own = getattr(self, f"{side}_{joint}")
+            if own is not None:
+                return float(own)
+        both = getattr(self, joint)
+        return 0.0 if both is None else float(both)
+
+
+# --- poses --------------------------------------------------------------------------------
+
+View = Literal["side", "front"]
+"""``side``: seen from one side (bending forward and back shows best); ``front``: seen from in
+front (side bends, legs opening, lying on one side)."""
+BodySide = Literal["left", "right"]
+PoseRole = Literal["start", "middle", "end", "hold"]
+
+Contact = Literal[
+    "head",
+    "shoulders",
+    "upper_trunk",
+    "pelvis",
+    "upper_arms",
+    "left_upper_arm",
+    "right_upper_arm",
+    "elbows",
+    "left_elbow",
+    "right_elbow",
+    "forearms",
+    "left_forearm",
+    "right_forearm",
+    "hands",
+    "left_hand",
+    "right_hand",
+    "thighs",
+    "left_thigh",
+    "right_thigh",
+    "knees",
+    "left_knee",
+    "right_knee",
+    "shins",
+    "left_shin",
+    "right_shin",
+    "feet",
+    "left_foot",
+    "right_foot",
+    "heels",
+    "left_heel",
+    "right_heel",
+    "toes",
+    "left_toes",
+    "right_toes",
+]
+"""Body parts a pose can rest on. A plural names both sides. ``hands``, ``forearms``,
+``shins`` and ``feet`` lie flat (both ends touch); ``shoulders`` is the top of the upper back;
+the others touch at some point."""
+
+BodyPart = Literal[
+    "trunk", "head", "arms", "left_arm", "right_arm", "legs", "left_leg", "right_leg"
+]
+"""Parts a figure can colour as the working ones."""
+
+Caption = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+
+
+class KeyPose(BaseModel):
+    """One moment of the exercise: joint angles and what the body rests on."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    role: PoseRole = Field(
+        description="start, middle (only where the path is not obvious), end, or hold."
+    )
+    label: Caption | None = Field(default=None, description="A few words under the picture.")
+    angles: JointAngles = Field(default_factory=JointAngles)
+    floor: list[Contact] = Field(default_factory=list, description="Parts on the floor or mat.")
+    chair: list[Contact] = Field(default_factory=list, description="Parts on a chair seat.")
+    wall: list[Contact] = Field(default_factory=list, description="Parts against a wall.")
+    roller: list[Contact] = Field(
+        default_factory=list, description="Parts lying on a foam roller (on the floor)."
+    )
+
+    @model_validator(mode="after")
+    def _supported(self) -> Self:
+        if not (self.floor or self.chair or self.roller):
+            raise ValueError(
+                "the pose rests on nothing; list the parts that touch the floor under "
+                "'floor' (or 'chair'/'roller'), e.g. floor: [feet]"
+            )
+        seen: set[str] = set()
+        for part in (*self.floor, *self.chair, *self.wall, *self.roller):
+            if part in seen:
+                raise ValueError(f"'{part}' is listed twice; list each resting part once")
+            seen.add(part)
+        return self
+
+
+class KeyPoses(BaseModel):
+    """The key poses of an exercise, in order, and how they are seen."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    view: View
+    side: BodySide = Field(
+        description="Side view: the side of the body nearest the viewer. Front view: the "
+        "working side."
+    )
+    poses: list[KeyPose] = Field(min_length=2)
+    highlight: list[BodyPart] | None = Field(
+        default=None,
+        description="Parts to colour as working; by default the limb that moves more than "
+        "its partner, else the trunk when it bends.",
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        roles = [pose.role for pose in self.poses]
+        if roles[0] != "start" or roles.count("start") != 1:
+            raise ValueError(
+                f"poses go start, middle..., end or hold (got {', '.join(roles)}); make the "
+                "first pose the only 'start'"
+            )
+        if roles[-1] not in ("end", "hold") or any(r in ("end", "hold") for r in roles[1:-1]):
+            raise ValueError(
+                f"poses go start, middle..., end or hold (got {', '.join(roles)}); make the "
+                "last pose the only 'end' or 'hold'"
+            )
+        return self
