@@ -15,6 +15,13 @@ app = typer.Typer(help="Browse the exercise catalogue.", no_args_is_help=True)
 def list_exercises(
     category: Annotated[str | None, typer.Option(help="Only this category, e.g. stretch.")] = None,
     position: Annotated[str | None, typer.Option(help="Only this position, e.g. supine.")] = None,
+    for_me: Annotated[
+        bool,
+        typer.Option(
+            "--for-me",
+            help="Show whether each exercise suits your profile: allowed, modified or excluded.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
 ) -> None:
     """List exercises as a table (or JSON)."""
@@ -36,20 +43,43 @@ def list_exercises(
         if (category is None or ex.category == category)
         and (position is None or ex.position == position)
     ]
+    verdicts = coach.verdicts() if for_me else {}
     if as_json:
-        print_json([ex.model_dump(mode="json") for ex in chosen])
+        rows = []
+        for ex in chosen:
+            row = ex.model_dump(mode="json")
+            if for_me:
+                v = verdicts[ex.id]
+                row["for_me"] = {
+                    "status": v.status,
+                    "reasons": list(v.reasons),
+                    "modifications": list(v.modifications),
+                    "rules": list(v.rules),
+                }
+            rows.append(row)
+        print_json(rows)
         return
     warn_problems(coach)
     from rich.table import Table
 
     table = Table(title=f"{len(chosen)} exercises", title_justify="left")
-    for column in ("id", "name", "category", "position", "direction", "level"):
+    columns = ["id", "name", "category", "position", "direction", "level"]
+    if for_me:
+        columns = ["id", "name", "position", "for you", "why"]
+    for column in columns:
         table.add_column(column, overflow="fold")
+    style = {"allowed": "green", "modified": "yellow", "excluded": "red"}
     for ex in chosen:
         mark = "" if coach.catalogue.is_builtin(ex.id) else " (yours)"
-        table.add_row(
-            ex.id + mark, ex.name, ex.category, ex.position, ex.direction, str(ex.difficulty)
-        )
+        if for_me:
+            v = verdicts[ex.id]
+            why = " ".join([*v.reasons, *v.modifications]) or "-"
+            status = f"[{style[v.status]}]{v.status}[/]"
+            table.add_row(ex.id + mark, ex.name, ex.position, status, why)
+        else:
+            table.add_row(
+                ex.id + mark, ex.name, ex.category, ex.position, ex.direction, str(ex.difficulty)
+            )
     console.print(table)
 
 

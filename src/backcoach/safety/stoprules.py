@@ -69,6 +69,8 @@ def band_of(score: int) -> Band:
 
 def judge(check: PainCheck, baseline: int | None = None) -> StopDecision:
     """Decide what a pain check-in means. ``baseline`` is the pain before the session."""
+    if baseline is not None and not 0 <= baseline <= 10:
+        raise ValueError(f"pain before the session must be 0-10 (got {baseline})")
     band = band_of(check.score)
     reasons: list[str] = []
     if check.sharp:
@@ -88,7 +90,8 @@ def judge(check: PainCheck, baseline: int | None = None) -> StopDecision:
                 "please answer them before you exercise further, and contact a clinician if it "
                 "does not settle."
             )
-        elif check.spreading:
+        if check.spreading:
+            # Both sentences when both flags fire: each symptom needs its own advice.
             advice += " Pain moving down the leg is a sign to avoid this movement for now."
         return StopDecision(
             "stop-exercise", band, True, True, False, check.numbness, tuple(reasons), advice
