@@ -21,11 +21,25 @@ from backcoach.errors import describe_validation
 from backcoach.planning.profile import Profile
 
 if TYPE_CHECKING:
+    from backcoach.planning.plan import Plan
+    from backcoach.planning.state import ProgramState
     from backcoach.records.store import Store
+    from backcoach.records.tables import ScreenRow
+    from backcoach.safety.gate import GateResult
+    from backcoach.safety.restrictions import Verdict
+    from backcoach.safety.screen import ScreenResult
 
 
 class CoachError(Exception):
     """A problem the person can fix; the message says how."""
+
+
+class PlanRefused(CoachError):
+    """No plan may be offered (warning signs, no screen, stale screen); the message says why."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class Coach:
@@ -91,3 +105,140 @@ class Coach:
         """
         extra = self.settings.exercises_dir if folder is None else folder
         return load_catalogue([(builtin_dir(), True), (extra, False)])
+
+    # --- safety screen ----------------------------------------------------------------------
+
+    def take_screen(self, answers: dict[str, Any], *, save: bool = True) -> ScreenResult:
+        """Judge the answers and, unless ``save`` is false, store them as the current screen."""
+        from backcoach.safety.screen import ScreenError, screen
+
+        try:
+            result = screen(answers)
+        except ScreenError as exc:
+            raise CoachError(str(exc)) from None
+        if save:
+            self.store.add_screen(
+                taken_on=self.today(),
+                tier=result.tier,
+                flags=list(result.flags),
+                unanswered=list(result.unanswered),
+                answers=dict(result.answers),
+                advice=result.advice,
+            )
+        return result
+
+    def current_screen(self) -> ScreenRow | None:
+        return self.store.current_screen()
+
+    def record_clearance(self, cleared_on: dt.date, cleared_by: str | None) -> ScreenRow:
+        """Record that a clinician cleared the person after their latest screen."""
+        row = self.store.current_screen()
+        if row is None:
+            raise CoachError("there is no screen to clear yet; run `backcoach screen` first")
+        if row.tier in ("emergency", "urgent"):
+            raise CoachError(
+                f"your latest screen found signs needing {row.tier} care; after you have been "
+                "seen, answer the questions again (`backcoach screen`) instead of recording a "
+                "clearance"
+            )
+        if cleared_on < row.taken_on:
+            raise CoachError(
+                f"the clearance date {cleared_on} is before your screen on {row.taken_on}; "
+                "give the date the clinician saw you after the screen"
+            )
+        if cleared_on > self.today():
+            raise CoachError(
+                f"the clearance date {cleared_on} is in the future; use today or earlier"
+            )
+        self.store.record_clearance(row.id, cleared_on, cleared_by)
+        updated = self.store.current_screen()
+        assert updated is not None
+        return updated
+
+    def gate(self) -> GateResult:
+        """May a plan be offered today, given the latest screen?"""
+        from backcoach.safety.gate import plan_gate
+
+        row = self.store.current_screen()
+        if row is None:
+            return plan_gate(None, None, None, self.today())
+        return plan_gate(row.tier, row.taken_on, row.cleared_on, self.today())  # type: ignore[arg-type]
+
+    # --- restrictions and plans -------------------------------------------------------------
+
+    def verdicts(self, profile: Profile | None = None) -> dict[str, Verdict]:
+        from backcoach.safety.restrictions import assess_all
+
+        profile = profile or self.profile()
+        return assess_all(self.catalogue, profile.conditions, self.today())
+
+    def program_state(self) -> ProgramState:
+        from backcoach.planning.state import ProgramState
+
+        return ProgramState()
+
+    def plan(self, date: dt.date | None = None, minutes: int | None = None) -> Plan:
+        """Today's plan for the saved profile; refused while the screen does not allow one."""
+        gate = self.gate()
+        if not gate.allowed:
+            raise PlanRefused(gate.reason, gate.code)
+        return self._build(self.profile(), date or self.today(), minutes, self.program_state())
+
+    def plan_for_profile(
+        self, data: dict[str, Any], date: dt.date | None = None, minutes: int | None = None
+    ) -> Plan:
+        """A plan from a profile given as data (a clinician's file), touching nothing saved.
+
+        A ``screen`` entry (``{"tier", "taken_on", "cleared_on"}``) is obeyed like a saved
+        screen; without one the screen is taken as clear.
+        """
+        from backcoach.safety.gate import plan_gate
+
+        data = dict(data)
+        screen = data.pop("screen", None)
+        try:
+            profile = Profile.model_validate(data)
+        except ValidationError as exc:
+            raise CoachError(describe_validation(exc, "profile")) from None
+        day = date or self.today()
+        if screen is not None:
+            if not isinstance(screen, dict) or "tier" not in screen:
+                raise CoachError(
+                    'profile: screen: must be {"tier": ..., "cleared_on": "YYYY-MM-DD"}'
+                    f" (got {screen!r}); give the screen's tier"
+                )
+            try:
+                taken = dt.date.fromisoformat(screen.get("taken_on") or day.isoformat())
+                cleared_raw = screen.get("cleared_on")
+                cleared = dt.date.fromisoformat(cleared_raw) if cleared_raw else None
+            except (TypeError, ValueError):
+                raise CoachError(
+                    "profile: screen: dates must be written YYYY-MM-DD "
+                    f"(got {screen!r}); fix taken_on / cleared_on"
+                ) from None
+            if screen["tier"] not in ("emergency", "urgent", "soon", "clear"):
+                raise CoachError(
+                    f"profile: screen.tier: is not one of the allowed values "
+                    f"(got {screen['tier']!r}); use one of emergency, urgent, soon, clear"
+                )
+            gate = plan_gate(screen["tier"], taken, cleared, day)
+            if not gate.allowed:
+                raise PlanRefused(gate.reason, gate.code)
+        return self._build(profile, day, minutes, None)
+
+    def _build(
+        self,
+        profile: Profile,
+        date: dt.date,
+        minutes: int | None,
+        state: ProgramState | None,
+    ) -> Plan:
+        from backcoach.planning.planner import build_plan
+        from backcoach.planning.profile import MAX_MINUTES, MIN_MINUTES
+
+        if minutes is not None and not MIN_MINUTES <= minutes <= MAX_MINUTES:
+            raise CoachError(
+                f"minutes: must be from {MIN_MINUTES} to {MAX_MINUTES} (got {minutes}); "
+                "choose a session length in that range"
+            )
+        return build_plan(self.catalogue, profile, date, state, minutes)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from backcoach.cli import catalogue_cmd, exercises, profile_cmd
+from backcoach.cli import catalogue_cmd, exercises, plan_cmd, profile_cmd, screen_cmd
 
 app = typer.Typer(
     name="backcoach",
@@ -18,6 +18,9 @@ app = typer.Typer(
 app.add_typer(exercises.app, name="exercises")
 app.add_typer(catalogue_cmd.app, name="catalogue")
 app.add_typer(profile_cmd.app, name="profile")
+app.command("screen")(screen_cmd.screen)
+app.command("clearance")(screen_cmd.clearance)
+app.command("plan")(plan_cmd.plan)
 
 
 @app.callback()

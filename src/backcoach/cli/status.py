@@ -2,15 +2,65 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from backcoach.cli.common import console, get_coach, warn_problems
+
+
+def next_steps(coach: Any) -> list[tuple[str, str]]:
+    """(what to do, the command) in the order a new person meets them."""
+    from backcoach.safety.gate import needs_rescreen
+
+    steps: list[tuple[str, str]] = []
+    screen = coach.current_screen()
+    gate = coach.gate()
+    if screen is None:
+        return [("Answer a few questions about warning signs first.", "backcoach screen")]
+    rescreen = needs_rescreen(screen.taken_on, coach.today())
+    if rescreen:
+        steps.append((rescreen, "backcoach screen"))
+    elif not gate.allowed:
+        steps.append(
+            (
+                gate.reason,
+                "backcoach clearance --on YYYY-MM-DD"
+                if screen.tier == "soon"
+                else "backcoach screen",
+            )
+        )
+        return steps
+    if not coach.has_profile():
+        steps.append(
+            (
+                "Tell backcoach about your time, equipment and any conditions.",
+                "backcoach profile set --minutes 15 --days mon,wed,fri --equipment mat",
+            )
+        )
+    if gate.allowed:
+        steps.append(("See today's plan and why each exercise is in it.", "backcoach plan"))
+    return steps
 
 
 def show_status() -> None:
     coach = get_coach()
     warn_problems(coach)
-    console.print("[bold]backcoach[/] — an offline exercise coach for lower back pain.")
-    console.print(
-        f"Your data lives in {coach.settings.home}. "
-        f"{len(coach.catalogue)} exercises are ready to browse."
-    )
-    console.print("\nNext: see the exercises with [bold]backcoach exercises list[/].")
+    console.print("[bold]backcoach[/] — an offline exercise coach for lower back pain.\n")
+    screen = coach.current_screen()
+    if screen is None:
+        console.print("Warning-sign check: [yellow]not done yet[/]")
+    else:
+        cleared = f", cleared {screen.cleared_on}" if screen.cleared_on else ""
+        console.print(f"Warning-sign check: [bold]{screen.tier}[/] on {screen.taken_on}{cleared}")
+    profile = coach.profile()
+    if coach.has_profile():
+        conditions = ", ".join(c.id for c in profile.conditions) or "no conditions"
+        console.print(
+            f"Profile: {profile.minutes} min on {', '.join(profile.days)}; {conditions}; "
+            f"preferred direction {profile.directional_preference}"
+        )
+    else:
+        console.print("Profile: [yellow]not set yet[/] (defaults in use)")
+    console.print(f"Data folder: {coach.settings.home}\n")
+    console.print("[bold]Next:[/]")
+    for what, command in next_steps(coach):
+        console.print(f"  {what}\n    [bold cyan]{command}[/]")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from backcoach.catalogue.model import Equipment, Goal
 from backcoach.safety.conditions import Condition
@@ -33,6 +33,14 @@ class Profile(BaseModel):
         default_factory=list,
         description="Directions that spread symptoms down the leg in the direction check.",
     )
+
+    @field_validator("conditions", mode="before")
+    @classmethod
+    def _plain_ids(cls, value: object) -> object:
+        """Accept ``"osteoporosis"`` as shorthand for ``{"id": "osteoporosis"}``."""
+        if isinstance(value, list):
+            return [{"id": v} if isinstance(v, str) else v for v in value]
+        return value
 
     def condition(self, condition_id: str) -> Condition | None:
         return next((c for c in self.conditions if c.id == condition_id), None)

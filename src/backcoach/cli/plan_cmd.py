@@ -1,0 +1,104 @@
+"""`backcoach plan`: today's plan, with a reason for every choice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from backcoach.cli.common import console, err_console, fail, get_coach, print_json
+
+
+def plan(
+    minutes: Annotated[int | None, typer.Option(help="Minutes for this session (5-45).")] = None,
+    date: Annotated[
+        str | None, typer.Option(help="Plan for this date (YYYY-MM-DD); default today.")
+    ] = None,
+    profile: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE",
+            help="Plan from a profile in a JSON file, without touching your saved profile or "
+            "screen (see docs/profile-file.md).",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
+) -> None:
+    """Show today's plan: each exercise with its dose and the reason for it."""
+    from backcoach.coach import CoachError, PlanRefused
+
+    coach = get_coach()
+    try:
+        day = dt.date.fromisoformat(date) if date else None
+    except ValueError:
+        raise fail(f"--date: '{date}' is not a date; write it as YYYY-MM-DD") from None
+    try:
+        if profile is not None:
+            result = coach.plan_for_profile(_read_profile(profile), day, minutes)
+        else:
+            result = coach.plan(day, minutes)
+    except PlanRefused as exc:
+        if as_json:
+            print_json({"refused": True, "code": exc.code, "reason": str(exc)})
+        else:
+            err_console.print(f"[bold yellow]No plan yet.[/] {exc}")
+        raise typer.Exit(3) from None
+    except CoachError as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        print_json(plan_json(result))
+        return
+    render_plan(result, coach)
+
+
+def _read_profile(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise fail(f"cannot read profile file '{path}': {exc.strerror}") from None
+    except json.JSONDecodeError as exc:
+        raise fail(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}); fix the syntax") from None
+    if not isinstance(data, dict):
+        raise fail(f"{path}: a profile must be a JSON object (got {type(data).__name__})")
+    return data
+
+
+def plan_json(result: Any) -> dict[str, Any]:
+    data: dict[str, Any] = result.model_dump(mode="json")
+    return data
+
+
+def render_plan(result: Any, coach: Any) -> None:
+    from rich.table import Table
+
+    from backcoach.catalogue.text import dose_text, seconds_text
+
+    table = Table(
+        title=f"Your plan for {result.date:%A %d %B} — about {seconds_text(result.total_seconds)}",
+        title_justify="left",
+        show_lines=True,
+    )
+    table.add_column("#", justify="right")
+    table.add_column("phase")
+    table.add_column("exercise")
+    table.add_column("dose")
+    table.add_column("why", ratio=3)
+    for n, item in enumerate(result.items, 1):
+        ex = coach.exercise(item.exercise_id)
+        dose = dose_text(
+            ex.dose,
+            sets=item.sets,
+            reps=item.reps,
+            hold=item.hold_seconds,
+            duration=item.duration_seconds,
+        )
+        table.add_row(str(n), item.phase, f"{ex.name}\n[dim]{ex.id}[/]", dose, item.reason)
+    console.print(table)
+    for left in result.left_out:
+        console.print(f"[yellow]Left out:[/] {left.reason}")
+    for note in result.notes:
+        console.print(f"[dim]{note}[/]")
+    console.print("\nStart it with [bold]backcoach start[/].")
