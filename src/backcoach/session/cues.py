@@ -1,0 +1,107 @@
+"""Every sentence the engine shows or speaks, in one place (so wording and a later translation
+are edited here, not in the state machine)."""
+
+from __future__ import annotations
+
+from backcoach.session.effects import Side
+from backcoach.types import Seconds
+
+
+def duration(seconds: Seconds) -> str:
+    """``45`` -> "45 seconds", ``120`` -> "2 minutes", ``90`` -> "1 minute 30 seconds"."""
+    whole = round(seconds)
+    if abs(seconds - whole) > 0.05:
+        return f"{seconds:.1f} seconds"
+    minutes, rest = divmod(whole, 60)
+    parts = []
+    if minutes:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    if rest or not minutes:
+        parts.append(f"{rest} second{'s' if rest != 1 else ''}")
+    return " ".join(parts)
+
+
+def get_ready(name: str, first_step: str) -> str:
+    return f"Get ready: {name}. {first_step}"
+
+
+def first_side(side: Side) -> str:
+    return f"{side.capitalize()} side first."
+
+
+def modification(text: str) -> str:
+    return f"Your version: {text}"
+
+
+def rep(rep_number: int, reps: int, step_cue: str | None) -> str:
+    count = f"{rep_number} of {reps}." if reps > 1 else ""
+    return " ".join(part for part in (count, step_cue or "") if part) or "Go."
+
+
+def hold(seconds: Seconds) -> str:
+    return f"Hold for {duration(seconds)}."
+
+
+def timed(step_cue: str | None, seconds: Seconds) -> str:
+    lead = f"{step_cue} " if step_cue else ""
+    return f"{lead}Keep going for {duration(seconds)}."
+
+
+def switch_side(side: Side) -> str:
+    return f"Switch sides: now your {side} side."
+
+
+def rest(seconds: Seconds, next_set: int, sets: int) -> str:
+    return f"Rest for {duration(seconds)}. Set {next_set} of {sets} comes next."
+
+
+def exercise_done(name: str) -> str:
+    return f"{name}: done."
+
+
+ASK_PAIN_BEFORE = "Before we start: how much back pain do you have right now, from 0 to 10?"
+ASK_PAIN_AFTER_EXERCISE = "How much pain do you have now, from 0 to 10?"
+ASK_PAIN_AFTER_SESSION = "Session over. How much pain do you have now, from 0 to 10?"
+ASK_RATING = "How did that exercise feel: too easy, about right, or too hard?"
+
+MOVING_ON_PAUSED = "When you feel ready, press resume to move on to the next exercise."
+RESUMED_AFTER_BREAK = "Welcome back. Press resume when you are in position to carry on."
+SESSION_DONE = "That is the end of the session. Well done."
+SESSION_STOPPED = "Session stopped. What you did has been kept."
+RESCREEN = (
+    "New numbness, tingling or weakness means we stop here. Please answer the warning-sign "
+    "questions again before your next session, and contact a clinician if it does not settle."
+)
+
+
+# --- "what's next" lines for the progress view -----------------------------------------------
+
+
+def next_rep(rep_number: int, reps: int, side: Side | None) -> str:
+    where = f" ({side} side)" if side else ""
+    return f"Rep {rep_number} of {reps}{where}"
+
+
+def next_hold(seconds: Seconds) -> str:
+    return f"Hold {duration(seconds)}"
+
+
+def next_timed(seconds: Seconds, side: Side | None) -> str:
+    where = f", {side} side" if side else ""
+    return f"Keep going for {duration(seconds)}{where}"
+
+
+def next_switch(side: Side) -> str:
+    return f"Switch to your {side} side"
+
+
+def next_rest(seconds: Seconds) -> str:
+    return f"Rest {duration(seconds)}"
+
+
+def next_exercise(name: str | None) -> str:
+    return f"Next exercise: {name}" if name else "End of the session"
+
+
+def then_check_in(name: str | None) -> str:
+    return f"Pain check, then: {name}" if name else "Pain check, then the end of the session"

@@ -1,0 +1,383 @@
+"""The transitions the machine is made of: entering and finishing phases, closing sets, moving
+between exercises, and ending the session. Each takes the state and a list to append effects
+to, and returns the new state; none reads a clock.
+
+Invariant: a phase that ends by the clock ends at its deadline (``started_at + seconds``), and
+the next phase starts at that same reading, never at the tick that noticed it. So however late
+or irregular the ticks, the phase boundaries are those of the plan.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+from backcoach.session import cues
+from backcoach.session.effects import (
+    AskPain,
+    AskRating,
+    BreathCue,
+    Countdown,
+    Cue,
+    Effect,
+    ExerciseFinished,
+    PhaseStarted,
+    SessionFinished,
+    SessionSummary,
+    SetFinished,
+)
+from backcoach.session.events import RATINGS
+from backcoach.session.pacer import breath_at
+from backcoach.session.script import WORK_KINDS, ItemScript, Segment, SessionDefinition
+from backcoach.session.state import Outcome, SessionState
+from backcoach.types import Seconds
+
+COUNTDOWN_SLACK: Seconds = 1e-9
+"""Float noise allowed when rounding the seconds left up, so 3.0000000001 shows 3, not 4."""
+
+Effects = list[Effect]
+
+
+def script_of(definition: SessionDefinition, state: SessionState) -> ItemScript:
+    return definition.items[state.item_index]
+
+
+def segment_of(definition: SessionDefinition, state: SessionState) -> Segment:
+    return definition.items[state.item_index].segments[state.segment_index]
+
+
+def work_clock(state: SessionState, now: Seconds) -> Seconds:
+    """The reading that counts as "now" for work done: time stands still while paused."""
+    return state.paused_at if state.paused_at is not None else now
+
+
+def with_outcome(state: SessionState, index: int, outcome: Outcome) -> SessionState:
+    outcomes = list(state.outcomes)
+    outcomes[index] = outcome
+    return replace(state, outcomes=tuple(outcomes))
+
+
+# --- phases ---------------------------------------------------------------------------------
+
+
+def enter_segment(
+    definition: SessionDefinition, state: SessionState, index: int, at: Seconds, out: Effects
+) -> SessionState:
+    """Start segment ``index`` of the current item at reading ``at``.
+
+    While paused the segment starts at the pause reading, so ``Resume`` starts it in full.
+    """
+    script = script_of(definition, state)
+    segment = script.segments[index]
+    start = state.paused_at if state.paused_at is not None else at
+    bout_start = state.bout_started_at
+    if bout_start is None and segment.kind in WORK_KINDS:
+        bout_start = at
+    state = replace(
+        state,
+        stage="exercise",
+        awaiting=None,
+        segment_index=index,
+        started_at=start,
+        bout_started_at=bout_start,
+        countdown_shown=None,
+        breath_shown=None,
+    )
+    out.append(
+        PhaseStarted(
+            segment.kind,
+            script.index,
+            script.exercise.id,
+            segment.set_number,
+            segment.side,
+            segment.rep,
+            at,
+            segment.seconds,
+        )
+    )
+    if segment.cue:
+        out.append(Cue(segment.cue))
+    if segment.kind == "get-ready":
+        if script.exercise.dose.tempo:
+            out.append(Cue(script.exercise.dose.tempo))
+        if script.item.modification:
+            out.append(Cue(cues.modification(script.item.modification)))
+    return state
+
+
+def advance(
+    definition: SessionDefinition, state: SessionState, now: Seconds, out: Effects
+) -> SessionState:
+    """Finish, in order, every phase whose deadline is at or before ``now``."""
+    while state.stage == "exercise" and state.paused_at is None:
+        segment = segment_of(definition, state)
+        if segment.seconds is None:
+            break
+        deadline = state.started_at + segment.seconds
+        if deadline > now:
+            break
+        state = _finish_by_clock(definition, state, segment, deadline, out)
+    return state
+
+
+def _finish_by_clock(
+    definition: SessionDefinition,
+    state: SessionState,
+    segment: Segment,
+    deadline: Seconds,
+    out: Effects,
+) -> SessionState:
+    assert segment.seconds is not None
+    if segment.completes_rep:
+        held = segment.seconds if segment.kind == "hold" else 0.0
+        state = replace(state, bout_reps=state.bout_reps + 1, bout_held=state.bout_held + held)
+    if segment.ends_bout:
+        duration = segment.seconds if segment.kind == "timed" else None
+        state = close_bout(definition, state, deadline, True, duration, out)
+    return after_segment(definition, state, state.segment_index, deadline, out)
+
+
+def complete_rep_early(
+    definition: SessionDefinition, state: SessionState, now: Seconds, out: Effects
+) -> SessionState:
+    """``RepDone`` in a move or hold: the repetition counts, with the hold held so far."""
+    script = script_of(definition, state)
+    segment = script.segments[state.segment_index]
+    last = state.segment_index if segment.completes_rep else state.segment_index + 1
+    held = now - state.started_at if segment.kind == "hold" else 0.0
+    state = replace(state, bout_reps=state.bout_reps + 1, bout_held=state.bout_held + held)
+    if script.segments[last].ends_bout:
+        state = close_bout(definition, state, now, True, None, out)
+    return after_segment(definition, state, last, now, out)
+
+
+def after_segment(
+    definition: SessionDefinition, state: SessionState, last: int, at: Seconds, out: Effects
+) -> SessionState:
+    """Go on after segment ``last`` of the current item: its next segment, or the check-in."""
+    script = script_of(definition, state)
+    if last + 1 < len(script.segments):
+        return enter_segment(definition, state, last + 1, at, out)
+    return finish_item(definition, state, at, out)
+
+
+def refresh(
+    definition: SessionDefinition, state: SessionState, now: Seconds, out: Effects
+) -> SessionState:
+    """Display effects for the running phase: the countdown and the breathing pacer."""
+    if state.stage != "exercise" or state.paused_at is not None:
+        return state
+    script = script_of(definition, state)
+    segment = script.segments[state.segment_index]
+    if segment.seconds is not None:
+        left = max(0, math.ceil(state.started_at + segment.seconds - now - COUNTDOWN_SLACK))
+        if left != state.countdown_shown:
+            out.append(Countdown(left))
+            state = replace(state, countdown_shown=left)
+    pace = script.exercise.dose.pace
+    if segment.pacer and pace is not None:
+        number, breath, seconds = breath_at(pace, now - state.started_at)
+        if number != state.breath_shown:
+            out.append(BreathCue(breath, seconds))
+            state = replace(state, breath_shown=number)
+    return state
+
+
+# --- sets -----------------------------------------------------------------------------------
+
+
+def close_bout(
+    definition: SessionDefinition,
+    state: SessionState,
+    end: Seconds,
+    complete: bool,
+    duration: Seconds | None,
+    out: Effects,
+) -> SessionState:
+    """Report the set on this side (one ``SetFinished``) and start counting the next one."""
+    script = script_of(definition, state)
+    segment = script.segments[state.segment_index]
+    item = script.item
+    reps = state.bout_reps
+    out.append(
+        SetFinished(
+            item_index=script.index,
+            exercise_id=script.exercise.id,
+            set_number=segment.set_number,
+            side=segment.side,
+            reps_done=reps if script.counted else None,
+            target_reps=item.reps,
+            hold_seconds_done=state.bout_held / reps if reps else 0.0,
+            target_hold_seconds=float(item.hold_seconds),
+            duration_seconds_done=duration,
+            target_duration_seconds=(
+                float(item.duration_seconds) if item.duration_seconds is not None else None
+            ),
+            complete=complete,
+            started_at=state.bout_started_at if state.bout_started_at is not None else end,
+            ended_at=end,
+        )
+    )
+    bouts = list(state.bouts_done)
+    if complete:
+        bouts[script.index] += 1
+    return replace(state, bouts_done=tuple(bouts), bout_started_at=None, bout_reps=0, bout_held=0.0)
+
+
+def close_partial(
+    definition: SessionDefinition, state: SessionState, now: Seconds, out: Effects
+) -> SessionState:
+    """Cut the set in progress short: report it when some work was done in it, else drop it.
+    A repetition interrupted mid-way does not count."""
+    if state.stage != "exercise" or state.bout_started_at is None:
+        return state
+    segment = segment_of(definition, state)
+    clock = work_clock(state, now)
+    if segment.kind == "timed":
+        duration = clock - state.started_at
+        if duration > 0:
+            return close_bout(definition, state, clock, False, duration, out)
+    elif state.bout_reps > 0:
+        return close_bout(definition, state, clock, False, None, out)
+    return replace(state, bout_started_at=None, bout_reps=0, bout_held=0.0)
+
+
+# --- exercises ------------------------------------------------------------------------------
+
+
+def sets_done(script: ItemScript, state: SessionState) -> int:
+    """Whole sets done: with sides, a set counts once both sides are done."""
+    return state.bouts_done[script.index] // (2 if script.item.per_side else 1)
+
+
+def finish_item(
+    definition: SessionDefinition, state: SessionState, at: Seconds, out: Effects
+) -> SessionState:
+    script = script_of(definition, state)
+    state = with_outcome(state, script.index, "finished")
+    out.append(
+        ExerciseFinished(
+            script.index, script.exercise.id, sets_done(script, state), script.item.sets
+        )
+    )
+    out.append(Cue(cues.exercise_done(script.exercise.name)))
+    return enter_check_in(definition, state, at, out)
+
+
+def enter_check_in(
+    definition: SessionDefinition, state: SessionState, at: Seconds, out: Effects
+) -> SessionState:
+    """After an exercise: ask the pain now, then (``ask_rating``) how it felt."""
+    script = script_of(definition, state)
+    state = replace(state, stage="check-in", awaiting="pain", started_at=at)
+    out.append(
+        PhaseStarted("check-in", script.index, script.exercise.id, None, None, None, at, None)
+    )
+    out.append(AskPain("after-exercise", cues.ASK_PAIN_AFTER_EXERCISE))
+    return state
+
+
+def ask_rating(definition: SessionDefinition, state: SessionState, out: Effects) -> SessionState:
+    script = script_of(definition, state)
+    out.append(AskRating(script.index, script.exercise.id, cues.ASK_RATING, RATINGS))
+    return replace(state, awaiting="rating")
+
+
+def start_item(
+    definition: SessionDefinition, state: SessionState, index: int, at: Seconds, out: Effects
+) -> SessionState:
+    """Begin item ``index`` at its get-ready phase."""
+    start = state.paused_at if state.paused_at is not None else at
+    state = replace(
+        state,
+        item_index=index,
+        item_started_at=start,
+        bout_started_at=None,
+        bout_reps=0,
+        bout_held=0.0,
+    )
+    return enter_segment(definition, state, 0, at, out)
+
+
+def next_open_item(state: SessionState, after: int) -> int | None:
+    """The next item after ``after`` still to do: items a stop rule ended stay ended."""
+    for index in range(after + 1, len(state.outcomes)):
+        if state.outcomes[index] != "stopped":
+            return index
+    return None
+
+
+def go_to_next_item(
+    definition: SessionDefinition, state: SessionState, at: Seconds, out: Effects
+) -> SessionState:
+    after = state.item_index if state.stage != "pre-pain" else -1
+    return start_after(definition, state, after, at, out)
+
+
+def start_after(
+    definition: SessionDefinition, state: SessionState, after: int, at: Seconds, out: Effects
+) -> SessionState:
+    """Start the next open item after item ``after`` (-1: the first), or end the walk."""
+    index = next_open_item(state, after)
+    if index is None:
+        return enter_post_pain(definition, state, at, out)
+    return start_item(definition, state, index, at, out)
+
+
+# --- the session ------------------------------------------------------------------------------
+
+
+def enter_post_pain(
+    definition: SessionDefinition, state: SessionState, at: Seconds, out: Effects
+) -> SessionState:
+    state = replace(state, stage="post-pain", awaiting="pain", started_at=at)
+    out.append(PhaseStarted("post-pain", None, None, None, None, None, at, None))
+    out.append(AskPain("after-session", cues.ASK_PAIN_AFTER_SESSION))
+    return state
+
+
+def finish_session(
+    definition: SessionDefinition, state: SessionState, at: Seconds, out: Effects
+) -> SessionState:
+    paused_total = state.paused_total
+    if state.paused_at is not None:
+        paused_total += at - state.paused_at
+    state = replace(
+        state,
+        stage="finished",
+        awaiting=None,
+        paused_at=None,
+        paused_total=paused_total,
+        started_at=at,
+        ended_by=state.ended_by or "completed",
+    )
+    out.append(PhaseStarted("finished", None, None, None, None, None, at, None))
+    if state.ended_by == "completed":
+        out.append(Cue(cues.SESSION_DONE))
+    elif state.ended_by == "stopped":
+        out.append(Cue(cues.SESSION_STOPPED))
+    out.append(SessionFinished(summarise(definition, state, at)))
+    return state
+
+
+def summarise(definition: SessionDefinition, state: SessionState, at: Seconds) -> SessionSummary:
+    def ids(*outcomes: Outcome) -> tuple[str, ...]:
+        return tuple(
+            script.exercise.id
+            for script in definition.items
+            if state.outcomes[script.index] in outcomes
+        )
+
+    return SessionSummary(
+        ended_by=state.ended_by or "completed",
+        items_planned=len(definition.items),
+        finished=ids("finished"),
+        stopped=ids("stopped"),
+        skipped=ids("skipped"),
+        not_done=ids("pending", "ended"),
+        sets_done=sum(sets_done(script, state) for script in definition.items),
+        sets_planned=sum(script.item.sets for script in definition.items),
+        pain_before=state.baseline_pain,
+        pain_after=state.post_pain,
+        active_seconds=at - state.session_started_at - state.paused_total,
+    )
