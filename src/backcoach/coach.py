@@ -50,9 +50,16 @@ class Coach:
     def store(self) -> Store:
         """The person's records; opened (and migrated) on first use only."""
         from backcoach.records.db import open_database
-        from backcoach.records.store import Store
+        from backcoach.records.store import Store, utcnow
 
-        return Store(open_database(self.settings.database_url))
+        override = self.settings.today_override
+        if override is None:
+            return Store(open_database(self.settings.database_url))
+
+        def pretend_now() -> dt.datetime:
+            return dt.datetime.combine(override, utcnow().time(), tzinfo=dt.UTC)
+
+        return Store(open_database(self.settings.database_url), clock=pretend_now)
 
     def today(self) -> dt.date:
         return self.settings.today()
@@ -103,8 +110,43 @@ class Coach:
         Checked against the built-ins either way, so a user file that reuses a built-in id or
         links to a missing exercise is caught. Never served from the cache.
         """
+        from backcoach.body.checks import check_exercise
+
         extra = self.settings.exercises_dir if folder is None else folder
-        return load_catalogue([(builtin_dir(), True), (extra, False)])
+        return load_catalogue(
+            [(builtin_dir(), True), (extra, False)], extra_checks=[check_exercise]
+        )
+
+    # --- figures ----------------------------------------------------------------------------
+
+    def figure_svg(self, exercise_id: str, title: bool = False) -> str:
+        """The still figure of an exercise: its key poses, or a placeholder card."""
+        from backcoach.body.figure import exercise_svg
+
+        return exercise_svg(self.exercise(exercise_id), title=title)
+
+    def animation_svg(self, exercise_id: str, max_hold: float | None = None) -> str | None:
+        """The animated figure at the exercise's tempo; None when it has no key poses."""
+        from backcoach.body.animation import exercise_animation_svg
+
+        return exercise_animation_svg(self.exercise(exercise_id), max_hold=max_hold)
+
+    def contact_sheet_svg(self, exercise_ids: list[str] | None = None) -> str:
+        """Every exercise's figure (or the chosen ones) on one sheet."""
+        from backcoach.body.sheet import contact_sheet_svg
+
+        chosen = (
+            list(self.catalogue)
+            if exercise_ids is None
+            else [self.exercise(i) for i in exercise_ids]
+        )
+        return contact_sheet_svg(chosen)
+
+    @staticmethod
+    def svg_to_png(svg: str, width_px: int | None = None) -> bytes:
+        from backcoach.body.png import svg_to_png
+
+        return svg_to_png(svg, width_px)
 
     # --- safety screen ----------------------------------------------------------------------
 
@@ -157,12 +199,25 @@ class Coach:
 
     def gate(self) -> GateResult:
         """May a plan be offered today, given the latest screen?"""
-        from backcoach.safety.gate import plan_gate
+        from backcoach.safety.gate import GateResult, needs_rescreen, plan_gate
 
         row = self.store.current_screen()
         if row is None:
             return plan_gate(None, None, None, self.today())
+        if self.new_symptom_since_screen():
+            reason = needs_rescreen(row.taken_on, self.today(), new_symptom_reported=True)
+            return GateResult(False, reason or "Please answer the questions again.", "rescreen")
         return plan_gate(row.tier, row.taken_on, row.cleared_on, self.today())  # type: ignore[arg-type]
+
+    def new_symptom_since_screen(self) -> bool:
+        """New numbness, tingling or weakness reported in a session after the latest screen."""
+        from backcoach.records.store import as_utc
+
+        row = self.store.current_screen()
+        if row is None:
+            return False
+        since = as_utc(row.taken_at)
+        return any(p.numbness and as_utc(p.reported_at) > since for p in self.store.pain_reports())
 
     # --- restrictions and plans -------------------------------------------------------------
 
@@ -173,9 +228,9 @@ class Coach:
         return assess_all(self.catalogue, profile.conditions, self.today())
 
     def program_state(self) -> ProgramState:
-        from backcoach.planning.state import ProgramState
+        from backcoach.services.progression import state
 
-        return ProgramState()
+        return state(self)
 
     def plan(self, date: dt.date | None = None, minutes: int | None = None) -> Plan:
         """Today's plan for the saved profile; refused while the screen does not allow one."""
@@ -241,4 +296,9 @@ class Coach:
                 f"minutes: must be from {MIN_MINUTES} to {MAX_MINUTES} (got {minutes}); "
                 "choose a session length in that range"
             )
-        return build_plan(self.catalogue, profile, date, state, minutes)
+        from backcoach.planning.flare import flare_up_exercise_ids
+
+        def gentle(pool: Any, who: Profile) -> list[str]:
+            return flare_up_exercise_ids(pool, who.directional_preference, who.avoid_directions)
+
+        return build_plan(self.catalogue, profile, date, state, minutes, gentle_ids=gentle)

@@ -59,16 +59,28 @@ def test_profile_and_screen_round_trip(db_url: str) -> None:
     assert current.flags == ["night_pain"]
 
 
+def test_models_and_migrations_agree(db_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from backcoach.records.tables import Base
+
+    engine = make_engine(db_url)
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+
+
 def test_a_set_is_saved_once_even_when_replayed(db_url: str) -> None:
     store = Store(open_database(db_url))
     plan_id = store.save_plan(dt.date(2026, 11, 21), {"items": []}, flare_up=False)
     session_id = store.start_session(plan_id, mode="auto")
-    fields = dict(item_index=0, exercise_id="bridge", set_number=1, target_reps=10, reps=9)
-    assert store.save_set(session_id, **fields) is True
-    assert store.save_set(session_id, **fields) is False
+    fields = dict(item_index=0, exercise_id="bridge", set_number=1, target_reps=10, reps=4)
+    assert store.save_set(session_id, **fields, complete=False) is True
+    assert store.save_set(session_id, **{**fields, "reps": 9}) is False
     rows = store.sets(session_id)
-    assert [(r.exercise_id, r.reps, r.target_reps, r.side) for r in rows] == [
-        ("bridge", 9, 10, "both")
+    assert [(r.exercise_id, r.reps, r.target_reps, r.side, r.complete) for r in rows] == [
+        ("bridge", 9, 10, "both", True)
     ]
     assert store.unfinished_session() is not None
     store.finish_session(session_id, "finished", pain_after=2)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from backcoach.cli import catalogue_cmd, exercises, plan_cmd, profile_cmd, screen_cmd
+from backcoach.cli import (
+    catalogue_cmd,
+    exercises,
+    plan_cmd,
+    profile_cmd,
+    screen_cmd,
+    start_cmd,
+)
 
 app = typer.Typer(
     name="backcoach",
@@ -21,6 +28,8 @@ app.add_typer(profile_cmd.app, name="profile")
 app.command("screen")(screen_cmd.screen)
 app.command("clearance")(screen_cmd.clearance)
 app.command("plan")(plan_cmd.plan)
+app.command("start")(start_cmd.start)
+app.command("history")(start_cmd.history)
 
 
 @app.callback()

@@ -12,14 +12,20 @@ from backcoach.catalogue.model import Exercise
 from backcoach.planning.profile import Experience
 from backcoach.planning.state import DoseOverride
 
-GET_READY_SECONDS = 5.0
-"""Seconds to get into position before an exercise starts, with its first cue."""
+GET_READY_SECONDS = 10.0
+"""Time to get into the starting position before an exercise begins. Ten seconds is enough to
+get down onto a mat or sit on a chair while the first instruction is spoken; anyone who needs
+longer can pause. (The session engine uses this same constant.)"""
 
-SWITCH_SIDE_SECONDS = 3.0
-"""Seconds to change sides in a one-side-at-a-time exercise."""
+SWITCH_SIDE_SECONDS = 5.0
+"""Time to change sides between the left and right half of a set (turn over, swap legs)."""
 
-TRANSITION_SECONDS = 15.0
-"""Between two exercises: the quick pain check-in and rating, and moving to the next position."""
+SELF_PACED_REP_SECONDS = 3.0
+"""Estimate for a repetition with no movement time and no hold: the engine waits for the
+person to mark it done, so this only feeds time estimates."""
+
+TRANSITION_SECONDS = 10.0
+"""Between two exercises: the quick pain check-in and effort rating."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +49,8 @@ def item_seconds(dose: ItemDose) -> float:
     """
     sides = 2 if dose.per_side else 1
     if dose.reps is not None:
-        one_side = dose.reps * (dose.movement_seconds + dose.hold_seconds)
+        rep = dose.movement_seconds + dose.hold_seconds
+        one_side = dose.reps * (rep if rep > 0 else SELF_PACED_REP_SECONDS)
     else:
         one_side = float(dose.duration_seconds or 0)
     switches = dose.sets * (sides - 1) * SWITCH_SIDE_SECONDS

@@ -160,7 +160,7 @@ def _dose_for(cand: Candidate, profile: Profile, state: ProgramState, flare: boo
         dose = replace(dose, sets=ex.dose.sets.min)
         while lowered(ex, dose) != dose:
             dose = lowered(ex, dose)
-    elif state.lower_after_flare:
+    elif state.lower_dose(ex.id):
         dose = lowered(ex, dose)
     return dose
 
@@ -388,8 +388,9 @@ def _reason(slot: Slot, profile: Profile, state: ProgramState, flare: bool) -> s
     if flare:
         why_dose = "the lightest dose, for your flare-up"
     elif ex.id in state.doses:
-        why_dose = "as set by your progress so far"
-    elif state.lower_after_flare:
+        latest = next((d.reason for d in reversed(state.recent) if d.exercise_id == ex.id), None)
+        why_dose = "as set by your progress so far" + (f": {latest}" if latest else "")
+    elif state.lower_dose(ex.id):
         why_dose = "a step lighter while you come back from a flare-up"
     else:
         why_dose = EXPERIENCE_WORDS[profile.experience]

@@ -7,7 +7,7 @@ loses at most the set in progress.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -39,8 +39,13 @@ def as_utc(moment: dt.datetime) -> dt.datetime:
 
 
 class Store:
-    def __init__(self, factory: sessionmaker[Session]) -> None:
+    def __init__(
+        self, factory: sessionmaker[Session], clock: Callable[[], dt.datetime] = utcnow
+    ) -> None:
+        """``clock`` stamps new rows; the service layer passes one that honours a pretend
+        today (BACKCOACH_TODAY) so replayed weeks get their own dates."""
         self._factory = factory
+        self._clock = clock
 
     @contextmanager
     def _tx(self) -> Iterator[Session]:
@@ -58,10 +63,10 @@ class Store:
         with self._tx() as s:
             row = s.get(ProfileRow, 1)
             if row is None:
-                s.add(ProfileRow(id=1, data=data, updated_at=utcnow()))
+                s.add(ProfileRow(id=1, data=data, updated_at=self._clock()))
             else:
                 row.data = data
-                row.updated_at = utcnow()
+                row.updated_at = self._clock()
 
     # --- screens ----------------------------------------------------------------------------
 
@@ -77,7 +82,7 @@ class Store:
     ) -> int:
         with self._tx() as s:
             row = ScreenRow(
-                taken_at=utcnow(),
+                taken_at=self._clock(),
                 taken_on=taken_on,
                 tier=tier,
                 flags=flags,
@@ -110,7 +115,7 @@ class Store:
     def add_direction_check(self, taken_on: dt.date, result: str, details: dict[str, Any]) -> int:
         with self._tx() as s:
             row = DirectionCheckRow(
-                taken_at=utcnow(), taken_on=taken_on, result=result, details=details
+                taken_at=self._clock(), taken_on=taken_on, result=result, details=details
             )
             s.add(row)
             s.flush()
@@ -125,7 +130,7 @@ class Store:
 
     def save_plan(self, for_date: dt.date, data: dict[str, Any], flare_up: bool) -> int:
         with self._tx() as s:
-            row = PlanRow(for_date=for_date, created_at=utcnow(), flare_up=flare_up, data=data)
+            row = PlanRow(for_date=for_date, created_at=self._clock(), flare_up=flare_up, data=data)
             s.add(row)
             s.flush()
             return row.id
@@ -136,7 +141,7 @@ class Store:
 
     def start_session(self, plan_id: int, mode: str) -> int:
         with self._tx() as s:
-            row = SessionRow(plan_id=plan_id, started_at=utcnow(), mode=mode)
+            row = SessionRow(plan_id=plan_id, started_at=self._clock(), mode=mode)
             s.add(row)
             s.flush()
             return row.id
@@ -168,7 +173,7 @@ class Store:
             if row is None:
                 raise LookupError(f"no session with id {session_id}")
             row.status = status
-            row.ended_at = utcnow()
+            row.ended_at = self._clock()
             if pain_after is not None:
                 row.pain_after = pain_after
 
@@ -182,16 +187,33 @@ class Store:
     # --- set logs, outcomes, pain -----------------------------------------------------------
 
     def save_set(self, session_id: int, **fields: Any) -> bool:
-        """Commit one finished set now. Returns False when that set was already saved (a
-        resumed session replaying it), which is not an error: nothing is duplicated."""
+        """Commit one finished set now.
+
+        The same (item, set, side) saved again replaces the earlier row: a set redone after
+        Back, or a part-done set completed after a resume. Returns True when a new row was
+        written, False when an existing one was replaced. Never duplicates.
+        """
         fields.setdefault("side", "both")
-        fields.setdefault("finished_at", utcnow())
+        fields.setdefault("finished_at", self._clock())
+        fields.setdefault("complete", True)
         try:
             with self._tx() as s:
                 s.add(SetLogRow(session_id=session_id, **fields))
+            return True
         except IntegrityError:
-            return False
-        return True
+            pass
+        with self._tx() as s:
+            row = s.scalars(
+                select(SetLogRow).where(
+                    SetLogRow.session_id == session_id,
+                    SetLogRow.item_index == fields["item_index"],
+                    SetLogRow.set_number == fields["set_number"],
+                    SetLogRow.side == fields["side"],
+                )
+            ).one()
+            for key, value in fields.items():
+                setattr(row, key, value)
+        return False
 
     def sets(self, session_id: int) -> list[SetLogRow]:
         with self._tx() as s:
@@ -225,7 +247,7 @@ class Store:
                         exercise_id=exercise_id,
                         outcome=outcome,
                         details=details or {},
-                        recorded_at=utcnow(),
+                        recorded_at=self._clock(),
                     )
                 )
             else:
@@ -276,7 +298,7 @@ class Store:
                 spreading=spreading,
                 numbness=numbness,
                 decision=decision or {},
-                reported_at=reported_at or utcnow(),
+                reported_at=reported_at or self._clock(),
             )
             s.add(row)
             s.flush()
@@ -298,16 +320,22 @@ class Store:
         dose: dict[str, Any],
         reason: str,
         session_id: int | None = None,
+        decided_on: dt.date | None = None,
+        replacement: str | None = None,
+        until: dt.date | None = None,
     ) -> None:
         with self._tx() as s:
             s.add(
                 ProgressionDecisionRow(
-                    decided_at=utcnow(),
+                    decided_at=self._clock(),
                     session_id=session_id,
                     exercise_id=exercise_id,
                     action=action,
                     dose=dose,
                     reason=reason,
+                    decided_on=decided_on,
+                    replacement=replacement,
+                    until=until,
                 )
             )
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -119,6 +120,8 @@ class SetLogRow(Base):
     finished_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     source: Mapped[str] = mapped_column(String(16), default="timer")
     faults: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    complete: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    """False for a set cut short (skip, stop rule, quit): a resumed session does it again."""
 
     session: Mapped[SessionRow] = relationship(back_populates="sets")
 
@@ -173,3 +176,6 @@ class ProgressionDecisionRow(Base):
     action: Mapped[str] = mapped_column(String(24))
     dose: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     reason: Mapped[str] = mapped_column(Text)
+    decided_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    replacement: Mapped[str | None] = mapped_column(String(60), default=None)
+    until: Mapped[dt.date | None] = mapped_column(Date, default=None)

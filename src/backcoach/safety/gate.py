@@ -18,7 +18,14 @@ matches the point at which "no improvement after about 4 weeks" becomes a warnin
 (CLINICAL.md section 1), so a month-old screen may miss it."""
 
 GateCode = Literal[
-    "ok", "no-screen", "future-screen", "emergency", "urgent", "needs-clearance", "stale"
+    "ok",
+    "no-screen",
+    "future-screen",
+    "emergency",
+    "urgent",
+    "needs-clearance",
+    "stale",
+    "rescreen",  # new numbness, tingling or weakness reported since the screen
 ]
 
 

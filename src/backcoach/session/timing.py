@@ -6,20 +6,13 @@ the doses the plan prescribes.
 
 from __future__ import annotations
 
+# One source for the in-between phases: the planner's time estimate uses the same numbers,
+# so a plan's promised length is the length the engine walks.
+from backcoach.planning.dose import GET_READY_SECONDS as GET_READY_SECONDS
+from backcoach.planning.dose import SELF_PACED_REP_SECONDS as SELF_PACED_REP_SECONDS
+from backcoach.planning.dose import SWITCH_SIDE_SECONDS as SWITCH_SIDE_SECONDS
 from backcoach.planning.plan import PlanItem
 from backcoach.types import Seconds
-
-GET_READY_SECONDS: Seconds = 10.0
-"""Time to get into the starting position before an exercise begins. Ten seconds is enough to
-get down onto a mat or sit on a chair while the first instruction is spoken; anyone who needs
-longer can pause."""
-
-SWITCH_SIDE_SECONDS: Seconds = 5.0
-"""Time to change sides between the left and right half of a set (turn over, swap legs)."""
-
-SELF_PACED_REP_SECONDS: Seconds = 3.0
-"""Planning estimate for a repetition with no movement time and no hold: the engine waits for
-``RepDone`` on such reps, so this number only feeds time estimates and the progress fraction."""
 
 BACK_GRACE_SECONDS: Seconds = 3.0
 """``Back`` within this many seconds of an exercise's start goes to the previous exercise;

@@ -1,0 +1,197 @@
+"""`backcoach start`: run today's session (or resume one), and `backcoach history`."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from backcoach.cli.common import console, err_console, fail, get_coach, print_json
+
+NEXT_DAY_NOTE = "Yesterday some exercises left you with pain of 3-5 out of 10."
+
+
+def start(
+    auto: Annotated[
+        bool,
+        typer.Option(
+            "--auto", help="Run without a person: a sped-up clock, answers from --answers."
+        ),
+    ] = False,
+    speed: Annotated[
+        float,
+        typer.Option(help="With --auto: session seconds per real second (0 = no waiting)."),
+    ] = 0.0,
+    answers: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE",
+            help="With --auto: JSON answers for pain and ratings (see docs/sessions.md).",
+        ),
+    ] = None,
+    minutes: Annotated[int | None, typer.Option(help="Minutes for a new session (5-45).")] = None,
+    resume: Annotated[
+        bool | None,
+        typer.Option(
+            "--resume/--new",
+            help="Resume an unfinished session, or start a new one (default: ask; --auto resumes).",
+        ),
+    ] = None,
+    voice: Annotated[bool, typer.Option("--voice", help="Speak the cues (espeak-ng).")] = False,
+) -> None:
+    """Start today's guided session: timers, cues and pain check-ins, saved as you go."""
+    from backcoach.coach import CoachError, PlanRefused
+    from backcoach.services import sessions
+
+    coach = get_coach()
+    auto_answers = _auto_answers(answers) if auto else None
+    if answers is not None and not auto:
+        raise fail("--answers goes with --auto; add --auto or leave out --answers")
+    _next_day_questions(coach, auto_answers)
+    live = None
+    unfinished = coach.store.unfinished_session()
+    if unfinished is not None:
+        wanted = resume
+        if wanted is None:
+            wanted = True if auto else _ask_resume(unfinished)
+        if wanted:
+            live = sessions.resume_unfinished(coach, time.monotonic() if not auto else 0.0)
+            console.print(f"Resumed your session from {unfinished.started_at:%d %b %H:%M}.")
+        else:
+            sessions.abandon(coach, unfinished.id)
+    if live is None:
+        try:
+            live = sessions.begin(coach, "auto" if auto else "terminal", _clock(auto), minutes)
+        except PlanRefused as exc:
+            err_console.print(f"[bold yellow]No session today.[/] {exc}")
+            raise typer.Exit(3) from None
+        except CoachError as exc:
+            raise fail(str(exc)) from None
+    if auto:
+        assert auto_answers is not None
+        summary = sessions.run_auto(live, auto_answers, speed, 0.0, on_effects=_print_effects)
+    else:
+        from backcoach.cli.player import play
+
+        summary = play(live, voice=voice)
+        if summary is None:
+            console.print("Saved. Run [bold]backcoach start[/] again to carry on.")
+            return
+    _print_summary(coach, live.session_id, summary)
+
+
+def _clock(auto: bool) -> float:
+    return 0.0 if auto else time.monotonic()
+
+
+def _auto_answers(path: Path | None) -> Any:
+    from backcoach.services.sessions import AutoAnswers
+
+    if path is None:
+        return AutoAnswers()
+    try:
+        return AutoAnswers.from_file(path)
+    except ValueError as exc:
+        raise fail(f"{exc}; see docs/sessions.md for the answers file") from None
+
+
+def _ask_resume(unfinished: Any) -> bool:
+    from rich.prompt import Confirm
+
+    return Confirm.ask(
+        f"Resume your unfinished session from {unfinished.started_at:%d %b %H:%M}?",
+        default=True,
+        console=console,
+    )
+
+
+def _next_day_questions(coach: Any, auto_answers: Any) -> None:
+    """Ask whether yesterday's pain of 3-5 settled overnight; progression uses the answer."""
+    from backcoach.services.progression import answer_next_day, pending_next_day_questions
+
+    pending = pending_next_day_questions(coach)
+    if not pending:
+        return
+    if auto_answers is None:
+        from rich.prompt import Confirm
+
+        console.print(NEXT_DAY_NOTE)
+    for session_id, item_index, exercise_id, day in pending:
+        name = coach.exercise(exercise_id).name
+        if auto_answers is not None:
+            settled = auto_answers.next_day_settled
+        else:
+            settled = Confirm.ask(
+                f"Had the pain after {name} ({day}) settled by this morning?", console=console
+            )
+        for decision in answer_next_day(coach, session_id, item_index, exercise_id, settled):
+            console.print(f"[dim]{decision.reason}[/]")
+
+
+def _print_effects(effects: tuple[Any, ...]) -> None:
+    from backcoach.session import ExerciseStopped, RescreenNeeded, SetFinished
+
+    for effect in effects:
+        if isinstance(effect, SetFinished):
+            side = f" {effect.side}" if effect.side else ""
+            done = (
+                f"{effect.reps_done}/{effect.target_reps} reps"
+                if effect.target_reps is not None
+                else f"{effect.duration_seconds_done:g}/{effect.target_duration_seconds:g} s"
+            )
+            console.print(f"  saved {effect.exercise_id} set {effect.set_number}{side}: {done}")
+        elif isinstance(effect, ExerciseStopped):
+            console.print(
+                f"[yellow]Stopped {effect.exercise_id}:[/] {'; '.join(effect.decision.reasons)}"
+            )
+        elif isinstance(effect, RescreenNeeded):
+            console.print(f"[bold red]{effect.advice}[/]")
+
+
+def _print_summary(coach: Any, session_id: int, summary: Any) -> None:
+    console.print(
+        f"\n[bold]Session {'finished' if summary.ended_by == 'completed' else 'ended'}.[/] "
+        f"{len(summary.finished)} exercises done, {len(summary.stopped)} stopped, "
+        f"{len(summary.skipped)} skipped; {summary.sets_done} of {summary.sets_planned} sets. "
+        f"Pain {summary.pain_before} → {summary.pain_after}."
+    )
+    for row in coach.store.decisions():
+        if row.session_id == session_id:
+            console.print(f"[dim]Next time:[/] {row.reason}")
+
+
+def history(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    limit: Annotated[int, typer.Option(help="How many sessions, newest first.")] = 20,
+) -> None:
+    """Past sessions: what was planned and what was done."""
+    from backcoach.services.history import session_history
+
+    coach = get_coach()
+    rows = session_history(coach, limit)
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        console.print("No sessions yet. Start one with [bold]backcoach start[/].")
+        return
+    from rich.table import Table
+
+    table = Table(title="Your sessions", title_justify="left")
+    for column in ("date", "status", "exercises", "sets done", "pain before → after"):
+        table.add_column(column)
+    for r in rows:
+        names = ", ".join(
+            f"{e['exercise_id']}" + ("" if e["outcome"] == "finished" else f" ({e['outcome']})")
+            for e in r["exercises"]
+        )
+        table.add_row(
+            r["started_at"][:16].replace("T", " "),
+            r["status"],
+            names,
+            f"{r['sets_done']}/{r['sets_planned']}",
+            f"{r['pain_before']} → {r['pain_after']}",
+        )
+    console.print(table)

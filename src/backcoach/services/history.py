@@ -1,0 +1,68 @@
+"""Past sessions as plain data: planned next to done, for `history`, reports and export."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from backcoach.planning.plan import Plan
+
+if TYPE_CHECKING:
+    from backcoach.coach import Coach
+
+
+def session_history(coach: Coach, limit: int | None = None) -> list[dict[str, Any]]:
+    store = coach.store
+    out = []
+    for session in store.sessions(limit):
+        plan_row = store.plan(session.plan_id)
+        plan = Plan.model_validate(plan_row.data) if plan_row else None
+        outcomes = {o.item_index: o for o in store.outcomes(session.id)}
+        sets = store.sets(session.id)
+        exercises = []
+        for index, item in enumerate(plan.items if plan else []):
+            o = outcomes.get(index)
+            done = [s for s in sets if s.item_index == index]
+            exercises.append(
+                {
+                    "exercise_id": item.exercise_id,
+                    "outcome": o.outcome if o else "not done",
+                    "rating": o.rating if o else None,
+                    "planned": {
+                        "sets": item.sets,
+                        "reps": item.reps,
+                        "hold_seconds": item.hold_seconds,
+                        "duration_seconds": item.duration_seconds,
+                        "per_side": item.per_side,
+                    },
+                    "sets": [
+                        {
+                            "set": s.set_number,
+                            "side": s.side,
+                            "reps": s.reps,
+                            "target_reps": s.target_reps,
+                            "hold_seconds": s.hold_seconds,
+                            "target_hold_seconds": s.target_hold_seconds,
+                            "duration_seconds": s.duration_seconds,
+                            "target_duration_seconds": s.target_duration_seconds,
+                            "complete": s.complete,
+                        }
+                        for s in done
+                    ],
+                }
+            )
+        planned_sets = sum(i.sets * (2 if i.per_side else 1) for i in plan.items) if plan else 0
+        out.append(
+            {
+                "id": session.id,
+                "started_at": session.started_at.isoformat(),
+                "ended_at": session.ended_at.isoformat() if session.ended_at else None,
+                "status": session.status,
+                "mode": session.mode,
+                "pain_before": session.pain_before,
+                "pain_after": session.pain_after,
+                "sets_done": sum(1 for s in sets if s.complete),
+                "sets_planned": planned_sets,
+                "exercises": exercises,
+            }
+        )
+    return out

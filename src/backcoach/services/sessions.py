@@ -1,0 +1,360 @@
+"""Running a guided session against the records: start, save as it goes, resume, auto-run.
+
+The engine is pure; this module is the listener that turns its effects into rows, one commit
+per effect, so a killed process loses at most the set in progress. The terminal player, the
+automatic runner and the web app all go through here.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from backcoach.planning.plan import Plan
+from backcoach.safety.stoprules import StopDecision
+from backcoach.session import (
+    DoneSet,
+    Effect,
+    Engine,
+    ExerciseFinished,
+    ExerciseSkipped,
+    ExerciseStopped,
+    PainJudged,
+    PainReport,
+    Rate,
+    Rated,
+    RescreenNeeded,
+    SessionFinished,
+    SessionSummary,
+    SetFinished,
+    Side,
+    Tick,
+)
+
+if TYPE_CHECKING:
+    from backcoach.coach import Coach
+    from backcoach.records.store import Store
+
+END_STATUS = {"completed": "finished", "stopped": "stopped", "rescreen": "stopped"}
+
+
+class SessionRecorder:
+    """Saves each effect the moment the engine emits it."""
+
+    def __init__(
+        self,
+        store: Store,
+        session_id: int,
+        on_finish: Callable[[int], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.session_id = session_id
+        self.on_finish = on_finish
+        self.summary: SessionSummary | None = None
+        self.rescreen: RescreenNeeded | None = None
+
+    def __call__(self, effect: Effect) -> None:
+        sid = self.session_id
+        if isinstance(effect, SetFinished):
+            self.store.save_set(
+                sid,
+                item_index=effect.item_index,
+                exercise_id=effect.exercise_id,
+                set_number=effect.set_number,
+                side=effect.side or "both",
+                target_reps=effect.target_reps,
+                reps=effect.reps_done,
+                target_hold_seconds=effect.target_hold_seconds,
+                hold_seconds=round(effect.hold_seconds_done, 2),
+                target_duration_seconds=effect.target_duration_seconds,
+                duration_seconds=effect.duration_seconds_done,
+                complete=effect.complete,
+            )
+        elif isinstance(effect, PainJudged):
+            check, decision = effect.check, effect.decision
+            self.store.save_pain(
+                moment=effect.when,
+                score=check.score,
+                session_id=sid,
+                item_index=effect.item_index,
+                exercise_id=effect.exercise_id,
+                sharp=check.sharp,
+                spreading=check.spreading,
+                numbness=check.numbness,
+                decision={
+                    "action": decision.action,
+                    "band": decision.band,
+                    "not_tolerated": decision.not_tolerated,
+                    "lower_dose_next_time": decision.lower_dose_next_time,
+                    "check_next_day": decision.check_next_day,
+                    "rescreen": decision.rescreen,
+                    "reasons": list(decision.reasons),
+                },
+            )
+            if effect.when == "before":
+                self.store.set_pain_before(sid, check.score)
+            elif (
+                effect.when == "after-exercise"
+                and decision.action == "stop-exercise"
+                and effect.item_index is not None
+                and effect.exercise_id is not None
+            ):
+                # Reported at the check-in, after the exercise ended: the stop rule's verdict
+                # (not tolerated, or lighter next time) still applies to it.
+                self._stopped(effect.item_index, effect.exercise_id, decision)
+        elif isinstance(effect, ExerciseStopped):
+            self._stopped(effect.item_index, effect.exercise_id, effect.decision)
+        elif isinstance(effect, ExerciseSkipped):
+            self.store.save_outcome(sid, effect.item_index, effect.exercise_id, "skipped")
+        elif isinstance(effect, ExerciseFinished):
+            self.store.save_outcome(sid, effect.item_index, effect.exercise_id, "finished")
+        elif isinstance(effect, Rated):
+            self.store.save_rating(sid, effect.item_index, effect.exercise_id, effect.rating)
+        elif isinstance(effect, RescreenNeeded):
+            self.rescreen = effect
+        elif isinstance(effect, SessionFinished):
+            self.summary = effect.summary
+            self.store.finish_session(
+                sid, END_STATUS[effect.summary.ended_by], effect.summary.pain_after
+            )
+            if self.on_finish is not None:
+                self.on_finish(sid)
+
+    def _stopped(self, item_index: int, exercise_id: str, d: StopDecision) -> None:
+        self.store.save_outcome(
+            self.session_id,
+            item_index,
+            exercise_id,
+            "stopped",
+            {
+                "reasons": list(d.reasons),
+                "not_tolerated": d.not_tolerated,
+                "lower_dose_next_time": d.lower_dose_next_time,
+                "advice": d.advice,
+            },
+        )
+
+
+@dataclass
+class LiveSession:
+    """A session being run: its id, plan, engine and the recorder saving it."""
+
+    session_id: int
+    plan: Plan
+    engine: Engine
+    recorder: SessionRecorder
+    resumed: bool = False
+    first_effects: tuple[Effect, ...] = ()
+
+    @property
+    def finished(self) -> bool:
+        return self.engine.finished
+
+
+def begin(coach: Coach, mode: str, now: float, minutes: int | None = None) -> LiveSession:
+    """Plan today's session (the screen must allow it), save the plan and start."""
+    plan = coach.plan(minutes=minutes)
+    store = coach.store
+    plan_id = store.save_plan(plan.date, plan.model_dump(mode="json"), plan.flare_up)
+    session_id = store.start_session(plan_id, mode)
+    recorder = SessionRecorder(store, session_id, _progress_after(coach))
+    exercises = {i.exercise_id: coach.exercise(i.exercise_id) for i in plan.items}
+    engine, effects = Engine.start(plan, exercises, now, listeners=[recorder])
+    return LiveSession(session_id, plan, engine, recorder, first_effects=effects)
+
+
+def resume_unfinished(coach: Coach, now: float) -> LiveSession | None:
+    """Carry on the newest unfinished session at its next unsaved set, if there is one."""
+    store = coach.store
+    row = store.unfinished_session()
+    if row is None:
+        return None
+    plan_row = store.plan(row.plan_id)
+    assert plan_row is not None
+    plan = Plan.model_validate(plan_row.data)
+    done: list[DoneSet] = [
+        (s.item_index, s.set_number, _side(s.side)) for s in store.sets(row.id) if s.complete
+    ]
+    closed: dict[int, Any] = {
+        o.item_index: o.outcome
+        for o in store.outcomes(row.id)
+        if o.outcome in ("stopped", "skipped") or (o.outcome == "finished" and o.rating)
+    }
+    exercises = {i.exercise_id: coach.exercise(i.exercise_id) for i in plan.items}
+    recorder = SessionRecorder(store, row.id)
+    engine, effects = Engine.resume(
+        plan, exercises, done, row.pain_before, now, closed, listeners=[recorder]
+    )
+    return LiveSession(row.id, plan, engine, recorder, resumed=True, first_effects=effects)
+
+
+def _side(stored: str) -> Side | None:
+    if stored == "left":
+        return "left"
+    if stored == "right":
+        return "right"
+    return None
+
+
+def _progress_after(coach: Coach) -> Callable[[int], None]:
+    """After a session: decide each exercise's next dose, and look for a flare-up."""
+
+    def run(session_id: int) -> None:
+        from backcoach.services.progression import after_session, check_flare_up
+
+        after_session(coach, session_id)
+        check_flare_up(coach)
+
+    return run
+
+
+def abandon(coach: Coach, session_id: int) -> None:
+    """Close an unfinished session without resuming it; what was saved stays saved."""
+    coach.store.finish_session(session_id, "stopped", None)
+
+
+# --- automatic sessions ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExerciseAnswer:
+    pain: int = 0
+    sharp: bool = False
+    spreading: bool = False
+    numbness: bool = False
+    rating: str = "about-right"
+
+
+@dataclass(frozen=True)
+class AutoAnswers:
+    """Answers for an automatic session (``backcoach start --auto --answers FILE``).
+
+    ``{"pain_before": 2, "pain_after": 1, "default": {"pain": 0, "rating": "about-right"},
+    "exercises": {"bridge": {"pain": 6, "sharp": false, "rating": "too-hard"}}}``
+    """
+
+    pain_before: int = 0
+    pain_after: int = 0
+    default: ExerciseAnswer = field(default_factory=ExerciseAnswer)
+    exercises: Mapping[str, ExerciseAnswer] = field(default_factory=dict)
+    next_day_settled: bool = True
+    """The answer to "had yesterday's pain settled by this morning?"."""
+
+    def for_exercise(self, exercise_id: str | None) -> ExerciseAnswer:
+        if exercise_id is None:
+            return self.default
+        return self.exercises.get(exercise_id, self.default)
+
+    @classmethod
+    def from_file(cls, path: Path) -> AutoAnswers:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ValueError(f"cannot read answers file '{path}': {exc.strerror}") from None
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+        return cls.from_data(data, str(path))
+
+    @classmethod
+    def from_data(cls, data: Any, where: str = "answers") -> AutoAnswers:
+        if not isinstance(data, dict):
+            raise ValueError(f"{where}: must be a JSON object (got {type(data).__name__})")
+        known = {"pain_before", "pain_after", "default", "exercises", "next_day_settled"}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(
+                f"{where}: unknown field(s) {', '.join(unknown)}; use {', '.join(sorted(known))}"
+            )
+
+        def answer(raw: Any, label: str) -> ExerciseAnswer:
+            if not isinstance(raw, dict):
+                raise ValueError(f'{where}: {label}: must be an object such as {{"pain": 2}}')
+            fields = {"pain", "sharp", "spreading", "numbness", "rating"}
+            extra = sorted(set(raw) - fields)
+            if extra:
+                raise ValueError(
+                    f"{where}: {label}: unknown field(s) {', '.join(extra)}; "
+                    f"use {', '.join(sorted(fields))}"
+                )
+            result = ExerciseAnswer(**raw)
+            _check_answer(result, f"{where}: {label}")
+            return result
+
+        default = answer(data.get("default", {}), "default")
+        exercises = {k: answer(v, f"exercises.{k}") for k, v in data.get("exercises", {}).items()}
+        settled = data.get("next_day_settled", True)
+        if not isinstance(settled, bool):
+            raise ValueError(f"{where}: next_day_settled: must be true or false (got {settled!r})")
+        result = cls(
+            pain_before=data.get("pain_before", 0),
+            pain_after=data.get("pain_after", 0),
+            default=default,
+            exercises=exercises,
+            next_day_settled=settled,
+        )
+        for name in ("pain_before", "pain_after"):
+            value = getattr(result, name)
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 10:
+                raise ValueError(f"{where}: {name}: must be a whole number 0-10 (got {value!r})")
+        return result
+
+
+def _check_answer(a: ExerciseAnswer, where: str) -> None:
+    if not isinstance(a.pain, int) or isinstance(a.pain, bool) or not 0 <= a.pain <= 10:
+        raise ValueError(f"{where}.pain: must be a whole number 0-10 (got {a.pain!r})")
+    if a.rating not in ("too-easy", "about-right", "too-hard"):
+        raise ValueError(
+            f"{where}.rating: must be too-easy, about-right or too-hard (got {a.rating!r})"
+        )
+
+
+AUTO_TICK_SECONDS = 0.25
+"""Session-clock step of the automatic runner; deadlines are exact whatever the step."""
+
+
+def run_auto(
+    live: LiveSession,
+    answers: AutoAnswers,
+    speed: float,
+    start_clock: float,
+    sleep: Callable[[float], None] = time.sleep,
+    on_effects: Callable[[tuple[Effect, ...]], None] | None = None,
+) -> SessionSummary:
+    """Run a session to its end on a simulated clock, answering from ``answers``.
+
+    ``speed`` is how many session seconds pass per real second (0: as fast as possible). The
+    records are written exactly as in a real session, through the same recorder.
+    """
+    engine = live.engine
+    now = start_clock
+    while not engine.finished:
+        view = engine.progress(now)
+        effects: tuple[Effect, ...]
+        if view.paused:
+            from backcoach.session import Resume
+
+            effects = engine.send(Resume(now))
+        elif view.awaiting == "pain":
+            if view.phase == "pre-pain":
+                effects = engine.send(PainReport(now, answers.pain_before))
+            elif view.phase == "post-pain":
+                effects = engine.send(PainReport(now, answers.pain_after))
+            else:
+                a = answers.for_exercise(view.exercise_id)
+                effects = engine.send(PainReport(now, a.pain, a.sharp, a.spreading, a.numbness))
+        elif view.awaiting == "rating":
+            a = answers.for_exercise(view.exercise_id)
+            effects = engine.send(Rate(now, a.rating))  # type: ignore[arg-type]
+        else:
+            now += AUTO_TICK_SECONDS
+            if speed > 0:
+                sleep(AUTO_TICK_SECONDS / speed)
+            effects = engine.send(Tick(now))
+        if on_effects is not None and effects:
+            on_effects(effects)
+    assert live.recorder.summary is not None
+    return live.recorder.summary

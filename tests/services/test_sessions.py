@@ -1,0 +1,128 @@
+"""Sessions run through the service layer and saved to real SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from backcoach.coach import Coach, PlanRefused
+from backcoach.config import Settings
+from backcoach.safety.signs import SIGNS
+from backcoach.services.sessions import AutoAnswers, begin, resume_unfinished, run_auto
+
+ALL_NO = {s.id: "no" for s in SIGNS}
+
+
+def make_coach(home: Path, db_url: str, today: str = "2026-11-02") -> Coach:
+    return Coach(
+        Settings.from_environ(
+            {
+                "BACKCOACH_HOME": str(home),
+                "BACKCOACH_DATABASE_URL": db_url,
+                "BACKCOACH_TODAY": today,
+            }
+        )
+    )
+
+
+def test_planned_next_to_done_for_every_set(tmp_path: Path, db_url: str) -> None:
+    coach = make_coach(tmp_path, db_url)
+    coach.take_screen(ALL_NO)
+    live = begin(coach, "auto", 0.0, minutes=15)
+    summary = run_auto(live, AutoAnswers(pain_before=2, pain_after=1), 0, 0.0)
+    assert summary.ended_by == "completed"
+    rows = coach.store.sets(live.session_id)
+    planned = sum(i.sets * (2 if i.per_side else 1) for i in live.plan.items)
+    assert len(rows) == planned == summary.sets_done
+    for row in rows:
+        item = live.plan.items[row.item_index]
+        assert row.exercise_id == item.exercise_id
+        if item.reps is not None:
+            assert row.reps == row.target_reps == item.reps
+            assert row.target_hold_seconds == item.hold_seconds
+        else:
+            assert row.duration_seconds == row.target_duration_seconds == item.duration_seconds
+    session = coach.store.session(live.session_id)
+    assert session is not None
+    assert (session.status, session.pain_before, session.pain_after) == ("finished", 2, 1)
+    # Progression decided every exercise done, each with a reason.
+    decided = {d.exercise_id for d in coach.store.decisions() if d.session_id == live.session_id}
+    assert decided == {i.exercise_id for i in live.plan.items}
+
+
+def test_stop_rules_change_the_next_plan(tmp_path: Path, db_url: str) -> None:
+    coach = make_coach(tmp_path, db_url)
+    coach.take_screen(ALL_NO)
+    first = coach.plan(minutes=15)
+    flagged, hurt = first.items[1].exercise_id, first.items[2].exercise_id
+    answers = AutoAnswers.from_data(
+        {
+            "exercises": {
+                flagged: {"pain": 3, "sharp": True},
+                hurt: {"pain": 7, "rating": "too-hard"},
+            }
+        }
+    )
+    live = begin(coach, "auto", 0.0, minutes=15)
+    run_auto(live, answers, 0, 0.0)
+    outcomes = {o.exercise_id: o for o in coach.store.outcomes(live.session_id)}
+    assert outcomes[flagged].outcome == "stopped"
+    assert outcomes[flagged].details["not_tolerated"] is True
+    state = coach.program_state()
+    assert flagged in state.dropped
+    later = make_coach(tmp_path, db_url, today="2026-11-04")
+    plan = later.plan(minutes=15)
+    ids = [i.exercise_id for i in plan.items]
+    assert flagged not in ids
+    by_id = {i.exercise_id: i for i in plan.items}
+    before = next(i for i in first.items if i.exercise_id == hurt)
+    if hurt in by_id and before.reps is not None:
+        assert by_id[hurt].reps is not None and by_id[hurt].reps <= before.reps
+
+
+def test_numbness_ends_the_session_and_asks_for_a_new_screen(tmp_path: Path, db_url: str) -> None:
+    coach = make_coach(tmp_path, db_url)
+    coach.take_screen(ALL_NO)
+    live = begin(coach, "auto", 0.0, minutes=10)
+    target = live.plan.items[1].exercise_id
+    answers = AutoAnswers.from_data({"exercises": {target: {"pain": 2, "numbness": True}}})
+    summary = run_auto(live, answers, 0, 0.0)
+    assert summary.ended_by == "rescreen"
+    with pytest.raises(PlanRefused) as refused:
+        coach.plan()
+    assert refused.value.code == "rescreen"
+    coach.take_screen(ALL_NO)
+    assert coach.plan().items
+
+
+def test_resume_continues_at_the_next_unsaved_set(tmp_path: Path, db_url: str) -> None:
+    coach = make_coach(tmp_path, db_url)
+    coach.take_screen(ALL_NO)
+    live = begin(coach, "auto", 0.0, minutes=15)
+    from backcoach.session import PainReport, Tick
+
+    live.engine.send(PainReport(0.0, 1))
+    now = 0.0
+    while len(coach.store.sets(live.session_id)) < 2:
+        now += 0.5
+        view = live.engine.progress(now)
+        if view.awaiting == "pain":
+            live.engine.send(PainReport(now, 0))
+        elif view.awaiting == "rating":
+            from backcoach.session import Rate
+
+            live.engine.send(Rate(now, "about-right"))
+        else:
+            live.engine.send(Tick(now))
+    saved_before = [(s.item_index, s.set_number, s.side) for s in coach.store.sets(live.session_id)]
+    del live  # the process "dies" here: nothing more is sent
+    again = resume_unfinished(make_coach(tmp_path, db_url), 100.0)
+    assert again is not None and again.resumed
+    summary = run_auto(again, AutoAnswers(), 0, 100.0)
+    rows = coach.store.sets(again.session_id)
+    keys = [(s.item_index, s.set_number, s.side) for s in rows]
+    assert len(keys) == len(set(keys)), "a set was saved twice"
+    assert set(saved_before) <= set(keys)
+    assert summary.pain_before == 1
+    assert coach.store.session(again.session_id).status == "finished"  # type: ignore[union-attr]
