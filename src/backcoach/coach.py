@@ -302,3 +302,27 @@ class Coach:
             return flare_up_exercise_ids(pool, who.directional_preference, who.avoid_directions)
 
         return build_plan(self.catalogue, profile, date, state, minutes, gentle_ids=gentle)
+
+    # --- directional preference ---------------------------------------------------------------
+
+    def start_direction_check(self) -> Any:
+        """A new direction check, or CoachError saying why it may not run for this person."""
+        from backcoach.planning.direction import DirectionCheck, can_run
+
+        profile = self.profile()
+        gate = self.gate()
+        screen = self.store.current_screen()
+        tier = screen.tier if screen is not None and gate.allowed else None
+        if screen is not None and not gate.allowed:
+            raise CoachError(gate.reason)
+        ok, reason = can_run(tier, profile.conditions, self.today(), profile.avoid_directions)  # type: ignore[arg-type]
+        if not ok:
+            raise CoachError(reason)
+        return DirectionCheck.start(profile.conditions, self.today(), profile.avoid_directions)
+
+    def save_direction_result(self, result: Any) -> Profile:
+        """Store the check with its date and carry its finding into the profile."""
+        self.store.add_direction_check(result.on, result.preference, result.details())
+        return self.update_profile(
+            directional_preference=result.preference, avoid_directions=list(result.avoid)
+        )

@@ -110,7 +110,7 @@ def test_two_processes_writing_at_once_lose_nothing(
     ]
     writer = spawn(home, "profile", "set", "--minutes", "12", **env)
     outputs = [p.communicate(timeout=120) for p in [*procs, writer]]
-    for p, (out, err) in zip([*procs, writer], outputs, strict=True):
+    for p, (_out, err) in zip([*procs, writer], outputs, strict=True):
         assert p.returncode == 0, err
     coach = coach_for(home, **env)
     sessions = coach.store.sessions()

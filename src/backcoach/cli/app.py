@@ -6,6 +6,7 @@ import typer
 
 from backcoach.cli import (
     catalogue_cmd,
+    direction_cmd,
     exercises,
     plan_cmd,
     profile_cmd,
@@ -28,6 +29,8 @@ app.add_typer(profile_cmd.app, name="profile")
 app.command("screen")(screen_cmd.screen)
 app.command("clearance")(screen_cmd.clearance)
 app.command("plan")(plan_cmd.plan)
+app.command("check-direction")(direction_cmd.check_direction)
+app.command("flare-up")(direction_cmd.flare_up)
 app.command("start")(start_cmd.start)
 app.command("history")(start_cmd.history)
 

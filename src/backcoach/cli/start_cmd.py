@@ -69,6 +69,7 @@ def start(
             raise typer.Exit(3) from None
         except CoachError as exc:
             raise fail(str(exc)) from None
+    summary: Any
     if auto:
         assert auto_answers is not None
         summary = sessions.run_auto(live, auto_answers, speed, 0.0, on_effects=_print_effects)

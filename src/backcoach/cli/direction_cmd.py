@@ -1,0 +1,103 @@
+"""`backcoach check-direction`: a short, conservative test of which way your back prefers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backcoach.cli.common import console, get_coach, user_errors
+
+LOCATION_KEYS = {
+    "0": ("none", "no pain"),
+    "1": ("back", "in the back only"),
+    "2": ("buttock", "reaching the buttock"),
+    "3": ("thigh", "reaching the thigh"),
+    "4": ("below-knee", "reaching below the knee"),
+}
+
+
+def check_direction() -> None:
+    """Find your directional preference: about 10 repetitions one way, then maybe the other.
+
+    Stop at once if pain spreads further down your leg: that direction is then avoided.
+    """
+    from backcoach.planning.direction import interpret
+
+    coach = get_coach()
+    with user_errors():
+        check = coach.start_direction_check()
+    console.print(
+        "[bold]Direction check.[/] You will do one set of about 10 slow repetitions in one "
+        "direction and say where your pain is before and after. If pain spreads further down "
+        "your leg at any time, stop straight away.\n"
+    )
+    for note in check.reasons:
+        console.print(f"[dim]{note}[/]")
+    before = _reading("Before you start")
+    while (trial := check.next_trial) is not None:
+        ex = coach.exercise(trial.exercise_id)
+        console.print(f"\n[bold]{ex.name}[/] — {trial.reps} slow repetitions.")
+        for n, step in enumerate(ex.steps, 1):
+            console.print(f"  {n}. {step.text}")
+        reply = _ask("Press Enter when you have done them, or type x if it is too much")
+        if reply == "x":
+            check = check.too_much()
+            continue
+        after = _reading("Now")
+        console.print(f"[dim]Result: {interpret(before, after)}.[/]")
+        check = check.record(before, after)
+        before = after
+    result = check.result()
+    profile = coach.save_direction_result(result)
+    console.print()
+    for reason in result.reasons:
+        console.print(reason)
+    console.print(
+        f"\n[bold]Your directional preference: {profile.directional_preference}.[/]"
+        + (
+            f" Directions to avoid: {', '.join(profile.avoid_directions)}."
+            if profile.avoid_directions
+            else ""
+        )
+        + " Your plan now takes this into account: [bold]backcoach plan[/]."
+    )
+
+
+def _ask(prompt: str) -> str:
+    from rich.prompt import Prompt
+
+    return Prompt.ask(prompt, default="", show_default=False, console=console).strip().lower()
+
+
+def _reading(when: str) -> Any:
+    from backcoach.planning.direction import Reading
+
+    console.print(f"\n[bold]{when}:[/] where is your pain?")
+    for key, (_, words) in LOCATION_KEYS.items():
+        console.print(f"  {key} {words}")
+    while True:
+        key = _ask("Type 0-4")
+        if key in LOCATION_KEYS:
+            break
+        console.print("Please type a number from 0 to 4.")
+    if LOCATION_KEYS[key][0] == "none":
+        return Reading("none", 0)
+    while True:
+        raw = _ask("How strong is it now, 1 (slight) to 10 (worst)?")
+        if raw.isdigit() and 1 <= int(raw) <= 10:
+            break
+        console.print("Please type a whole number from 1 to 10.")
+    return Reading(LOCATION_KEYS[key][0], int(raw))  # type: ignore[arg-type]
+
+
+def flare_up() -> None:
+    """Tell backcoach your back is flaring up: a few gentle days, then back a step lighter."""
+    from backcoach.services.progression import check_flare_up
+
+    coach = get_coach()
+    decision = check_flare_up(coach, said_flare_up=True)
+    if decision is None:
+        state = coach.program_state()
+        console.print(f"You are already in flare-up mode until {state.flare_up_until}.")
+        return
+    console.print(decision.reason)
+    console.print("See today's gentle plan with [bold]backcoach plan[/].")
