@@ -8,7 +8,7 @@ Every problem is reported as one line a person can act on::
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -252,13 +252,21 @@ def _show(value: Any) -> str | None:
 # --- many files ---------------------------------------------------------------------------
 
 
+ExtraCheck = Callable[[Exercise], list[tuple[list[str | int], str, str]]]
+"""A check the catalogue cannot make itself (the body model's pose checks): it returns
+``(location in the file, what is wrong, how to fix it)`` for each problem found."""
+
+
 def load_catalogue(
-    folders: Iterable[tuple[Path, bool]], cache: FileCache | None = None
+    folders: Iterable[tuple[Path, bool]],
+    cache: FileCache | None = None,
+    extra_checks: Sequence[ExtraCheck] = (),
 ) -> tuple[Catalogue, list[Problem]]:
     """Load ``(folder, is_builtin)`` pairs in order and check across files.
 
     Files with problems are left out of the catalogue; the problems say why. Cross-file checks:
     an id defined twice (built in or not), and regression/progression ids that point nowhere.
+    ``extra_checks`` run on each valid exercise; their findings are reported with the line.
     """
     catalogue = Catalogue()
     problems: list[Problem] = []
@@ -272,6 +280,10 @@ def load_catalogue(
                     continue
                 if cache is not None:
                     cache.put(path, exercise)
+            extra = _extra_problems(path, exercise, extra_checks)
+            if extra:
+                problems.extend(extra)
+                continue
             if exercise.id in catalogue.exercises:
                 first = catalogue.origins[exercise.id]
                 problems.append(
@@ -294,6 +306,19 @@ def load_catalogue(
     if cache is not None:
         cache.save()
     return catalogue, problems
+
+
+def _extra_problems(path: Path, exercise: Exercise, checks: Sequence[ExtraCheck]) -> list[Problem]:
+    findings = [finding for check in checks for finding in check(exercise)]
+    if not findings:
+        return []
+    node = read_yaml(path)
+    return [
+        Problem(
+            path, line_of(node, loc), exercise.id, ".".join(str(p) for p in loc), msg, None, fix
+        )
+        for loc, msg, fix in findings
+    ]
 
 
 def _dangling_links(catalogue: Catalogue) -> list[Problem]:

@@ -8,6 +8,7 @@ from backcoach.cli import (
     catalogue_cmd,
     direction_cmd,
     exercises,
+    figures,
     plan_cmd,
     profile_cmd,
     screen_cmd,
@@ -25,6 +26,7 @@ app = typer.Typer(
 )
 app.add_typer(exercises.app, name="exercises")
 app.add_typer(catalogue_cmd.app, name="catalogue")
+app.command("figures")(figures.figures)
 app.add_typer(profile_cmd.app, name="profile")
 app.command("screen")(screen_cmd.screen)
 app.command("clearance")(screen_cmd.clearance)

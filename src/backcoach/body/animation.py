@@ -1,0 +1,90 @@
+"""An animated SVG of one repetition, moving between the key poses at the exercise's tempo.
+
+The body's shapes carry SVG animation elements (``<animate>``, which every current browser
+plays without script) whose values are the shapes' positions in frames computed by the body
+model: joint angles are blended between key poses and every frame is placed on the floor
+again, so the hips stay down in a press-up all the way up, not just at the ends.
+
+One cycle: move from the first key pose to the last, hold there, move back, pause. A player
+can read the cycle length from the root's ``data-cycle-seconds`` and drive the clock itself
+with the standard ``SVGSVGElement.setCurrentTime()``.
+"""
+
+from __future__ import annotations
+
+from backcoach.body.draw import CM, PALETTE, Palette, Shape, body_shapes
+from backcoach.body.figure import FONT, PANEL_MARGIN_M, needs_mat
+from backcoach.body.props import Box, back_scenery, scenery_box, scenery_for
+from backcoach.body.scene import key_frames, path_frames, working_parts
+from backcoach.body.timing import Tempo, tempo_of, timeline
+from backcoach.catalogue.model import Exercise
+from backcoach.catalogue.poses import KeyPoses
+
+STEPS_PER_MOVE = 8
+"""In-between frames per pair of key poses; the browser interpolates linearly between them."""
+
+
+def animation_svg(
+    key_poses: KeyPoses, tempo: Tempo, palette: Palette = PALETTE, width_px: int = 480
+) -> str:
+    """A standalone animated SVG of the key poses played at ``tempo``, repeating."""
+    frames = key_frames(key_poses)
+    runs = path_frames(key_poses, frames, STEPS_PER_MOVE)
+    working = working_parts(frames, key_poses.highlight)
+    forward = [runs[0][0]] + [f for run in runs for f in run[1:]]
+    steps = timeline(forward, tempo)
+
+    placed = [f.placed for f in forward]
+    scenery = scenery_for(placed, needs_mat(frames))
+    box = scenery_box(scenery, placed)
+    m = PANEL_MARGIN_M
+    view = Box(box.x0 - m, min(box.y0, -0.02) - m * 0.6, box.x1 + m, box.y1 + m)
+    w, h = view.width * CM, view.height * CM
+    height_px = round(width_px * h / w)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="{view.x0 * CM:.1f} {-view.y1 * CM:.1f} {w:.1f} {h:.1f}" '
+        f'width="{width_px}" height="{height_px}" font-family="{FONT}" '
+        f'data-cycle-seconds="{tempo.cycle:.2f}">',
+        f'<rect x="{view.x0 * CM:.1f}" y="{-view.y1 * CM:.1f}" width="{w:.1f}" '
+        f'height="{h:.1f}" rx="14" fill="#f5f7fa"/>',
+    ]
+    out += back_scenery(scenery, view, palette)
+    shaped = [body_shapes(f.placed, key_poses.side, working, palette=palette) for f, _ in steps]
+    times = [t for _, t in steps]
+    out += _animated(shaped, times, tempo.cycle)
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def exercise_animation_svg(exercise: Exercise, max_hold: float | None = None) -> str | None:
+    """The animation of an exercise, or None when it has no key poses."""
+    if exercise.key_poses is None:
+        return None
+    return animation_svg(exercise.key_poses, tempo_of(exercise.dose, max_hold))
+
+
+def _animated(shaped: list[list[Shape]], times: list[float], cycle: float) -> list[str]:
+    key_times = ";".join(f"{t / cycle:.4f}" for t in times)
+    by_id = [{s.id: s for s in shapes} for shapes in shaped]
+    out = []
+    for shape in shaped[0]:
+        frames = [index[shape.id] for index in by_id]
+        anims = []
+        for attr in shape.geom:
+            values = [_value(f.geom[attr]) for f in frames]
+            if len(set(values)) > 1:
+                anims.append(
+                    f'<animate attributeName="{attr}" dur="{cycle:.2f}s" '
+                    f'repeatCount="indefinite" calcMode="linear" keyTimes="{key_times}" '
+                    f'values="{";".join(values)}"/>'
+                )
+        markup = shape.svg()
+        if anims:
+            markup = markup[:-2] + ">" + "".join(anims) + f"</{shape.kind}>"
+        out.append(markup)
+    return out
+
+
+def _value(v: float | str) -> str:
+    return f"{v:.1f}" if isinstance(v, float) else v

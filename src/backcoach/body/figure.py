@@ -1,0 +1,292 @@
+"""The still figure of an exercise: one panel per key pose, arrows showing the movement.
+
+Each panel after the first shows the previous pose as a pale ghost under the current one, with
+an arrow along the path the main moving part takes, so the picture reads without words.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from html import escape
+
+from backcoach.body.draw import CM, PALETTE, Palette, body_shapes, svg_point
+from backcoach.body.geometry import Point
+from backcoach.body.props import Box, back_scenery, scenery_box, scenery_for
+from backcoach.body.scene import Frame, Motion, key_frames, motions, path_frames, working_parts
+from backcoach.catalogue.model import Exercise
+from backcoach.catalogue.poses import KeyPoses
+
+FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
+"""DejaVu ships with plain Debian (fonts-dejavu-core); browsers fall back to their own."""
+PANEL_MARGIN_M = 0.12
+PANEL_GAP = 24.0
+LABEL_FONT = 22.0
+CHAR_WIDTH = 0.56
+"""Average width of a DejaVu Sans character, in font sizes (for fitting captions)."""
+LABEL_BAND = 2.3 * LABEL_FONT + 8
+"""SVG units under each panel for its caption (two lines at most)."""
+PATH_STEPS = 8
+ARROW_WIDTH = 7.0
+ARROW_HEAD = 24.0
+ARROW_CLEARANCE_M = 0.10
+MIN_ARROW_LENGTH_M = 0.40
+"""Shorter movements get an arrow this long: legible beats literal."""
+
+
+@dataclass(frozen=True)
+class Panel:
+    frame: Frame
+    ghost: Frame | None
+    motions: list[Motion]
+    number: int
+    label: str | None
+
+
+def _panels(key_poses: KeyPoses) -> tuple[list[Panel], frozenset[str]]:
+    frames = key_frames(key_poses)
+    runs = path_frames(key_poses, frames, PATH_STEPS)
+    working = working_parts(frames, key_poses.highlight)
+    panels = [Panel(frames[0], None, [], 1, key_poses.poses[0].label)]
+    for i, run in enumerate(runs, start=1):
+        panels.append(
+            Panel(frames[i], frames[i - 1], motions(run), i + 1, key_poses.poses[i].label)
+        )
+    return panels, working
+
+
+def needs_mat(frames: list[Frame]) -> bool:
+    standing = {"feet", "left_foot", "right_foot", "heels", "toes", "left_toes", "right_toes"}
+    return any(set(f.supports.get("floor", [])) - standing for f in frames)
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """SVG content in a ``width`` x ``height`` box of SVG units, ready to stand alone or nest."""
+
+    width: float
+    height: float
+    content: str
+
+    def standalone(self, width_px: int | None = None) -> str:
+        # One pixel per SVG unit (a centimetre of body) unless told otherwise.
+        w_px = width_px or round(self.width)
+        h_px = round(w_px * self.height / self.width)
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {self.width:.0f} '
+            f'{self.height:.0f}" width="{w_px}" height="{h_px}" font-family="{FONT}">\n'
+            f"{self.content}\n</svg>"
+        )
+
+    def nested(self, x: float, y: float, width: float) -> str:
+        """This drawing scaled to ``width`` units and placed at (x, y) inside another."""
+        height = width * self.height / self.width
+        return (
+            f'<svg x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" '
+            f'viewBox="0 0 {self.width:.0f} {self.height:.0f}">{self.content}</svg>'
+        )
+
+
+def key_poses_drawing(
+    key_poses: KeyPoses, title: str | None = None, palette: Palette = PALETTE
+) -> Drawing:
+    """The key poses side by side, numbered, with the movement arrows."""
+    panels, working = _panels(key_poses)
+    frames = [p.frame for p in panels]
+    placed = [f.placed for f in frames]
+    scenery = scenery_for(placed, needs_mat(frames))
+    box = scenery_box(scenery, placed)
+    for p in panels:
+        for motion in p.motions:
+            for x, y in _arrow_points(motion, p.frame):
+                box = box.union(Box(x, y, x, y))
+    m = PANEL_MARGIN_M
+    inner = Box(box.x0 - m, min(box.y0, -0.02) - m * 0.6, box.x1 + m, box.y1 + m)
+    pw, ph = inner.width * CM, inner.height * CM
+    title_band = 40.0 if title else 0.0
+    label_band = LABEL_BAND if any(p.label for p in panels) else 0.0
+    width = len(panels) * pw + (len(panels) - 1) * PANEL_GAP
+    height = title_band + ph + label_band
+    out = []
+    if title:
+        out.append(
+            f'<text x="4" y="28" font-size="26" font-weight="bold" fill="{palette.near}">'
+            f"{escape(title)}</text>"
+        )
+    for i, panel in enumerate(panels):
+        x0 = i * (pw + PANEL_GAP)
+        out.append(
+            f'<rect x="{x0:.1f}" y="{title_band:.1f}" width="{pw:.1f}" height="{ph:.1f}" '
+            f'rx="14" fill="#f5f7fa"/>'
+        )
+        ox, oy = x0 - inner.x0 * CM, title_band + inner.y1 * CM
+        out.append(f'<g transform="translate({ox:.1f} {oy:.1f})">')
+        out += back_scenery(scenery, inner, palette)
+        if panel.ghost is not None:
+            ghost = body_shapes(panel.ghost.placed, key_poses.side, ghost=True, palette=palette)
+            out += [s.svg(with_id=False) for s in ghost]
+        shapes = body_shapes(panel.frame.placed, key_poses.side, working, palette=palette)
+        out += [s.svg(with_id=False) for s in shapes]
+        out += [_arrow_svg(motion, panel.frame, palette) for motion in panel.motions]
+        out.append("</g>")
+        out += _badge(x0 + 22, title_band + 22, panel.number, palette)
+        if panel.label:
+            out += _label(panel.label, x0 + pw / 2, title_band + ph, pw, palette)
+    return Drawing(width, height, "\n".join(out))
+
+
+def key_poses_svg(key_poses: KeyPoses, title: str | None = None) -> str:
+    """A standalone SVG of the key poses."""
+    return key_poses_drawing(key_poses, title).standalone()
+
+
+def exercise_drawing(exercise: Exercise, title: bool = False) -> Drawing:
+    """The figure of an exercise; a placeholder card when it has no key poses."""
+    if exercise.key_poses is None:
+        from backcoach.body.placeholder import placeholder_drawing
+
+        return placeholder_drawing(exercise)
+    return key_poses_drawing(exercise.key_poses, exercise.name if title else None)
+
+
+def exercise_svg(exercise: Exercise, title: bool = False) -> str:
+    return exercise_drawing(exercise, title).standalone()
+
+
+def _label(text: str, cx: float, top: float, width: float, palette: Palette) -> list[str]:
+    """A caption under a panel: one line if it fits, else two, shrunk to the panel's width."""
+    lines = [text]
+    if len(text) * CHAR_WIDTH * LABEL_FONT > width * 0.94 and " " in text:
+        words = text.split()
+        cut = min(
+            range(1, len(words)),
+            key=lambda i: abs(len(" ".join(words[:i])) - len(" ".join(words[i:]))),
+        )
+        lines = [" ".join(words[:cut]), " ".join(words[cut:])]
+    longest = max(len(line) for line in lines)
+    size = min(LABEL_FONT, width * 0.94 / (CHAR_WIDTH * longest))
+    return [
+        f'<text x="{cx:.1f}" y="{top + 4 + size * (1.1 * i + 1):.1f}" font-size="{size:.1f}" '
+        f'text-anchor="middle" fill="{palette.near}">{escape(line)}</text>'
+        for i, line in enumerate(lines)
+    ]
+
+
+def _badge(x: float, y: float, number: int, palette: Palette) -> list[str]:
+    return [
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="15" fill="{palette.near}"/>',
+        f'<text x="{x:.1f}" y="{y + 7:.1f}" font-size="20" font-weight="bold" '
+        f'text-anchor="middle" fill="#ffffff">{number}</text>',
+    ]
+
+
+# --- arrows -------------------------------------------------------------------------------
+
+
+def _arrow_points(motion: Motion, frame: Frame) -> list[Point]:
+    """The motion's path, trimmed, made long enough to read, and moved off the body into free
+    space: the smallest shift, any way but below the floor, that clears every part of the
+    body by ARROW_CLEARANCE_M (or the clearest one tried)."""
+    path = _at_least(_trim(motion.path, 0.08), MIN_ARROW_LENGTH_M)
+    best: tuple[float, list[Point]] | None = None
+    for ox, oy in _SHIFTS:
+        moved = [(x + ox, y + oy) for x, y in path]
+        if frame.placed.view != "top" and min(y for _, y in moved) < 0.04:
+            continue  # never under or along the floor
+        clear = _clearance(moved, frame)
+        if clear >= ARROW_CLEARANCE_M:
+            return moved
+        if best is None or clear > best[0]:
+            best = (clear, moved)
+    return best[1] if best is not None else path
+
+
+def _shifts(reach: float, step: float) -> list[Point]:
+    n = round(reach / step)
+    grid = [(i * step, j * step) for i in range(-n, n + 1) for j in range(-n, n + 1)]
+    # Open space is usually above a body on the floor: a downward shift counts as further.
+    return sorted(grid, key=lambda p: (round(math.hypot(p[0], 2 * min(p[1], 0) + p[1]), 6), -p[1]))
+
+
+_SHIFTS = _shifts(0.5, 0.05)
+"""Shifts to try, nearest first, upward before downward."""
+
+
+def _at_least(path: list[Point], length: float) -> list[Point]:
+    """Stretch a short path about its middle so the arrow is long enough to read."""
+    have = sum(math.dist(a, b) for a, b in itertools.pairwise(path))
+    if have >= length or have == 0:
+        return path
+    k = length / have
+    mx = sum(x for x, _ in path) / len(path)
+    my = sum(y for _, y in path) / len(path)
+    return [(mx + (x - mx) * k, my + (y - my) * k) for x, y in path]
+
+
+def _clearance(points: list[Point], frame: Frame) -> float:
+    """The closest any point comes to the body's outline, metres."""
+    return min(
+        _to_capsule(p, cap.a, cap.b, cap.ra, cap.rb)
+        for p in points
+        for cap in frame.placed.capsules.values()
+    )
+
+
+def _to_capsule(p: Point, a: Point, b: Point, ra: float, rb: float) -> float:
+    vx, vy = b[0] - a[0], b[1] - a[1]
+    length2 = vx * vx + vy * vy
+    t = (
+        0.0
+        if length2 == 0
+        else max(0.0, min(1.0, ((p[0] - a[0]) * vx + (p[1] - a[1]) * vy) / length2))
+    )
+    q = (a[0] + vx * t, a[1] + vy * t)
+    return math.dist(p, q) - (ra + (rb - ra) * t)
+
+
+def _trim(path: list[Point], frac: float) -> list[Point]:
+    """The part of ``path`` between ``frac`` and ``1 - frac`` of its length."""
+    cum = [0.0]
+    for a, b in itertools.pairwise(path):
+        cum.append(cum[-1] + math.dist(a, b))
+    total = cum[-1]
+    if total == 0:
+        return path
+    lo, hi = total * frac, total * (1 - frac)
+
+    def at(s: float) -> Point:
+        for i in range(len(path) - 1):
+            if cum[i] <= s <= cum[i + 1] and cum[i + 1] > cum[i]:
+                t = (s - cum[i]) / (cum[i + 1] - cum[i])
+                a, b = path[i], path[i + 1]
+                return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+        return path[-1]
+
+    inner = [p for p, c in zip(path, cum, strict=True) if lo < c < hi]
+    return [at(lo), *inner, at(hi)]
+
+
+def _arrow_svg(motion: Motion, frame: Frame, palette: Palette) -> str:
+    pts = [svg_point(p) for p in _arrow_points(motion, frame)]
+    d = "M " + " L ".join(f"{x:.1f} {y:.1f}" for x, y in pts[:-1])
+    (x1, y1), (x2, y2) = pts[-2], pts[-1]
+    angle = math.atan2(y2 - y1, x2 - x1)
+    length = sum(math.dist(a, b) for a, b in itertools.pairwise(pts))
+    # A short movement gets a smaller head so some shaft still shows.
+    head = min(ARROW_HEAD, 0.45 * length)
+    # Stop the shaft short of the tip so the round cap does not poke through the head.
+    bx, by = x2 - math.cos(angle) * head * 0.8, y2 - math.sin(angle) * head * 0.8
+    d += f" L {bx:.1f} {by:.1f}"
+    left = (x2 - head * math.cos(angle - 0.5), y2 - head * math.sin(angle - 0.5))
+    right = (x2 - head * math.cos(angle + 0.5), y2 - head * math.sin(angle + 0.5))
+    tip = (
+        f'<path d="M {x2:.1f} {y2:.1f} L {left[0]:.1f} {left[1]:.1f} '
+        f'L {right[0]:.1f} {right[1]:.1f} Z" fill="{palette.arrow}" '
+        f'stroke="{palette.arrow}" stroke-width="3" stroke-linejoin="round"/>'
+    )
+    shaft = (
+        f'<path d="{d}" fill="none" stroke="{palette.arrow}" stroke-width="{ARROW_WIDTH}" '
+        f'stroke-linecap="round" stroke-linejoin="round"/>'
+    )
+    return f'<g class="arrow" data-part="{motion.part}">{shaft}{tip}</g>'

@@ -1,0 +1,437 @@
+"""Putting a posed body on the floor: the view, the resting parts, and nothing below the floor.
+
+A pose says which parts rest on the floor (or on a chair seat, a foam roller, against a wall);
+the angles fix the body's shape but not how it is turned. Placement looks for the turn in the
+picture plane (and the height) that brings every resting part onto its support, with the
+lowest point of the whole body on the floor, never below it. When the resting parts cannot all
+touch at once the best turn is kept and the gaps are reported: that is a pose error.
+
+Where several turns fit equally (one small resting area), the one that keeps the centre of mass
+over the resting parts wins: a body at rest is balanced.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from backcoach.body import skeleton as sk
+from backcoach.body.geometry import Point, Vec3
+from backcoach.body.kinematics import Body3D
+
+View = Literal["side", "front", "top"]
+Support = Literal["floor", "chair", "roller", "wall"]
+
+SEAT_HEIGHT = 0.26
+"""Chair seat height as a fraction of body height: 44 cm for 1.70 m, an ordinary dining chair
+(seat near knee height, 0.285 H in Winter's table, less shoe)."""
+ROLLER_DIAMETER_M = 0.15
+"""A standard foam roller is 15 cm across."""
+CONTACT_TOLERANCE_M = 0.02
+"""A resting part may float at most 2 cm (about a soft mat's give) before a pose is wrong."""
+_BALANCE_WEIGHT = 0.02
+"""Metres of contact gap traded per metre the centre of mass sits outside the resting parts:
+small, so balance only decides between turns that fit the resting parts equally well."""
+
+
+@dataclass(frozen=True)
+class ContactSpec:
+    """A resting part as capsule ends: ``all`` ends must touch (flat) or ``any`` one."""
+
+    name: str
+    ends: tuple[tuple[str, int], ...]
+    mode: Literal["any", "all"]
+
+
+_LIMB_CONTACTS: dict[str, tuple[str, tuple[int, ...], Literal["any", "all"]]] = {
+    "upper_arm": ("upper_arm", (0, 1), "any"),
+    "elbow": ("forearm", (0,), "any"),
+    "forearm": ("forearm", (0, 1), "all"),
+    "hand": ("hand", (0, 1), "all"),
+    "thigh": ("thigh", (0, 1), "any"),
+    "knee": ("shank", (0,), "any"),
+    "shin": ("shank", (0, 1), "all"),
+    "foot": ("foot", (0, 1), "all"),
+    "heel": ("foot", (0,), "any"),
+    "toes": ("foot", (1,), "any"),
+}
+_MIDLINE_CONTACTS: dict[str, tuple[str, tuple[int, ...], Literal["any", "all"]]] = {
+    "head": ("head", (0,), "any"),
+    "shoulders": ("upper_trunk", (1,), "any"),
+    "upper_trunk": ("upper_trunk", (0, 1), "any"),
+    "pelvis": ("pelvis", (0, 1), "any"),
+}
+_PLURALS = {
+    "upper_arms": "upper_arm",
+    "elbows": "elbow",
+    "forearms": "forearm",
+    "hands": "hand",
+    "thighs": "thigh",
+    "knees": "knee",
+    "shins": "shin",
+    "feet": "foot",
+    "heels": "heel",
+    "toes": "toes",
+}
+
+
+def contact_specs(name: str) -> list[ContactSpec]:
+    """The capsule ends a resting-part name stands for (a plural gives one per side)."""
+    if name in _MIDLINE_CONTACTS:
+        segment, ends, mode = _MIDLINE_CONTACTS[name]
+        return [ContactSpec(name, tuple((segment, e) for e in ends), mode)]
+    if name in _PLURALS:
+        return [spec for side in sk.SIDES for spec in contact_specs(f"{side}_{_PLURALS[name]}")]
+    side, _, part = name.partition("_")
+    if side in sk.SIDES and part in _LIMB_CONTACTS:
+        segment, ends, mode = _LIMB_CONTACTS[part]
+        return [ContactSpec(name, tuple((f"{side}_{segment}", e) for e in ends), mode)]
+    raise ValueError(f"unknown resting part '{name}'")
+
+
+@dataclass(frozen=True)
+class Capsule:
+    """A segment in the picture: ends, half-thickness at each end, and depth (larger = nearer
+    the viewer). The outline is the two end circles and the lines touching both."""
+
+    name: str
+    a: Point
+    b: Point
+    ra: float
+    rb: float
+    depth: float
+
+    @property
+    def bottom(self) -> float:
+        """Height of the capsule's lowest point."""
+        return min(self.a[1] - self.ra, self.b[1] - self.rb)
+
+    def extent(self) -> tuple[float, float, float, float]:
+        """(x0, y0, x1, y1) of the end circles: a box around the whole capsule."""
+        return (
+            min(self.a[0] - self.ra, self.b[0] - self.rb),
+            min(self.a[1] - self.ra, self.b[1] - self.rb),
+            max(self.a[0] + self.ra, self.b[0] + self.rb),
+            max(self.a[1] + self.ra, self.b[1] + self.rb),
+        )
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A body resting in the picture plane: metres, floor at y = 0, hip centre at x = 0."""
+
+    view: View
+    height: float
+    points: dict[str, Point]
+    depth: dict[str, float]
+    capsules: dict[str, Capsule]
+    gaps: dict[str, float]
+    """Per resting part (with its support, e.g. ``floor:knees``): how far it is from its
+    support, metres; 0 when touching."""
+    wall_x: float | None
+    """Where the wall's surface is, when something rests against one."""
+    roller_x: float | None
+    chair_x: float | None
+    """The x of the seat's contact point; the chair is drawn around it."""
+    turn: float
+    """The body's turn in the picture plane, degrees."""
+
+    @property
+    def lowest(self) -> float:
+        """Height of the lowest surface point of the body (0 when resting on the floor)."""
+        return min(c.bottom for c in self.capsules.values())
+
+    @property
+    def worst_gap(self) -> float:
+        return max((abs(g) for g in self.gaps.values()), default=0.0)
+
+
+def project(v: Vec3, view: View, side: sk.Side) -> tuple[float, float, float]:
+    """Body frame -> picture plane (x, y) and depth toward the viewer.
+
+    Side view with the right side shown: the person faces right. Front view: the person faces
+    the viewer, so their left is on the picture's right.
+    """
+    x, y, z = v
+    if view == "front":
+        return (-z, y, x)
+    if side == "right":
+        return (x, y, z)
+    return (-x, y, -z)
+
+
+@dataclass(frozen=True)
+class _Ends:
+    xs: list[float]
+    ys: list[float]
+    rs: list[float]
+    index: dict[tuple[str, int], int]
+
+
+def _ends(capsules: Sequence[Capsule]) -> _Ends:
+    xs: list[float] = []
+    ys: list[float] = []
+    rs: list[float] = []
+    index: dict[tuple[str, int], int] = {}
+    for cap in capsules:
+        for end, (point, r) in enumerate(((cap.a, cap.ra), (cap.b, cap.rb))):
+            index[(cap.name, end)] = len(xs)
+            xs.append(point[0])
+            ys.append(point[1])
+            rs.append(r)
+    return _Ends(xs, ys, rs, index)
+
+
+@dataclass(frozen=True)
+class _Fit:
+    score: float
+    dy: float
+    gaps: dict[str, float]
+    wall_x: float | None
+
+
+class _Problem:
+    """The placement search for one body: contacts as end indices, masses as points."""
+
+    def __init__(
+        self, ends: _Ends, supports: dict[Support, list[str]], com: Point, height: float
+    ) -> None:
+        self.e = ends
+        self.com = com
+        self.targets: list[tuple[str, list[int], str, float]] = []
+        self.wall: list[tuple[str, list[int], str]] = []
+        heights = {"floor": 0.0, "chair": SEAT_HEIGHT * height, "roller": ROLLER_DIAMETER_M}
+        for support, names in supports.items():
+            for name in names:
+                for spec in contact_specs(name):
+                    idx = [ends.index[end] for end in spec.ends]
+                    label = f"{support}:{spec.name}"
+                    if support == "wall":
+                        self.wall.append((label, idx, spec.mode))
+                    else:
+                        self.targets.append((label, idx, spec.mode, heights[support]))
+
+    def fit(self, turn: float) -> _Fit:
+        c, s = math.cos(math.radians(turn)), math.sin(math.radians(turn))
+        e = self.e
+        bottoms = [x * s + y * c - r for x, y, r in zip(e.xs, e.ys, e.rs, strict=True)]
+        floor_min = min(bottoms)
+        values = []
+        for _label, idx, mode, target in self.targets:
+            vals = [bottoms[i] for i in idx]
+            values.append((max(vals) if mode == "all" else min(vals)) - target)
+        # Lift or lower the body so the resting parts sit on their supports as evenly as
+        # possible, but never push the lowest point under the floor.
+        dy = -(max(values) + min(values)) / 2 if values else -floor_min
+        dy = max(dy, -floor_min)
+        gaps = {t[0]: v + dy for t, v in zip(self.targets, values, strict=True)}
+        wall_x = None
+        if self.wall:
+            wall_x, wall_gaps = self._wall(c, s)
+            gaps.update(wall_gaps)
+        xs = [x * c - y * s for x, y in zip(e.xs, e.ys, strict=True)]
+        support_x = [xs[i] for _l, idx, _m, _t in self.targets for i in idx]
+        com_x = self.com[0] * c - self.com[1] * s
+        outside = max(0.0, min(support_x) - com_x, com_x - max(support_x)) if support_x else 0
+        worst = max((abs(g) for g in gaps.values()), default=0.0)
+        return _Fit(worst + _BALANCE_WEIGHT * outside, dy, gaps, wall_x)
+
+    def _wall(self, c: float, s: float) -> tuple[float, dict[str, float]]:
+        e = self.e
+        xs = [x * c - y * s for x, y in zip(e.xs, e.ys, strict=True)]
+        best: tuple[float, float, dict[str, float]] | None = None
+        for direction in (1.0, -1.0):
+            # Extent toward the wall for every end; the wall stands at the furthest one.
+            ext = [direction * x + r for x, r in zip(xs, e.rs, strict=True)]
+            wall = max(ext)
+            gaps = {}
+            for label, idx, mode in self.wall:
+                vals = [ext[i] for i in idx]
+                gaps[label] = wall - (min(vals) if mode == "all" else max(vals))
+            worst = max(gaps.values())
+            if best is None or worst < best[0]:
+                best = (worst, direction * wall, gaps)
+        assert best is not None
+        return best[1], best[2]
+
+
+def place(
+    body: Body3D,
+    view: View,
+    side: sk.Side,
+    supports: dict[Support, list[str]],
+    turn_hint: float | None = None,
+) -> Placed:
+    """Turn and lift ``body`` so its resting parts touch their supports.
+
+    ``turn_hint`` (degrees) narrows the search to turns near it: animation frames pass the
+    turn of the neighbouring frame so the figure cannot flip between equally good fits.
+    """
+    if view == "top":
+        return _from_above(body, side, supports, turn_hint)
+    caps = _project(body, view, side)
+    ends = _ends(list(caps.values()))
+    problem = _Problem(ends, supports, _centre_of_mass(body, view, side), body.height)
+    if turn_hint is None:
+        candidates = [float(t) for t in range(-180, 180, 3)]
+    else:
+        candidates = [turn_hint + d for d in (-6.0, -3.0, 0.0, 3.0, 6.0)]
+    scored = sorted(candidates, key=lambda t: problem.fit(t).score)
+    best_turn = min(
+        (_refine(problem, t, 3.0) for t in scored[:3]), key=lambda t: problem.fit(t).score
+    )
+    return _finish(body, caps, view, side, supports, best_turn, problem.fit(best_turn))
+
+
+def _from_above(
+    body: Body3D, side: sk.Side, supports: dict[Support, list[str]], turn_hint: float | None
+) -> Placed:
+    """Rest the body as seen from the side or the front (whichever lets it rest), then look
+    down on it: the picture's x stays, its y is the old depth (the side nearest the first
+    viewer at the bottom), and the new depth is the height above the floor."""
+    options = [place(body, v, side, supports, turn_hint) for v in ("side", "front")]
+    base = min(options, key=lambda p: p.worst_gap)
+    c, s = math.cos(math.radians(base.turn)), math.sin(math.radians(base.turn))
+
+    def above(v: Vec3) -> tuple[Point, float]:
+        u, h, w = project(v, base.view, side)
+        # Turning in the first view's picture plane moves x and height, never depth.
+        return (u * c - h * s, -w), u * s + h * c
+
+    points: dict[str, Point] = {}
+    depth: dict[str, float] = {}
+    for name, v in body.points.items():
+        points[name], depth[name] = above(v)
+    caps = {}
+    for seg in body.segments.values():
+        (a, ha), (b, hb) = above(seg.start), above(seg.end)
+        t = seg.thickness
+        # From above, a segment shows the thickness the first view looked across.
+        radius = t.front if base.view == "side" else t.side
+        caps[seg.name] = Capsule(seg.name, a, b, radius, radius * t.taper, (ha + hb) / 2)
+    return Placed(
+        view="top",
+        height=body.height,
+        points=points,
+        depth=depth,
+        capsules=caps,
+        gaps=base.gaps,
+        wall_x=None,
+        roller_x=None,
+        chair_x=None,
+        turn=base.turn,
+    )
+
+
+def _refine(problem: _Problem, centre: float, span: float) -> float:
+    """Golden-section search for the best turn within ``centre +- span`` degrees."""
+    lo, hi = centre - span, centre + span
+    g = (math.sqrt(5) - 1) / 2
+    a, b = hi - g * (hi - lo), lo + g * (hi - lo)
+    fa, fb = problem.fit(a).score, problem.fit(b).score
+    for _ in range(28):
+        if fa < fb:
+            hi, b, fb = b, a, fa
+            a = hi - g * (hi - lo)
+            fa = problem.fit(a).score
+        else:
+            lo, a, fa = a, b, fb
+            b = lo + g * (hi - lo)
+            fb = problem.fit(b).score
+    return (lo + hi) / 2
+
+
+def _project(body: Body3D, view: View, side: sk.Side) -> dict[str, Capsule]:
+    caps = {}
+    for seg in body.segments.values():
+        a = project(seg.start, view, side)
+        b = project(seg.end, view, side)
+        t = seg.thickness
+        radius = t.side if view == "side" else t.front
+        caps[seg.name] = Capsule(
+            seg.name, a[:2], b[:2], radius, radius * t.taper, (a[2] + b[2]) / 2
+        )
+    return caps
+
+
+def _centre_of_mass(body: Body3D, view: View, side: sk.Side) -> Point:
+    total = x = y = 0.0
+    for seg in body.segments.values():
+        mass = sk.MASS[sk.base_name(seg.name)]
+        mid: Vec3 = (
+            (seg.start[0] + seg.end[0]) / 2,
+            (seg.start[1] + seg.end[1]) / 2,
+            (seg.start[2] + seg.end[2]) / 2,
+        )
+        px, py, _ = project(mid, view, side)
+        total += mass
+        x += mass * px
+        y += mass * py
+    return (x / total, y / total)
+
+
+def _finish(
+    body: Body3D,
+    caps: dict[str, Capsule],
+    view: View,
+    side: sk.Side,
+    supports: dict[Support, list[str]],
+    turn: float,
+    fit: _Fit,
+) -> Placed:
+    c, s = math.cos(math.radians(turn)), math.sin(math.radians(turn))
+    # Keep the hip centre (the body-frame origin) at x = 0 so poses of one exercise line up.
+
+    def final(p: Point) -> Point:
+        return (p[0] * c - p[1] * s, p[0] * s + p[1] * c + fit.dy)
+
+    points: dict[str, Point] = {}
+    depth: dict[str, float] = {}
+    for name, v in body.points.items():
+        px, py, pz = project(v, view, side)
+        points[name] = final((px, py))
+        depth[name] = pz
+    moved = {name: replace(cap, a=final(cap.a), b=final(cap.b)) for name, cap in caps.items()}
+
+    def prop_x(support: Support) -> float | None:
+        xs = [
+            (moved[seg].a if end == 0 else moved[seg].b)[0]
+            for name in supports.get(support, [])
+            for spec in contact_specs(name)
+            for seg, end in spec.ends
+        ]
+        return sum(xs) / len(xs) if xs else None
+
+    return Placed(
+        view=view,
+        height=body.height,
+        points=points,
+        depth=depth,
+        capsules=moved,
+        gaps=fit.gaps,
+        wall_x=fit.wall_x,
+        roller_x=prop_x("roller"),
+        chair_x=prop_x("chair"),
+        turn=turn,
+    )
+
+
+def shifted(placed: Placed, dx: float) -> Placed:
+    """The same placed body moved ``dx`` metres along the floor."""
+
+    def move(p: Point) -> Point:
+        return (p[0] + dx, p[1])
+
+    def opt(x: float | None) -> float | None:
+        return None if x is None else x + dx
+
+    return replace(
+        placed,
+        points={k: move(p) for k, p in placed.points.items()},
+        capsules={k: replace(c, a=move(c.a), b=move(c.b)) for k, c in placed.capsules.items()},
+        wall_x=opt(placed.wall_x),
+        roller_x=opt(placed.roller_x),
+        chair_x=opt(placed.chair_x),
+    )
