@@ -36,6 +36,9 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/planning.py
+	$(BIN)/python bench/engine_drift.py
+	$(BIN)/python bench/save_set.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
