@@ -208,9 +208,10 @@ class JointAngles(BaseModel):
 
 # --- poses --------------------------------------------------------------------------------
 
-View = Literal["side", "front"]
+View = Literal["side", "front", "top"]
 """``side``: seen from one side (bending forward and back shows best); ``front``: seen from in
-front (side bends, legs opening, lying on one side)."""
+front (side bends, lying on one side); ``top``: seen from above, for lying exercises that move
+sideways (knees rolling, a knee or an arm opening)."""
 BodySide = Literal["left", "right"]
 PoseRole = Literal["start", "middle", "end", "hold"]
 
@@ -301,8 +302,8 @@ class KeyPoses(BaseModel):
 
     view: View
     side: BodySide = Field(
-        description="Side view: the side of the body nearest the viewer. Front view: the "
-        "working side."
+        description="Side and top views: the side of the body nearest the viewer (from above: "
+        "at the bottom of the picture). Front view: the working side."
     )
     poses: list[KeyPose] = Field(min_length=2)
     highlight: list[BodyPart] | None = Field(
