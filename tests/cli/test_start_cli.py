@@ -120,3 +120,10 @@ def test_two_processes_writing_at_once_lose_nothing(
     assert coach.profile().minutes == 12
     if backend == "postgresql":
         next(urls, None)  # drop the schema
+
+
+def test_interactive_start_without_a_terminal_says_to_use_auto(home: Path, tmp_path: Path) -> None:
+    clear_screen(home, tmp_path)
+    result = run_cli("start", "--new", home=home, input="")
+    assert result.returncode == 2
+    assert "--auto" in result.stderr

@@ -126,3 +126,18 @@ def test_resume_continues_at_the_next_unsaved_set(tmp_path: Path, db_url: str) -
     assert set(saved_before) <= set(keys)
     assert summary.pain_before == 1
     assert coach.store.session(again.session_id).status == "finished"  # type: ignore[union-attr]
+
+
+def test_a_skipped_exercise_gets_no_new_decision(tmp_path: Path, db_url: str) -> None:
+    from backcoach.session import PainReport, Skip
+
+    coach = make_coach(tmp_path, db_url)
+    coach.take_screen(ALL_NO)
+    live = begin(coach, "auto", 0.0, minutes=10)
+    live.engine.send(PainReport(0.0, 1))
+    skipped = live.plan.items[0].exercise_id
+    live.engine.send(Skip(1.0))
+    run_auto(live, AutoAnswers(), 0, 2.0)
+    mine = [d for d in coach.store.decisions() if d.session_id == live.session_id]
+    assert skipped not in {d.exercise_id for d in mine}
+    assert {d.exercise_id for d in mine} == {i.exercise_id for i in live.plan.items[1:]}

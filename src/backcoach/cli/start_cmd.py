@@ -74,13 +74,18 @@ def start(
         assert auto_answers is not None
         summary = sessions.run_auto(live, auto_answers, speed, 0.0, on_effects=_print_effects)
     else:
-        from backcoach.cli.player import play
+        from backcoach.cli.player import NotATerminal, play
 
-        summary = play(live, voice=voice)
+        try:
+            summary = play(live, voice=voice)
+        except NotATerminal as exc:
+            raise fail(str(exc)) from None
         if summary is None:
             console.print("Saved. Run [bold]backcoach start[/] again to carry on.")
             return
-    _print_summary(coach, live.session_id, summary)
+    if auto:
+        _print_summary(summary)
+    _print_decisions(coach, live.session_id)
 
 
 def _clock(auto: bool) -> float:
@@ -151,13 +156,16 @@ def _print_effects(effects: tuple[Any, ...]) -> None:
             console.print(f"[bold red]{effect.advice}[/]")
 
 
-def _print_summary(coach: Any, session_id: int, summary: Any) -> None:
+def _print_summary(summary: Any) -> None:
     console.print(
         f"\n[bold]Session {'finished' if summary.ended_by == 'completed' else 'ended'}.[/] "
         f"{len(summary.finished)} exercises done, {len(summary.stopped)} stopped, "
         f"{len(summary.skipped)} skipped; {summary.sets_done} of {summary.sets_planned} sets. "
         f"Pain {summary.pain_before} → {summary.pain_after}."
     )
+
+
+def _print_decisions(coach: Any, session_id: int) -> None:
     for row in coach.store.decisions():
         if row.session_id == session_id:
             console.print(f"[dim]Next time:[/] {row.reason}")

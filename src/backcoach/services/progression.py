@@ -141,10 +141,15 @@ def after_session(coach: Coach, session_id: int) -> list[Decision]:
     current = state(coach)
     allowed = _allowed_exercises(coach, current)
     logs = exercise_logs(store)
+    done_here = {
+        o.item_index for o in store.outcomes(session_id) if o.outcome in ("finished", "stopped")
+    }
     made: list[Decision] = []
-    for item in plan.items:
+    for index, item in enumerate(plan.items):
+        if index not in done_here:
+            continue  # skipped or not reached in this session: nothing new to decide from
         history = _since_restore(logs.get(item.exercise_id, []), current, item.exercise_id)
-        if not history or history[-1].date != session.started_at.date():
+        if not history:
             continue
         exercise = coach.exercise(item.exercise_id)
         decision = decide(exercise, history, allowed, today, in_flare_up=current.in_flare_up(today))

@@ -1,0 +1,253 @@
+"""What the terminal player draws: pure functions from a screen description to Rich renderables.
+
+Every region has a fixed height, so nothing on the screen moves as the timer runs or as a
+question replaces the countdown; the eye finds the countdown in the same place every time.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.panel import Panel
+from rich.progress_bar import ProgressBar
+from rich.segment import Segment
+from rich.table import Table
+from rich.text import Text
+
+from backcoach.session import Progress
+
+BIG_FONT: dict[str, tuple[str, ...]] = {
+    "0": ("###", "# #", "# #", "# #", "###"),
+    "1": (" # ", "## ", " # ", " # ", "###"),
+    "2": ("###", "  #", "###", "#  ", "###"),
+    "3": ("###", "  #", "###", "  #", "###"),
+    "4": ("# #", "# #", "###", "  #", "  #"),
+    "5": ("###", "#  ", "###", "  #", "###"),
+    "6": ("###", "#  ", "###", "# #", "###"),
+    "7": ("###", "  #", "  #", "  #", "  #"),
+    "8": ("###", "# #", "###", "# #", "###"),
+    "9": ("###", "# #", "###", "  #", "###"),
+    ":": (" ", "#", " ", "#", " "),
+}
+"""A 3x5 block font; each cell is drawn two characters wide so digits look square."""
+BIG_HEIGHT = 5
+
+PHASE_LABELS = {
+    "pre-pain": "Before you start",
+    "get-ready": "Get ready",
+    "move": "Move",
+    "hold": "Hold",
+    "timed": "Keep going",
+    "switch-side": "Switch sides",
+    "rest": "Rest",
+    "check-in": "Check-in",
+    "post-pain": "Session over",
+    "finished": "Finished",
+}
+BREATH_LABELS = {"in": "Breathe in", "hold": "Hold your breath", "out": "Breathe out"}
+PHASE_STYLES = {
+    "move": "bold green",
+    "hold": "bold cyan",
+    "timed": "bold green",
+    "rest": "bold blue",
+    "switch-side": "bold magenta",
+    "get-ready": "bold yellow",
+}
+PACED_PHASES = frozenset({"hold", "timed"})
+"""Phases where the breathing pacer may run (the engine sends BreathCue only there)."""
+
+STEP_LINES = 3
+CUE_LINES = 2
+CENTRE_LINES = 8
+COUNTDOWN_SLACK = 1e-9
+"""As in the engine: 3.0000000001 seconds left shows 3, not 4."""
+
+
+def whole_seconds(seconds_left: float) -> int:
+    """Seconds left rounded up, the way the engine's Countdown effect counts."""
+    return max(0, math.ceil(seconds_left - COUNTDOWN_SLACK))
+
+
+def clock_text(seconds: int) -> str:
+    """``45`` -> "45", ``75`` -> "1:15"."""
+    if seconds < 60:
+        return str(seconds)
+    minutes, rest = divmod(seconds, 60)
+    return f"{minutes}:{rest:02d}"
+
+
+def big_text(text: str) -> list[str]:
+    """``text`` (digits and colons) in the block font: ``BIG_HEIGHT`` lines of equal width."""
+    rows = [""] * BIG_HEIGHT
+    for position, char in enumerate(text):
+        glyph = BIG_FONT.get(char)
+        if glyph is None:
+            raise ValueError(f"no big glyph for {char!r}; use digits and ':'")
+        for row in range(BIG_HEIGHT):
+            cells = "".join("██" if cell == "#" else "  " for cell in glyph[row])
+            rows[row] += ("  " if position else "") + cells
+    return rows
+
+
+class Fixed:
+    """A renderable cut or padded to exactly ``height`` lines."""
+
+    def __init__(self, renderable: RenderableType, height: int) -> None:
+        self.renderable = renderable
+        self.height = height
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        lines = console.render_lines(self.renderable, options.update(height=self.height), pad=True)
+        for line in lines:
+            yield from line
+            yield Segment.line()
+
+
+@dataclass(frozen=True)
+class Question:
+    """A prompt shown in place of the countdown."""
+
+    title: str
+    text: str
+    detail: str = ""
+    style: str = "bold yellow"
+    answered: str = ""
+    """Answers given so far to a question in several parts."""
+
+
+@dataclass(frozen=True)
+class Screen:
+    """Everything drawn in one frame, apart from the engine's own progress view."""
+
+    view: Progress
+    cue: str
+    breath: str | None
+    question: Question | None
+    keys: Sequence[tuple[str, str]]
+    """(key, what it does) pairs for the help line."""
+
+
+def phase_line(view: Progress, breath: str | None) -> Text:
+    label = PHASE_LABELS.get(view.phase, view.phase.replace("-", " ").capitalize())
+    style = PHASE_STYLES.get(view.phase, "bold")
+    if breath is not None and view.phase in PACED_PHASES and not view.paused:
+        label, style = BREATH_LABELS[breath], "bold cyan"
+    line = Text()
+    if view.paused:
+        line.append("Paused", "bold black on yellow")
+        line.append("  ")
+        line.append(label, "dim")
+    else:
+        line.append(label, style)
+    details = []
+    if view.rep is not None and view.reps_target:
+        details.append(f"Rep {view.rep} of {view.reps_target}")
+    if view.set_number is not None and view.sets_target:
+        details.append(f"Set {view.set_number} of {view.sets_target}")
+    if view.side is not None:
+        details.append(f"{view.side} side")
+    if details:
+        line.append("   " + " · ".join(details))
+    return line
+
+
+def countdown(view: Progress) -> RenderableType:
+    if view.seconds_left is None:
+        if view.phase == "move":
+            message = "At your own pace: press r or Enter when the repetition is done."
+            return Text(f"\n\n{message}", justify="center", style="bold")
+        return Text("")
+    seconds = whole_seconds(view.seconds_left)
+    style = "dim" if view.paused else "bold"
+    digits = Text("\n".join(big_text(clock_text(seconds))), style=style, justify="center")
+    unit = "paused: press space to carry on" if view.paused else "seconds left"
+    if seconds >= 60 and not view.paused:
+        unit = "minutes left"
+    return Group(Text(""), digits, Text(unit, style="dim", justify="center"))
+
+
+def question(q: Question) -> RenderableType:
+    return Group(
+        Text(q.title, style=q.style),
+        Text(""),
+        Text(q.text, style="bold"),
+        Text(""),
+        Text(q.detail, style="yellow"),
+        Text(q.answered, style="dim"),
+    )
+
+
+def progress_line(fraction: float) -> RenderableType:
+    grid = Table.grid(expand=True, padding=(0, 1))
+    grid.add_column(ratio=1)
+    grid.add_column(width=12, justify="right")
+    grid.add_row(
+        ProgressBar(total=1.0, completed=max(0.0, min(1.0, fraction))),
+        f"{round(fraction * 100):3d}% done",
+    )
+    return grid
+
+
+def key_line(keys: Sequence[tuple[str, str]]) -> Text:
+    line = Text(justify="center")
+    for position, (key, meaning) in enumerate(keys):
+        if position:
+            line.append("  ·  ", "dim")
+        line.append(key, "bold")
+        line.append(f" {meaning}", "dim")
+    return line
+
+
+TITLES = {"pre-pain": "Today's session", "post-pain": "Last check-in", "finished": "Finished"}
+
+
+def title_of(view: Progress) -> str:
+    if view.phase in TITLES or view.exercise_name is None:
+        return TITLES.get(view.phase, "backcoach")
+    return view.exercise_name
+
+
+def next_line(next_up: str) -> str:
+    """The engine's "what's next" words, with "Next:" in front unless they already say it."""
+    if not next_up or next_up.startswith("Next"):
+        return next_up
+    return f"Next: {next_up}"
+
+
+def step_lines(view: Progress, cue: str) -> Text:
+    """The step's text, then its short cue unless the latest spoken cue already says it."""
+    text = Text(view.step_text or "")
+    if view.step_cue and view.step_cue not in cue and view.step_cue != view.step_text:
+        if view.step_text:
+            text.append("\n")
+        text.append(f"› {view.step_cue}", style="bold green")
+    return text
+
+
+def render(screen: Screen) -> RenderableType:
+    view = screen.view
+    centre = question(screen.question) if screen.question is not None else countdown(view)
+    where = ""
+    if view.item_index is not None:
+        where = f"exercise {view.item_index + 1} of {view.items_total}"
+    body = Group(
+        Text(title_of(view).upper(), style="bold bright_white"),
+        phase_line(view, screen.breath),
+        Text(""),
+        Fixed(step_lines(view, screen.cue), STEP_LINES),
+        Fixed(Text(f"» {screen.cue}" if screen.cue else "", style="italic"), CUE_LINES),
+        Fixed(centre, CENTRE_LINES),
+        Fixed(Text(next_line(view.next_up), style="dim"), 1),
+        progress_line(view.fraction_done),
+    )
+    panel = Panel(
+        body,
+        title="[bold]backcoach[/]",
+        subtitle=where,
+        subtitle_align="right",
+        padding=(0, 2),
+    )
+    return Group(panel, key_line(screen.keys))

@@ -1,0 +1,104 @@
+"""Spoken cues: what is said, and that speech never queues up behind the session."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+
+import pytest
+
+from backcoach.cli.voice import (
+    ESPEAK,
+    EspeakSpeaker,
+    find_speaker,
+    speak_effects,
+    words_for,
+)
+from backcoach.session import AskPain, BreathCue, Countdown, Cue
+
+
+class Utterance:
+    """Stands in for one espeak-ng process: it speaks until ``end`` is called."""
+
+    def __init__(self, command: Sequence[str]) -> None:
+        self.command = list(command)
+        self.running = True
+        self.terminated = False
+
+    def poll(self) -> int | None:
+        return None if self.running else 0
+
+    def terminate(self) -> None:
+        self.terminated = True
+        self.running = False
+
+    def end(self) -> None:
+        self.running = False
+
+
+class Launches:
+    def __init__(self) -> None:
+        self.started: list[Utterance] = []
+
+    def __call__(self, command: Sequence[str]) -> Utterance:
+        self.started.append(Utterance(command))
+        return self.started[-1]
+
+    @property
+    def said(self) -> list[str]:
+        return [u.command[-1] for u in self.started]
+
+
+def test_words_for_effects() -> None:
+    assert words_for(Cue("Hold for 5 seconds.")) == "Hold for 5 seconds."
+    assert words_for(Cue("Shown only.", speak=False)) is None
+    assert words_for(BreathCue("out", 6.0)) == "Breathe out"
+    assert words_for(AskPain("before", "How much pain?")) == "How much pain?"
+    assert words_for(Countdown(3)) is None
+
+
+def test_one_utterance_at_a_time_and_only_the_newest_waits() -> None:
+    launches = Launches()
+    speaker = EspeakSpeaker("/usr/bin/espeak-ng", launches)
+    speaker.say("one")
+    speaker.say("two")
+    speaker.say("three")
+    speaker.poll()
+    assert launches.said == ["one"]  # still speaking: "two" went stale behind "three"
+    launches.started[0].end()
+    speaker.poll()
+    assert launches.said == ["one", "three"]
+    assert launches.started[1].command[:3] == ["/usr/bin/espeak-ng", "-s", "150"]
+    launches.started[1].end()
+    speaker.poll()
+    assert launches.said == ["one", "three"]
+
+
+def test_close_silences_the_speaker() -> None:
+    launches = Launches()
+    speaker = EspeakSpeaker("espeak-ng", launches)
+    speak_effects(speaker, [Cue("Get ready."), Cue("Rep 1 of 5."), BreathCue("in", 4.0)])
+    speaker.close()
+    assert launches.said == ["Get ready."] and launches.started[0].terminated
+    speaker.poll()
+    assert launches.said == ["Get ready."]  # the waiting words were dropped too
+
+
+def test_a_leading_dash_is_not_taken_as_an_option() -> None:
+    launches = Launches()
+    EspeakSpeaker("espeak-ng", launches).say("--help me")
+    assert launches.said == ["help me"]
+
+
+def test_find_speaker_needs_espeak_on_the_path() -> None:
+    assert find_speaker(lambda name: None) is None
+    found = find_speaker(lambda name: f"/opt/bin/{name}", Launches())
+    assert found is not None and found.executable == f"/opt/bin/{ESPEAK}"
+
+
+@pytest.mark.skipif(shutil.which(ESPEAK) is None, reason="espeak-ng is not installed")
+def test_real_espeak_speaks_without_blocking() -> None:  # pragma: no cover - needs espeak-ng
+    speaker = find_speaker()
+    assert speaker is not None
+    speaker.say("Test.")
+    speaker.close()
