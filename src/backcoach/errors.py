@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 from pydantic import ValidationError
 
 from backcoach.catalogue.loader import explain_error
@@ -23,3 +27,27 @@ def describe_validation(exc: ValidationError, where: str = "") -> str:
         prefix = f"{where}: " if where else ""
         lines.append(f"{prefix}{field}: {message}{shown}; {fix}")
     return "\n".join(lines)
+
+
+class InputFileError(ValueError):
+    """A file the person gave cannot be read as what it should be; the message says where."""
+
+
+def read_json_file(path: Path, expect: type = dict, example: str = "{...}") -> Any:
+    """Read a JSON file a person wrote, with errors that name the file, the line and the fix."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputFileError(f"cannot read '{path}': {exc.strerror}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputFileError(
+            f"{path}:{exc.lineno}: not valid JSON ({exc.msg}); fix the syntax, e.g. {example}"
+        ) from None
+    if not isinstance(data, expect):
+        raise InputFileError(
+            f"{path}: must be a JSON {expect.__name__ if expect is not dict else 'object'} "
+            f"(got {type(data).__name__}); write {example}"
+        )
+    return data

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -55,14 +54,12 @@ def plan(
 
 
 def _read_profile(path: Path) -> dict[str, Any]:
+    from backcoach.errors import InputFileError, read_json_file
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise fail(f"cannot read profile file '{path}': {exc.strerror}") from None
-    except json.JSONDecodeError as exc:
-        raise fail(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}); fix the syntax") from None
-    if not isinstance(data, dict):
-        raise fail(f"{path}: a profile must be a JSON object (got {type(data).__name__})")
+        data: dict[str, Any] = read_json_file(path, example='{"minutes": 15, "goals": ["relief"]}')
+    except InputFileError as exc:
+        raise fail(str(exc)) from None
     return data
 
 

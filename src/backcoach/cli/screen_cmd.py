@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -54,22 +53,14 @@ def screen(
 
 
 def _read_answers(path: Path) -> dict[str, Any]:
+    from backcoach.errors import InputFileError, read_json_file
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise fail(f"cannot read answers file '{path}': {exc.strerror}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise fail(
-            f"{path}:{exc.lineno}: not valid JSON ({exc.msg}); write an object such as "
-            '{"night_pain": false, "fever_unwell": "unsure"}'
-        ) from None
-    if not isinstance(data, dict):
-        raise fail(
-            f"{path}: answers must be a JSON object of sign ids (got {type(data).__name__}); "
-            'write {"<sign id>": true | false | "unsure"}'
+        data: dict[str, Any] = read_json_file(
+            path, example='{"night_pain": false, "fever_unwell": "unsure"}'
         )
+    except InputFileError as exc:
+        raise fail(str(exc)) from None
     return data
 
 

@@ -7,7 +7,6 @@ automatic runner and the web app all go through here.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -251,13 +250,9 @@ class AutoAnswers:
 
     @classmethod
     def from_file(cls, path: Path) -> AutoAnswers:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise ValueError(f"cannot read answers file '{path}': {exc.strerror}") from None
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
-        return cls.from_data(data, str(path))
+        from backcoach.errors import read_json_file
+
+        return cls.from_data(read_json_file(path, example='{"pain_before": 2}'), str(path))
 
     @classmethod
     def from_data(cls, data: Any, where: str = "answers") -> AutoAnswers:
