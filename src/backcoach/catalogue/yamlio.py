@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
+
+# ruamel.yaml is imported inside the functions: when every file comes from the catalogue cache,
+# a command never parses YAML and should not pay for importing the parser.
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ without its ':', an unclosed quote (found only at the end of the file), an unclo
 
 
 def _yaml() -> YAML:
+    from ruamel.yaml import YAML
+
     # Round-trip mode keeps line numbers; YAML 1.2 core schema keeps 'on'/'no' as strings.
     y = YAML(typ="rt")
     y.version = (1, 2)
@@ -40,6 +44,8 @@ def _yaml() -> YAML:
 
 def read_yaml(path: Path) -> Any:
     """Parse ``path``; raise :class:`YamlFailure` with the line of the first problem."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -63,6 +69,8 @@ def line_of(node: Any, loc: Sequence[str | int]) -> int:
     ``loc`` is a pydantic error location. A missing key reports the line of the map that
     should hold it; ``[key]`` segments (a bad dictionary key) report the key's own line.
     """
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     line = _start_line(node)
     current = node
     for part in loc:
