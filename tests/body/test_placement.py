@@ -9,12 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backcoach.body import skeleton as sk
+from backcoach.body.contacts import contact_specs
 from backcoach.body.defaults import NEUTRAL
 from backcoach.body.kinematics import forward, resolve
 from backcoach.body.placement import (
     CONTACT_TOLERANCE_M,
     SEAT_HEIGHT,
-    contact_specs,
     place,
     shifted,
 )

@@ -50,7 +50,10 @@ def animation_svg(
         f'height="{h:.1f}" rx="14" fill="#f5f7fa"/>',
     ]
     out += back_scenery(scenery, view, palette)
-    shaped = [body_shapes(f.placed, key_poses.side, working, palette=palette) for f, _ in steps]
+    shaped = [
+        body_shapes(f.placed, key_poses.side, working, palette=palette, strap=f.strap)
+        for f, _ in steps
+    ]
     times = [t for _, t in steps]
     out += _animated(shaped, times, tempo.cycle)
     out.append("</svg>")
@@ -69,6 +72,8 @@ def _animated(shaped: list[list[Shape]], times: list[float], cycle: float) -> li
     by_id = [{s.id: s for s in shapes} for shapes in shaped]
     out = []
     for shape in shaped[0]:
+        if any(shape.id not in index for index in by_id):
+            continue  # a towel held in some frames only is left out of the animation
         frames = [index[shape.id] for index in by_id]
         anims = []
         for attr in shape.geom:

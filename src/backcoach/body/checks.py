@@ -9,13 +9,13 @@ imports the body model.
 
 from __future__ import annotations
 
+from backcoach.body.contacts import contact_specs
 from backcoach.body.placement import (
     CONTACT_TOLERANCE_M,
     ROLLER_DIAMETER_M,
     SEAT_HEIGHT,
     Placed,
     Support,
-    contact_specs,
 )
 from backcoach.body.scene import SUPPORTS, pose_frame
 from backcoach.catalogue.model import Exercise
@@ -101,8 +101,7 @@ def _gap_of(placed: Placed, name: str, support: Support) -> float:
     bottoms = []
     for spec in contact_specs(name):
         for seg, end in spec.ends:
-            cap = placed.capsules[seg]
-            bottoms.append((cap.a[1] - cap.ra) if end == 0 else (cap.b[1] - cap.rb))
+            bottoms.append(placed.capsules[seg].end_bottom(end))
     return min(bottoms) - target
 
 

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from backcoach.body import skeleton as sk
+from backcoach.body.contacts import contact_specs
 from backcoach.body.geometry import Point
-from backcoach.body.placement import Capsule, Placed
+from backcoach.body.placement import END_VIEWS, Capsule, Placed
 
 CM = 100.0
 """SVG units per metre."""
@@ -37,6 +38,7 @@ class Palette:
     prop_edge: str = "#9c8566"
     arrow: str = "#d9480f"
     wall: str = "#d8dde3"
+    strap: str = "#5fa8a0"
 
 
 PALETTE = Palette()
@@ -122,6 +124,40 @@ def body_shapes(
     ghost: bool = False,
     prefix: str = "",
     palette: Palette = PALETTE,
+    strap: str | None = None,
+) -> list[Shape]:
+    """The body's shapes, with a towel from the hands to ``strap`` (a resting-part name)."""
+    shapes = _body(placed, shown, working, ghost, prefix, palette)
+    if strap is not None:
+        shapes.append(_strap(placed, strap, prefix, palette.ghost if ghost else palette.strap))
+    return shapes
+
+
+def _strap(placed: Placed, part: str, prefix: str, colour: str) -> Shape:
+    """A towel or strap: from between the hands to the middle of the part it loops round."""
+    pts = placed.points
+    grip = [
+        (
+            (pts[f"{s}_wrist"][0] + pts[f"{s}_fingertip"][0]) / 2,
+            (pts[f"{s}_wrist"][1] + pts[f"{s}_fingertip"][1]) / 2,
+        )
+        for s in sk.SIDES
+    ]
+    hands = ((grip[0][0] + grip[1][0]) / 2, (grip[0][1] + grip[1][1]) / 2)
+    caps = [placed.capsules[seg] for spec in contact_specs(part) for seg, _ in spec.ends]
+    xs = [p[0] for c in caps for p in (c.a, c.b)]
+    ys = [p[1] for c in caps for p in (c.a, c.b)]
+    loop = (sum(xs) / len(xs), sum(ys) / len(ys))
+    return _line(prefix + "strap", hands, loop, 0.018 * placed.height, colour)
+
+
+def _body(
+    placed: Placed,
+    shown: sk.Side,
+    working: frozenset[str],
+    ghost: bool,
+    prefix: str,
+    palette: Palette,
 ) -> list[Shape]:
     """The shapes of one body, far side first, in a fixed order.
 
@@ -176,6 +212,15 @@ def _trunk(placed: Placed, paint: Paint, prefix: str) -> list[Shape]:
     neck = placed.capsules["neck"]
     fill = paint("upper_trunk")
     shapes = [_capsule(prefix + "neck", neck, paint("neck"))]
+    if placed.view in END_VIEWS:
+        # Seen lengthwise the trunk is two ovals, chest and pelvis, the nearer one on top.
+        ovals = [
+            _oval(prefix + name, cap, paint(name))
+            for name, cap in sorted(
+                (("pelvis", pelvis), ("trunk", chest)), key=lambda item: item[1].depth
+            )
+        ]
+        return shapes + ovals
     pts = placed.points
     spread = math.dist(pts["left_shoulder"], pts["right_shoulder"])
     if placed.view == "side" or spread < 0.5 * placed.height * sk.SHOULDER_HALF_WIDTH:
@@ -237,6 +282,24 @@ def _trunk(placed: Placed, paint: Paint, prefix: str) -> list[Shape]:
         )
     )
     return shapes
+
+
+def _oval(sid: str, cap: Capsule, colour: str) -> Shape:
+    """A trunk segment seen end-on: an oval at its middle, as wide as the body and as deep."""
+    mid = ((cap.a[0] + cap.b[0]) / 2, (cap.a[1] + cap.b[1]) / 2)
+    cx, cy = svg_point(mid)
+    rx, ry = cap.ra * CM, cap.ra * cap.flat * CM
+    # Lengthwise tilt shows as a longer oval: half the projected length is added across.
+    rx += math.dist(cap.a, cap.b) * CM / 2
+    t = math.radians(cap.tilt)
+    ux, uy = math.cos(t), -math.sin(t)  # the oval's long axis, SVG y pointing down
+    x1, y1, x2, y2 = cx - ux * rx, cy - uy * rx, cx + ux * rx, cy + uy * rx
+    rot = -cap.tilt
+    d = (
+        f"M {x1:.1f} {y1:.1f} A {rx:.1f} {ry:.1f} {rot:.1f} 1 0 {x2:.1f} {y2:.1f} "
+        f"A {rx:.1f} {ry:.1f} {rot:.1f} 1 0 {x1:.1f} {y1:.1f} Z"
+    )
+    return Shape(sid, "path", {"d": d}, {"fill": colour})
 
 
 def _toward(p: Point, q: Point, dist: float) -> Point:

@@ -21,6 +21,7 @@ from backcoach.catalogue.poses import KeyPoses
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
 """DejaVu ships with plain Debian (fonts-dejavu-core); browsers fall back to their own."""
 PANEL_MARGIN_M = 0.12
+MIN_PANEL_WIDTH_M = 1.4
 PANEL_GAP = 24.0
 LABEL_FONT = 22.0
 CHAR_WIDTH = 0.56
@@ -50,9 +51,9 @@ def _panels(key_poses: KeyPoses) -> tuple[list[Panel], frozenset[str]]:
     working = working_parts(frames, key_poses.highlight)
     panels = [Panel(frames[0], None, [], 1, key_poses.poses[0].label)]
     for i, run in enumerate(runs, start=1):
-        panels.append(
-            Panel(frames[i], frames[i - 1], motions(run), i + 1, key_poses.poses[i].label)
-        )
+        chosen = key_poses.arrows
+        arrows = [] if chosen is False else motions(run, parts=None if chosen is True else chosen)
+        panels.append(Panel(frames[i], frames[i - 1], arrows, i + 1, key_poses.poses[i].label))
     return panels, working
 
 
@@ -99,13 +100,17 @@ def key_poses_drawing(
     box = scenery_box(scenery, placed)
     for p in panels:
         for motion in p.motions:
-            for x, y in _arrow_points(motion, p.frame):
+            for x, y in motion_arrows(p)[p.motions.index(motion)]:
                 box = box.union(Box(x, y, x, y))
     m = PANEL_MARGIN_M
     inner = Box(box.x0 - m, min(box.y0, -0.02) - m * 0.6, box.x1 + m, box.y1 + m)
+    if inner.width < MIN_PANEL_WIDTH_M:
+        # Narrow figures (seen end-on) get room around them for the number and caption.
+        grow = (MIN_PANEL_WIDTH_M - inner.width) / 2
+        inner = Box(inner.x0 - grow, inner.y0, inner.x1 + grow, inner.y1)
     pw, ph = inner.width * CM, inner.height * CM
     title_band = 40.0 if title else 0.0
-    label_band = LABEL_BAND if any(p.label for p in panels) else 0.0
+    label_band = LABEL_BAND
     width = len(panels) * pw + (len(panels) - 1) * PANEL_GAP
     height = title_band + ph + label_band
     out = []
@@ -124,15 +129,27 @@ def key_poses_drawing(
         out.append(f'<g transform="translate({ox:.1f} {oy:.1f})">')
         out += back_scenery(scenery, inner, palette)
         if panel.ghost is not None:
-            ghost = body_shapes(panel.ghost.placed, key_poses.side, ghost=True, palette=palette)
+            ghost = body_shapes(
+                panel.ghost.placed,
+                key_poses.side,
+                ghost=True,
+                palette=palette,
+                strap=panel.ghost.strap,
+            )
             out += [s.svg(with_id=False) for s in ghost]
-        shapes = body_shapes(panel.frame.placed, key_poses.side, working, palette=palette)
+        shapes = body_shapes(
+            panel.frame.placed, key_poses.side, working, palette=palette, strap=panel.frame.strap
+        )
         out += [s.svg(with_id=False) for s in shapes]
-        out += [_arrow_svg(motion, panel.frame, palette) for motion in panel.motions]
+        out += [
+            _arrow_svg(motion, path, palette)
+            for motion, path in zip(panel.motions, motion_arrows(panel), strict=True)
+        ]
         out.append("</g>")
-        out += _badge(x0 + 22, title_band + 22, panel.number, palette)
+        # The step number sits under the panel, left of the caption, clear of the figure.
+        out += _badge(x0 + 20, title_band + ph + 24, panel.number, palette)
         if panel.label:
-            out += _label(panel.label, x0 + pw / 2, title_band + ph, pw, palette)
+            out += _label(panel.label, x0 + 20 + pw / 2, title_band + ph, pw - 44, palette)
     return Drawing(width, height, "\n".join(out))
 
 
@@ -184,7 +201,15 @@ def _badge(x: float, y: float, number: int, palette: Palette) -> list[str]:
 # --- arrows -------------------------------------------------------------------------------
 
 
-def _arrow_points(motion: Motion, frame: Frame) -> list[Point]:
+def motion_arrows(panel: Panel) -> list[list[Point]]:
+    """Where each arrow of a panel runs; each keeps clear of the body and of the ones before."""
+    placed: list[list[Point]] = []
+    for motion in panel.motions:
+        placed.append(_arrow_points(motion, panel.frame, [p for path in placed for p in path]))
+    return placed
+
+
+def _arrow_points(motion: Motion, frame: Frame, avoid: list[Point]) -> list[Point]:
     """The motion's path, trimmed, made long enough to read, and moved off the body into free
     space: the smallest shift, any way but below the floor, that clears every part of the
     body by ARROW_CLEARANCE_M (or the clearest one tried)."""
@@ -195,6 +220,8 @@ def _arrow_points(motion: Motion, frame: Frame) -> list[Point]:
         if frame.placed.view != "top" and min(y for _, y in moved) < 0.04:
             continue  # never under or along the floor
         clear = _clearance(moved, frame)
+        if avoid:
+            clear = min(clear, min(math.dist(p, q) for p in moved for q in avoid) - 0.05)
         if clear >= ARROW_CLEARANCE_M:
             return moved
         if best is None or clear > best[0]:
@@ -267,10 +294,12 @@ def _trim(path: list[Point], frac: float) -> list[Point]:
     return [at(lo), *inner, at(hi)]
 
 
-def _arrow_svg(motion: Motion, frame: Frame, palette: Palette) -> str:
-    pts = [svg_point(p) for p in _arrow_points(motion, frame)]
+def _arrow_svg(motion: Motion, path: list[Point], palette: Palette) -> str:
+    pts = [svg_point(p) for p in path]
     d = "M " + " L ".join(f"{x:.1f} {y:.1f}" for x, y in pts[:-1])
-    (x1, y1), (x2, y2) = pts[-2], pts[-1]
+    x2, y2 = pts[-1]
+    # Aim the head along the last stretch of the path, not its last (maybe tiny) step.
+    x1, y1 = next((p for p in reversed(pts[:-1]) if math.dist(p, pts[-1]) >= 12.0), pts[0])
     angle = math.atan2(y2 - y1, x2 - x1)
     length = sum(math.dist(a, b) for a, b in itertools.pairwise(pts))
     # A short movement gets a smaller head so some shaft still shows.

@@ -18,10 +18,12 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from backcoach.body import skeleton as sk
+from backcoach.body.contacts import contact_specs
 from backcoach.body.geometry import Point, Vec3
 from backcoach.body.kinematics import Body3D
 
-View = Literal["side", "front", "top"]
+View = Literal["side", "front", "top", "head-end", "foot-end"]
+END_VIEWS = ("head-end", "foot-end")
 Support = Literal["floor", "chair", "roller", "wall"]
 
 SEAT_HEIGHT = 0.26
@@ -37,64 +39,14 @@ small, so balance only decides between turns that fit the resting parts equally 
 
 
 @dataclass(frozen=True)
-class ContactSpec:
-    """A resting part as capsule ends: ``all`` ends must touch (flat) or ``any`` one."""
-
-    name: str
-    ends: tuple[tuple[str, int], ...]
-    mode: Literal["any", "all"]
-
-
-_LIMB_CONTACTS: dict[str, tuple[str, tuple[int, ...], Literal["any", "all"]]] = {
-    "upper_arm": ("upper_arm", (0, 1), "any"),
-    "elbow": ("forearm", (0,), "any"),
-    "forearm": ("forearm", (0, 1), "all"),
-    "hand": ("hand", (0, 1), "all"),
-    "thigh": ("thigh", (0, 1), "any"),
-    "knee": ("shank", (0,), "any"),
-    "shin": ("shank", (0, 1), "all"),
-    "foot": ("foot", (0, 1), "all"),
-    "heel": ("foot", (0,), "any"),
-    "toes": ("foot", (1,), "any"),
-}
-_MIDLINE_CONTACTS: dict[str, tuple[str, tuple[int, ...], Literal["any", "all"]]] = {
-    "head": ("head", (0,), "any"),
-    "shoulders": ("upper_trunk", (1,), "any"),
-    "upper_trunk": ("upper_trunk", (0, 1), "any"),
-    "pelvis": ("pelvis", (0, 1), "any"),
-}
-_PLURALS = {
-    "upper_arms": "upper_arm",
-    "elbows": "elbow",
-    "forearms": "forearm",
-    "hands": "hand",
-    "thighs": "thigh",
-    "knees": "knee",
-    "shins": "shin",
-    "feet": "foot",
-    "heels": "heel",
-    "toes": "toes",
-}
-
-
-def contact_specs(name: str) -> list[ContactSpec]:
-    """The capsule ends a resting-part name stands for (a plural gives one per side)."""
-    if name in _MIDLINE_CONTACTS:
-        segment, ends, mode = _MIDLINE_CONTACTS[name]
-        return [ContactSpec(name, tuple((segment, e) for e in ends), mode)]
-    if name in _PLURALS:
-        return [spec for side in sk.SIDES for spec in contact_specs(f"{side}_{_PLURALS[name]}")]
-    side, _, part = name.partition("_")
-    if side in sk.SIDES and part in _LIMB_CONTACTS:
-        segment, ends, mode = _LIMB_CONTACTS[part]
-        return [ContactSpec(name, tuple((f"{side}_{segment}", e) for e in ends), mode)]
-    raise ValueError(f"unknown resting part '{name}'")
-
-
-@dataclass(frozen=True)
 class Capsule:
     """A segment in the picture: ends, half-thickness at each end, and depth (larger = nearer
-    the viewer). The outline is the two end circles and the lines touching both."""
+    the viewer). The outline is the two end circles and the lines touching both.
+
+    A trunk seen end-on is an oval rather than a circle: ``flat`` is its thickness up the
+    picture over its thickness across (before the body is turned) and ``tilt`` the body's
+    turn, which turns the oval with it. Other segments are round (``flat`` 1).
+    """
 
     name: str
     a: Point
@@ -102,19 +54,36 @@ class Capsule:
     ra: float
     rb: float
     depth: float
+    flat: float = 1.0
+    tilt: float = 0.0
+
+    def reach(self, r: float, vertical: bool) -> float:
+        """Half-extent of an end of radius ``r``, up the picture or across it."""
+        if self.flat == 1.0:
+            return r
+        t = math.radians(self.tilt)
+        s, c = math.sin(t), math.cos(t)
+        if vertical:
+            return r * math.sqrt(s * s + (self.flat * c) ** 2)
+        return r * math.sqrt(c * c + (self.flat * s) ** 2)
+
+    def end_bottom(self, end: int) -> float:
+        point, r = (self.a, self.ra) if end == 0 else (self.b, self.rb)
+        return point[1] - self.reach(r, vertical=True)
 
     @property
     def bottom(self) -> float:
         """Height of the capsule's lowest point."""
-        return min(self.a[1] - self.ra, self.b[1] - self.rb)
+        return min(self.end_bottom(0), self.end_bottom(1))
 
     def extent(self) -> tuple[float, float, float, float]:
         """(x0, y0, x1, y1) of the end circles: a box around the whole capsule."""
+        ends = ((self.a, self.ra), (self.b, self.rb))
         return (
-            min(self.a[0] - self.ra, self.b[0] - self.rb),
-            min(self.a[1] - self.ra, self.b[1] - self.rb),
-            max(self.a[0] + self.ra, self.b[0] + self.rb),
-            max(self.a[1] + self.ra, self.b[1] + self.rb),
+            min(p[0] - self.reach(r, False) for p, r in ends),
+            min(p[1] - self.reach(r, True) for p, r in ends),
+            max(p[0] + self.reach(r, False) for p, r in ends),
+            max(p[1] + self.reach(r, True) for p, r in ends),
         )
 
 
@@ -157,6 +126,11 @@ def project(v: Vec3, view: View, side: sk.Side) -> tuple[float, float, float]:
     x, y, z = v
     if view == "front":
         return (-z, y, x)
+    if view == "head-end":
+        # From beyond the head looking toward the feet, the front of the body up the picture.
+        return (z, x, y)
+    if view == "foot-end":
+        return (-z, x, -y)
     if side == "right":
         return (x, y, z)
     return (-x, y, -z)
@@ -167,13 +141,22 @@ class _Ends:
     xs: list[float]
     ys: list[float]
     rs: list[float]
+    flats: list[float]
     index: dict[tuple[str, int], int]
+
+    def radii(self, c: float, s: float, vertical: bool) -> list[float]:
+        """Each end's half-extent up (or across) the picture once turned by (cos, sin)."""
+        pairs = zip(self.rs, self.flats, strict=True)
+        if vertical:
+            return [r * math.sqrt(s * s + (f * c) ** 2) for r, f in pairs]
+        return [r * math.sqrt(c * c + (f * s) ** 2) for r, f in pairs]
 
 
 def _ends(capsules: Sequence[Capsule]) -> _Ends:
     xs: list[float] = []
     ys: list[float] = []
     rs: list[float] = []
+    flats: list[float] = []
     index: dict[tuple[str, int], int] = {}
     for cap in capsules:
         for end, (point, r) in enumerate(((cap.a, cap.ra), (cap.b, cap.rb))):
@@ -181,7 +164,8 @@ def _ends(capsules: Sequence[Capsule]) -> _Ends:
             xs.append(point[0])
             ys.append(point[1])
             rs.append(r)
-    return _Ends(xs, ys, rs, index)
+            flats.append(cap.flat)
+    return _Ends(xs, ys, rs, flats, index)
 
 
 @dataclass(frozen=True)
@@ -216,7 +200,8 @@ class _Problem:
     def fit(self, turn: float) -> _Fit:
         c, s = math.cos(math.radians(turn)), math.sin(math.radians(turn))
         e = self.e
-        bottoms = [x * s + y * c - r for x, y, r in zip(e.xs, e.ys, e.rs, strict=True)]
+        radii = e.radii(c, s, vertical=True)
+        bottoms = [x * s + y * c - r for x, y, r in zip(e.xs, e.ys, radii, strict=True)]
         floor_min = min(bottoms)
         values = []
         for _label, idx, mode, target in self.targets:
@@ -244,7 +229,7 @@ class _Problem:
         best: tuple[float, float, dict[str, float]] | None = None
         for direction in (1.0, -1.0):
             # Extent toward the wall for every end; the wall stands at the furthest one.
-            ext = [direction * x + r for x, r in zip(xs, e.rs, strict=True)]
+            ext = [direction * x + r for x, r in zip(xs, e.radii(c, s, False), strict=True)]
             wall = max(ext)
             gaps = {}
             for label, idx, mode in self.wall:
@@ -294,11 +279,12 @@ def _from_above(
     options = [place(body, v, side, supports, turn_hint) for v in ("side", "front")]
     base = min(options, key=lambda p: p.worst_gap)
     c, s = math.cos(math.radians(base.turn)), math.sin(math.radians(base.turn))
+    lift = base.points["hip_centre"][1]  # the origin's height: how far placement raised it
 
     def above(v: Vec3) -> tuple[Point, float]:
         u, h, w = project(v, base.view, side)
         # Turning in the first view's picture plane moves x and height, never depth.
-        return (u * c - h * s, -w), u * s + h * c
+        return (u * c - h * s, -w), u * s + h * c + lift
 
     points: dict[str, Point] = {}
     depth: dict[str, float] = {}
@@ -350,8 +336,12 @@ def _project(body: Body3D, view: View, side: sk.Side) -> dict[str, Capsule]:
         b = project(seg.end, view, side)
         t = seg.thickness
         radius = t.side if view == "side" else t.front
+        flat = 1.0
+        if view in END_VIEWS:
+            # Across the picture the body's width, up it the body's depth.
+            radius, flat = t.front, t.side / t.front
         caps[seg.name] = Capsule(
-            seg.name, a[:2], b[:2], radius, radius * t.taper, (a[2] + b[2]) / 2
+            seg.name, a[:2], b[:2], radius, radius * t.taper, (a[2] + b[2]) / 2, flat
         )
     return caps
 
@@ -393,7 +383,9 @@ def _finish(
         px, py, pz = project(v, view, side)
         points[name] = final((px, py))
         depth[name] = pz
-    moved = {name: replace(cap, a=final(cap.a), b=final(cap.b)) for name, cap in caps.items()}
+    moved = {
+        name: replace(cap, a=final(cap.a), b=final(cap.b), tilt=turn) for name, cap in caps.items()
+    }
 
     def prop_x(support: Support) -> float | None:
         xs = [

@@ -9,12 +9,13 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from backcoach.body import skeleton as sk
+from backcoach.body.contacts import contact_specs
 from backcoach.body.geometry import Point
 from backcoach.body.kinematics import Posture, blend, forward, resolve
-from backcoach.body.placement import Placed, Support, View, contact_specs, place, shifted
+from backcoach.body.placement import Placed, Support, View, place, shifted
 from backcoach.catalogue.poses import KeyPose, KeyPoses
 
 SUPPORTS: tuple[Support, ...] = ("floor", "chair", "roller", "wall")
@@ -31,13 +32,15 @@ class Frame:
     posture: Posture
     placed: Placed
     supports: dict[Support, list[str]]
+    strap: str | None = None
+    """A part with a towel looped round it, its ends in the hands."""
 
 
 def pose_frame(pose: KeyPose, key_poses: KeyPoses, height: float = sk.DEFAULT_HEIGHT_M) -> Frame:
     posture = resolve(pose.angles)
     supports = supports_of(pose)
     placed = place(forward(posture, height), key_poses.view, key_poses.side, supports)
-    return Frame(posture, placed, supports)
+    return Frame(posture, placed, supports, pose.strap)
 
 
 def key_frames(key_poses: KeyPoses, height: float = sk.DEFAULT_HEIGHT_M) -> list[Frame]:
@@ -51,10 +54,7 @@ def align(frames: list[Frame]) -> list[Frame]:
     if anchor is None:
         return frames
     target = _anchor_x(frames[0], anchor)
-    return [
-        Frame(f.posture, shifted(f.placed, target - _anchor_x(f, anchor)), f.supports)
-        for f in frames
-    ]
+    return [replace(f, placed=shifted(f.placed, target - _anchor_x(f, anchor))) for f in frames]
 
 
 def _shared_contact(frames: list[Frame]) -> tuple[Support, str] | None:
@@ -96,7 +96,7 @@ def between(
     if not any(supports.get(s) for s in ("floor", "chair", "roller")):
         supports = a.supports if t < 0.5 else b.supports
     placed = place(forward(posture, height), view, side, supports, turn_hint=turn_hint)
-    return Frame(posture, placed, supports)
+    return Frame(posture, placed, supports, a.strap if a.strap == b.strap else None)
 
 
 def path_frames(
@@ -126,7 +126,7 @@ def _follow(run: list[Frame]) -> list[Frame]:
     for i, f in enumerate(run[1:-1], start=1):
         want = x0 + (x1 - x0) * i / n
         dx = want - f.placed.points["hip_centre"][0]
-        out.append(Frame(f.posture, shifted(f.placed, dx), f.supports))
+        out.append(replace(f, placed=shifted(f.placed, dx)))
     out.append(run[-1])
     return out
 
@@ -171,17 +171,22 @@ def group_change(frames: list[Frame], group: str) -> float:
     return best
 
 
+def _expand(parts: Sequence[str]) -> set[str]:
+    """Body-part names as groups: ``arms`` and ``legs`` stand for both sides."""
+    out = set()
+    for part in parts:
+        if part in ("arms", "legs"):
+            out |= {f"{s}_{part[:-1]}" for s in sk.SIDES}
+        else:
+            out.add(part)
+    return out
+
+
 def working_parts(frames: list[Frame], explicit: Sequence[str] | None = None) -> frozenset[str]:
     """Segments to colour: the parts named in the pose data, else a limb that moves clearly
     more than its partner (the working side), else the trunk when it bends."""
     if explicit is not None:
-        groups = set()
-        for part in explicit:
-            if part in ("arms", "legs"):
-                groups |= {f"{s}_{part[:-1]}" for s in sk.SIDES}
-            else:
-                groups.add(part)
-        return frozenset(seg for g in groups for seg in GROUP_SEGMENTS[g])
+        return frozenset(seg for g in _expand(explicit) for seg in GROUP_SEGMENTS[g])
     change = {g: group_change(frames, g) for g in GROUP_JOINTS}
     groups = set()
     for limb in ("arm", "leg"):
@@ -204,8 +209,10 @@ TRACKED: dict[str, tuple[str, ...]] = {
     "left_leg": ("left_ankle", "left_knee"),
     "right_leg": ("right_ankle", "right_knee"),
 }
-MIN_ARROW_M = 0.05
-"""Movements shorter than 5 cm get no arrow: too small to draw."""
+MIN_ARROW_M = 0.07
+"""Movements shorter than 7 cm get no arrow: small shifts (a pelvic tilt) would only mislead."""
+LOOPY = 1.15
+"""A point that gets this much further from its start than where it ends doubles back."""
 
 
 @dataclass(frozen=True)
@@ -216,16 +223,27 @@ class Motion:
 
     @property
     def length(self) -> float:
+        """Straight-line distance from start to end."""
         return math.dist(self.path[0], self.path[-1])
 
+    @property
+    def reach(self) -> float:
+        """The furthest the point gets from where it started (an arc over ends furthest)."""
+        return max(math.dist(self.path[0], p) for p in self.path)
 
-def motions(run: list[Frame], limit: int = 2) -> list[Motion]:
+
+def motions(run: list[Frame], limit: int = 2, parts: Sequence[str] | None = None) -> list[Motion]:
     """The main movements along one run of frames: the point of each body part that travels
     furthest, biggest first; the head only when it moves differently from the trunk."""
+    allowed = set(TRACKED) if parts is None else _expand(parts)
     found = []
     for part, points in TRACKED.items():
-        if _rests_throughout(run, part):
+        if part not in allowed:
             continue
+        if _rests_throughout(run, part):
+            # A resting hand or foot stays put, but the knee or elbow above it may travel
+            # (knees rolling to one side): follow that joint only.
+            points = points[1:]
         best = max(
             points, key=lambda p: math.dist(run[0].placed.points[p], run[-1].placed.points[p])
         )
@@ -236,16 +254,18 @@ def motions(run: list[Frame], limit: int = 2) -> list[Motion]:
         return []
     top = found[0].length
     floor_len = max(MIN_ARROW_M, 0.4 * top)
-    trunk = next(m for m in found if m.part == "trunk")
+    trunk = next((m for m in found if m.part == "trunk"), None)
     chosen: list[Motion] = []
     for m in found:
         if m.length < floor_len:
             continue
+        if m.reach > LOOPY * m.length:
+            continue  # out and back again: an arrow from end to end would mislead
         # The head rides on the trunk: its own arrow only when it moves another way.
-        if m.part == "head" and trunk.length >= floor_len and _same_way(m, trunk):
+        if m.part == "head" and trunk and trunk.length >= floor_len and _same_way(m, trunk):
             continue
-        if any(_mirror_twin(m, c) for c in chosen):
-            continue
+        if any(_same_way(m, c) for c in chosen):
+            continue  # a smaller movement the same way adds clutter, not meaning
         chosen.append(m)
     return chosen[:limit]
 
@@ -284,14 +304,3 @@ def _same_way(a: Motion, b: Motion) -> bool:
     vb = (b.path[-1][0] - b.path[0][0], b.path[-1][1] - b.path[0][1])
     cos = (va[0] * vb[0] + va[1] * vb[1]) / ((math.hypot(*va) * math.hypot(*vb)) or 1.0)
     return cos > math.cos(math.radians(50))
-
-
-def _mirror_twin(a: Motion, b: Motion) -> bool:
-    """Left and right limbs moving together: one arrow says it for both."""
-    same_limb = a.part.split("_")[-1] == b.part.split("_")[-1]
-    return (
-        same_limb
-        and a.part != b.part
-        and _same_way(a, b)
-        and (math.dist(a.path[-1], b.path[-1]) < 0.15)
-    )

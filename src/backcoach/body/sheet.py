@@ -9,10 +9,10 @@ from backcoach.body.draw import PALETTE
 from backcoach.body.figure import FONT, exercise_drawing
 from backcoach.catalogue.model import Exercise
 
-CELL_WIDTH = 600.0
+CELL_WIDTH = 760.0
 CELL_GAP = 28.0
 TITLE_BAND = 44.0
-MAX_FIGURE_HEIGHT = 300.0
+MAX_FIGURE_HEIGHT = 330.0
 """Tall figures (standing) are scaled down to this height so rows stay even."""
 
 

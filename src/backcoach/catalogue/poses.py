@@ -55,8 +55,10 @@ HEAD_FLEXION = (-25.0, 25.0)
 ranges vary from 15 to 30)."""
 SHOULDER_FLEXION = (-60.0, 180.0)
 """Shoulder flexion 180, extension 60 (AAOS)."""
-SHOULDER_ABDUCTION = (-30.0, 180.0)
-"""Shoulder abduction 180 (AAOS); adduction across the body in front about 30."""
+SHOULDER_ABDUCTION = (-135.0, 180.0)
+"""Shoulder abduction 180 (AAOS). Negative values bring the arm across the body: with the arm
+raised forward that is horizontal adduction, 135 (AAOS); with the arm down the trunk stops it
+near 0, which this single range cannot tell apart."""
 SHOULDER_ROTATION = (-70.0, 90.0)
 """Shoulder internal rotation 70, external 90 (AAOS)."""
 ELBOW_FLEXION = (-10.0, 150.0)
@@ -208,10 +210,12 @@ class JointAngles(BaseModel):
 
 # --- poses --------------------------------------------------------------------------------
 
-View = Literal["side", "front", "top"]
+View = Literal["side", "front", "top", "head-end", "foot-end"]
 """``side``: seen from one side (bending forward and back shows best); ``front``: seen from in
 front (side bends, lying on one side); ``top``: seen from above, for lying exercises that move
-sideways (knees rolling, a knee or an arm opening)."""
+sideways; ``head-end``/``foot-end``: seen lengthwise from beyond the head or the feet, for
+lying or kneeling exercises that turn about the body's long axis (knees rolling to one side,
+an arm opening like a book)."""
 BodySide = Literal["left", "right"]
 PoseRole = Literal["start", "middle", "end", "hold"]
 
@@ -279,6 +283,10 @@ class KeyPose(BaseModel):
     roller: list[Contact] = Field(
         default_factory=list, description="Parts lying on a foam roller (on the floor)."
     )
+    strap: Contact | None = Field(
+        default=None,
+        description="A part with a towel or strap looped round it, its ends in the hands.",
+    )
 
     @model_validator(mode="after")
     def _supported(self) -> Self:
@@ -310,6 +318,11 @@ class KeyPoses(BaseModel):
         default=None,
         description="Parts to colour as working; by default the limb that moves more than "
         "its partner, else the trunk when it bends.",
+    )
+    arrows: bool | list[BodyPart] = Field(
+        default=True,
+        description="Arrows along the movement: true (the main moving parts), false (none: an "
+        "alternating movement such as walking reads better without), or the parts to follow.",
     )
 
     @model_validator(mode="after")
