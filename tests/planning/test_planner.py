@@ -123,3 +123,36 @@ def test_new_person_starts_at_the_easiest_family_member() -> None:
     )
     harder = [i.exercise_id for i in regular.items if i.exercise_id in family]
     assert harder and by_id[harder[0]].difficulty > by_id[easiest].difficulty
+
+
+def test_flare_up_plan_stays_at_the_lightest_dose_however_long_the_session() -> None:
+    from backcoach.planning.flare import flare_up_exercise_ids
+    from backcoach.planning.state import ProgramState
+
+    state = ProgramState(flare_up_until=DAY)
+    by_id = {e.id: e for e in BUILTIN}
+    plan = build_plan(
+        BUILTIN,
+        Profile(minutes=45),
+        DAY,
+        state,
+        gentle_ids=lambda pool, who: flare_up_exercise_ids(pool, who.directional_preference),
+    )
+    assert plan.flare_up and plan.items
+    for item in plan.items:
+        dose = by_id[item.exercise_id].dose
+        assert item.sets == dose.sets.min, item.exercise_id
+        if dose.reps is not None:
+            assert item.reps == dose.reps.min, item.exercise_id
+
+
+def test_time_filling_never_raises_a_dose_progression_set() -> None:
+    from backcoach.planning.state import DoseOverride, ProgramState
+
+    base = build_plan(BUILTIN, Profile(minutes=45), DAY)
+    counted = [i for i in base.items if i.reps is not None and i.phase != "warm-up"]
+    chosen = {i.exercise_id: DoseOverride(sets=1, reps=i.reps) for i in counted}
+    plan = build_plan(BUILTIN, Profile(minutes=45), DAY, ProgramState(doses=chosen))
+    for item in plan.items:
+        if item.exercise_id in chosen:
+            assert (item.sets, item.reps) == (1, chosen[item.exercise_id].reps), item.exercise_id

@@ -27,6 +27,20 @@ person to mark it done, so this only feeds time estimates."""
 TRANSITION_SECONDS = 10.0
 """Between two exercises: the quick pain check-in and effort rating."""
 
+REPS_STEP = 2
+"""Reps added or taken away per step: "reps +1-2" (issue 4; CLINICAL.md section 2, add
+repetitions as an exercise gets easier). Progression and the planner use the same steps."""
+
+HOLD_STEP_SECONDS = 5
+"""Seconds added to or taken from a hold per step, once the reps are at their limit (issue 4)."""
+
+SETS_STEP = 1
+"""One set more or less per step (Garber 2011: 1-3 sets)."""
+
+DURATION_STEP_SECONDS = 30
+"""Seconds added to or taken from a continuous exercise (walking, breathing) per step: a tenth
+of a typical 5-minute block. A product choice, no clinical source (uncertain)."""
+
 
 @dataclass(frozen=True)
 class ItemDose:
@@ -121,12 +135,14 @@ def lowered(exercise: Exercise, dose: ItemDose) -> ItemDose:
     """One step lighter (after a flare-up): fewer sets, else fewer reps or shorter holds."""
     d = exercise.dose
     if dose.sets > d.sets.min:
-        return replace(dose, sets=dose.sets - 1)
+        return replace(dose, sets=dose.sets - SETS_STEP)
     if d.reps is not None and dose.reps is not None and dose.reps > d.reps.min:
-        return replace(dose, reps=max(d.reps.min, dose.reps - 2))
+        return replace(dose, reps=max(d.reps.min, dose.reps - REPS_STEP))
     if d.hold_seconds is not None and dose.hold_seconds > d.hold_seconds.min:
-        return replace(dose, hold_seconds=max(d.hold_seconds.min, dose.hold_seconds - 5))
+        return replace(
+            dose, hold_seconds=max(d.hold_seconds.min, dose.hold_seconds - HOLD_STEP_SECONDS)
+        )
     if d.duration_seconds is not None and dose.duration_seconds is not None:
-        shorter = max(d.duration_seconds.min, dose.duration_seconds - 30)
+        shorter = max(d.duration_seconds.min, dose.duration_seconds - DURATION_STEP_SECONDS)
         return replace(dose, duration_seconds=shorter)
     return dose

@@ -15,6 +15,9 @@ from dataclasses import dataclass, replace
 from backcoach.catalogue.model import Exercise
 from backcoach.catalogue.text import dose_text, seconds_text
 from backcoach.planning.dose import (
+    DURATION_STEP_SECONDS,
+    REPS_STEP,
+    SETS_STEP,
     TRANSITION_SECONDS,
     ItemDose,
     apply_override,
@@ -112,7 +115,14 @@ def build_plan(
         for c in sorted(cands.values(), key=lambda c: (c.exercise.difficulty, c.exercise.id))
         if c.phase == "warm-up" and c.exercise.id not in _ids(slots)
     ]
-    slots = _grow(slots, target, spare, extra_warm[:1])
+
+    def dose_for(cand: Candidate) -> ItemDose:
+        return _dose_for(cand, profile, state, flare)
+
+    def locked(exercise_id: str) -> bool:
+        return flare or exercise_id in state.doses or state.lower_dose(exercise_id)
+
+    slots = _grow(slots, target, spare, extra_warm[:1], dose_for, locked)
     total = total_seconds(slots)
     if total > target * (1 + TIME_TOLERANCE):
         notes.append(
@@ -227,18 +237,18 @@ def _shrink(
             if smaller is None:
                 break
             slots = smaller
-    drop_order = sorted((s for s in slots if s.role == "main"), key=lambda s: -s.rank)[
-        : max(0, len([s for s in slots if s.role == "main"]) - MIN_MAINS)
+    mains = sorted((s for s in slots if s.role == "main"), key=lambda s: -s.rank)
+    spare_mains = mains[: max(0, len(mains) - MIN_MAINS)]
+    drop_order = [
+        *spare_mains,
+        *(s for s in slots if s.role == "warm-up"),
+        *(s for s in slots if s.role == "cool-down"),
+        *mains[len(spare_mains) :],
     ]
-    drop_order += [s for s in slots if s.role == "warm-up"]
-    drop_order += [s for s in slots if s.role == "cool-down"]
-    drop_order += sorted((s for s in slots if s.role == "main"), key=lambda s: -s.rank)
     minutes = round(target / 60)
     for slot in drop_order:
         if total_seconds(slots) <= limit or len(slots) <= 1:
             break
-        if slot not in slots:
-            continue
         slots = [s for s in slots if s is not slot]
         left_out.append(
             LeftOut(
@@ -255,9 +265,6 @@ def _fewer_sets(slots: list[Slot]) -> list[Slot] | None:
         if s.dose.sets > s.exercise.dose.sets.min:
             return _swap(slots, i, replace(s.dose, sets=s.dose.sets - 1))
     return None
-
-
-DURATION_STEP_SECONDS = 30
 
 
 def _duration_bounds(slot: Slot) -> tuple[int, int, int] | None:
@@ -281,20 +288,30 @@ def _fewer_reps(slots: list[Slot]) -> list[Slot] | None:
     for i, s in sorted(enumerate(slots), key=lambda p: -p[1].seconds):
         rng = s.exercise.dose.reps
         if rng is not None and s.dose.reps is not None and s.dose.reps > rng.min:
-            return _swap(slots, i, replace(s.dose, reps=max(rng.min, s.dose.reps - 2)))
+            return _swap(slots, i, replace(s.dose, reps=max(rng.min, s.dose.reps - REPS_STEP)))
     return None
 
 
+DoseFor = Callable[[Candidate], ItemDose]
+
+
 def _grow(
-    slots: list[Slot], target: float, spare: list[Candidate], warm: list[Candidate]
+    slots: list[Slot],
+    target: float,
+    spare: list[Candidate],
+    warm: list[Candidate],
+    dose_for: DoseFor,
+    locked: Callable[[str], bool],
 ) -> list[Slot]:
     """Under time: another main exercise (up to four), more sets within the catalogue maximum,
-    longer continuous parts (walking, breathing), then a second gentle warm-up movement. Never
-    more reps or longer holds than progression decided: time is filled with volume, not
-    intensity."""
+    longer continuous parts (walking, breathing), a second gentle warm-up movement, more reps
+    within the catalogue maximum, then more main exercises in a long session.
+
+    Exercises whose dose progression set, or that a flare-up keeps light (``locked``), never get
+    more sets or reps: progression decides their intensity, not the clock."""
     low, high = target * (1 - TIME_TOLERANCE), target * (1 + TIME_TOLERANCE)
     while total_seconds(slots) < low:
-        bigger = _grow_once(slots, spare, high, warm)
+        bigger = _grow_once(slots, spare, high, warm, dose_for, locked)
         if bigger is None:
             break
         slots = bigger
@@ -302,47 +319,52 @@ def _grow(
 
 
 def _grow_once(
-    slots: list[Slot], spare: list[Candidate], high: float, warm: list[Candidate]
+    slots: list[Slot],
+    spare: list[Candidate],
+    high: float,
+    warm: list[Candidate],
+    dose_for: DoseFor,
+    locked: Callable[[str], bool],
 ) -> list[Slot] | None:
     """The first growth step, in order of preference, that stays under ``high``. A spare
     exercise is consumed only when its step is the one taken."""
     options: list[tuple[list[Candidate] | None, list[Slot]]] = []
     mains = [s for s in slots if s.role == "main"]
-    if len(mains) < MAX_MAINS and spare:
+
+    def add_main() -> None:
         rank = max((s.rank for s in mains), default=0) + 1
-        added = Slot(spare[0], "main", _basic_dose(spare[0]), rank, filled=True)
+        added = Slot(spare[0], "main", dose_for(spare[0]), rank, filled=True)
         options.append((spare, [*slots, added]))
+
+    def growable(s: Slot) -> bool:
+        return s.role == "main" and not locked(s.exercise.id)
+
+    if len(mains) < MAX_MAINS and spare:
+        add_main()
     for i, s in sorted(enumerate(slots), key=lambda p: (p[1].dose.sets, p[1].rank)):
-        if s.role == "main" and s.dose.sets < s.exercise.dose.sets.max:
-            options.append((None, _swap(slots, i, replace(s.dose, sets=s.dose.sets + 1))))
+        if growable(s) and s.dose.sets < s.exercise.dose.sets.max:
+            options.append((None, _swap(slots, i, replace(s.dose, sets=s.dose.sets + SETS_STEP))))
     for i, s in enumerate(slots):
         bounds = _duration_bounds(s)
         if bounds is not None and bounds[1] < bounds[2]:
             longer = min(bounds[2], bounds[1] + DURATION_STEP_SECONDS)
             options.append((None, _swap(slots, i, replace(s.dose, duration_seconds=longer))))
     if warm:
-        extra = Slot(warm[0], "warm-up", _basic_dose(warm[0]), 0, filled=True)
+        extra = Slot(warm[0], "warm-up", dose_for(warm[0]), 0, filled=True)
         options.append((warm, [*slots, extra]))
     for i, s in sorted(enumerate(slots), key=lambda p: p[1].rank):
-        reps = s.exercise.dose.reps
-        current = s.dose.reps
-        if s.role == "main" and reps is not None and current is not None and current < reps.max:
-            more = min(reps.max, current + 2)
+        reps, current = s.exercise.dose.reps, s.dose.reps
+        if growable(s) and reps is not None and current is not None and current < reps.max:
+            more = min(reps.max, current + REPS_STEP)
             options.append((None, _swap(slots, i, replace(s.dose, reps=more))))
-    if len(mains) < max_mains(high / (1 + TIME_TOLERANCE)) and spare:
-        rank = max((s.rank for s in mains), default=0) + 1
-        added = Slot(spare[0], "main", _basic_dose(spare[0]), rank, filled=True)
-        options.append((spare, [*slots, added]))
+    if MAX_MAINS <= len(mains) < max_mains(high / (1 + TIME_TOLERANCE)) and spare:
+        add_main()
     for source, option in options:
         if total_seconds(option) <= high:
             if source is not None:
                 source.pop(0)
             return option
     return None
-
-
-def _basic_dose(cand: Candidate) -> ItemDose:
-    return starting_dose(cand.exercise, "new")
 
 
 def _swap(slots: list[Slot], index: int, dose: ItemDose) -> list[Slot]:

@@ -32,7 +32,14 @@ from typing import Literal, get_args
 
 from backcoach.catalogue.model import Exercise
 from backcoach.catalogue.text import dose_text, plural, seconds_text
-from backcoach.planning.dose import ItemDose, lowered
+from backcoach.planning.dose import (
+    DURATION_STEP_SECONDS,
+    HOLD_STEP_SECONDS,
+    REPS_STEP,
+    SETS_STEP,
+    ItemDose,
+    lowered,
+)
 from backcoach.planning.state import Action, Decision, DoseOverride
 from backcoach.safety.stoprules import ACCEPTABLE_PAIN_MAX, SAFE_PAIN_MAX
 
@@ -42,20 +49,6 @@ StopKind = Literal["flag", "pain"]
 """``flag``: a warning flag fired (not tolerated). ``pain``: pain above 5/10 or 2+ over the
 pain before the session (``backcoach.safety.stoprules.judge``)."""
 STOP_KINDS: tuple[StopKind, ...] = get_args(StopKind)
-
-REPS_STEP = 2
-"""Reps added per step: "reps +1-2" (issue 4; CLINICAL.md section 2, add repetitions as an
-exercise gets easier). The planner's ``dose.lowered`` takes the same step down."""
-
-HOLD_STEP_SECONDS = 5
-"""Seconds added to a hold per step, once the reps are at their maximum (issue 4)."""
-
-SETS_STEP = 1
-"""One more set, once reps and hold are at their maxima (Garber 2011: 1-3 sets)."""
-
-DURATION_STEP_SECONDS = 30
-"""Seconds added to a continuous exercise (walking, breathing) per step: a tenth of a typical
-5-minute block. A product choice, no clinical source (uncertain)."""
 
 EASY_SESSIONS_TO_PROGRESS = 2
 """Sessions running rated too easy, at the same dose, before the dose goes up (issue 4)."""

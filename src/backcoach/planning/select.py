@@ -213,12 +213,6 @@ def _reverse_id(exercise_id: str) -> tuple[int, ...]:
     return tuple(-ord(ch) for ch in exercise_id)
 
 
-def pick_gentlest(candidates: Sequence[Candidate], prefer_continuous: bool = True) -> Candidate:
-    return sorted(
-        candidates,
-        key=lambda c: (
-            c.exercise.difficulty,
-            not (prefer_continuous and not c.exercise.counted),
-            c.exercise.id,
-        ),
-    )[0]
+def pick_gentlest(candidates: Sequence[Candidate]) -> Candidate:
+    """The easiest candidate, continuous ones (walking, breathing) first: they fit any time."""
+    return min(candidates, key=lambda c: (c.exercise.difficulty, c.exercise.counted, c.exercise.id))
