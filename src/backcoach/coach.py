@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from backcoach.catalogue import Catalogue, Exercise, Problem, load_catalogue, load_default
-from backcoach.catalogue.loader import builtin_dir
+from backcoach.catalogue.loader import builtin_dir, yaml_files
 from backcoach.config import Settings
 from backcoach.errors import describe_validation
 from backcoach.planning.profile import Profile
@@ -90,7 +90,14 @@ class Coach:
     @cached_property
     def _loaded(self) -> tuple[Catalogue, list[Problem]]:
         cache_file = self.settings.home / "cache" / "catalogue.json"
-        return load_default(self.settings.exercises_dir, cache_file=cache_file)
+        user_dir = self.settings.exercises_dir
+        checks = []
+        if yaml_files(user_dir):
+            # The body model's pose checks; imported only when there are own files to check.
+            from backcoach.body.checks import check_exercise
+
+            checks.append(check_exercise)
+        return load_default(user_dir, cache_file=cache_file, user_checks=checks)
 
     @property
     def catalogue(self) -> Catalogue:
@@ -204,20 +211,10 @@ class Coach:
         row = self.store.current_screen()
         if row is None:
             return plan_gate(None, None, None, self.today())
-        if self.new_symptom_since_screen():
+        if self.store.numbness_reported_since(row.taken_at):
             reason = needs_rescreen(row.taken_on, self.today(), new_symptom_reported=True)
             return GateResult(False, reason or "Please answer the questions again.", "rescreen")
         return plan_gate(row.tier, row.taken_on, row.cleared_on, self.today())  # type: ignore[arg-type]
-
-    def new_symptom_since_screen(self) -> bool:
-        """New numbness, tingling or weakness reported in a session after the latest screen."""
-        from backcoach.records.store import as_utc
-
-        row = self.store.current_screen()
-        if row is None:
-            return False
-        since = as_utc(row.taken_at)
-        return any(p.numbness and as_utc(p.reported_at) > since for p in self.store.pain_reports())
 
     # --- restrictions and plans -------------------------------------------------------------
 

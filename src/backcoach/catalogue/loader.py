@@ -261,29 +261,31 @@ def load_catalogue(
     folders: Iterable[tuple[Path, bool]],
     cache: FileCache | None = None,
     extra_checks: Sequence[ExtraCheck] = (),
+    check_builtin: bool = True,
 ) -> tuple[Catalogue, list[Problem]]:
     """Load ``(folder, is_builtin)`` pairs in order and check across files.
 
     Files with problems are left out of the catalogue; the problems say why. Cross-file checks:
     an id defined twice (built in or not), and regression/progression ids that point nowhere.
-    ``extra_checks`` run on each valid exercise; their findings are reported with the line.
+    ``extra_checks`` run on each valid exercise before it is cached (so a cached file has
+    passed them); ``check_builtin=False`` runs them on the user's folders only.
     """
     catalogue = Catalogue()
     problems: list[Problem] = []
+    rejected: set[str] = set()
     for folder, is_builtin in folders:
+        checks = extra_checks if check_builtin or not is_builtin else ()
         for path in yaml_files(folder):
             exercise = cache.get(path) if cache is not None else None
             if exercise is None:
                 exercise, file_problems = load_file(path)
+                file_problems += _extra_problems(path, exercise, checks) if exercise else []
                 problems.extend(file_problems)
                 if exercise is None or file_problems:
+                    rejected.update(p.exercise_id for p in file_problems if p.exercise_id)
                     continue
                 if cache is not None:
                     cache.put(path, exercise)
-            extra = _extra_problems(path, exercise, extra_checks)
-            if extra:
-                problems.extend(extra)
-                continue
             if exercise.id in catalogue.exercises:
                 first = catalogue.origins[exercise.id]
                 problems.append(
@@ -302,7 +304,7 @@ def load_catalogue(
             catalogue.origins[exercise.id] = path
             if is_builtin:
                 catalogue.builtin_ids.add(exercise.id)
-    problems.extend(_dangling_links(catalogue))
+    problems.extend(_dangling_links(catalogue, rejected - set(catalogue.exercises)))
     if cache is not None:
         cache.save()
     return catalogue, problems
@@ -321,7 +323,9 @@ def _extra_problems(path: Path, exercise: Exercise, checks: Sequence[ExtraCheck]
     ]
 
 
-def _dangling_links(catalogue: Catalogue) -> list[Problem]:
+def _dangling_links(catalogue: Catalogue, rejected: set[str]) -> list[Problem]:
+    """Links to ids that are not in the catalogue: missing, or left out for problems of
+    their own (then the message says so instead of guessing another id)."""
     problems = []
     for exercise in catalogue:
         for link in ("regression", "progression"):
@@ -329,28 +333,38 @@ def _dangling_links(catalogue: Catalogue) -> list[Problem]:
             if target is None or target in catalogue:
                 continue
             path = catalogue.origins[exercise.id]
-            close = difflib.get_close_matches(target, list(catalogue.exercises), n=1)
-            fix = f"did you mean '{close[0]}'?" if close else "name an existing exercise id"
+            if target in rejected:
+                message = "points to an exercise whose own file has problems (listed above)"
+                fix = f"fix '{target}' first, or remove the line"
+            else:
+                others = [i for i in catalogue.exercises if i != exercise.id]
+                close = difflib.get_close_matches(target, others, n=1)
+                message = "points to an exercise that does not exist"
+                fix = f"did you mean '{close[0]}'?" if close else "name an existing exercise id"
+                fix += " Or remove the line"
             problems.append(
                 Problem(
                     path,
                     line_of(read_yaml(path), [link]),
                     exercise.id,
                     link,
-                    "points to an exercise that does not exist",
+                    message,
                     repr(target),
-                    fix + " Or remove the line",
+                    fix,
                 )
             )
     return problems
 
 
 def load_default(
-    user_dir: Path | None, cache_file: Path | None = None
+    user_dir: Path | None,
+    cache_file: Path | None = None,
+    user_checks: Sequence[ExtraCheck] = (),
 ) -> tuple[Catalogue, list[Problem]]:
-    """The built-in exercises, then the user's own from ``user_dir``."""
+    """The built-in exercises, then the user's own from ``user_dir`` (``user_checks`` run on
+    those only: the built-ins are checked in full by ``catalogue check`` and the test suite)."""
     folders: list[tuple[Path, bool]] = [(builtin_dir(), True)]
     if user_dir is not None:
         folders.append((user_dir, False))
     cache = FileCache(cache_file) if cache_file is not None else None
-    return load_catalogue(folders, cache)
+    return load_catalogue(folders, cache, user_checks, check_builtin=False)

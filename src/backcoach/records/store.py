@@ -215,6 +215,16 @@ class Store:
                 setattr(row, key, value)
         return False
 
+    def forget_item(self, session_id: int, item_index: int) -> None:
+        """Remove one exercise's sets and outcome from a session (it is being done again)."""
+        with self._tx() as s:
+            for table in (SetLogRow, ExerciseOutcomeRow):
+                s.execute(
+                    delete(table).where(
+                        table.session_id == session_id, table.item_index == item_index
+                    )
+                )
+
     def sets(self, session_id: int) -> list[SetLogRow]:
         with self._tx() as s:
             query = select(SetLogRow).where(SetLogRow.session_id == session_id)
@@ -231,8 +241,10 @@ class Store:
         exercise_id: str,
         outcome: str,
         details: dict[str, Any] | None = None,
+        rating: str | None = None,
     ) -> None:
-        """Record how an exercise ended; a later call for the same item updates it."""
+        """Record how an exercise ended (and its rating); a later call for the same item
+        updates it, a stop or skip outranking a plain finish recorded a moment earlier."""
         with self._tx() as s:
             query = select(ExerciseOutcomeRow).where(
                 ExerciseOutcomeRow.session_id == session_id,
@@ -240,31 +252,23 @@ class Store:
             )
             row = s.scalars(query).first()
             if row is None:
-                s.add(
-                    ExerciseOutcomeRow(
-                        session_id=session_id,
-                        item_index=item_index,
-                        exercise_id=exercise_id,
-                        outcome=outcome,
-                        details=details or {},
-                        recorded_at=self._clock(),
-                    )
+                row = ExerciseOutcomeRow(
+                    session_id=session_id,
+                    item_index=item_index,
+                    exercise_id=exercise_id,
+                    outcome=outcome,
+                    details={},
+                    recorded_at=self._clock(),
                 )
-            else:
-                # A stop or skip outranks a plain finish recorded a moment earlier.
-                if row.outcome == "finished" or outcome != "finished":
-                    row.outcome = outcome
-                row.details = {**row.details, **(details or {})}
+                s.add(row)
+            elif row.outcome == "finished" or outcome != "finished":
+                row.outcome = outcome
+            row.details = {**(row.details or {}), **(details or {})}
+            if rating is not None:
+                row.rating = rating
 
     def save_rating(self, session_id: int, item_index: int, exercise_id: str, rating: str) -> None:
-        self.save_outcome(session_id, item_index, exercise_id, "finished")
-        with self._tx() as s:
-            query = select(ExerciseOutcomeRow).where(
-                ExerciseOutcomeRow.session_id == session_id,
-                ExerciseOutcomeRow.item_index == item_index,
-            )
-            row = s.scalars(query).one()
-            row.rating = rating
+        self.save_outcome(session_id, item_index, exercise_id, "finished", rating=rating)
 
     def outcomes(self, session_id: int | None = None) -> list[ExerciseOutcomeRow]:
         with self._tx() as s:
@@ -303,6 +307,14 @@ class Store:
             s.add(row)
             s.flush()
             return row.id
+
+    def numbness_reported_since(self, moment: dt.datetime) -> bool:
+        """Was new numbness, tingling or weakness reported after ``moment``?"""
+        with self._tx() as s:
+            query = select(PainReportRow.id).where(
+                PainReportRow.numbness.is_(True), PainReportRow.reported_at > moment
+            )
+            return s.scalars(query.limit(1)).first() is not None
 
     def pain_reports(self, session_id: int | None = None) -> list[PainReportRow]:
         with self._tx() as s:

@@ -20,6 +20,7 @@ from backcoach.session import (
     Effect,
     Engine,
     ExerciseFinished,
+    ExerciseRestarted,
     ExerciseSkipped,
     ExerciseStopped,
     PainJudged,
@@ -27,6 +28,7 @@ from backcoach.session import (
     Rate,
     Rated,
     RescreenNeeded,
+    Resume,
     SessionFinished,
     SessionSummary,
     SetFinished,
@@ -111,6 +113,10 @@ class SessionRecorder:
             self.store.save_outcome(sid, effect.item_index, effect.exercise_id, "skipped")
         elif isinstance(effect, ExerciseFinished):
             self.store.save_outcome(sid, effect.item_index, effect.exercise_id, "finished")
+        elif isinstance(effect, ExerciseRestarted):
+            # Back restarted this exercise: its earlier sets are being done again, so they
+            # no longer count (and a crash now must not resume past them).
+            self.store.forget_item(sid, effect.item_index)
         elif isinstance(effect, Rated):
             self.store.save_rating(sid, effect.item_index, effect.exercise_id, effect.rating)
         elif isinstance(effect, RescreenNeeded):
@@ -184,7 +190,7 @@ def resume_unfinished(coach: Coach, now: float) -> LiveSession | None:
         if o.outcome in ("stopped", "skipped") or (o.outcome == "finished" and o.rating)
     }
     exercises = {i.exercise_id: coach.exercise(i.exercise_id) for i in plan.items}
-    recorder = SessionRecorder(store, row.id)
+    recorder = SessionRecorder(store, row.id, _progress_after(coach))
     engine, effects = Engine.resume(
         plan, exercises, done, row.pain_before, now, closed, listeners=[recorder]
     )
@@ -299,6 +305,9 @@ class AutoAnswers:
 
 
 def _check_answer(a: ExerciseAnswer, where: str) -> None:
+    for flag in ("sharp", "spreading", "numbness"):
+        if not isinstance(getattr(a, flag), bool):
+            raise ValueError(f"{where}.{flag}: must be true or false (got {getattr(a, flag)!r})")
     if not isinstance(a.pain, int) or isinstance(a.pain, bool) or not 0 <= a.pain <= 10:
         raise ValueError(f"{where}.pain: must be a whole number 0-10 (got {a.pain!r})")
     if a.rating not in ("too-easy", "about-right", "too-hard"):
@@ -330,8 +339,6 @@ def run_auto(
         view = engine.progress(now)
         effects: tuple[Effect, ...]
         if view.paused:
-            from backcoach.session import Resume
-
             effects = engine.send(Resume(now))
         elif view.awaiting == "pain":
             if view.phase == "pre-pain":
