@@ -312,10 +312,19 @@ class Coach:
         tier = screen.tier if screen is not None and gate.allowed else None
         if screen is not None and not gate.allowed:
             raise CoachError(gate.reason)
-        ok, reason = can_run(tier, profile.conditions, self.today(), profile.avoid_directions)  # type: ignore[arg-type]
+        exercises = self.catalogue.exercises
+        ok, reason = can_run(
+            tier,  # type: ignore[arg-type]
+            profile.conditions,
+            self.today(),
+            profile.avoid_directions,
+            exercises,
+        )
         if not ok:
             raise CoachError(reason)
-        return DirectionCheck.start(profile.conditions, self.today(), profile.avoid_directions)
+        return DirectionCheck.start(
+            profile.conditions, self.today(), profile.avoid_directions, exercises
+        )
 
     def save_direction_result(self, result: Any) -> Profile:
         """Store the check with its date and carry its finding into the profile."""

@@ -300,3 +300,28 @@ def test_result_details_are_plain_json() -> None:
             "outcome": "centralised",
         }
     ]
+
+
+def test_with_the_catalogue_no_test_exercise_breaks_a_restriction() -> None:
+    """Later pregnancy: knee-to-chest is excluded (long lying on the back, deep hip bending),
+    so bending forwards is skipped with that reason; standing back-bends stay."""
+    from backcoach.catalogue import load_default
+    from backcoach.safety.restrictions import assess
+
+    exercises = load_default(None)[0].exercises
+    for conds in (
+        conditions("pregnancy", weeks=20),
+        conditions("wrist"),
+        conditions("knee"),
+        conditions("acute-flare"),
+        [],
+    ):
+        plan, skipped = plan_trials(conds, (), exercises, TODAY)
+        for _, options in plan:
+            for exercise_id in options:
+                assert assess(exercises[exercise_id], conds, TODAY).allowed, (conds, exercise_id)
+    plan, skipped = plan_trials(conditions("pregnancy", weeks=20), (), exercises, TODAY)
+    assert plan == [EXT_STANDING]
+    assert any(s.startswith("Bending forwards is not tested:") for s in skipped)
+    check = DirectionCheck.start(conditions("pregnancy", weeks=20), TODAY, (), exercises)
+    assert check.next_trial is not None and check.next_trial.exercise_id == EXTENSION_STANDING

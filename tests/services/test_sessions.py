@@ -196,3 +196,15 @@ def test_back_restarts_an_exercise_and_its_old_sets_no_longer_count(
     run_auto(live, AutoAnswers(), 0, now)
     sets = [s for s in coach.store.sets(live.session_id) if s.item_index == index]
     assert len(sets) == live.plan.items[index].sets * (2 if live.plan.items[index].per_side else 1)
+
+
+def test_a_recorded_acute_flare_never_raises_a_dose(tmp_path: Path, db_url: str) -> None:
+    coach = make_coach(tmp_path, db_url)
+    coach.take_screen(ALL_NO)
+    coach.update_profile(conditions=[{"id": "acute-flare"}])
+    easy = AutoAnswers.from_data({"default": {"pain": 0, "rating": "too-easy"}})
+    for day in ("2026-11-02", "2026-11-04", "2026-11-06"):
+        c = make_coach(tmp_path, db_url, today=day)
+        run_auto(begin(c, "auto", 0.0, minutes=10), easy, 0, 0.0)
+    actions = {d.action for d in coach.store.decisions()}
+    assert actions and not actions & {"more", "progress-to"}, actions

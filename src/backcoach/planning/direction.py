@@ -21,13 +21,15 @@ The service layer asks ``can_run`` first and refuses unless the screen tier is c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal, get_args
 
+from backcoach.catalogue.model import Exercise
 from backcoach.safety.conditions import Condition
+from backcoach.safety.restrictions import assess
 from backcoach.safety.signs import Tier
-from backcoach.safety.stoprules import ACCEPTABLE_PAIN_MAX, RISE_OVER_BASELINE_STOP
+from backcoach.safety.stoprules import ACCEPTABLE_PAIN_MAX, MEANINGFUL_PAIN_CHANGE
 
 Location = Literal["none", "back", "buttock", "thigh", "below-knee"]
 LOCATIONS: tuple[Location, ...] = get_args(Location)
@@ -40,13 +42,13 @@ Preference = Literal["extension", "flexion", "none"]
 REPS = 10
 """Repetitions in one test set: "about 10" (McKenzie repeated-movement testing)."""
 
-EASING_POINTS = RISE_OVER_BASELINE_STOP
+EASING_POINTS = MEANINGFUL_PAIN_CHANGE
 """A drop of 2 points or more counts as eased: the smallest meaningful change on the 0-10 scale
-(Ostelo 2008, Spine 33:90), the same figure the stop rules use for a rise."""
+(Ostelo 2008, Spine 33:90)."""
 
-WORSE_POINTS = RISE_OVER_BASELINE_STOP
-"""A rise of 2 points or more without spreading counts as worse: the rise that stops an exercise
-in a session. Not a reason to avoid the direction, only not to choose it (conservative)."""
+WORSE_POINTS = MEANINGFUL_PAIN_CHANGE
+"""A rise of 2 points or more without spreading counts as worse: a meaningful change.
+Not a reason to avoid the direction, only not to choose it (conservative)."""
 
 TOO_SORE = ACCEPTABLE_PAIN_MAX
 """Pain above 5/10 after a test ends the check for the day (Silbernagel 2007 bands)."""
@@ -166,10 +168,39 @@ def _surgery_blocks(conditions: Sequence[Condition], today: dt.date | None) -> b
 
 
 def plan_trials(
-    conditions: Sequence[Condition], avoid: Collection[str] = ()
+    conditions: Sequence[Condition],
+    avoid: Collection[str] = (),
+    exercises: Mapping[str, Exercise] | None = None,
+    today: dt.date | None = None,
 ) -> tuple[list[tuple[TestDirection, tuple[str, ...]]], list[str]]:
     """The directions to test, in order, each with its exercises from the fullest to the
-    gentlest; and why any direction is left out."""
+    gentlest; and why any direction is left out.
+
+    With ``exercises`` (the catalogue), every test exercise must also pass the person's
+    restrictions (``safety.restrictions.assess``): one they exclude is never offered, and a
+    direction with none left is skipped with the restriction's reason."""
+    plan, skipped = _trials_by_condition(conditions, avoid)
+    if exercises is None:
+        return plan, skipped
+    safe: list[tuple[TestDirection, tuple[str, ...]]] = []
+    for direction, options in plan:
+        verdicts = {i: assess(exercises[i], conditions, today) for i in options if i in exercises}
+        kept = tuple(i for i in options if i in verdicts and verdicts[i].allowed)
+        if kept:
+            safe.append((direction, kept))
+            continue
+        reasons = sorted({r for v in verdicts.values() for r in v.reasons}) or [
+            "its test exercises are not in the catalogue"
+        ]
+        skipped.append(
+            f"{WORDS[direction].capitalize()} is not tested: " + "; ".join(reasons) + "."
+        )
+    return safe, skipped
+
+
+def _trials_by_condition(
+    conditions: Sequence[Condition], avoid: Collection[str]
+) -> tuple[list[tuple[TestDirection, tuple[str, ...]]], list[str]]:
     ids = {c.id for c in conditions}
     pregnancy = _condition(conditions, "pregnancy")
     later_pregnancy = pregnancy is not None and pregnancy.after_first_trimester
@@ -207,6 +238,7 @@ def can_run(
     conditions: Sequence[Condition],
     today: dt.date | None = None,
     avoid: Collection[str] = (),
+    exercises: Mapping[str, Exercise] | None = None,
 ) -> tuple[bool, str]:
     """Whether the check may run, and why not. It needs a clear warning-sign screen (a clinician
     should judge the rest), no uncleared recent spinal surgery, and a direction left to test."""
@@ -222,7 +254,7 @@ def can_run(
             "After recent spinal surgery the direction check waits until your surgeon or "
             "physiotherapist has cleared you to exercise; record the clearance first."
         )
-    plan, skipped = plan_trials(conditions, avoid)
+    plan, skipped = plan_trials(conditions, avoid, exercises, today)
     if not plan:
         return False, "No direction can be tested safely for you. " + " ".join(skipped)
     return True, "No warning signs were reported, so the direction check can run."
@@ -249,8 +281,9 @@ class DirectionCheck:
         conditions: Sequence[Condition],
         today: dt.date,
         avoid: Collection[TestDirection] = (),
+        exercises: Mapping[str, Exercise] | None = None,
     ) -> DirectionCheck:
-        plan, skipped = plan_trials(conditions, avoid)
+        plan, skipped = plan_trials(conditions, avoid, exercises, today)
         check = cls(on=today, queue=tuple(plan), avoid_before=tuple(avoid), reasons=tuple(skipped))
         return check if plan else check._end("No direction could be tested.")
 

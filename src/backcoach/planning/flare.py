@@ -17,11 +17,11 @@ from backcoach.catalogue.model import CautionTag, Direction, Exercise, Position
 from backcoach.planning.profile import DirectionalPreference
 from backcoach.planning.state import Decision
 from backcoach.safety.restriction_rules import is_gentle
-from backcoach.safety.stoprules import RISE_OVER_BASELINE_STOP
+from backcoach.safety.stoprules import MEANINGFUL_PAIN_CHANGE
 
-FLARE_RISE = RISE_OVER_BASELINE_STOP
+FLARE_RISE = MEANINGFUL_PAIN_CHANGE
 """Points above the usual daily pain that count toward a flare-up: 2, the smallest meaningful
-change on the 0-10 scale (Ostelo 2008, Spine 33:90), the same figure the stop rules use."""
+change on the 0-10 scale (Ostelo 2008, Spine 33:90)."""
 
 FLARE_DAYS = 2
 """Days running the pain must be ``FLARE_RISE`` above usual (issue 4: "for 2 days"), so one bad

@@ -7,9 +7,9 @@ from the stored decisions, so the same records always give the same plan.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Action = Literal[
     "start",  # first dose of an exercise (from the catalogue, shaped by experience)
@@ -49,6 +49,19 @@ class Decision(BaseModel):
     )
     until: dt.date | None = Field(default=None, description="Last day of flare-up mode.")
     reason: str
+
+    @model_validator(mode="after")
+    def _details_match_action(self) -> Self:
+        """A flare-up has its last day; a move to a neighbour names it; nothing else has
+        either. Caught when the decision is made, not when a plan is built from it."""
+        if (self.action == "flare-up") != (self.until is not None):
+            raise ValueError("'until' goes with a flare-up decision, and only with it")
+        moves = self.action in ("progress-to", "regress-to")
+        if moves and self.replacement is None:
+            raise ValueError(f"a {self.action} decision names no replacement; name the exercise")
+        if not moves and self.replacement is not None:
+            raise ValueError("'replacement' goes only with progress-to / regress-to")
+        return self
 
 
 class ProgramState(BaseModel):

@@ -50,9 +50,6 @@ class Verdict:
         return self.status != "excluded"
 
 
-ALLOWED = Verdict("allowed", (), (), ())
-
-
 def _cleared(condition: Condition, today: dt.date | None) -> bool:
     """A clearance counts when recorded and not dated in the future."""
     if condition.cleared_on is None:

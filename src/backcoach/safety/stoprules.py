@@ -18,9 +18,14 @@ SAFE_PAIN_MAX = 2
 ACCEPTABLE_PAIN_MAX = 5
 """3-5/10: acceptable if it settles by next morning; above 5 is too much (Silbernagel 2007)."""
 
-RISE_OVER_BASELINE_STOP = 2
-"""A rise of 2 points or more over the pain before the session stops the exercise. Two points is
-also the smallest meaningful change on the 0-10 scale (Ostelo 2008, Spine 33:90)."""
+MEANINGFUL_PAIN_CHANGE = 2
+"""The smallest change on the 0-10 pain scale that means something to a person: 2 points
+(Ostelo 2008, Spine 33:90). Flare-up detection and the direction check measure with it."""
+
+RISE_OVER_BASELINE_STOP = MEANINGFUL_PAIN_CHANGE
+"""A rise of 2 points or more over the pain before the session stops the exercise (issue 3's
+rule; the figure is the smallest meaningful change). It may be changed on its own without
+changing how flare-ups or the direction check measure change."""
 
 Action = Literal["continue", "stop-exercise"]
 Band = Literal["fine", "acceptable", "too-much"]

@@ -152,10 +152,17 @@ def after_session(coach: Coach, session_id: int) -> list[Decision]:
         if not history:
             continue
         exercise = coach.exercise(item.exercise_id)
-        decision = decide(exercise, history, allowed, today, in_flare_up=current.in_flare_up(today))
+        decision = decide(exercise, history, allowed, today, in_flare_up=_in_flare(coach, current))
         save_decision(store, decision, session_id)
         made.append(decision)
     return made
+
+
+def _in_flare(coach: Coach, current: ProgramState) -> bool:
+    """Flare-up mode, or an acute flare recorded in the profile: either way nothing goes up."""
+    return (
+        current.in_flare_up(coach.today()) or coach.profile().condition("acute-flare") is not None
+    )
 
 
 def _allowed_exercises(coach: Coach, current: ProgramState) -> dict[str, Any]:
@@ -220,7 +227,7 @@ def answer_next_day(
         history,
         _allowed_exercises(coach, current),
         coach.today(),
-        in_flare_up=current.in_flare_up(coach.today()),
+        in_flare_up=_in_flare(coach, current),
     )
     save_decision(store, decision, session_id)
     return [decision]
