@@ -127,3 +127,23 @@ def test_interactive_start_without_a_terminal_says_to_use_auto(home: Path, tmp_p
     result = run_cli("start", "--new", home=home, input="")
     assert result.returncode == 2
     assert "--auto" in result.stderr
+
+
+def test_pregnancy_warning_signs_stop_the_session_before_it_starts(
+    home: Path, tmp_path: Path
+) -> None:
+    from backcoach.safety.pregnancy import PREGNANCY_WARNING_SIGNS
+
+    clear_screen(home, tmp_path)
+    run_cli("profile", "set", "--condition", "pregnancy", "--pregnancy-weeks", "24", home=home)
+    warn = tmp_path / "warn.json"
+    warn.write_text(json.dumps({"pregnancy_warning": True}), encoding="utf-8")
+    result = run_cli("start", "--auto", "--answers", str(warn), home=home)
+    assert result.returncode == 3 and "midwife" in result.stderr
+    assert coach_for(home).store.sessions() == []
+    asked = run_cli("start", "--new", home=home, input="y\n")
+    assert asked.returncode == 3 and "calf" in asked.stdout
+    assert len(PREGNANCY_WARNING_SIGNS) == 10
+    ok = run_cli("start", "--auto", home=home)
+    assert ok.returncode == 0, ok.stderr
+    assert len(coach_for(home).store.sessions()) == 1

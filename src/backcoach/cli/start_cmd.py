@@ -49,6 +49,7 @@ def start(
     auto_answers = _auto_answers(answers) if auto else None
     if answers is not None and not auto:
         raise fail("--answers goes with --auto; add --auto or leave out --answers")
+    _pregnancy_check(coach, auto_answers)
     _next_day_questions(coach, auto_answers)
     live = None
     unfinished = coach.store.unfinished_session()
@@ -111,6 +112,24 @@ def _ask_resume(unfinished: Any) -> bool:
         default=True,
         console=console,
     )
+
+
+def _pregnancy_check(coach: Any, auto_answers: Any) -> None:
+    """Pregnancy: ask about the ACOG warning signs before any session; any one means no
+    exercise today (exit 3, nothing started)."""
+    from backcoach.safety import pregnancy
+
+    if not pregnancy.check_needed(coach.profile().conditions):
+        return
+    if auto_answers is not None:
+        warning = auto_answers.pregnancy_warning
+    else:
+        from rich.prompt import Confirm
+
+        warning = Confirm.ask(pregnancy.QUESTION, default=False, console=console)
+    if warning:
+        err_console.print(f"[bold red]No session today.[/] {pregnancy.ADVICE}")
+        raise typer.Exit(3)
 
 
 def _next_day_questions(coach: Any, auto_answers: Any) -> None:

@@ -248,6 +248,8 @@ class AutoAnswers:
     exercises: Mapping[str, ExerciseAnswer] = field(default_factory=dict)
     next_day_settled: bool = True
     """The answer to "had yesterday's pain settled by this morning?"."""
+    pregnancy_warning: bool = False
+    """The answer to the pregnancy warning-sign question asked before a session."""
 
     def for_exercise(self, exercise_id: str | None) -> ExerciseAnswer:
         if exercise_id is None:
@@ -264,7 +266,14 @@ class AutoAnswers:
     def from_data(cls, data: Any, where: str = "answers") -> AutoAnswers:
         if not isinstance(data, dict):
             raise ValueError(f"{where}: must be a JSON object (got {type(data).__name__})")
-        known = {"pain_before", "pain_after", "default", "exercises", "next_day_settled"}
+        known = {
+            "pain_before",
+            "pain_after",
+            "default",
+            "exercises",
+            "next_day_settled",
+            "pregnancy_warning",
+        }
         unknown = sorted(set(data) - known)
         if unknown:
             raise ValueError(
@@ -288,14 +297,17 @@ class AutoAnswers:
         default = answer(data.get("default", {}), "default")
         exercises = {k: answer(v, f"exercises.{k}") for k, v in data.get("exercises", {}).items()}
         settled = data.get("next_day_settled", True)
-        if not isinstance(settled, bool):
-            raise ValueError(f"{where}: next_day_settled: must be true or false (got {settled!r})")
+        warning = data.get("pregnancy_warning", False)
+        for name, value in (("next_day_settled", settled), ("pregnancy_warning", warning)):
+            if not isinstance(value, bool):
+                raise ValueError(f"{where}: {name}: must be true or false (got {value!r})")
         result = cls(
             pain_before=data.get("pain_before", 0),
             pain_after=data.get("pain_after", 0),
             default=default,
             exercises=exercises,
             next_day_settled=settled,
+            pregnancy_warning=warning,
         )
         for name in ("pain_before", "pain_after"):
             value = getattr(result, name)
