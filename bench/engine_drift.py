@@ -1,4 +1,4 @@
-"""Timer drift of the session engine over a simulated 30-minute session.
+"""Timer drift of the session engine over a simulated half-hour session of built-in exercises.
 
 Drives the real engine with ticks about every 100 ms, with random jitter and occasional stalls
 (a busy machine, a sleeping laptop lid), answers each check-in a few seconds after it is asked,
@@ -22,9 +22,10 @@ import math
 import random
 import statistics
 import time
-from typing import Any
 
+from backcoach.catalogue import load_default
 from backcoach.catalogue.model import Exercise
+from backcoach.planning.dose import starting_dose
 from backcoach.planning.plan import Plan, PlanItem
 from backcoach.session import (
     Effect,
@@ -46,53 +47,42 @@ STALL_SECONDS = (0.5, 3.0)
 ANSWER_SECONDS = (2.0, 8.0)
 
 
-def exercise(exercise_id: str, duration: bool = False, pace: bool = False) -> Exercise:
-    dose: dict[str, Any] = {"sets": {"min": 1, "default": 2, "max": 3}}
-    if duration:
-        dose["duration_seconds"] = {"min": 60, "default": 180, "max": 600}
-    else:
-        dose["reps"] = {"min": 1, "default": 10, "max": 15}
-    if pace:
-        dose["pace"] = {"inhale_seconds": 4, "exhale_seconds": 6}
-    return Exercise.model_validate(
-        {
-            "id": exercise_id,
-            "name": exercise_id.replace("-", " ").capitalize(),
-            "summary": "Bench exercise.",
-            "purpose": "Drives the engine in the drift benchmark.",
-            "category": "mobility",
-            "position": "supine",
-            "direction": "neutral",
-            "difficulty": 1,
-            "goals": ["mobility"],
-            "targets": ["lower back"],
-            "steps": [{"text": f"Step {i}.", "cue": f"Cue {i}."} for i in range(4)],
-            "dose": dose,
-            "breathing": "Breathe easily.",
-            "common_mistakes": ["Rushing."],
-            "feel": {"should": ["Gentle stretch."], "should_not": ["Sharp pain."]},
-            "sources": ["Bench data."],
-        }
-    )
+BENCH_EXERCISES = (
+    "pelvic-tilt",
+    "cat-cow",
+    "knee-to-chest-single",
+    "prone-press-up",
+    "bridge",
+    "bird-dog",
+    "towel-hamstring-stretch",
+    "diaphragmatic-breathing",
+)
+"""Built-in exercises with every kind of phase: moves and holds, rests between sets, left and
+right sides, and a continuous breathing block with its pacer."""
 
 
 def session_plan() -> tuple[Plan, dict[str, Exercise]]:
-    def item(exercise_id: str, **dose: Any) -> PlanItem:
-        return PlanItem(exercise_id=exercise_id, phase="mobility", reason="bench", **dose)
-
-    items = [
-        item("pelvic-tilt", sets=1, reps=10, hold_seconds=0, movement_seconds=3),
-        item("cat-cow", sets=2, reps=10, hold_seconds=0, movement_seconds=3.7, rest_seconds=20),
-        item("knee-to-chest", sets=3, reps=3, hold_seconds=20, rest_seconds=15, per_side=True),
-        item("press-up", sets=2, reps=10, hold_seconds=2, movement_seconds=4.3, rest_seconds=30),
-        item("bridge", sets=3, reps=12, hold_seconds=3, rest_seconds=30),
-        item("bird-dog", sets=2, reps=8, hold_seconds=5, rest_seconds=20, per_side=True),
-        item("hamstring-stretch", sets=1, reps=3, hold_seconds=30, per_side=True),
-        item("belly-breathing", sets=1, duration_seconds=180),
-    ]
-    exercises = {i.exercise_id: exercise(i.exercise_id) for i in items}
-    exercises["cat-cow"] = exercise("cat-cow", pace=True)
-    exercises["belly-breathing"] = exercise("belly-breathing", duration=True, pace=True)
+    """The bench exercises from the built-in catalogue, each at the planner's starting dose for
+    a regular exerciser (about half an hour in all)."""
+    catalogue = {e.id: e for e in load_default(None)[0]}
+    exercises = {exercise_id: catalogue[exercise_id] for exercise_id in BENCH_EXERCISES}
+    items = []
+    for exercise in exercises.values():
+        dose = starting_dose(exercise, "regular")
+        items.append(
+            PlanItem(
+                exercise_id=exercise.id,
+                phase="mobility",
+                sets=dose.sets,
+                reps=dose.reps,
+                hold_seconds=dose.hold_seconds,
+                duration_seconds=dose.duration_seconds,
+                rest_seconds=dose.rest_seconds,
+                per_side=dose.per_side,
+                movement_seconds=dose.movement_seconds,
+                reason="bench",
+            )
+        )
     plan = Plan(date=dt.date(2024, 5, 1), total_seconds=0, items=items)
     return plan, exercises
 

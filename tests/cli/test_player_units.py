@@ -20,12 +20,16 @@ from backcoach.session import (
     GET_READY_SECONDS,
     Effect,
     Engine,
+    ExerciseSkipped,
     ExerciseStopped,
     PainJudged,
     Rated,
     RescreenNeeded,
+    SessionFinished,
     SessionSummary,
+    cues,
 )
+from backcoach.session.timing import whole_seconds_left
 from tests.session.conftest import T0, catalogue, exercise, item, plan
 
 EXERCISES = catalogue(
@@ -87,9 +91,9 @@ def test_clock_text_and_rounding_match_the_engine_countdown() -> None:
     assert [pv.clock_text(s) for s in (0, 9, 59, 60, 75, 600)] == [
         "0", "9", "59", "1:00", "1:15", "10:00",
     ]  # fmt: skip
-    assert pv.whole_seconds(3.0000000001) == 3
-    assert pv.whole_seconds(2.01) == 3
-    assert pv.whole_seconds(-1) == 0
+    assert whole_seconds_left(3.0000000001) == 3
+    assert whole_seconds_left(2.01) == 3
+    assert whole_seconds_left(-1) == 0
 
 
 def test_split_keys_names_keys_and_drops_escape_sequences() -> None:
@@ -215,6 +219,9 @@ def test_check_in_asks_pain_flags_then_rating() -> None:
     assert [r.rating for r in heard if isinstance(r, Rated)] == ["too-hard"]
     assert player.engine.progress(now).phase == "post-pain"
     press(player, "0", now)
+    # After the session too, the three warning questions follow the score.
+    assert not player.engine.finished and "sharp or shooting" in text_of(player.screen(now))
+    press(player, "nnn", now)
     assert player.engine.finished and player.done
     assert player.summary is not None and player.summary.skipped == ("knee-rock",)
 
@@ -227,6 +234,68 @@ def test_cues_of_a_finished_phase_do_not_linger() -> None:
     press(player, "s", now)  # skipping sends no cue of its own
     assert player.engine.progress(now).phase == "post-pain" and player.cue == ""
     assert "Get ready" not in text_of(player.screen(now))
+
+
+def test_the_stop_advice_says_how_to_move_on() -> None:
+    player, _, now = at_first_exercise()
+    press(player, "p5ynn", now)
+    frame = text_of(player.screen(now), width=200)
+    assert "Knee rock stopped" in frame and cues.MOVING_ON_PAUSED in frame
+
+
+def test_a_stop_on_the_last_exercise_after_p_asks_the_last_question_unpaused() -> None:
+    player, heard, now = at_first_exercise()
+    press(player, "s", now)  # on to calm breath, the last exercise
+    now += GET_READY_SECONDS + 5
+    player.tick(now)
+    press(player, "p5ynn", now)  # p paused the timer; the sharp pain stops the exercise
+    assert [e.exercise_id for e in heard if isinstance(e, ExerciseStopped)] == ["calm-breath"]
+    press(player, "x", now)  # read the advice
+    frame = text_of(player.screen(now))
+    assert player.engine.progress(now).phase == "post-pain"
+    assert not player.engine.state.paused and "Paused" not in frame
+    assert "Session over. How much pain" in frame
+    press(player, "2nnn", now)
+    assert player.done and player.summary is not None
+    assert player.summary.stopped == ("calm-breath",)
+
+
+def test_e_asks_first_and_any_other_key_carries_on() -> None:
+    player, heard, now = at_first_exercise()
+    press(player, "e", now)
+    assert player.engine.state.paused  # the timer waits while the question is on screen
+    frame = text_of(player.screen(now), width=200)
+    assert cues.CONFIRM_END in frame and "e or y end session" in frame
+    press(player, "n", now)
+    assert not player.engine.state.paused and player.engine.state.stage == "exercise"
+    press(player, "e", now)
+    press(player, "s", now)  # not a confirmation: nothing is skipped either
+    assert player.engine.progress(now).exercise_id == "knee-rock"
+    assert not player.engine.state.paused
+    assert not [e for e in heard if isinstance(e, ExerciseSkipped | SessionFinished)]
+
+
+def test_e_twice_ends_the_session_and_asks_pain_with_the_warning_questions() -> None:
+    player, heard, now = at_first_exercise()
+    press(player, "r", now)  # one repetition done
+    press(player, "ee", now)
+    assert player.engine.state.stage == "post-pain" and not player.engine.state.paused
+    assert player.pain is not None and player.pain.flags
+    assert "Session over. How much pain" in text_of(player.screen(now))
+    press(player, "2nny", now)  # new numbness after the session: the engine asks for a rescreen
+    assert any(isinstance(e, RescreenNeeded) for e in heard)
+    press(player, "x", now)
+    assert player.done and player.summary is not None
+    assert player.summary.ended_by == "rescreen" and player.summary.not_done[0] == "knee-rock"
+
+
+def test_e_then_y_before_the_session_ends_it_without_exercise() -> None:
+    player, heard = new_player()
+    assert "e end session" in text_of(player.screen(T0))
+    press(player, "ey", T0)
+    assert not [e for e in heard if isinstance(e, PainJudged)]  # no score was given
+    assert player.done and player.summary is not None
+    assert player.summary.ended_by == "stopped" and player.summary.sets_done == 0
 
 
 def test_q_and_ctrl_c_quit_from_anywhere() -> None:
@@ -248,6 +317,7 @@ def test_frame_shows_name_phase_counts_countdown_next_and_progress() -> None:
     assert "Next: Hold 2 seconds" in frame
     assert "% done" in frame and "exercise 1 of 2" in frame
     assert "space pause" in frame and "q save & quit" in frame
+    assert "e end session" in frame
 
 
 def test_breathing_pacer_shows_in_and_out() -> None:
@@ -297,8 +367,32 @@ def ready_coach(coach: Coach) -> Coach:
     return coach
 
 
+class HeardSpeaker:
+    """A speaker that keeps what it was asked to do, in order."""
+
+    def __init__(self) -> None:
+        self.said: list[str] = []
+        self.calls: list[str] = []
+
+    def say(self, text: str) -> None:
+        self.said.append(text)
+
+    def poll(self) -> None:
+        pass
+
+    def drain(self, timeout: float) -> bool:
+        self.calls.append("drain")
+        return True
+
+    def close(self) -> None:
+        self.calls.append("close")
+
+
 def drive(
-    coach: Coach, script: list[tuple[float, str]], answers: str = ""
+    coach: Coach,
+    script: list[tuple[float, str]],
+    answers: str = "",
+    speaker: HeardSpeaker | None = None,
 ) -> tuple[SessionSummary | None, str]:
     """Run the player loop on a simulated clock: ``script`` keys at set times, then ``answers``
     typed one key a frame whenever a question after an exercise or the session is open."""
@@ -317,7 +411,7 @@ def drive(
 
     out = io.StringIO()
     console = Console(file=out, width=100, color_system=None)
-    summary = run(live, Keys(), console, lambda: clock[0], screen=False)
+    summary = run(live, Keys(), console, lambda: clock[0], speaker, screen=False)
     assert not pending, "the session ended before every answer was typed"
     return summary, out.getvalue()
 
@@ -339,13 +433,27 @@ def test_a_whole_session_runs_to_its_summary(ready_coach: Coach) -> None:
     # Pain 1 before; skip every exercise but the last, which the clock runs to its end; then
     # its check-in (pain 0, three noes, about right) and the pain after the session.
     script = [(0.2, "1")] + [(1.0 + n, "s") for n in range(items - 1)]
-    summary, out = drive(ready_coach, script, answers="0nnn21")
+    summary, out = drive(ready_coach, script, answers="0nnn21nnn")
     assert summary is not None and summary.ended_by == "completed"
     assert "Session summary" in out and "Pain: 1/10 → 1/10" in out
     store = ready_coach.store
     assert store.unfinished_session() is None
     outcomes = [o.outcome for o in sorted(store.outcomes(), key=lambda o: o.item_index)]
     assert outcomes == ["skipped"] * (items - 1) + ["finished"]
+
+
+def test_the_last_words_are_spoken_to_the_end_but_quitting_silences_at_once(
+    ready_coach: Coach,
+) -> None:
+    items = len(ready_coach.plan().items)
+    script = [(0.2, "1")] + [(1.0 + n, "s") for n in range(items - 1)]
+    finished = HeardSpeaker()
+    summary, _ = drive(ready_coach, script, answers="0nnn21nnn", speaker=finished)
+    assert summary is not None and cues.SESSION_DONE in finished.said[-1]
+    assert finished.calls == ["drain", "close"]
+    quitter = HeardSpeaker()
+    summary, _ = drive(ready_coach, [(0.2, "1"), (1.0, "q")], speaker=quitter)
+    assert summary is None and quitter.calls == ["close"]
 
 
 # --- the terminal mode -------------------------------------------------------------------------

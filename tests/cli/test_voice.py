@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Sequence
 
 import pytest
@@ -14,7 +15,7 @@ from backcoach.cli.voice import (
     speak_effects,
     words_for,
 )
-from backcoach.session import AskPain, BreathCue, Countdown, Cue
+from backcoach.session import AskPain, BreathCue, Countdown, Cue, PhaseStarted, cues
 
 
 class Utterance:
@@ -77,11 +78,59 @@ def test_one_utterance_at_a_time_and_only_the_newest_waits() -> None:
 def test_close_silences_the_speaker() -> None:
     launches = Launches()
     speaker = EspeakSpeaker("espeak-ng", launches)
-    speak_effects(speaker, [Cue("Get ready."), Cue("Rep 1 of 5."), BreathCue("in", 4.0)])
+    speak_effects(speaker, [Cue("Get ready.")])
+    speak_effects(speaker, [Cue("Rep 1 of 5."), BreathCue("in", 4.0)])  # waits its turn
     speaker.close()
     assert launches.said == ["Get ready."] and launches.started[0].terminated
     speaker.poll()
     assert launches.said == ["Get ready."]  # the waiting words were dropped too
+
+
+def test_the_words_of_one_step_are_said_together() -> None:
+    launches = Launches()
+    speaker = EspeakSpeaker("espeak-ng", launches)
+    advice = "Stop this exercise for today."
+    speak_effects(
+        speaker,
+        [
+            Cue(advice),
+            Cue(cues.MOVING_ON_PAUSED),
+            PhaseStarted("get-ready", 1, "bridge", 1, None, None, 10.0, 10.0),
+            Cue("Get ready: Bridge."),
+            Countdown(10),
+            BreathCue("in", 4.0),
+        ],
+    )
+    assert launches.said == [f"{advice} {cues.MOVING_ON_PAUSED} Get ready: Bridge. Breathe in."]
+    speak_effects(speaker, [Countdown(9), Cue("Shown only.", speak=False)])
+    launches.started[0].end()
+    speaker.poll()
+    assert len(launches.started) == 1  # a step with nothing to say says nothing
+
+
+def test_drain_waits_for_the_last_words_then_stops_waiting() -> None:
+    launches = Launches()
+    speaker = EspeakSpeaker("espeak-ng", launches)
+    speaker.say("Bridge: done.")
+    speaker.say("Well done.")
+    clock = [0.0]
+
+    def sleep(seconds: float) -> None:
+        clock[0] += seconds
+        launches.started[-1].end()  # each utterance ends while the player waits
+
+    assert speaker.drain(5.0, clock=lambda: clock[0], sleep=sleep)
+    assert launches.said == ["Bridge: done.", "Well done."]
+    assert not any(u.terminated for u in launches.started) and clock[0] < 1.0
+
+    speaker.say("A very long sentence.")
+    clock[0] = 0.0
+    assert not speaker.drain(
+        5.0, clock=lambda: clock[0], sleep=lambda s: clock.__setitem__(0, clock[0] + s)
+    )
+    assert 5.0 <= clock[0] < 5.5  # gave up at the timeout, still speaking
+    speaker.close()
+    assert launches.started[-1].terminated
 
 
 def test_a_leading_dash_is_not_taken_as_an_option() -> None:
@@ -100,5 +149,7 @@ def test_find_speaker_needs_espeak_on_the_path() -> None:
 def test_real_espeak_speaks_without_blocking() -> None:  # pragma: no cover - needs espeak-ng
     speaker = find_speaker()
     assert speaker is not None
+    began = time.monotonic()
     speaker.say("Test.")
+    assert time.monotonic() - began < 0.2  # started, not waited for
     speaker.close()

@@ -260,3 +260,27 @@ def test_clock_readings_that_go_backwards_are_taken_as_the_latest() -> None:
     d.tick_until(T0 + 20)
     state = d.state
     assert d.send(Tick(T0 + 5)) == () and d.state == state
+
+
+def test_stop_while_paused_asks_the_pain_after_with_the_pause_closed() -> None:
+    d = two_items()
+    paused_at = T0 + GET_READY_SECONDS + 4
+    d.tick_until(paused_at)
+    d.send(Pause(paused_at))
+    d.send(Stop(paused_at + 30))
+    assert d.state.stage == "post-pain" and not d.state.paused
+    assert not progress(d.definition, d.state, d.now).paused
+    d.pain(2, after=10)
+    summary = d.effects(SessionFinished)[0].summary
+    # The 30 s paused do not count as active; the 10 s spent answering the last question do.
+    assert summary.active_seconds == pytest.approx(paused_at - T0 + 10)
+
+
+def test_skipping_the_last_exercise_while_paused_leaves_no_pause_behind() -> None:
+    d = Driver(plan(item("knee-rock", reps=3, hold_seconds=5)), EXERCISES)
+    d.pain(1)
+    d.send(Pause(T0 + 3))
+    d.send(Skip(T0 + 8))
+    assert d.state.stage == "post-pain" and not d.state.paused
+    d.pain(1, after=2)
+    assert d.effects(SessionFinished)[0].summary.active_seconds == pytest.approx(3 + 2)

@@ -16,7 +16,7 @@ PLAN = plan(
 
 def test_progress_through_a_session() -> None:
     d = Driver(PLAN, EXERCISES)
-    view = d.progress = progress(d.definition, d.state, T0)
+    view = progress(d.definition, d.state, T0)
     assert (view.phase, view.awaiting, view.fraction_done) == ("pre-pain", "pain", 0.0)
     assert view.next_up == "Next exercise: Knee rocking"
 

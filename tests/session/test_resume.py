@@ -82,6 +82,7 @@ def test_a_closed_item_resumes_at_the_next_exercise() -> None:
 def test_the_last_item_closed_resumes_at_the_pain_after() -> None:
     state, _ = resume(DEFINITION, [], 2, LATER, closed={0: "finished", 1: "finished", 2: "skipped"})
     assert state.stage == "post-pain"
+    assert not state.paused  # nothing is left to hold still: the last question is open at once
 
 
 def test_nothing_saved_starts_again() -> None:

@@ -59,3 +59,14 @@ def test_pacer_arithmetic() -> None:
     assert breath_at(pace, 5.5) == (2, "out", 6)
     assert breath_at(pace, 11.0) == (3, "in", 4)
     assert breath_at(pace, 22.0 + 10.999) == (8, "out", 6)
+
+
+def test_exercise_names_are_looked_up_by_id() -> None:
+    definition = SessionDefinition.build(
+        plan(item("bridge"), item("cat-cow")),
+        catalogue(exercise("bridge"), exercise("cat-cow", name="Cat and cow")),
+    )
+    assert definition.exercise_name("cat-cow") == "Cat and cow"
+    assert definition.exercise_name("bridge") == "Bridge"
+    assert definition.exercise_name("ghost") is None
+    assert definition.exercise_name(None) is None

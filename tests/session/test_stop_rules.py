@@ -7,6 +7,7 @@ from backcoach.session import (
     Cue,
     ExerciseStopped,
     PainJudged,
+    Pause,
     PhaseStarted,
     RescreenNeeded,
     Resume,
@@ -136,3 +137,15 @@ def test_a_stop_on_the_last_exercise_goes_to_the_pain_after() -> None:
     d.tick_until(T0 + GET_READY_SECONDS + 2)
     d.pain(2, spreading=True)
     assert d.state.stage == "post-pain" and not d.state.paused
+
+
+def test_a_stop_on_the_last_exercise_while_paused_goes_to_the_pain_after_unpaused() -> None:
+    # The terminal player pauses while a pain report is typed in; the answer that ends the last
+    # exercise must not leave the question after the session stuck behind that pause.
+    d = Driver(plan(item("bridge", reps=3, hold_seconds=5)), EXERCISES)
+    d.pain(1)
+    d.tick_until(T0 + GET_READY_SECONDS + 2)
+    d.send(Pause(d.now))
+    d.pain(2, after=5, spreading=True)
+    assert d.state.stage == "post-pain" and not d.state.paused
+    assert d.state.paused_total == 5

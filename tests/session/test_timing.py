@@ -16,6 +16,7 @@ from backcoach.session import (
     SessionDefinition,
     estimate_item_seconds,
 )
+from backcoach.session.timing import whole_seconds_left
 from tests.session.conftest import T0, Driver, catalogue, exercise, item, plan
 
 
@@ -27,7 +28,10 @@ def test_counted_item_estimate() -> None:
     assert estimate_item_seconds(planned) == (
         3 * 10 * 8 * 2 + 2 * 30 + 3 * SWITCH_SIDE_SECONDS + GET_READY_SECONDS
     )
-    assert estimate_item_seconds(planned, get_ready=0, switch_side=0) == 3 * 10 * 8 * 2 + 60
+    without_in_between = (
+        estimate_item_seconds(planned) - GET_READY_SECONDS - 3 * SWITCH_SIDE_SECONDS
+    )
+    assert without_in_between == 3 * 10 * 8 * 2 + 60
 
 
 def test_continuous_and_self_paced_estimates() -> None:
@@ -35,7 +39,13 @@ def test_continuous_and_self_paced_estimates() -> None:
         240 + 20 + GET_READY_SECONDS
     )
     self_paced = item("ex", reps=8, hold_seconds=0, movement_seconds=0)
-    assert estimate_item_seconds(self_paced, get_ready=0) == 8 * SELF_PACED_REP_SECONDS
+    assert estimate_item_seconds(self_paced) - GET_READY_SECONDS == 8 * SELF_PACED_REP_SECONDS
+
+
+def test_whole_seconds_left_rounds_up_but_not_float_noise() -> None:
+    assert whole_seconds_left(3.0000000001) == 3
+    assert whole_seconds_left(2.01) == 3
+    assert whole_seconds_left(-1) == 0
 
 
 items = st.builds(

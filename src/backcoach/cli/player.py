@@ -6,7 +6,9 @@ cue, the question being answered, advice waiting to be read) and is tested witho
 ``play`` wraps it in a Rich ``Live`` display and a terminal in cbreak mode.
 
 Quitting (q or Ctrl-C) sends no event: the session stays in progress in the records, so the
-next ``backcoach start`` offers to carry on from the last saved set.
+next ``backcoach start`` offers to carry on from the last saved set. Ending the session (e, then
+e or y to confirm) sends ``Stop``: what was done is kept, the pain after the session is asked,
+and the session is closed in the records.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from rich.panel import Panel
 
 from backcoach.cli import player_view as pv
 from backcoach.cli.player_keys import Keys, cbreak
-from backcoach.cli.voice import MISSING_NOTE, Speaker, find_speaker, speak_effects
+from backcoach.cli.voice import DRAIN_SECONDS, MISSING_NOTE, Speaker, find_speaker, speak_effects
 from backcoach.services.sessions import LiveSession
 from backcoach.session import (
     AskPain,
@@ -46,29 +48,30 @@ from backcoach.session import (
     SessionFinished,
     SessionSummary,
     Skip,
+    Stop,
     Tick,
+    cues,
 )
+from backcoach.session.effects import BreathKind
 
 FRAME_SECONDS = 0.125
 """Eight frames a second: the countdown never looks late, and the CPU stays idle."""
 
-PAIN_NOW = "How much pain do you have right now, from 0 to 10?"
 PAIN_KEYS = "Press 0-9, or t for 10."
-FLAG_QUESTIONS = (
-    "Is the pain sharp or shooting?",
-    "Is pain spreading down your leg?",
-    "Any new numbness, tingling or weakness?",
-)
 RATING_KEYS: dict[str, Rating] = {"1": "too-easy", "2": "about-right", "3": "too-hard"}
 RATING_HELP = "1 too easy  ·  2 about right  ·  3 too hard"
 SCORE_KEYS = {**{str(n): n for n in range(10)}, "t": 10}
 QUIT_KEYS = frozenset({"q", "ctrl-c"})
-WORK_PHASES = frozenset({"get-ready", "move", "hold", "timed", "switch-side", "rest"})
+END_KEY = "e"
+END_CONFIRM_KEYS = frozenset({"e", "y"})
+"""A second e (or y) ends the session; any other key carries on."""
+END_HELP = (END_KEY, "end session")
 
 
 @dataclass
 class PainEntry:
-    """A pain report being typed in: the score, then (during an exercise) three y/n flags."""
+    """A pain report being typed in: the score, then (once the session has begun) three y/n
+    flags."""
 
     flags: bool
     voluntary: bool
@@ -77,6 +80,14 @@ class PainEntry:
     """The player paused the timer to ask, so it resumes once the answer is in."""
     score: int | None = None
     answers: list[bool] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EndEntry:
+    """The question "end the session now?" is on screen."""
+
+    resume_after: bool
+    """The player paused the timer to ask, so it resumes if the person carries on."""
 
 
 @dataclass(frozen=True)
@@ -94,10 +105,11 @@ class Player:
         self.engine = engine
         self.speaker = speaker
         self.cue = ""
-        self.breath: str | None = None
-        self.ask_pain = PAIN_NOW
+        self.breath: BreathKind | None = None
+        self.ask_pain = cues.ASK_PAIN_NOW
         self.ask_rating = "How did that exercise feel?"
         self.pain: PainEntry | None = None
+        self.ending: EndEntry | None = None
         self.notices: list[Notice] = []
         self.summary: SessionSummary | None = None
         self.rescreen: RescreenNeeded | None = None
@@ -110,7 +122,12 @@ class Player:
     def take(self, effects: Sequence[Effect]) -> None:
         fresh_cue = False
         for effect in effects:
-            if isinstance(effect, Cue):
+            if isinstance(effect, Cue) and effect.text == cues.MOVING_ON_PAUSED and self.notices:
+                # The way on is read with the stop advice, not lost under the next exercise's
+                # first instruction.
+                notice = self.notices[-1]
+                self.notices[-1] = Notice(notice.title, f"{notice.text}\n{effect.text}")
+            elif isinstance(effect, Cue):
                 self.cue, fresh_cue = effect.text, True
             elif isinstance(effect, BreathCue):
                 self.breath = effect.breath
@@ -125,8 +142,9 @@ class Player:
             elif isinstance(effect, AskRating):
                 self.ask_rating = effect.prompt
             elif isinstance(effect, ExerciseStopped):
-                name = self._name(effect.exercise_id)
-                self.notices.append(Notice(f"{name} stopped", effect.decision.advice))
+                name = self.engine.definition.exercise_name(effect.exercise_id)
+                title = f"{name or effect.exercise_id} stopped"
+                self.notices.append(Notice(title, effect.decision.advice))
             elif isinstance(effect, RescreenNeeded):
                 self.rescreen = effect
                 # This advice covers (and outranks) the "exercise stopped" one that may come
@@ -144,7 +162,7 @@ class Player:
 
     def tick(self, now: float) -> None:
         self.send(Tick(now))
-        self._sync(now)
+        self._sync()
         if self.speaker is not None:
             self.speaker.poll()
 
@@ -154,40 +172,70 @@ class Player:
             return False
         if self.notices:
             self.notices.pop(0)
+        elif self.ending is not None:
+            self._end_key(self.ending, key, now)
+        elif key == END_KEY and self._may_end():
+            self._ask_end(now)
         elif self.pain is not None:
             self._pain_key(self.pain, key, now)
-        elif self.engine.progress(now).awaiting == "rating":
+        elif self.engine.state.awaiting == "rating":
             self._rating_key(key, now)
         else:
             self._run_key(key, now)
-        self._sync(now)
+        self._sync()
         return True
 
-    def _sync(self, now: float) -> None:
-        """Open or close the pain question to match what the engine is waiting for."""
-        view = self.engine.progress(now)
-        if view.awaiting == "pain":
-            if self.pain is None or self.pain.voluntary:
-                self.pain = PainEntry(view.phase == "check-in", False, False)
+    def _sync(self) -> None:
+        """Open or close the pain question to match what the engine is waiting for.
+
+        A pain report opened with p is left alone: it is only open during an exercise, with
+        the timer paused, and closes itself before it sends anything, so the engine cannot
+        move on under it."""
+        state = self.engine.state
+        if state.awaiting == "pain":
+            if self.pain is None:
+                # Before the session the score alone; after an exercise or the session, the
+                # warning questions too (new numbness then asks for the screen again).
+                self.pain = PainEntry(state.stage != "pre-pain", False, False)
         elif self.pain is not None and not self.pain.voluntary:
             self.pain = None
-        if self.pain is not None and self.pain.voluntary and view.phase not in WORK_PHASES:
-            self.pain = None  # the exercise ended under the question (e.g. skipped)
 
     def _run_key(self, key: str, now: float) -> None:
-        view = self.engine.progress(now)
+        state = self.engine.state
         if key == "space":
-            self.send(Resume(now) if view.paused else Pause(now))
+            self.send(Resume(now) if state.paused else Pause(now))
         elif key == "s":
             self.send(Skip(now))
         elif key == "b":
             self.send(Back(now))
         elif key in ("r", "enter"):
             self.send(RepDone(now))
-        elif key == "p" and view.phase in WORK_PHASES:
-            if not view.paused:
+        elif key == "p" and state.stage == "exercise":
+            if not state.paused:
                 self.send(Pause(now))
-            self.pain = PainEntry(True, True, resume_after=not view.paused)
+            self.pain = PainEntry(True, True, resume_after=not state.paused)
+
+    def _may_end(self) -> bool:
+        """e ends the session from an exercise or a question the engine asks, but not from a
+        pain report being typed in, nor from the question after the session (s declines that)."""
+        if self.engine.state.stage in ("post-pain", "finished"):
+            return False
+        return self.pain is None or (not self.pain.voluntary and self.pain.score is None)
+
+    def _ask_end(self, now: float) -> None:
+        state = self.engine.state
+        pause = state.stage == "exercise" and not state.paused
+        if pause:
+            self.send(Pause(now))
+        self.ending = EndEntry(resume_after=pause)
+
+    def _end_key(self, entry: EndEntry, key: str, now: float) -> None:
+        self.ending = None
+        if key in END_CONFIRM_KEYS:
+            self.pain = None  # the question after the session replaces any question open now
+            self.send(Stop(now))
+        elif entry.resume_after:
+            self.send(Resume(now))
 
     def _pain_key(self, entry: PainEntry, key: str, now: float) -> None:
         if entry.score is None:
@@ -231,12 +279,6 @@ class Player:
         elif key == "s":
             self.send(Skip(now))
 
-    def _name(self, exercise_id: str | None) -> str:
-        for script in self.engine.definition.items:
-            if script.exercise.id == exercise_id:
-                return script.exercise.name
-        return exercise_id or "The exercise"
-
     # --- what to draw ---------------------------------------------------------------------
 
     def screen(self, now: float) -> pv.Screen:
@@ -247,19 +289,23 @@ class Player:
         if self.notices:
             notice = self.notices[0]
             return pv.Question(notice.title, notice.text, "Press any key to go on.", "bold red")
+        if self.ending is not None:
+            return pv.Question(
+                "End the session?", cues.CONFIRM_END, "e or y to end it, any other key to go on"
+            )
         entry = self.pain
         if entry is not None:
             if entry.score is None:
-                text = PAIN_NOW if entry.voluntary else self.ask_pain
+                text = cues.ASK_PAIN_NOW if entry.voluntary else self.ask_pain
                 return pv.Question("Pain check", text, PAIN_KEYS)
             asked = len(entry.answers)
             answered = "   ".join(
                 f"{q} {'yes' if a else 'no'}"
-                for q, a in zip(FLAG_QUESTIONS, entry.answers, strict=False)
+                for q, a in zip(cues.FLAG_QUESTIONS, entry.answers, strict=False)
             )
             return pv.Question(
                 f"Pain {entry.score}/10 · question {asked + 1} of 3",
-                FLAG_QUESTIONS[asked],
+                cues.FLAG_QUESTIONS[asked],
                 "y yes  ·  n no",
                 answered=answered,
             )
@@ -271,20 +317,24 @@ class Player:
         quit_key = ("q", "save & quit")
         if self.notices:
             return [("any key", "go on"), quit_key]
+        if self.ending is not None:
+            return [("e or y", "end session"), ("any other key", "carry on")]
+        end = [END_HELP] if self._may_end() else []
         entry = self.pain
         if entry is not None and entry.score is None:
             other = ("x", "cancel") if entry.voluntary else ("s", "skip question")
-            return [("0-9", "pain"), ("t", "10"), other, quit_key]
+            return [("0-9", "pain"), ("t", "10"), other, *end, quit_key]
         if entry is not None:
             return [("y", "yes"), ("n", "no"), ("Backspace", "undo"), quit_key]
         if view.awaiting == "rating":
-            return [("1", "too easy"), ("2", "about right"), ("3", "too hard"), ("s", "skip")]
+            return [("1", "too easy"), ("2", "about right"), ("3", "too hard"), ("s", "skip"), *end]
         return [
             ("space", "resume" if view.paused else "pause"),
             ("r", "rep done"),
             ("s", "skip"),
             ("b", "back"),
             ("p", "pain"),
+            *end,
             quit_key,
         ]
 
@@ -333,34 +383,38 @@ def run(
     player = Player(live.engine, speaker)
     player.take(live.first_effects)
     player.tick(clock())
-    quit_ = False
+    ended = False
     try:
         with Live(console=console, screen=screen, auto_refresh=False, transient=True) as display:
             while not player.done:
                 display.update(pv.render(player.screen(clock())), refresh=True)
-                for key in keys.read(FRAME_SECONDS):
-                    if not player.key(key, clock()):
-                        quit_ = True
-                        break
-                if quit_:
+                # Player.key is False for q or Ctrl-C; all() stops at the first such key.
+                if not all(player.key(key, clock()) for key in keys.read(FRAME_SECONDS)):
                     break
                 player.tick(clock())
+            ended = player.done  # else the person quit
     except KeyboardInterrupt:
-        quit_ = True
+        pass  # Ctrl-C outside the key reader: the same as q
     finally:
-        if speaker is not None:
-            speaker.close()
-    if quit_ or player.summary is None:
+        if speaker is not None and not ended:
+            speaker.close()  # the person left (or something broke): silence at once
+    if not ended:
         return None  # the caller says how to carry on; every finished set is already saved
-    show_summary(console, player)
+    if player.summary is not None:
+        show_summary(console, player)
+    if speaker is not None:
+        _finish_speaking(speaker)
     return player.summary
 
 
-ENDINGS = {
-    "completed": "Session complete",
-    "stopped": "Session stopped early",
-    "rescreen": "Session ended for your safety",
-}
+def _finish_speaking(speaker: Speaker) -> None:
+    """Let the last words ("Well done") be spoken while the summary is on screen."""
+    try:
+        speaker.drain(DRAIN_SECONDS)
+    except KeyboardInterrupt:
+        pass  # Ctrl-C while they are spoken only silences them
+    finally:
+        speaker.close()
 
 
 def show_summary(console: Console, player: Player) -> None:
@@ -368,26 +422,4 @@ def show_summary(console: Console, player: Player) -> None:
     assert summary is not None
     if player.rescreen is not None:
         console.print(Panel(player.rescreen.advice, title="Before your next session", style="red"))
-    names = {s.exercise.id: s.exercise.name for s in player.engine.definition.items}
-    lines = [
-        f"[bold]{ENDINGS.get(summary.ended_by, summary.ended_by)}[/]",
-        f"Exercises: {len(summary.finished)} finished, {len(summary.stopped)} stopped, "
-        f"{len(summary.skipped)} skipped (of {summary.items_planned})",
-        f"Sets done: {summary.sets_done} of {summary.sets_planned}",
-        f"Active time: {_duration(summary.active_seconds)}",
-    ]
-    if summary.pain_before is not None or summary.pain_after is not None:
-        lines.append(f"Pain: {_score(summary.pain_before)} → {_score(summary.pain_after)}")
-    for label, ids in (("Stopped", summary.stopped), ("Skipped", summary.skipped)):
-        if ids:
-            lines.append(f"{label}: {', '.join(names.get(i, i) for i in ids)}")
-    console.print(Panel("\n".join(lines), title="Session summary", expand=False))
-
-
-def _duration(seconds: float) -> str:
-    minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
-
-
-def _score(score: int | None) -> str:
-    return "not given" if score is None else f"{score}/10"
+    console.print(pv.summary_panel(summary, player.engine.definition))

@@ -6,7 +6,6 @@ question replaces the countdown; the eye finds the countdown in the same place e
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,7 +16,10 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
-from backcoach.session import Progress
+from backcoach.session import Progress, SessionDefinition, SessionSummary
+from backcoach.session.cues import BREATH_WORDS
+from backcoach.session.effects import BreathKind
+from backcoach.session.timing import whole_seconds_left
 
 BIG_FONT: dict[str, tuple[str, ...]] = {
     "0": ("###", "# #", "# #", "# #", "###"),
@@ -47,7 +49,6 @@ PHASE_LABELS = {
     "post-pain": "Session over",
     "finished": "Finished",
 }
-BREATH_LABELS = {"in": "Breathe in", "hold": "Hold your breath", "out": "Breathe out"}
 PHASE_STYLES = {
     "move": "bold green",
     "hold": "bold cyan",
@@ -56,19 +57,11 @@ PHASE_STYLES = {
     "switch-side": "bold magenta",
     "get-ready": "bold yellow",
 }
-PACED_PHASES = frozenset({"hold", "timed"})
-"""Phases where the breathing pacer may run (the engine sends BreathCue only there)."""
-
 STEP_LINES = 3
 CUE_LINES = 2
 CENTRE_LINES = 8
-COUNTDOWN_SLACK = 1e-9
-"""As in the engine: 3.0000000001 seconds left shows 3, not 4."""
-
-
-def whole_seconds(seconds_left: float) -> int:
-    """Seconds left rounded up, the way the engine's Countdown effect counts."""
-    return max(0, math.ceil(seconds_left - COUNTDOWN_SLACK))
+KEY_LINES = 2
+"""The key help may wrap on a narrow terminal; it always takes two lines so nothing jumps."""
 
 
 def clock_text(seconds: int) -> str:
@@ -124,17 +117,19 @@ class Screen:
 
     view: Progress
     cue: str
-    breath: str | None
+    breath: BreathKind | None
+    """The breathing pacer's latest breath in this phase, if it runs."""
     question: Question | None
     keys: Sequence[tuple[str, str]]
     """(key, what it does) pairs for the help line."""
 
 
-def phase_line(view: Progress, breath: str | None) -> Text:
+def phase_line(view: Progress, breath: BreathKind | None) -> Text:
     label = PHASE_LABELS.get(view.phase, view.phase.replace("-", " ").capitalize())
     style = PHASE_STYLES.get(view.phase, "bold")
-    if breath is not None and view.phase in PACED_PHASES and not view.paused:
-        label, style = BREATH_LABELS[breath], "bold cyan"
+    # The player forgets the breath at every new phase, so one here belongs to this phase.
+    if breath is not None and not view.paused:
+        label, style = BREATH_WORDS[breath], "bold cyan"
     line = Text()
     if view.paused:
         line.append("Paused", "bold black on yellow")
@@ -160,7 +155,7 @@ def countdown(view: Progress) -> RenderableType:
             message = "At your own pace: press r or Enter when the repetition is done."
             return Text(f"\n\n{message}", justify="center", style="bold")
         return Text("")
-    seconds = whole_seconds(view.seconds_left)
+    seconds = whole_seconds_left(view.seconds_left)
     style = "dim" if view.paused else "bold"
     digits = Text("\n".join(big_text(clock_text(seconds))), style=style, justify="center")
     unit = "paused: press space to carry on" if view.paused else "seconds left"
@@ -170,14 +165,16 @@ def countdown(view: Progress) -> RenderableType:
 
 
 def question(q: Question) -> RenderableType:
-    return Group(
+    parts = [
         Text(q.title, style=q.style),
         Text(""),
         Text(q.text, style="bold"),
         Text(""),
         Text(q.detail, style="yellow"),
-        Text(q.answered, style="dim"),
-    )
+    ]
+    if q.answered:  # else the line is left to a long text (advice with its way on)
+        parts.append(Text(q.answered, style="dim"))
+    return Group(*parts)
 
 
 def progress_line(fraction: float) -> RenderableType:
@@ -191,14 +188,30 @@ def progress_line(fraction: float) -> RenderableType:
     return grid
 
 
-def key_line(keys: Sequence[tuple[str, str]]) -> Text:
-    line = Text(justify="center")
-    for position, (key, meaning) in enumerate(keys):
-        if position:
-            line.append("  ·  ", "dim")
-        line.append(key, "bold")
-        line.append(f" {meaning}", "dim")
-    return line
+KEY_SEPARATOR = "  ·  "
+
+
+class KeyLine:
+    """The key help, centred; on a narrow terminal it breaks between keys, never inside one."""
+
+    def __init__(self, keys: Sequence[tuple[str, str]]) -> None:
+        self.keys = keys
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        lines = [Text(justify="center")]
+        for key, meaning in self.keys:
+            entry = Text()
+            entry.append(key, "bold")
+            entry.append(f" {meaning}", "dim")
+            line = lines[-1]
+            if line.plain:
+                if line.cell_len + len(KEY_SEPARATOR) + entry.cell_len > options.max_width:
+                    line = Text(justify="center")
+                    lines.append(line)
+                else:
+                    line.append(KEY_SEPARATOR, "dim")
+            line.append_text(entry)
+        yield from lines
 
 
 TITLES = {"pre-pain": "Today's session", "post-pain": "Last check-in", "finished": "Finished"}
@@ -250,4 +263,42 @@ def render(screen: Screen) -> RenderableType:
         subtitle_align="right",
         padding=(0, 2),
     )
-    return Group(panel, key_line(screen.keys))
+    return Group(panel, Fixed(KeyLine(screen.keys), KEY_LINES))
+
+
+# --- after the session --------------------------------------------------------------------------
+
+ENDINGS = {
+    "completed": "Session finished.",
+    "stopped": "Session stopped early.",
+    "rescreen": "Session ended for your safety.",
+}
+
+
+def summary_panel(summary: SessionSummary, definition: SessionDefinition) -> Panel:
+    """The session's summary: how it ended, exercises and sets done, active time, pain before
+    and after, and which exercises were stopped or skipped (by name)."""
+    lines = [
+        f"[bold]{ENDINGS.get(summary.ended_by, summary.ended_by)}[/]",
+        f"Exercises: {len(summary.finished)} finished, {len(summary.stopped)} stopped, "
+        f"{len(summary.skipped)} skipped (of {summary.items_planned})",
+        f"Sets done: {summary.sets_done} of {summary.sets_planned}",
+        f"Active time: {minutes_text(summary.active_seconds)}",
+    ]
+    if summary.pain_before is not None or summary.pain_after is not None:
+        lines.append(f"Pain: {score_text(summary.pain_before)} → {score_text(summary.pain_after)}")
+    for label, ids in (("Stopped", summary.stopped), ("Skipped", summary.skipped)):
+        if ids:
+            names = (definition.exercise_name(i) or i for i in ids)
+            lines.append(f"{label}: {', '.join(names)}")
+    return Panel("\n".join(lines), title="Session summary", expand=False)
+
+
+def minutes_text(seconds: float) -> str:
+    """``75`` -> "1 min 15 s", ``40`` -> "40 s"."""
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
+
+
+def score_text(score: int | None) -> str:
+    return "not given" if score is None else f"{score}/10"

@@ -85,7 +85,9 @@ def start(
             console.print("Saved. Run [bold]backcoach start[/] again to carry on.")
             return
     if auto:
-        _print_summary(summary)
+        from backcoach.cli.player_view import summary_panel
+
+        console.print(summary_panel(summary, live.engine.definition))
     _print_decisions(coach, live.session_id)
 
 
@@ -173,15 +175,6 @@ def _print_effects(effects: tuple[Any, ...]) -> None:
             )
         elif isinstance(effect, RescreenNeeded):
             console.print(f"[bold red]{effect.advice}[/]")
-
-
-def _print_summary(summary: Any) -> None:
-    console.print(
-        f"\n[bold]Session {'finished' if summary.ended_by == 'completed' else 'ended'}.[/] "
-        f"{len(summary.finished)} exercises done, {len(summary.stopped)} stopped, "
-        f"{len(summary.skipped)} skipped; {summary.sets_done} of {summary.sets_planned} sets. "
-        f"Pain {summary.pain_before} → {summary.pain_after}."
-    )
 
 
 def _print_decisions(coach: Any, session_id: int) -> None:

@@ -2,18 +2,22 @@
 
 Someone lying on the floor cannot read the screen, so the player can say its cues out loud.
 Speech must never hold up the timer: each utterance runs as its own ``espeak-ng`` process,
-started without waiting. While one is speaking, at most one more waits; a newer cue replaces
-the waiting one, because by the time it could be spoken an older cue is already stale.
+started without waiting. The words of one engine step (say, the stop advice, how to move on
+and the next exercise's first instruction) make one utterance, so none of them is lost. While
+one utterance is speaking, at most one more waits; a newer one replaces the waiting one,
+because by the time it could be spoken the older step is already stale.
 """
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+import time
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from backcoach.session import AskPain, AskRating, BreathCue, Cue, Effect
+from backcoach.session.cues import BREATH_WORDS
 
 ESPEAK = "espeak-ng"
 MISSING_NOTE = "Spoken cues need espeak-ng (apt-get install espeak-ng); continuing silently."
@@ -21,7 +25,12 @@ MISSING_NOTE = "Spoken cues need espeak-ng (apt-get install espeak-ng); continui
 WORDS_PER_MINUTE = 150
 """A little slower than espeak-ng's default 175, easier to follow while moving."""
 
-BREATH_WORDS = {"in": "Breathe in", "hold": "Hold your breath", "out": "Breathe out"}
+DRAIN_SECONDS = 5.0
+"""Longest wait, once the session is over, for the last words ("Well done") to be spoken: the
+longest closing sentence takes about four seconds at ``WORDS_PER_MINUTE``."""
+
+DRAIN_POLL_SECONDS = 0.05
+"""How often the wait for the last words looks whether they are done."""
 
 
 def words_for(effect: Effect) -> str | None:
@@ -35,10 +44,21 @@ def words_for(effect: Effect) -> str | None:
     return None
 
 
+def utterance(effects: Sequence[Effect]) -> str | None:
+    """The words of one engine step as one utterance, each part ending as a sentence; None
+    when the step has nothing to say."""
+    parts = [words.strip() for words in map(words_for, effects) if words and words.strip()]
+    return " ".join(p if p.endswith((".", "?", "!", ":")) else f"{p}." for p in parts) or None
+
+
 class Speaker(Protocol):
     def say(self, text: str) -> None: ...
 
     def poll(self) -> None: ...
+
+    def drain(self, timeout: float) -> bool:
+        """Wait, at most ``timeout`` seconds, until everything said has been spoken."""
+        ...
 
     def close(self) -> None: ...
 
@@ -88,8 +108,26 @@ class EspeakSpeaker:
                     [self.executable, "-s", str(WORDS_PER_MINUTE), spoken]
                 )
 
+    def drain(
+        self,
+        timeout: float = DRAIN_SECONDS,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> bool:
+        """Wait until everything said so far has been spoken, or ``timeout`` seconds have
+        passed; True when it all was. For the end of a session, after the last frame."""
+        deadline = clock() + timeout
+        while True:
+            self.poll()
+            if self._speaking is None and self._waiting is None:
+                return True
+            if clock() >= deadline:
+                return False
+            sleep(DRAIN_POLL_SECONDS)
+
     def close(self) -> None:
-        """Stop speaking: a cue must not run on after the session has left the screen."""
+        """Stop speaking at once: a cue must not run on after the person has left."""
         self._waiting = None
         if self._speaking is not None and self._speaking.poll() is None:
             self._speaking.terminate()
@@ -105,9 +143,13 @@ def find_speaker(
 
 
 def speak_effects(speaker: Speaker, effects: Sequence[Effect]) -> None:
-    """Say the effects of one engine step; only the last words survive if several come at once
-    (the speaker keeps one waiting), which is the newest and so the one that matters."""
-    for effect in effects:
-        words = words_for(effect)
-        if words:
-            speaker.say(words)
+    """Say the effects of one engine step, all of them, as one utterance.
+
+    Steps rather than effects replace one another in the speaker's queue: a step's words belong
+    together (the advice and what to do next), while an older step still waiting is stale. A
+    step that passes several phases at once, as the first tick after the machine stalled can,
+    says them all; that is rare, and losing no advice matters more.
+    """
+    words = utterance(effects)
+    if words is not None:
+        speaker.say(words)

@@ -1,9 +1,9 @@
-"""Every sentence the engine shows or speaks, in one place (so wording and a later translation
-are edited here, not in the state machine)."""
+"""Every sentence the engine shows or speaks, and the questions every player asks, in one place
+(so wording and a later translation are edited here, not in the state machine or a player)."""
 
 from __future__ import annotations
 
-from backcoach.session.effects import Side
+from backcoach.session.effects import BreathKind, Side
 from backcoach.types import Seconds
 
 
@@ -68,6 +68,32 @@ MOVING_ON_PAUSED = "When you feel ready, press resume to move on to the next exe
 RESUMED_AFTER_BREAK = "Welcome back. Press resume when you are in position to carry on."
 SESSION_DONE = "That is the end of the session. Well done."
 SESSION_STOPPED = "Session stopped. What you did has been kept."
+BREATH_WORDS: dict[BreathKind, str] = {
+    "in": "Breathe in",
+    "hold": "Hold your breath",
+    "out": "Breathe out",
+}
+"""The breathing pacer's words, shown and spoken for each ``BreathCue``."""
+
+# --- what players ask of their own accord ------------------------------------------------------
+
+ASK_PAIN_NOW = "How much pain do you have right now, from 0 to 10?"
+"""A pain report the person starts during an exercise."""
+
+FLAG_QUESTIONS = (
+    "Is the pain sharp or shooting?",
+    "Is pain spreading down your leg?",
+    "Any new numbness, tingling or weakness?",
+)
+"""The stop rules' three warning flags, asked with a pain report after its score, in the order
+of ``PainReport``'s fields (sharp, spreading, numbness)."""
+
+CONFIRM_END = (
+    "End the session now? What you have done is kept, and you will be asked about your pain "
+    "once more."
+)
+"""Asked before a player sends ``Stop``, so the session is not ended by a stray key."""
+
 RESCREEN = (
     "New numbness, tingling or weakness means we stop here. Please answer the warning-sign "
     "questions again before your next session, and contact a clinician if it does not settle."

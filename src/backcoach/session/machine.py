@@ -12,7 +12,8 @@ Rules worth knowing (each is tested in tests/session):
   Elsewhere ``RepDone`` is ignored. A repetition with neither movement time nor a hold waits
   for ``RepDone`` (self-paced).
 * ``Pause`` freezes the time left; ``Resume`` moves the deadline on by the pause. Skip, Back, a
-  pain report and answering questions all work while paused, and the session stays paused.
+  pain report and answering questions all work while paused, and the session stays paused,
+  until no exercise is left: the question after the session closes any pause.
 * ``Skip`` skips the current exercise (the part of a set already done is reported, no check-in
   follows); before the session or at a check-in it skips the question being asked.
 * ``Back`` within ``BACK_GRACE_SECONDS`` of an exercise's start goes to the previous exercise,
@@ -24,8 +25,8 @@ Rules worth knowing (each is tested in tests/session):
   New numbness, tingling or weakness (a rescreen decision), at any time, ends the whole session
   (``RescreenNeeded``): the conservative reading of CLINICAL.md section 3, since neurological
   symptoms must be screened before any further exercise.
-* ``Stop`` ends the session early: the part-done set is reported, then the pain after the
-  session is asked (``Skip`` or ``Stop`` again ends at once).
+* ``Stop`` ends the session early, paused or not: the part-done set is reported, then the
+  pain after the session is asked (``Skip`` or ``Stop`` again ends at once).
 """
 
 from __future__ import annotations

@@ -39,7 +39,6 @@ class Progress:
 def progress(definition: SessionDefinition, state: SessionState, now: Seconds) -> Progress:
     """The view of ``state`` at ``now``; ``now`` only moves the seconds left and the fraction
     (feed a ``Tick`` to move phases on)."""
-    names = [script.exercise.name for script in definition.items]
     view = Progress(
         phase=state.stage,
         paused=state.paused,
@@ -61,11 +60,11 @@ def progress(definition: SessionDefinition, state: SessionState, now: Seconds) -
     )
     if state.stage == "pre-pain":
         first = walk.next_open_item(state, -1)
-        return replace(view, next_up=cues.next_exercise(_name(names, first)))
+        return replace(view, next_up=cues.next_exercise(_name(definition, first)))
     if state.stage in ("post-pain", "finished"):
         return replace(view, fraction_done=1.0)
     script = walk.script_of(definition, state)
-    after_name = _name(names, walk.next_open_item(state, script.index))
+    after_name = _name(definition, walk.next_open_item(state, script.index))
     view = replace(
         view,
         item_index=script.index,
@@ -102,8 +101,8 @@ def progress(definition: SessionDefinition, state: SessionState, now: Seconds) -
     )
 
 
-def _name(names: list[str], index: int | None) -> str | None:
-    return names[index] if index is not None else None
+def _name(definition: SessionDefinition, index: int | None) -> str | None:
+    return definition.items[index].exercise.name if index is not None else None
 
 
 def _describe(segment: Segment, reps: int | None) -> str:

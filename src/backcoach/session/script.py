@@ -85,9 +85,11 @@ class ItemScript:
 
 @dataclass(frozen=True, eq=False)
 class SessionDefinition:
-    """A plan ready to run. Build it with :meth:`build`; it never changes."""
+    """A plan ready to run. Build it with :meth:`build`; it never changes.
 
-    plan: Plan
+    It keeps no copy of the plan: whoever runs a session holds the plan already (it is what the
+    definition is rebuilt from), and each item script keeps its own ``PlanItem``."""
+
     items: tuple[ItemScript, ...]
     key: str
     """A short digest of the plan; a saved state carries it so it is only run against its plan."""
@@ -95,6 +97,14 @@ class SessionDefinition:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "planned_seconds", sum(i.planned_seconds for i in self.items))
+
+    def exercise_name(self, exercise_id: str | None) -> str | None:
+        """The display name of an exercise in this plan; None for an id the plan does not hold
+        (the caller chooses the fallback it shows)."""
+        for script in self.items:
+            if script.exercise.id == exercise_id:
+                return script.exercise.name
+        return None
 
     @classmethod
     def build(cls, plan: Plan, exercises: Mapping[str, Exercise]) -> SessionDefinition:
@@ -109,7 +119,7 @@ class SessionDefinition:
                 )
             scripts.append(_compile(index, item, exercise))
         key = hashlib.sha256(plan.model_dump_json().encode()).hexdigest()[:16]
-        return cls(plan=plan, items=tuple(scripts), key=key)
+        return cls(items=tuple(scripts), key=key)
 
 
 def _step_cue(exercise: Exercise, index: int) -> str:

@@ -9,7 +9,6 @@ or irregular the ticks, the phase boundaries are those of the plan.
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 
 from backcoach.session import cues
@@ -30,10 +29,8 @@ from backcoach.session.events import RATINGS
 from backcoach.session.pacer import breath_at
 from backcoach.session.script import WORK_KINDS, ItemScript, Segment, SessionDefinition
 from backcoach.session.state import Outcome, SessionState
+from backcoach.session.timing import sides_of, whole_seconds_left
 from backcoach.types import Seconds
-
-COUNTDOWN_SLACK: Seconds = 1e-9
-"""Float noise allowed when rounding the seconds left up, so 3.0000000001 shows 3, not 4."""
 
 Effects = list[Effect]
 
@@ -170,7 +167,7 @@ def refresh(
     script = script_of(definition, state)
     segment = script.segments[state.segment_index]
     if segment.seconds is not None:
-        left = max(0, math.ceil(state.started_at + segment.seconds - now - COUNTDOWN_SLACK))
+        left = whole_seconds_left(state.started_at + segment.seconds - now)
         if left != state.countdown_shown:
             out.append(Countdown(left))
             state = replace(state, countdown_shown=left)
@@ -247,7 +244,7 @@ def close_partial(
 
 def sets_done(script: ItemScript, state: SessionState) -> int:
     """Whole sets done: with sides, a set counts once both sides are done."""
-    return state.bouts_done[script.index] // (2 if script.item.per_side else 1)
+    return state.bouts_done[script.index] // sides_of(script.item)
 
 
 def finish_item(
@@ -327,10 +324,18 @@ def start_after(
 # --- the session ------------------------------------------------------------------------------
 
 
+def _unpause(state: SessionState, at: Seconds) -> SessionState:
+    """Close an open pause at reading ``at``: once no exercise is left there is nothing to
+    hold still, and a pause left open would keep the last question behind it."""
+    if state.paused_at is None:
+        return state
+    return replace(state, paused_at=None, paused_total=state.paused_total + at - state.paused_at)
+
+
 def enter_post_pain(
     definition: SessionDefinition, state: SessionState, at: Seconds, out: Effects
 ) -> SessionState:
-    state = replace(state, stage="post-pain", awaiting="pain", started_at=at)
+    state = replace(_unpause(state, at), stage="post-pain", awaiting="pain", started_at=at)
     out.append(PhaseStarted("post-pain", None, None, None, None, None, at, None))
     out.append(AskPain("after-session", cues.ASK_PAIN_AFTER_SESSION))
     return state
@@ -339,15 +344,10 @@ def enter_post_pain(
 def finish_session(
     definition: SessionDefinition, state: SessionState, at: Seconds, out: Effects
 ) -> SessionState:
-    paused_total = state.paused_total
-    if state.paused_at is not None:
-        paused_total += at - state.paused_at
     state = replace(
-        state,
+        _unpause(state, at),
         stage="finished",
         awaiting=None,
-        paused_at=None,
-        paused_total=paused_total,
         started_at=at,
         ended_by=state.ended_by or "completed",
     )
