@@ -10,36 +10,15 @@ from hypothesis import strategies as st
 from backcoach.body import skeleton as sk
 from backcoach.body.geometry import norm, sub
 from backcoach.body.kinematics import Posture, blend, forward, posture_keys, resolve
-from backcoach.catalogue import poses as limits
-from backcoach.catalogue.poses import JointAngles
+from backcoach.catalogue.poses import JOINT_LIMITS, JointAngles
 
 H = sk.DEFAULT_HEIGHT_M
 STANDING = resolve(JointAngles())
 
-_LIMITS = {
-    "lumbar": limits.LUMBAR_FLEXION,
-    "lumbar_side_bend": limits.LUMBAR_SIDE_BEND,
-    "lumbar_rotation": limits.LUMBAR_ROTATION,
-    "neck": limits.NECK_FLEXION,
-    "neck_side_bend": limits.NECK_SIDE_BEND,
-    "neck_rotation": limits.NECK_ROTATION,
-    "head": limits.HEAD_FLEXION,
-    "shoulder": limits.SHOULDER_FLEXION,
-    "shoulder_abduction": limits.SHOULDER_ABDUCTION,
-    "shoulder_rotation": limits.SHOULDER_ROTATION,
-    "elbow": limits.ELBOW_FLEXION,
-    "wrist": limits.WRIST_FLEXION,
-    "hip": limits.HIP_FLEXION,
-    "hip_abduction": limits.HIP_ABDUCTION,
-    "hip_rotation": limits.HIP_ROTATION,
-    "knee": limits.KNEE_FLEXION,
-    "ankle": limits.ANKLE_DORSIFLEXION,
-}
-
 
 def _bounds(key: str) -> tuple[float, float]:
     base = key.removeprefix("left_").removeprefix("right_")
-    return _LIMITS[base]
+    return JOINT_LIMITS[base]
 
 
 postures = st.fixed_dictionaries(

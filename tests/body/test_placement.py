@@ -119,6 +119,31 @@ def test_key_frames_line_up_on_a_part_resting_throughout() -> None:
     moved = shifted(start.placed, 0.5)
     assert moved.points["nose"][0] == pytest.approx(start.placed.points["nose"][0] + 0.5)
     assert moved.gaps == start.placed.gaps
+    # Every point and every capsule end moves 0.5 m along the floor and keeps its height.
+    for name, (x, y) in start.placed.points.items():
+        assert moved.points[name] == pytest.approx((x + 0.5, y)), name
+    for name, cap in start.placed.capsules.items():
+        shifted_cap = moved.capsules[name]
+        assert shifted_cap.a == pytest.approx((cap.a[0] + 0.5, cap.a[1])), name
+        assert shifted_cap.b == pytest.approx((cap.b[0] + 0.5, cap.b[1])), name
+        assert shifted_cap.bottom == pytest.approx(cap.bottom), name
+    assert moved.lowest == pytest.approx(start.placed.lowest)
+    assert moved.part_x("hands") == pytest.approx(start.placed.part_x("hands") + 0.5)
+
+
+def test_props_move_with_the_body() -> None:
+    view, pose = NEUTRAL["seated"]
+    body = forward(resolve(pose.angles))
+    placed = place(body, view, "right", {"chair": ["pelvis"], "floor": ["feet"]})
+    at_wall = place(
+        forward(resolve(JointAngles())),
+        "side",
+        "right",
+        {"floor": ["feet"], "wall": ["upper_trunk"]},
+    )
+    assert placed.chair_x is not None and at_wall.wall_x is not None
+    assert shifted(placed, -0.3).chair_x == pytest.approx(placed.chair_x - 0.3)
+    assert shifted(at_wall, 0.2).wall_x == pytest.approx(at_wall.wall_x + 0.2)
 
 
 def test_resting_part_names() -> None:

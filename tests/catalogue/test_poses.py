@@ -7,9 +7,17 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from backcoach.catalogue import load_file
+from backcoach.catalogue import load_file, poses
 from backcoach.catalogue.loader import builtin_dir
-from backcoach.catalogue.poses import JointAngles, KeyPose, KeyPoses
+from backcoach.catalogue.poses import (
+    JOINT_LIMITS,
+    LIMB_JOINTS,
+    SUPPORTS,
+    TRUNK_JOINTS,
+    JointAngles,
+    KeyPose,
+    KeyPoses,
+)
 
 POSES = """\
 key_poses:
@@ -98,3 +106,35 @@ def test_the_schema_tells_editors_each_range() -> None:
     schema = JointAngles.model_json_schema()
     knee = schema["properties"]["knee"]["anyOf"][0]
     assert (knee["minimum"], knee["maximum"]) == (-5.0, 160.0)
+
+
+def test_one_table_gives_every_angle_field_its_range() -> None:
+    schema = JointAngles.model_json_schema()["properties"]
+    fields = set(TRUNK_JOINTS) | {
+        f"{side}{joint}" for joint in LIMB_JOINTS for side in ("", "left_", "right_")
+    }
+    assert set(schema) == fields
+    assert set(JOINT_LIMITS) == set(TRUNK_JOINTS) | set(LIMB_JOINTS)
+    for name, field in schema.items():
+        base = name.removeprefix("left_").removeprefix("right_")
+        bounds = field["anyOf"][0]
+        assert (bounds["minimum"], bounds["maximum"]) == JOINT_LIMITS[base], name
+    # The table holds the documented constants, not copies of them.
+    assert JOINT_LIMITS["knee"] == poses.KNEE_FLEXION
+    assert JOINT_LIMITS["lumbar"] == poses.LUMBAR_FLEXION
+    # Each joint's message names it, whichever side is set.
+    with pytest.raises(ValidationError, match="shoulder rotation of 95 degrees"):
+        JointAngles.model_validate({"left_shoulder_rotation": 95})
+    with pytest.raises(ValidationError, match="head nod of -30 degrees"):
+        JointAngles.model_validate({"head": -30})
+
+
+def test_the_supports_are_the_pose_fields_listing_resting_parts() -> None:
+    for support in SUPPORTS:
+        assert KeyPose.model_fields[support].annotation == list[poses.Contact], support
+    pose = KeyPose.model_validate({"role": "start", "floor": ["feet"], "wall": ["pelvis"]})
+    assert pose.rests_on() == {"floor": ["feet"], "wall": ["pelvis"]}
+    with pytest.raises(ValidationError, match="'pelvis' is listed twice"):
+        KeyPose.model_validate(
+            {"role": "start", "floor": ["feet"], "roller": ["pelvis"], "wall": ["pelvis"]}
+        )

@@ -29,6 +29,30 @@ def test_figures_for_one_exercise_and_a_contact_sheet(home: Path, tmp_path: Path
     assert (out / "contact-sheet.svg").exists()
     assert (out / "contact-sheet.png").read_bytes().startswith(PNG_SIGNATURE)
     assert "to " + str(out) in result.stdout.replace("\n", "")
+    # The animation is written too, and plays.
+    animation = (out / "prone-press-up.anim.svg").read_text()
+    assert animation.startswith("<svg") and "<animate " in animation
+    # --width sets the PNG's width; the contact sheet is twice as wide.
+    assert _png_width(out / "prone-press-up.png") == 600
+    assert _png_width(out / "contact-sheet.png") == 1200
+    assert "Wrote 5 files" in result.stdout
+
+
+def _png_width(path: Path) -> int:
+    data = path.read_bytes()
+    assert data[12:16] == b"IHDR"
+    return int.from_bytes(data[16:20], "big")
+
+
+def test_a_file_that_cannot_be_written_is_named_with_the_reason(home: Path, tmp_path: Path) -> None:
+    out = tmp_path / "figs"
+    (out / "prone-press-up.png").mkdir(parents=True)  # a folder where the PNG should go
+    result = run_cli("figures", "--id", "prone-press-up", "--out", str(out), home=home)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    error = result.stderr.replace("\n", "")
+    assert f"cannot write '{out / 'prone-press-up.png'}' (Is a directory)" in error
+    assert "--out" in error
 
 
 def test_unknown_id_is_an_error_with_a_suggestion(home: Path, tmp_path: Path) -> None:

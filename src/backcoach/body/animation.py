@@ -12,33 +12,24 @@ with the standard ``SVGSVGElement.setCurrentTime()``.
 
 from __future__ import annotations
 
-from backcoach.body.draw import CM, PALETTE, Palette, Shape, body_shapes
-from backcoach.body.figure import FONT, PANEL_MARGIN_M, needs_mat
-from backcoach.body.props import Box, back_scenery, scenery_box, scenery_for
-from backcoach.body.scene import key_frames, path_frames, working_parts
+from backcoach.body.draw import CM, Shape, body_shapes
+from backcoach.body.figure import FONT, needs_mat
+from backcoach.body.props import back_scenery, panel_box, scenery_for
+from backcoach.body.scene import build_scene
 from backcoach.body.timing import Tempo, tempo_of, timeline
 from backcoach.catalogue.model import Exercise
 from backcoach.catalogue.poses import KeyPoses
 
-STEPS_PER_MOVE = 8
-"""In-between frames per pair of key poses; the browser interpolates linearly between them."""
 
-
-def animation_svg(
-    key_poses: KeyPoses, tempo: Tempo, palette: Palette = PALETTE, width_px: int = 480
-) -> str:
+def animation_svg(key_poses: KeyPoses, tempo: Tempo, width_px: int = 480) -> str:
     """A standalone animated SVG of the key poses played at ``tempo``, repeating."""
-    frames = key_frames(key_poses)
-    runs = path_frames(key_poses, frames, STEPS_PER_MOVE)
-    working = working_parts(frames, key_poses.highlight)
-    forward = [runs[0][0]] + [f for run in runs for f in run[1:]]
+    scene = build_scene(key_poses)
+    forward = scene.forward
     steps = timeline(forward, tempo)
 
     placed = [f.placed for f in forward]
-    scenery = scenery_for(placed, needs_mat(frames))
-    box = scenery_box(scenery, placed)
-    m = PANEL_MARGIN_M
-    view = Box(box.x0 - m, min(box.y0, -0.02) - m * 0.6, box.x1 + m, box.y1 + m)
+    scenery = scenery_for(placed, needs_mat(scene.frames))
+    view = panel_box(scenery, placed)
     w, h = view.width * CM, view.height * CM
     height_px = round(width_px * h / w)
     out = [
@@ -49,11 +40,8 @@ def animation_svg(
         f'<rect x="{view.x0 * CM:.1f}" y="{-view.y1 * CM:.1f}" width="{w:.1f}" '
         f'height="{h:.1f}" rx="14" fill="#f5f7fa"/>',
     ]
-    out += back_scenery(scenery, view, palette)
-    shaped = [
-        body_shapes(f.placed, key_poses.side, working, palette=palette, strap=f.strap)
-        for f, _ in steps
-    ]
+    out += back_scenery(scenery, view)
+    shaped = [body_shapes(f.placed, key_poses.side, scene.working, strap=f.strap) for f, _ in steps]
     times = [t for _, t in steps]
     out += _animated(shaped, times, tempo.cycle)
     out.append("</svg>")

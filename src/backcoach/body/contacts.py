@@ -39,7 +39,7 @@ _MIDLINE_CONTACTS: dict[str, tuple[str, tuple[int, ...], Literal["any", "all"]]]
     "upper_trunk": ("upper_trunk", (0, 1), "any"),
     "pelvis": ("pelvis", (0, 1), "any"),
 }
-_PLURALS = {
+PLURALS = {
     "upper_arms": "upper_arm",
     "elbows": "elbow",
     "forearms": "forearm",
@@ -51,6 +51,9 @@ _PLURALS = {
     "heels": "heel",
     "toes": "toes",
 }
+"""A plural resting part (both sides) -> the part of one side."""
+PLURAL_OF = {one: both for both, one in PLURALS.items()}
+"""A limb's resting part (``hand``) -> the name for both sides (``hands``)."""
 
 
 def contact_specs(name: str) -> list[ContactSpec]:
@@ -58,10 +61,15 @@ def contact_specs(name: str) -> list[ContactSpec]:
     if name in _MIDLINE_CONTACTS:
         segment, ends, mode = _MIDLINE_CONTACTS[name]
         return [ContactSpec(name, tuple((segment, e) for e in ends), mode)]
-    if name in _PLURALS:
-        return [spec for side in sk.SIDES for spec in contact_specs(f"{side}_{_PLURALS[name]}")]
+    if name in PLURALS:
+        return [spec for side in sk.SIDES for spec in contact_specs(f"{side}_{PLURALS[name]}")]
     side, _, part = name.partition("_")
     if side in sk.SIDES and part in _LIMB_CONTACTS:
         segment, ends, mode = _LIMB_CONTACTS[part]
         return [ContactSpec(name, tuple((f"{side}_{segment}", e) for e in ends), mode)]
     raise ValueError(f"unknown resting part '{name}'")
+
+
+def on_the_feet(name: str) -> bool:
+    """Whether a resting part is (part of) the feet: standing on them needs no mat."""
+    return all(seg.endswith("_foot") for spec in contact_specs(name) for seg, _ in spec.ends)

@@ -122,18 +122,17 @@ def body_shapes(
     shown: sk.Side,
     working: frozenset[str] = frozenset(),
     ghost: bool = False,
-    prefix: str = "",
     palette: Palette = PALETTE,
     strap: str | None = None,
 ) -> list[Shape]:
     """The body's shapes, with a towel from the hands to ``strap`` (a resting-part name)."""
-    shapes = _body(placed, shown, working, ghost, prefix, palette)
+    shapes = _body(placed, shown, working, ghost, palette)
     if strap is not None:
-        shapes.append(_strap(placed, strap, prefix, palette.ghost if ghost else palette.strap))
+        shapes.append(_strap(placed, strap, palette.ghost if ghost else palette.strap))
     return shapes
 
 
-def _strap(placed: Placed, part: str, prefix: str, colour: str) -> Shape:
+def _strap(placed: Placed, part: str, colour: str) -> Shape:
     """A towel or strap: from between the hands to the middle of the part it loops round."""
     pts = placed.points
     grip = [
@@ -148,7 +147,7 @@ def _strap(placed: Placed, part: str, prefix: str, colour: str) -> Shape:
     xs = [p[0] for c in caps for p in (c.a, c.b)]
     ys = [p[1] for c in caps for p in (c.a, c.b)]
     loop = (sum(xs) / len(xs), sum(ys) / len(ys))
-    return _line(prefix + "strap", hands, loop, 0.018 * placed.height, colour)
+    return _line("strap", hands, loop, 0.018 * placed.height, colour)
 
 
 def _body(
@@ -156,7 +155,6 @@ def _body(
     shown: sk.Side,
     working: frozenset[str],
     ghost: bool,
-    prefix: str,
     palette: Palette,
 ) -> list[Shape]:
     """The shapes of one body, far side first, in a fixed order.
@@ -177,45 +175,44 @@ def _body(
     if placed.view == "side":
         # Far limbs, then the trunk and head, then the near limbs: a fixed order.
         return [
-            *_limbs(placed, far_side, colour, prefix),
-            *_trunk(placed, colour, prefix),
-            *_head(placed, colour, prefix, ghost, palette),
-            *_limbs(placed, shown, colour, prefix),
+            *_limbs(placed, far_side, colour),
+            *_trunk(placed, colour),
+            *_head(placed, colour, ghost, palette),
+            *_limbs(placed, shown, colour),
         ]
     # From the front or above nothing is simply behind: draw the furthest shapes first.
     shapes = [
-        *_limbs(placed, far_side, colour, prefix),
-        *_limbs(placed, shown, colour, prefix),
-        *_trunk(placed, colour, prefix),
+        *_limbs(placed, far_side, colour),
+        *_limbs(placed, shown, colour),
+        *_trunk(placed, colour),
     ]
     depth = {
-        **{prefix + name: cap.depth for name, cap in placed.capsules.items()},
-        prefix + "trunk": (placed.capsules["pelvis"].depth + placed.capsules["upper_trunk"].depth)
-        / 2,
+        **{name: cap.depth for name, cap in placed.capsules.items()},
+        "trunk": (placed.capsules["pelvis"].depth + placed.capsules["upper_trunk"].depth) / 2,
     }
     shapes.sort(key=lambda sh: depth.get(sh.id, 0.0))
-    return shapes + _head(placed, colour, prefix, ghost, palette)
+    return shapes + _head(placed, colour, ghost, palette)
 
 
-def _limbs(placed: Placed, side: sk.Side, paint: Paint, prefix: str) -> list[Shape]:
+def _limbs(placed: Placed, side: sk.Side, paint: Paint) -> list[Shape]:
     shapes = []
     for seg in ("thigh", "shank", "foot", "upper_arm", "forearm", "hand"):
         name = f"{side}_{seg}"
         cap = placed.capsules[name]
-        shapes.append(_capsule(prefix + name, cap, paint(name)))
+        shapes.append(_capsule(name, cap, paint(name)))
     return shapes
 
 
-def _trunk(placed: Placed, paint: Paint, prefix: str) -> list[Shape]:
+def _trunk(placed: Placed, paint: Paint) -> list[Shape]:
     pelvis = placed.capsules["pelvis"]
     chest = placed.capsules["upper_trunk"]
     neck = placed.capsules["neck"]
     fill = paint("upper_trunk")
-    shapes = [_capsule(prefix + "neck", neck, paint("neck"))]
+    shapes = [_capsule("neck", neck, paint("neck"))]
     if placed.view in END_VIEWS:
         # Seen lengthwise the trunk is two ovals, chest and pelvis, the nearer one on top.
         ovals = [
-            _oval(prefix + name, cap, paint(name))
+            _oval(name, cap, paint(name))
             for name, cap in sorted(
                 (("pelvis", pelvis), ("trunk", chest)), key=lambda item: item[1].depth
             )
@@ -233,7 +230,7 @@ def _trunk(placed: Placed, paint: Paint, prefix: str) -> list[Shape]:
         d = f"M {a[0]:.1f} {a[1]:.1f} Q {control[0]:.1f} {control[1]:.1f} {b[0]:.1f} {b[1]:.1f}"
         shapes.append(
             Shape(
-                prefix + "trunk",
+                "trunk",
                 "path",
                 {"d": d},
                 {
@@ -259,18 +256,18 @@ def _trunk(placed: Placed, paint: Paint, prefix: str) -> list[Shape]:
     waist = 0.055 * h
     hip_out = 0.035 * h
     outline = [
-        _toward(ls, rs, -0.0),
+        ls,
         (lumbar[0] + across[0] * waist, lumbar[1] + across[1] * waist),
         _toward(lh, rh, -hip_out),
         _toward(rh, lh, -hip_out),
         (lumbar[0] - across[0] * waist, lumbar[1] - across[1] * waist),
-        _toward(rs, ls, -0.0),
+        rs,
     ]
     svg_pts = [svg_point(p) for p in outline]
     d = "M " + " L ".join(f"{x:.1f} {y:.1f}" for x, y in svg_pts) + " Z"
     shapes.append(
         Shape(
-            prefix + "trunk",
+            "trunk",
             "path",
             {"d": d},
             {
@@ -309,13 +306,13 @@ def _toward(p: Point, q: Point, dist: float) -> Point:
     return (p[0] + dx / n * dist, p[1] + dy / n * dist)
 
 
-def _head(placed: Placed, paint: Paint, prefix: str, ghost: bool, palette: Palette) -> list[Shape]:
+def _head(placed: Placed, paint: Paint, ghost: bool, palette: Palette) -> list[Shape]:
     head = placed.capsules["head"]
     pts = placed.points
     h = placed.height
     shapes = [
-        _circle(prefix + "head", head.a, head.ra, paint("head")),
-        _circle(prefix + "nose", pts["nose"], 0.016 * h, paint("head")),
+        _circle("head", head.a, head.ra, paint("head")),
+        _circle("nose", pts["nose"], 0.016 * h, paint("head")),
     ]
     eye = palette.ghost if ghost else palette.eye
     # Eyes on the side of the head facing the viewer; both ids always exist for animation.
@@ -323,5 +320,5 @@ def _head(placed: Placed, paint: Paint, prefix: str, ghost: bool, palette: Palet
     for sid, name in (("eye", "left_eye"), ("eye2", "right_eye")):
         facing = placed.depth[name] > centre + 0.01 * h
         size = (0.009 if facing else 0.0) * h
-        shapes.append(_circle(prefix + sid, pts[name], size, eye))
+        shapes.append(_circle(sid, pts[name], size, eye))
     return shapes

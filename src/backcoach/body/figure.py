@@ -11,16 +11,16 @@ import math
 from dataclasses import dataclass
 from html import escape
 
-from backcoach.body.draw import CM, PALETTE, Palette, body_shapes, svg_point
+from backcoach.body.contacts import on_the_feet
+from backcoach.body.draw import CM, PALETTE, body_shapes, svg_point
 from backcoach.body.geometry import Point
-from backcoach.body.props import Box, back_scenery, scenery_box, scenery_for
-from backcoach.body.scene import Frame, Motion, key_frames, motions, path_frames, working_parts
+from backcoach.body.props import Box, back_scenery, panel_box, scenery_for
+from backcoach.body.scene import Frame, Motion, Scene, build_scene, motions
 from backcoach.catalogue.model import Exercise
 from backcoach.catalogue.poses import KeyPoses
 
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
 """DejaVu ships with plain Debian (fonts-dejavu-core); browsers fall back to their own."""
-PANEL_MARGIN_M = 0.12
 MIN_PANEL_WIDTH_M = 1.4
 PANEL_GAP = 24.0
 LABEL_FONT = 22.0
@@ -28,7 +28,6 @@ CHAR_WIDTH = 0.56
 """Average width of a DejaVu Sans character, in font sizes (for fitting captions)."""
 LABEL_BAND = 2.3 * LABEL_FONT + 8
 """SVG units under each panel for its caption (two lines at most)."""
-PATH_STEPS = 8
 ARROW_WIDTH = 7.0
 ARROW_HEAD = 24.0
 ARROW_CLEARANCE_M = 0.10
@@ -41,25 +40,27 @@ class Panel:
     frame: Frame
     ghost: Frame | None
     motions: list[Motion]
+    arrows: list[list[Point]]
+    """Where each motion's arrow runs, clear of the body (see :func:`motion_arrows`)."""
     number: int
     label: str | None
 
 
-def _panels(key_poses: KeyPoses) -> tuple[list[Panel], frozenset[str]]:
-    frames = key_frames(key_poses)
-    runs = path_frames(key_poses, frames, PATH_STEPS)
-    working = working_parts(frames, key_poses.highlight)
-    panels = [Panel(frames[0], None, [], 1, key_poses.poses[0].label)]
-    for i, run in enumerate(runs, start=1):
-        chosen = key_poses.arrows
-        arrows = [] if chosen is False else motions(run, parts=None if chosen is True else chosen)
-        panels.append(Panel(frames[i], frames[i - 1], arrows, i + 1, key_poses.poses[i].label))
-    return panels, working
+def _panels(key_poses: KeyPoses, scene: Scene) -> list[Panel]:
+    frames = scene.frames
+    panels = [Panel(frames[0], None, [], [], 1, key_poses.poses[0].label)]
+    chosen = key_poses.arrows
+    for i, run in enumerate(scene.runs, start=1):
+        moving = [] if chosen is False else motions(run, parts=None if chosen is True else chosen)
+        arrows = motion_arrows(moving, frames[i])
+        label = key_poses.poses[i].label
+        panels.append(Panel(frames[i], frames[i - 1], moving, arrows, i + 1, label))
+    return panels
 
 
 def needs_mat(frames: list[Frame]) -> bool:
-    standing = {"feet", "left_foot", "right_foot", "heels", "toes", "left_toes", "right_toes"}
-    return any(set(f.supports.get("floor", [])) - standing for f in frames)
+    """A mat under anything but the feet: lying, kneeling, sitting on the floor."""
+    return any(not on_the_feet(name) for f in frames for name in f.supports.get("floor", []))
 
 
 @dataclass(frozen=True)
@@ -89,21 +90,19 @@ class Drawing:
         )
 
 
-def key_poses_drawing(
-    key_poses: KeyPoses, title: str | None = None, palette: Palette = PALETTE
-) -> Drawing:
+def key_poses_drawing(key_poses: KeyPoses, title: str | None = None) -> Drawing:
     """The key poses side by side, numbered, with the movement arrows."""
-    panels, working = _panels(key_poses)
+    scene = build_scene(key_poses)
+    panels = _panels(key_poses, scene)
     frames = [p.frame for p in panels]
     placed = [f.placed for f in frames]
     scenery = scenery_for(placed, needs_mat(frames))
-    box = scenery_box(scenery, placed)
-    for p in panels:
-        for motion in p.motions:
-            for x, y in motion_arrows(p)[p.motions.index(motion)]:
-                box = box.union(Box(x, y, x, y))
-    m = PANEL_MARGIN_M
-    inner = Box(box.x0 - m, min(box.y0, -0.02) - m * 0.6, box.x1 + m, box.y1 + m)
+    arrow_points = [pt for p in panels for path in p.arrows for pt in path]
+    arrows_box = None
+    if arrow_points:
+        xs, ys = [x for x, _ in arrow_points], [y for _, y in arrow_points]
+        arrows_box = Box(min(xs), min(ys), max(xs), max(ys))
+    inner = panel_box(scenery, placed, arrows_box)
     if inner.width < MIN_PANEL_WIDTH_M:
         # Narrow figures (seen end-on) get room around them for the number and caption.
         grow = (MIN_PANEL_WIDTH_M - inner.width) / 2
@@ -116,7 +115,7 @@ def key_poses_drawing(
     out = []
     if title:
         out.append(
-            f'<text x="4" y="28" font-size="26" font-weight="bold" fill="{palette.near}">'
+            f'<text x="4" y="28" font-size="26" font-weight="bold" fill="{PALETTE.near}">'
             f"{escape(title)}</text>"
         )
     for i, panel in enumerate(panels):
@@ -127,29 +126,25 @@ def key_poses_drawing(
         )
         ox, oy = x0 - inner.x0 * CM, title_band + inner.y1 * CM
         out.append(f'<g transform="translate({ox:.1f} {oy:.1f})">')
-        out += back_scenery(scenery, inner, palette)
+        out += back_scenery(scenery, inner)
         if panel.ghost is not None:
             ghost = body_shapes(
-                panel.ghost.placed,
-                key_poses.side,
-                ghost=True,
-                palette=palette,
-                strap=panel.ghost.strap,
+                panel.ghost.placed, key_poses.side, ghost=True, strap=panel.ghost.strap
             )
             out += [s.svg(with_id=False) for s in ghost]
         shapes = body_shapes(
-            panel.frame.placed, key_poses.side, working, palette=palette, strap=panel.frame.strap
+            panel.frame.placed, key_poses.side, scene.working, strap=panel.frame.strap
         )
         out += [s.svg(with_id=False) for s in shapes]
         out += [
-            _arrow_svg(motion, path, palette)
-            for motion, path in zip(panel.motions, motion_arrows(panel), strict=True)
+            _arrow_svg(motion, path)
+            for motion, path in zip(panel.motions, panel.arrows, strict=True)
         ]
         out.append("</g>")
         # The step number sits under the panel, left of the caption, clear of the figure.
-        out += _badge(x0 + 20, title_band + ph + 24, panel.number, palette)
+        out += _badge(x0 + 20, title_band + ph + 24, panel.number)
         if panel.label:
-            out += _label(panel.label, x0 + 20 + pw / 2, title_band + ph, pw - 44, palette)
+            out += _label(panel.label, x0 + 20 + pw / 2, title_band + ph, pw - 44)
     return Drawing(width, height, "\n".join(out))
 
 
@@ -171,7 +166,7 @@ def exercise_svg(exercise: Exercise, title: bool = False) -> str:
     return exercise_drawing(exercise, title).standalone()
 
 
-def _label(text: str, cx: float, top: float, width: float, palette: Palette) -> list[str]:
+def _label(text: str, cx: float, top: float, width: float) -> list[str]:
     """A caption under a panel: one line if it fits, else two, shrunk to the panel's width."""
     lines = [text]
     if len(text) * CHAR_WIDTH * LABEL_FONT > width * 0.94 and " " in text:
@@ -185,14 +180,14 @@ def _label(text: str, cx: float, top: float, width: float, palette: Palette) -> 
     size = min(LABEL_FONT, width * 0.94 / (CHAR_WIDTH * longest))
     return [
         f'<text x="{cx:.1f}" y="{top + 4 + size * (1.1 * i + 1):.1f}" font-size="{size:.1f}" '
-        f'text-anchor="middle" fill="{palette.near}">{escape(line)}</text>'
+        f'text-anchor="middle" fill="{PALETTE.near}">{escape(line)}</text>'
         for i, line in enumerate(lines)
     ]
 
 
-def _badge(x: float, y: float, number: int, palette: Palette) -> list[str]:
+def _badge(x: float, y: float, number: int) -> list[str]:
     return [
-        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="15" fill="{palette.near}"/>',
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="15" fill="{PALETTE.near}"/>',
         f'<text x="{x:.1f}" y="{y + 7:.1f}" font-size="20" font-weight="bold" '
         f'text-anchor="middle" fill="#ffffff">{number}</text>',
     ]
@@ -201,11 +196,12 @@ def _badge(x: float, y: float, number: int, palette: Palette) -> list[str]:
 # --- arrows -------------------------------------------------------------------------------
 
 
-def motion_arrows(panel: Panel) -> list[list[Point]]:
-    """Where each arrow of a panel runs; each keeps clear of the body and of the ones before."""
+def motion_arrows(moving: list[Motion], frame: Frame) -> list[list[Point]]:
+    """Where the arrow of each motion runs over ``frame`` (the pose it ends in); each keeps
+    clear of the body and of the ones before."""
     placed: list[list[Point]] = []
-    for motion in panel.motions:
-        placed.append(_arrow_points(motion, panel.frame, [p for path in placed for p in path]))
+    for motion in moving:
+        placed.append(_arrow_points(motion, frame, [p for path in placed for p in path]))
     return placed
 
 
@@ -294,7 +290,7 @@ def _trim(path: list[Point], frac: float) -> list[Point]:
     return [at(lo), *inner, at(hi)]
 
 
-def _arrow_svg(motion: Motion, path: list[Point], palette: Palette) -> str:
+def _arrow_svg(motion: Motion, path: list[Point]) -> str:
     pts = [svg_point(p) for p in path]
     d = "M " + " L ".join(f"{x:.1f} {y:.1f}" for x, y in pts[:-1])
     x2, y2 = pts[-1]
@@ -311,11 +307,11 @@ def _arrow_svg(motion: Motion, path: list[Point], palette: Palette) -> str:
     right = (x2 - head * math.cos(angle + 0.5), y2 - head * math.sin(angle + 0.5))
     tip = (
         f'<path d="M {x2:.1f} {y2:.1f} L {left[0]:.1f} {left[1]:.1f} '
-        f'L {right[0]:.1f} {right[1]:.1f} Z" fill="{palette.arrow}" '
-        f'stroke="{palette.arrow}" stroke-width="3" stroke-linejoin="round"/>'
+        f'L {right[0]:.1f} {right[1]:.1f} Z" fill="{PALETTE.arrow}" '
+        f'stroke="{PALETTE.arrow}" stroke-width="3" stroke-linejoin="round"/>'
     )
     shaft = (
-        f'<path d="{d}" fill="none" stroke="{palette.arrow}" stroke-width="{ARROW_WIDTH}" '
+        f'<path d="{d}" fill="none" stroke="{PALETTE.arrow}" stroke-width="{ARROW_WIDTH}" '
         f'stroke-linecap="round" stroke-linejoin="round"/>'
     )
     return f'<g class="arrow" data-part="{motion.part}">{shaft}{tip}</g>'

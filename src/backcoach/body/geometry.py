@@ -53,19 +53,5 @@ def norm(v: Vec3) -> float:
     return math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2])
 
 
-def scale(v: Vec3, k: float) -> Vec3:
-    return (v[0] * k, v[1] * k, v[2] * k)
-
-
 def _dot(a: tuple[float, ...], b: tuple[float, ...]) -> float:
     return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
-
-
-def rotate2(p: Point, deg: float) -> Point:
-    """Rotate a picture-plane point about the origin, counter-clockwise."""
-    c, s = math.cos(math.radians(deg)), math.sin(math.radians(deg))
-    return (p[0] * c - p[1] * s, p[0] * s + p[1] * c)
-
-
-def dist2(a: Point, b: Point) -> float:
-    return math.hypot(a[0] - b[0], a[1] - b[1])

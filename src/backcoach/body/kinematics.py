@@ -69,6 +69,17 @@ def _joint(flexion: float, sideways: float = 0.0, rotation: float = 0.0) -> Mat3
     return matmul(matmul(rot_z(flexion), rot_x(sideways)), rot_y(rotation))
 
 
+def _ball(posture: Posture, side: sk.Side, joint: str) -> Mat3:
+    """A shoulder or hip: flexion, then abduction and rotation, both positive away from the
+    midline on either side (so the right side turns the other way about the body's axes)."""
+    away = -1.0 if side == "right" else 1.0
+    return _joint(
+        posture[f"{side}_{joint}"],
+        away * posture[f"{side}_{joint}_abduction"],
+        away * posture[f"{side}_{joint}_rotation"],
+    )
+
+
 class _Builder:
     def __init__(self, height: float) -> None:
         self.h = height
@@ -121,14 +132,7 @@ def forward(posture: Posture, height: float = sk.DEFAULT_HEIGHT_M) -> Body3D:
         # floor in a press-up) bends the hand toward the back of the forearm.
         shoulder_at = b.at(neck_base, chest, (0.0, -sk.SHOULDER_DROP, zs * sk.SHOULDER_HALF_WIDTH))
         b.points[f"{side}_shoulder"] = shoulder_at
-        arm = matmul(
-            chest,
-            _joint(
-                p[f"{side}_shoulder"],
-                -zs * p[f"{side}_shoulder_abduction"],
-                -zs * p[f"{side}_shoulder_rotation"],
-            ),
-        )
+        arm = matmul(chest, _ball(p, side, "shoulder"))
         elbow_at = b.at(shoulder_at, arm, (0.0, -sk.UPPER_ARM, 0.0))
         b.points[f"{side}_elbow"] = elbow_at
         b.segment(f"{side}_upper_arm", shoulder_at, elbow_at)
@@ -147,14 +151,7 @@ def forward(posture: Posture, height: float = sk.DEFAULT_HEIGHT_M) -> Body3D:
         # Leg.
         hip_at = b.at(origin, pelvis, (0.0, 0.0, zs * sk.HIP_HALF_WIDTH))
         b.points[f"{side}_hip"] = hip_at
-        thigh = matmul(
-            pelvis,
-            _joint(
-                p[f"{side}_hip"],
-                -zs * p[f"{side}_hip_abduction"],
-                -zs * p[f"{side}_hip_rotation"],
-            ),
-        )
+        thigh = matmul(pelvis, _ball(p, side, "hip"))
         knee_at = b.at(hip_at, thigh, (0.0, -sk.THIGH, 0.0))
         b.points[f"{side}_knee"] = knee_at
         b.segment(f"{side}_thigh", hip_at, knee_at)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from backcoach.body import skeleton as sk
 from backcoach.body.placement import Placed
-from backcoach.body.scene import key_frames, path_frames
+from backcoach.body.scene import build_scene
 from backcoach.body.timing import Tempo, timeline
 from backcoach.catalogue.poses import KeyPoses
 
@@ -76,9 +76,7 @@ def landmark_track(
     key_poses: KeyPoses, tempo: Tempo, fps: float = 10.0, height: float = sk.DEFAULT_HEIGHT_M
 ) -> list[tuple[float, dict[str, Landmark]]]:
     """Landmarks sampled at ``fps`` through one repetition played at ``tempo``."""
-    frames = key_frames(key_poses, height)
-    runs = path_frames(key_poses, frames, 8, height)
-    forward = [runs[0][0]] + [f for run in runs for f in run[1:]]
+    forward = build_scene(key_poses, height).forward
     steps = [(landmarks(f.placed), t) for f, t in timeline(forward, tempo)]
     track = []
     count = int(tempo.cycle * fps) + 1

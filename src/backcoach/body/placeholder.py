@@ -7,8 +7,8 @@ from html import escape
 
 from backcoach.body.defaults import NEUTRAL
 from backcoach.body.draw import CM, PALETTE, body_shapes
-from backcoach.body.figure import PANEL_MARGIN_M, Drawing, needs_mat
-from backcoach.body.props import Box, back_scenery, scenery_box, scenery_for
+from backcoach.body.figure import Drawing, needs_mat
+from backcoach.body.props import back_scenery, panel_box, scenery_for
 from backcoach.body.scene import pose_frame
 from backcoach.catalogue.model import Exercise
 from backcoach.catalogue.poses import KeyPose, KeyPoses
@@ -25,9 +25,7 @@ def placeholder_drawing(exercise: Exercise) -> Drawing:
     key_poses = KeyPoses(view=view, side="right", poses=[pose, end])
     frame = pose_frame(pose, key_poses)
     scenery = scenery_for([frame.placed], needs_mat([frame]))
-    box = scenery_box(scenery, [frame.placed])
-    m = PANEL_MARGIN_M
-    inner = Box(box.x0 - m, min(box.y0, -0.02) - m * 0.6, box.x1 + m, box.y1 + m)
+    inner = panel_box(scenery, [frame.placed])
     h = inner.height * CM
     # Wide enough for the words even when the figure is a narrow standing one.
     w = max(inner.width * CM, CARD_MIN_WIDTH, 12.5 * len(exercise.name) + 40)

@@ -13,7 +13,7 @@ over the resting parts wins: a body at rest is balanced.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -21,10 +21,9 @@ from backcoach.body import skeleton as sk
 from backcoach.body.contacts import contact_specs
 from backcoach.body.geometry import Point, Vec3
 from backcoach.body.kinematics import Body3D
+from backcoach.catalogue.poses import Support, View
 
-View = Literal["side", "front", "top", "head-end", "foot-end"]
 END_VIEWS = ("head-end", "foot-end")
-Support = Literal["floor", "chair", "roller", "wall"]
 
 SEAT_HEIGHT = 0.26
 """Chair seat height as a fraction of body height: 44 cm for 1.70 m, an ordinary dining chair
@@ -36,6 +35,40 @@ CONTACT_TOLERANCE_M = 0.02
 _BALANCE_WEIGHT = 0.02
 """Metres of contact gap traded per metre the centre of mass sits outside the resting parts:
 small, so balance only decides between turns that fit the resting parts equally well."""
+_HINT_WEIGHT = 0.0005
+"""Metres of contact gap traded per degree a turn strays from the hint: half a millimetre, so
+the hint decides between turns that fit about equally well and never holds the body off the
+floor for long."""
+HINT_REACH_DEG = 60.0
+"""How far from the hint a turn is looked for. Neighbouring animation frames turn a roll-up
+some 11 degrees; a person never turns over (lying face up, then face down) between two."""
+
+
+def support_height(support: Support, height: float) -> float:
+    """How high the surface a part rests on is, metres (a wall has none: 0)."""
+    if support == "chair":
+        return SEAT_HEIGHT * height
+    if support == "roller":
+        return ROLLER_DIAMETER_M
+    return 0.0
+
+
+def rest_height(bottoms: Sequence[float], mode: Literal["any", "all"]) -> float:
+    """Where a resting part sits, from the lowest points of its capsule ends: a flat part
+    (``all``) sits as high as its highest end, since every end must touch; another (``any``)
+    as low as its lowest end."""
+    return max(bottoms) if mode == "all" else min(bottoms)
+
+
+def _half_extents(
+    rs: Sequence[float], flats: Sequence[float], c: float, s: float, vertical: bool
+) -> list[float]:
+    """Half-extents, up (or across) the picture, of ends of radius ``rs``, an oval ``flat``
+    times as thick up the picture as across, once turned by the angle of (cos, sin)."""
+    pairs = zip(rs, flats, strict=True)
+    if vertical:
+        return [r * math.sqrt(s * s + (f * c) ** 2) for r, f in pairs]
+    return [r * math.sqrt(c * c + (f * s) ** 2) for r, f in pairs]
 
 
 @dataclass(frozen=True)
@@ -62,10 +95,7 @@ class Capsule:
         if self.flat == 1.0:
             return r
         t = math.radians(self.tilt)
-        s, c = math.sin(t), math.cos(t)
-        if vertical:
-            return r * math.sqrt(s * s + (self.flat * c) ** 2)
-        return r * math.sqrt(c * c + (self.flat * s) ** 2)
+        return _half_extents([r], [self.flat], math.cos(t), math.sin(t), vertical)[0]
 
     def end_bottom(self, end: int) -> float:
         point, r = (self.a, self.ra) if end == 0 else (self.b, self.rb)
@@ -116,6 +146,28 @@ class Placed:
     def worst_gap(self) -> float:
         return max((abs(g) for g in self.gaps.values()), default=0.0)
 
+    def end_x(self, segment: str, end: int) -> float:
+        """Where one end of a segment is along the picture."""
+        cap = self.capsules[segment]
+        return (cap.a if end == 0 else cap.b)[0]
+
+    def part_x(self, name: str) -> float:
+        """Where a resting part (``hands``, ``left_knee``) is along the picture: the middle of
+        its capsule ends."""
+        xs = [self.end_x(seg, end) for spec in contact_specs(name) for seg, end in spec.ends]
+        return sum(xs) / len(xs)
+
+    def part_gap(self, name: str, support: Support) -> float:
+        """How far a resting part is above (negative: below) a floor, seat or roller surface,
+        whether or not placement held it there; the worse side for a plural."""
+        target = support_height(support, self.height)
+        gaps = [
+            rest_height([self.capsules[seg].end_bottom(end) for seg, end in spec.ends], spec.mode)
+            - target
+            for spec in contact_specs(name)
+        ]
+        return max(gaps, key=abs)
+
 
 def project(v: Vec3, view: View, side: sk.Side) -> tuple[float, float, float]:
     """Body frame -> picture plane (x, y) and depth toward the viewer.
@@ -146,10 +198,7 @@ class _Ends:
 
     def radii(self, c: float, s: float, vertical: bool) -> list[float]:
         """Each end's half-extent up (or across) the picture once turned by (cos, sin)."""
-        pairs = zip(self.rs, self.flats, strict=True)
-        if vertical:
-            return [r * math.sqrt(s * s + (f * c) ** 2) for r, f in pairs]
-        return [r * math.sqrt(c * c + (f * s) ** 2) for r, f in pairs]
+        return _half_extents(self.rs, self.flats, c, s, vertical)
 
 
 def _ends(capsules: Sequence[Capsule]) -> _Ends:
@@ -180,13 +229,21 @@ class _Problem:
     """The placement search for one body: contacts as end indices, masses as points."""
 
     def __init__(
-        self, ends: _Ends, supports: dict[Support, list[str]], com: Point, height: float
+        self,
+        ends: _Ends,
+        supports: dict[Support, list[str]],
+        com: Point,
+        height: float,
+        free: Collection[str] = (),
     ) -> None:
         self.e = ends
         self.com = com
-        self.targets: list[tuple[str, list[int], str, float]] = []
-        self.wall: list[tuple[str, list[int], str]] = []
-        heights = {"floor": 0.0, "chair": SEAT_HEIGHT * height, "roller": ROLLER_DIAMETER_M}
+        # Ends that may not go below the floor, when some are free to (else all).
+        self.solid = (
+            [i for (name, _), i in ends.index.items() if name not in free] if free else None
+        )
+        self.targets: list[tuple[str, list[int], Literal["any", "all"], float]] = []
+        self.wall: list[tuple[str, list[int], Literal["any", "all"]]] = []
         for support, names in supports.items():
             for name in names:
                 for spec in contact_specs(name):
@@ -195,18 +252,18 @@ class _Problem:
                     if support == "wall":
                         self.wall.append((label, idx, spec.mode))
                     else:
-                        self.targets.append((label, idx, spec.mode, heights[support]))
+                        target = support_height(support, height)
+                        self.targets.append((label, idx, spec.mode, target))
 
     def fit(self, turn: float) -> _Fit:
         c, s = math.cos(math.radians(turn)), math.sin(math.radians(turn))
         e = self.e
         radii = e.radii(c, s, vertical=True)
         bottoms = [x * s + y * c - r for x, y, r in zip(e.xs, e.ys, radii, strict=True)]
-        floor_min = min(bottoms)
+        floor_min = min(bottoms) if self.solid is None else min(bottoms[i] for i in self.solid)
         values = []
         for _label, idx, mode, target in self.targets:
-            vals = [bottoms[i] for i in idx]
-            values.append((max(vals) if mode == "all" else min(vals)) - target)
+            values.append(rest_height([bottoms[i] for i in idx], mode) - target)
         # Lift or lower the body so the resting parts sit on their supports as evenly as
         # possible, but never push the lowest point under the floor.
         dy = -(max(values) + min(values)) / 2 if values else -floor_min
@@ -248,35 +305,48 @@ def place(
     side: sk.Side,
     supports: dict[Support, list[str]],
     turn_hint: float | None = None,
+    free: Collection[str] = (),
 ) -> Placed:
     """Turn and lift ``body`` so its resting parts touch their supports.
 
-    ``turn_hint`` (degrees) narrows the search to turns near it: animation frames pass the
-    turn of the neighbouring frame so the figure cannot flip between equally good fits.
+    Every turn is tried, or with ``turn_hint`` (degrees) those within HINT_REACH_DEG of it,
+    the nearer the better: animation frames pass the turn of the neighbouring frame, so the
+    figure cannot flip between equally good fits, yet still turns as far as the movement
+    needs (a roll-up turns some 90 degrees in eight frames).
+
+    ``free`` names segments allowed below the floor, for a caller that then moves them clear
+    (see :mod:`backcoach.body.clearance`); a placed body shown to anyone has none.
     """
     if view == "top":
-        return _from_above(body, side, supports, turn_hint)
+        return _from_above(body, side, supports, turn_hint, free)
     caps = _project(body, view, side)
     ends = _ends(list(caps.values()))
-    problem = _Problem(ends, supports, _centre_of_mass(body, view, side), body.height)
-    if turn_hint is None:
-        candidates = [float(t) for t in range(-180, 180, 3)]
-    else:
-        candidates = [turn_hint + d for d in (-6.0, -3.0, 0.0, 3.0, 6.0)]
-    scored = sorted(candidates, key=lambda t: problem.fit(t).score)
-    best_turn = min(
-        (_refine(problem, t, 3.0) for t in scored[:3]), key=lambda t: problem.fit(t).score
-    )
+    com = _centre_of_mass(body, view, side)
+    problem = _Problem(ends, supports, com, body.height, free)
+    base = 0.0 if turn_hint is None else turn_hint
+
+    def score(turn: float) -> float:
+        stray = 0.0 if turn_hint is None else abs((turn - turn_hint + 180.0) % 360.0 - 180.0)
+        return problem.fit(turn).score + _HINT_WEIGHT * stray
+
+    reach = 180 if turn_hint is None else round(HINT_REACH_DEG)
+    candidates = [base + d for d in range(-reach, reach + 1, 3)]
+    scored = sorted(candidates, key=score)
+    best_turn = min((_refine(score, t, 3.0) for t in scored[:3]), key=score)
     return _finish(body, caps, view, side, supports, best_turn, problem.fit(best_turn))
 
 
 def _from_above(
-    body: Body3D, side: sk.Side, supports: dict[Support, list[str]], turn_hint: float | None
+    body: Body3D,
+    side: sk.Side,
+    supports: dict[Support, list[str]],
+    turn_hint: float | None,
+    free: Collection[str],
 ) -> Placed:
     """Rest the body as seen from the side or the front (whichever lets it rest), then look
     down on it: the picture's x stays, its y is the old depth (the side nearest the first
     viewer at the bottom), and the new depth is the height above the floor."""
-    options = [place(body, v, side, supports, turn_hint) for v in ("side", "front")]
+    options = [place(body, v, side, supports, turn_hint, free) for v in ("side", "front")]
     base = min(options, key=lambda p: p.worst_gap)
     c, s = math.cos(math.radians(base.turn)), math.sin(math.radians(base.turn))
     lift = base.points["hip_centre"][1]  # the origin's height: how far placement raised it
@@ -311,21 +381,21 @@ def _from_above(
     )
 
 
-def _refine(problem: _Problem, centre: float, span: float) -> float:
+def _refine(score: Callable[[float], float], centre: float, span: float) -> float:
     """Golden-section search for the best turn within ``centre +- span`` degrees."""
     lo, hi = centre - span, centre + span
     g = (math.sqrt(5) - 1) / 2
     a, b = hi - g * (hi - lo), lo + g * (hi - lo)
-    fa, fb = problem.fit(a).score, problem.fit(b).score
+    fa, fb = score(a), score(b)
     for _ in range(28):
         if fa < fb:
             hi, b, fb = b, a, fa
             a = hi - g * (hi - lo)
-            fa = problem.fit(a).score
+            fa = score(a)
         else:
             lo, a, fa = a, b, fb
             b = lo + g * (hi - lo)
-            fb = problem.fit(b).score
+            fb = score(b)
     return (lo + hi) / 2
 
 
@@ -407,6 +477,22 @@ def _finish(
         roller_x=prop_x("roller"),
         chair_x=prop_x("chair"),
         turn=turn,
+    )
+
+
+def lowest_as_placed(body: Body3D, like: Placed, side: sk.Side, segments: Collection[str]) -> float:
+    """How high the lowest point of ``segments`` of ``body`` would be, turned and lifted as
+    ``like`` is (a body seen from the side, the front or an end, not from above)."""
+    c, s = math.cos(math.radians(like.turn)), math.sin(math.radians(like.turn))
+    lift = like.points["hip_centre"][1]  # the origin's height: how far placement raised it
+
+    def final(p: Point) -> Point:
+        return (p[0] * c - p[1] * s, p[0] * s + p[1] * c + lift)
+
+    caps = _project(body, like.view, side)
+    return min(
+        replace(caps[name], a=final(caps[name].a), b=final(caps[name].b), tilt=like.turn).bottom
+        for name in segments
     )
 
 

@@ -9,6 +9,8 @@ from backcoach.body.draw import CM, PALETTE, Palette
 from backcoach.body.placement import ROLLER_DIAMETER_M, SEAT_HEIGHT, Placed
 
 MAT_THICKNESS_M = 0.02
+PANEL_MARGIN_M = 0.12
+"""Room around the figure and its props inside a picture's panel."""
 CHAIR_SEAT_DEPTH_M = 0.42
 CHAIR_BACK_HEIGHT_M = 0.45
 WALL_THICKNESS_M = 0.10
@@ -128,6 +130,16 @@ def scenery_box(scenery: Scenery, placed: Sequence[Placed]) -> Box:
     if scenery.wall_x is not None:
         box = box.union(Box(scenery.wall_x, 0, scenery.wall_x, 0))
     return box
+
+
+def panel_box(scenery: Scenery, placed: Sequence[Placed], extra: Box | None = None) -> Box:
+    """The panel a picture draws in: everything drawn (and ``extra``, e.g. arrows) with a
+    margin, and always a little floor under the figure."""
+    box = scenery_box(scenery, placed)
+    if extra is not None:
+        box = box.union(extra)
+    m = PANEL_MARGIN_M
+    return Box(box.x0 - m, min(box.y0, -0.02) - m * 0.6, box.x1 + m, box.y1 + m)
 
 
 def back_scenery(scenery: Scenery, panel: Box, palette: Palette = PALETTE) -> list[str]:

@@ -6,23 +6,36 @@ check can never disagree about where a pose puts the body.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from backcoach.body import skeleton as sk
-from backcoach.body.contacts import contact_specs
+from backcoach.body.clearance import settle
+from backcoach.body.contacts import PLURAL_OF, contact_specs
 from backcoach.body.geometry import Point
 from backcoach.body.kinematics import Posture, blend, forward, resolve
-from backcoach.body.placement import Placed, Support, View, place, shifted
-from backcoach.catalogue.poses import KeyPose, KeyPoses
+from backcoach.body.placement import Placed, place, shifted
+from backcoach.catalogue.poses import (
+    ARM_JOINTS,
+    LEG_JOINTS,
+    SUPPORTS,
+    TRUNK_JOINTS,
+    KeyPose,
+    KeyPoses,
+    Support,
+    View,
+)
 
-SUPPORTS: tuple[Support, ...] = ("floor", "chair", "roller", "wall")
+STEPS = 8
+"""Steps from one key pose to the next (in-between frames plus one): enough for an arrow to
+follow a curved path and for an animation the browser interpolates linearly between frames."""
 
 
 def supports_of(pose: KeyPose) -> dict[Support, list[str]]:
-    return {s: list(getattr(pose, s)) for s in SUPPORTS if getattr(pose, s)}
+    return {support: list(parts) for support, parts in pose.rests_on().items()}
 
 
 @dataclass(frozen=True)
@@ -43,6 +56,48 @@ def pose_frame(pose: KeyPose, key_poses: KeyPoses, height: float = sk.DEFAULT_HE
     return Frame(posture, placed, supports, pose.strap)
 
 
+@dataclass(frozen=True)
+class Scene:
+    """An exercise's key poses as placed bodies, the movement between them and what works.
+
+    Scenes are shared between the figure, the animation and the landmark track (see
+    :func:`build_scene`): treat them as read-only.
+    """
+
+    frames: list[Frame]
+    """One per key pose, lined up so a part resting throughout stays put."""
+    runs: list[list[Frame]]
+    """For each pair of neighbouring key frames, STEPS + 1 frames from one to the other."""
+    working: frozenset[str]
+    """Segments to colour as working."""
+
+    @property
+    def forward(self) -> list[Frame]:
+        """Every frame from the first key pose to the last, each once."""
+        return [self.runs[0][0]] + [f for run in self.runs for f in run[1:]]
+
+
+def build_scene(key_poses: KeyPoses, height: float = sk.DEFAULT_HEIGHT_M) -> Scene:
+    """The scene of ``key_poses``. Placing every frame is the costly part of drawing, and one
+    command draws the same exercise's figure, animation and contact-sheet cell: a scene is
+    built once and kept (a few dozen, least recently used first out)."""
+    return _build(_SceneKey(key_poses.model_dump_json(), height, key_poses))
+
+
+@dataclass(frozen=True)
+class _SceneKey:
+    data: str
+    height: float
+    key_poses: KeyPoses = field(compare=False, hash=False)
+
+
+@functools.lru_cache(maxsize=64)
+def _build(key: _SceneKey) -> Scene:
+    frames = key_frames(key.key_poses, key.height)
+    runs = path_frames(key.key_poses, frames, STEPS, key.height)
+    return Scene(frames, runs, working_parts(frames, key.key_poses.highlight))
+
+
 def key_frames(key_poses: KeyPoses, height: float = sk.DEFAULT_HEIGHT_M) -> list[Frame]:
     """One frame per key pose, lined up so a part resting throughout stays put."""
     frames = [pose_frame(p, key_poses, height) for p in key_poses.poses]
@@ -53,8 +108,10 @@ def align(frames: list[Frame]) -> list[Frame]:
     anchor = _shared_contact(frames)
     if anchor is None:
         return frames
-    target = _anchor_x(frames[0], anchor)
-    return [replace(f, placed=shifted(f.placed, target - _anchor_x(f, anchor))) for f in frames]
+    target = frames[0].placed.part_x(anchor[1])
+    return [
+        replace(f, placed=shifted(f.placed, target - f.placed.part_x(anchor[1]))) for f in frames
+    ]
 
 
 def _shared_contact(frames: list[Frame]) -> tuple[Support, str] | None:
@@ -64,15 +121,6 @@ def _shared_contact(frames: list[Frame]) -> tuple[Support, str] | None:
             if all(name in f.supports.get(support, []) for f in frames[1:]):
                 return (support, name)
     return None
-
-
-def _anchor_x(frame: Frame, anchor: tuple[Support, str]) -> float:
-    xs = []
-    for spec in contact_specs(anchor[1]):
-        for seg, end in spec.ends:
-            cap = frame.placed.capsules[seg]
-            xs.append((cap.a if end == 0 else cap.b)[0])
-    return sum(xs) / len(xs)
 
 
 def between(
@@ -87,20 +135,35 @@ def between(
     """The body a fraction ``t`` of the way from ``a`` to ``b``.
 
     Joint angles are blended; the body rests on what both poses rest on (a bridge keeps its
-    shoulders and feet down while the hips rise), or on the nearer pose's supports when they
-    share nothing.
+    shoulders and feet down while the hips rise; a bird-dog keeps one hand down when the
+    other lifts), or on the nearer pose's supports when they share nothing. A limb the blend
+    would sweep through the floor moves along it instead (see :mod:`.clearance`).
     """
-    posture = blend(a.posture, b.posture, t)
-    shared = {s: [n for n in a.supports.get(s, []) if n in b.supports.get(s, [])] for s in SUPPORTS}
+    blended = blend(a.posture, b.posture, t)
+    shared = {s: _common(a.supports.get(s, []), b.supports.get(s, [])) for s in SUPPORTS}
     supports = {s: names for s, names in shared.items() if names}
     if not any(supports.get(s) for s in ("floor", "chair", "roller")):
         supports = a.supports if t < 0.5 else b.supports
-    placed = place(forward(posture, height), view, side, supports, turn_hint=turn_hint)
+    posture, placed = settle(blended, view, side, supports, height, turn_hint)
     return Frame(posture, placed, supports, a.strap if a.strap == b.strap else None)
 
 
+def _common(a: list[str], b: list[str]) -> list[str]:
+    """The resting parts two lists share, side by side: ``hands`` and ``left_hand`` share
+    ``left_hand``."""
+    in_b = {spec.name for name in b for spec in contact_specs(name)}
+    out = []
+    for name in a:
+        sides = [spec.name for spec in contact_specs(name)]
+        out += [name] if all(n in in_b for n in sides) else [n for n in sides if n in in_b]
+    return out
+
+
 def path_frames(
-    key_poses: KeyPoses, frames: list[Frame], steps: int, height: float = sk.DEFAULT_HEIGHT_M
+    key_poses: KeyPoses,
+    frames: list[Frame],
+    steps: int = STEPS,
+    height: float = sk.DEFAULT_HEIGHT_M,
 ) -> list[list[Frame]]:
     """For each pair of neighbouring key frames, ``steps`` frames from the first to the second
     (both included), lined up with the key frames."""
@@ -116,40 +179,63 @@ def path_frames(
     return runs
 
 
+STEADY_M = 0.01
+"""A resting part the two key poses leave within 1 cm of where it was counts as staying put."""
+
+
 def _follow(run: list[Frame]) -> list[Frame]:
-    """Line up in-between frames with their ends: shift each so the hip centre moves evenly
-    from the first frame's to the last frame's (horizontal) position."""
-    x0 = run[0].placed.points["hip_centre"][0]
-    x1 = run[-1].placed.points["hip_centre"][0]
+    """Line up in-between frames with their ends so resting parts do not slide.
+
+    The parts every in-between frame rests on that the key poses leave in place (hands on the
+    floor in child's pose, feet in a squat) should stay put; blended angles keep them only
+    roughly together, so each frame is shifted to keep them as near their place as it can
+    (the middle of the shifts they ask for). Parts bearing weight come first: a back against
+    a wall may slide a little, feet on the floor may not. When every shared part moves, the
+    one that moves least goes evenly from where the first key frame has it to where the last
+    has it; with none (the supports change halfway), the hip centre does.
+    """
+    first, last = run[0].placed, run[-1].placed
+    parts = _resting_throughout(run)
+    moved = {name: last.part_x(name) - first.part_x(name) for _, name in parts}
+    steady = [n for s, n in parts if s != "wall" and abs(moved[n]) <= STEADY_M]
+    steady = steady or [n for _, n in parts if abs(moved[n]) <= STEADY_M]
+    if not steady and parts:
+        steady = [min(moved, key=lambda n: abs(moved[n]))]
     out = [run[0]]
     n = len(run) - 1
     for i, f in enumerate(run[1:-1], start=1):
-        want = x0 + (x1 - x0) * i / n
-        dx = want - f.placed.points["hip_centre"][0]
-        out.append(replace(f, placed=shifted(f.placed, dx)))
+        if steady:
+            wants = [first.part_x(p) + moved[p] * i / n - f.placed.part_x(p) for p in steady]
+        else:
+            x0, x1 = first.points["hip_centre"][0], last.points["hip_centre"][0]
+            wants = [x0 + (x1 - x0) * i / n - f.placed.points["hip_centre"][0]]
+        out.append(replace(f, placed=shifted(f.placed, (min(wants) + max(wants)) / 2)))
     out.append(run[-1])
     return out
+
+
+def _resting_throughout(run: list[Frame]) -> list[tuple[Support, str]]:
+    """The parts every in-between frame of the run rests on, with their support (none when
+    the in-between frames change what they rest on halfway)."""
+    inside = run[1:-1]
+    if not inside:
+        return []
+    return [
+        (support, name)
+        for support, names in inside[0].supports.items()
+        for name in names
+        if all(name in f.supports.get(support, []) for f in inside)
+    ]
 
 
 # --- what moves -------------------------------------------------------------------------
 
 GROUP_JOINTS: dict[str, tuple[str, ...]] = {
-    "trunk": ("lumbar", "lumbar_side_bend", "lumbar_rotation"),
-    "head": ("neck", "neck_side_bend", "neck_rotation", "head"),
-    "left_arm": tuple(
-        f"left_{j}"
-        for j in ("shoulder", "shoulder_abduction", "shoulder_rotation", "elbow", "wrist")
-    ),
-    "right_arm": tuple(
-        f"right_{j}"
-        for j in ("shoulder", "shoulder_abduction", "shoulder_rotation", "elbow", "wrist")
-    ),
-    "left_leg": tuple(
-        f"left_{j}" for j in ("hip", "hip_abduction", "hip_rotation", "knee", "ankle")
-    ),
-    "right_leg": tuple(
-        f"right_{j}" for j in ("hip", "hip_abduction", "hip_rotation", "knee", "ankle")
-    ),
+    # The lumbar joints bend the trunk; the neck and the nod move the head on it.
+    "trunk": tuple(j for j in TRUNK_JOINTS if j.startswith("lumbar")),
+    "head": tuple(j for j in TRUNK_JOINTS if not j.startswith("lumbar")),
+    **{f"{s}_arm": tuple(f"{s}_{j}" for j in ARM_JOINTS) for s in sk.SIDES},
+    **{f"{s}_leg": tuple(f"{s}_{j}" for j in LEG_JOINTS) for s in sk.SIDES},
 }
 GROUP_SEGMENTS: dict[str, tuple[str, ...]] = {
     "trunk": ("pelvis", "upper_trunk"),
@@ -274,16 +360,6 @@ _RESTING_PARTS = {
     "arm": ("hand", "forearm", "elbow"),
     "leg": ("foot", "heel", "toes", "knee", "shin"),
 }
-_PLURAL = {
-    "hand": "hands",
-    "forearm": "forearms",
-    "elbow": "elbows",
-    "foot": "feet",
-    "heel": "heels",
-    "toes": "toes",
-    "knee": "knees",
-    "shin": "shins",
-}
 
 
 def _rests_throughout(run: list[Frame], part: str) -> bool:
@@ -294,7 +370,7 @@ def _rests_throughout(run: list[Frame], part: str) -> bool:
 
     def resting(frame: Frame) -> bool:
         listed = {n for names in frame.supports.values() for n in names}
-        return any(f"{side}_{p}" in listed or _PLURAL[p] in listed for p in _RESTING_PARTS[limb])
+        return any(f"{side}_{p}" in listed or PLURAL_OF[p] in listed for p in _RESTING_PARTS[limb])
 
     return resting(run[0]) and resting(run[-1])
 

@@ -99,14 +99,6 @@ ARM_SEGMENTS = ("upper_arm", "forearm", "hand")
 LEG_SEGMENTS = ("thigh", "shank", "foot")
 
 
-def segment_names() -> list[str]:
-    """Every drawn segment: the midline ones, then each side's arm and leg."""
-    names = list(TRUNK_SEGMENTS)
-    for side in SIDES:
-        names += [f"{side}_{seg}" for seg in (*ARM_SEGMENTS, *LEG_SEGMENTS)]
-    return names
-
-
 def base_name(segment: str) -> str:
     """``left_thigh`` -> ``thigh``; midline names are unchanged."""
     for side in SIDES:

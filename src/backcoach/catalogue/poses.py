@@ -19,7 +19,7 @@ A bare limb key (``hip``) sets both sides; ``left_hip``/``right_hip`` override o
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal, Self, get_args
 
 from pydantic import (
     AfterValidator,
@@ -82,8 +82,48 @@ kneeling or sitting back on the heels with the tops of the feet flat on the floo
 plantarflexion passively to about 60-70 (uncertain: practice-based)."""
 
 
-def _limit(label: str, bounds: tuple[float, float]) -> AfterValidator:
-    low, high = bounds
+Bounds = tuple[float, float]
+
+TRUNK_LIMITS: dict[str, tuple[str, Bounds]] = {
+    "lumbar": ("lumbar flexion", LUMBAR_FLEXION),
+    "lumbar_side_bend": ("lumbar side bend", LUMBAR_SIDE_BEND),
+    "lumbar_rotation": ("lumbar rotation", LUMBAR_ROTATION),
+    "neck": ("neck flexion", NECK_FLEXION),
+    "neck_side_bend": ("neck side bend", NECK_SIDE_BEND),
+    "neck_rotation": ("neck rotation", NECK_ROTATION),
+    "head": ("head nod", HEAD_FLEXION),
+}
+"""Angle keys of the midline (one value each): the name used in messages and the range."""
+ARM_LIMITS: dict[str, tuple[str, Bounds]] = {
+    "shoulder": ("shoulder flexion", SHOULDER_FLEXION),
+    "shoulder_abduction": ("shoulder abduction", SHOULDER_ABDUCTION),
+    "shoulder_rotation": ("shoulder rotation", SHOULDER_ROTATION),
+    "elbow": ("elbow flexion", ELBOW_FLEXION),
+    "wrist": ("wrist flexion", WRIST_FLEXION),
+}
+"""Angle keys of each arm (``shoulder``, ``left_shoulder``, ``right_shoulder``)."""
+LEG_LIMITS: dict[str, tuple[str, Bounds]] = {
+    "hip": ("hip flexion", HIP_FLEXION),
+    "hip_abduction": ("hip abduction", HIP_ABDUCTION),
+    "hip_rotation": ("hip rotation", HIP_ROTATION),
+    "knee": ("knee flexion", KNEE_FLEXION),
+    "ankle": ("ankle dorsiflexion", ANKLE_DORSIFLEXION),
+}
+"""Angle keys of each leg."""
+
+TRUNK_JOINTS = tuple(TRUNK_LIMITS)
+"""Angle keys of the midline: one value each."""
+ARM_JOINTS = tuple(ARM_LIMITS)
+LEG_JOINTS = tuple(LEG_LIMITS)
+LIMB_JOINTS = ARM_JOINTS + LEG_JOINTS
+"""Angle keys that exist once per side (``hip``, ``left_hip``, ``right_hip``)."""
+_TABLE = {**TRUNK_LIMITS, **ARM_LIMITS, **LEG_LIMITS}
+JOINT_LIMITS: dict[str, Bounds] = {key: bounds for key, (_, bounds) in _TABLE.items()}
+"""Every angle key (without its side) and its range, degrees."""
+
+
+def _limit(key: str) -> AfterValidator:
+    label, (low, high) = _TABLE[key]
 
     def check(value: float) -> float:
         if not low <= value <= high:
@@ -96,61 +136,30 @@ def _limit(label: str, bounds: tuple[float, float]) -> AfterValidator:
     return AfterValidator(check)
 
 
-def _schema(bounds: tuple[float, float]) -> Any:
+def _schema(key: str) -> Any:
     # The validator above does the checking (with a message naming the joint); this only
     # tells editors and `backcoach catalogue schema` readers the range.
-    return Field(json_schema_extra={"minimum": bounds[0], "maximum": bounds[1]})
+    low, high = JOINT_LIMITS[key]
+    return Field(json_schema_extra={"minimum": low, "maximum": high})
 
 
-Lumbar = Annotated[float, _limit("lumbar flexion", LUMBAR_FLEXION), _schema(LUMBAR_FLEXION)]
-LumbarSide = Annotated[
-    float, _limit("lumbar side bend", LUMBAR_SIDE_BEND), _schema(LUMBAR_SIDE_BEND)
-]
-LumbarRot = Annotated[float, _limit("lumbar rotation", LUMBAR_ROTATION), _schema(LUMBAR_ROTATION)]
-Neck = Annotated[float, _limit("neck flexion", NECK_FLEXION), _schema(NECK_FLEXION)]
-NeckSide = Annotated[float, _limit("neck side bend", NECK_SIDE_BEND), _schema(NECK_SIDE_BEND)]
-NeckRot = Annotated[float, _limit("neck rotation", NECK_ROTATION), _schema(NECK_ROTATION)]
-Head = Annotated[float, _limit("head nod", HEAD_FLEXION), _schema(HEAD_FLEXION)]
-Shoulder = Annotated[float, _limit("shoulder flexion", SHOULDER_FLEXION), _schema(SHOULDER_FLEXION)]
-ShoulderAbd = Annotated[
-    float, _limit("shoulder abduction", SHOULDER_ABDUCTION), _schema(SHOULDER_ABDUCTION)
-]
-ShoulderRot = Annotated[
-    float, _limit("shoulder rotation", SHOULDER_ROTATION), _schema(SHOULDER_ROTATION)
-]
-Elbow = Annotated[float, _limit("elbow flexion", ELBOW_FLEXION), _schema(ELBOW_FLEXION)]
-Wrist = Annotated[float, _limit("wrist flexion", WRIST_FLEXION), _schema(WRIST_FLEXION)]
-Hip = Annotated[float, _limit("hip flexion", HIP_FLEXION), _schema(HIP_FLEXION)]
-HipAbd = Annotated[float, _limit("hip abduction", HIP_ABDUCTION), _schema(HIP_ABDUCTION)]
-HipRot = Annotated[float, _limit("hip rotation", HIP_ROTATION), _schema(HIP_ROTATION)]
-Knee = Annotated[float, _limit("knee flexion", KNEE_FLEXION), _schema(KNEE_FLEXION)]
-Ankle = Annotated[
-    float, _limit("ankle dorsiflexion", ANKLE_DORSIFLEXION), _schema(ANKLE_DORSIFLEXION)
-]
-
-LIMB_JOINTS = (
-    "shoulder",
-    "shoulder_abduction",
-    "shoulder_rotation",
-    "elbow",
-    "wrist",
-    "hip",
-    "hip_abduction",
-    "hip_rotation",
-    "knee",
-    "ankle",
-)
-"""Angle keys that exist once per side (``hip``, ``left_hip``, ``right_hip``)."""
-TRUNK_JOINTS = (
-    "lumbar",
-    "lumbar_side_bend",
-    "lumbar_rotation",
-    "neck",
-    "neck_side_bend",
-    "neck_rotation",
-    "head",
-)
-"""Angle keys of the midline: one value each."""
+Lumbar = Annotated[float, _limit("lumbar"), _schema("lumbar")]
+LumbarSide = Annotated[float, _limit("lumbar_side_bend"), _schema("lumbar_side_bend")]
+LumbarRot = Annotated[float, _limit("lumbar_rotation"), _schema("lumbar_rotation")]
+Neck = Annotated[float, _limit("neck"), _schema("neck")]
+NeckSide = Annotated[float, _limit("neck_side_bend"), _schema("neck_side_bend")]
+NeckRot = Annotated[float, _limit("neck_rotation"), _schema("neck_rotation")]
+Head = Annotated[float, _limit("head"), _schema("head")]
+Shoulder = Annotated[float, _limit("shoulder"), _schema("shoulder")]
+ShoulderAbd = Annotated[float, _limit("shoulder_abduction"), _schema("shoulder_abduction")]
+ShoulderRot = Annotated[float, _limit("shoulder_rotation"), _schema("shoulder_rotation")]
+Elbow = Annotated[float, _limit("elbow"), _schema("elbow")]
+Wrist = Annotated[float, _limit("wrist"), _schema("wrist")]
+Hip = Annotated[float, _limit("hip"), _schema("hip")]
+HipAbd = Annotated[float, _limit("hip_abduction"), _schema("hip_abduction")]
+HipRot = Annotated[float, _limit("hip_rotation"), _schema("hip_rotation")]
+Knee = Annotated[float, _limit("knee"), _schema("knee")]
+Ankle = Annotated[float, _limit("ankle"), _schema("ankle")]
 
 
 class JointAngles(BaseModel):
@@ -218,6 +227,9 @@ lying or kneeling exercises that turn about the body's long axis (knees rolling 
 an arm opening like a book)."""
 BodySide = Literal["left", "right"]
 PoseRole = Literal["start", "middle", "end", "hold"]
+Support = Literal["floor", "chair", "roller", "wall"]
+"""What a pose can rest on; each is a field of :class:`KeyPose` listing the parts on it."""
+SUPPORTS: tuple[Support, ...] = get_args(Support)
 
 Contact = Literal[
     "head",
@@ -288,6 +300,11 @@ class KeyPose(BaseModel):
         description="A part with a towel or strap looped round it, its ends in the hands.",
     )
 
+    def rests_on(self) -> dict[Support, list[Contact]]:
+        """The parts listed on each support, for the supports the pose uses."""
+        listed = {support: list(getattr(self, support)) for support in SUPPORTS}
+        return {support: parts for support, parts in listed.items() if parts}
+
     @model_validator(mode="after")
     def _supported(self) -> Self:
         if not (self.floor or self.chair or self.roller):
@@ -296,7 +313,7 @@ class KeyPose(BaseModel):
                 "'floor' (or 'chair'/'roller'), e.g. floor: [feet]"
             )
         seen: set[str] = set()
-        for part in (*self.floor, *self.chair, *self.wall, *self.roller):
+        for part in (part for parts in self.rests_on().values() for part in parts):
             if part in seen:
                 raise ValueError(f"'{part}' is listed twice; list each resting part once")
             seen.add(part)
@@ -311,7 +328,8 @@ class KeyPoses(BaseModel):
     view: View
     side: BodySide = Field(
         description="Side and top views: the side of the body nearest the viewer (from above: "
-        "at the bottom of the picture). Front view: the working side."
+        "at the bottom of the picture). Front and end views show both sides alike and "
+        "ignore it; any value will do."
     )
     poses: list[KeyPose] = Field(min_length=2)
     highlight: list[BodyPart] | None = Field(

@@ -46,20 +46,30 @@ def figures(
     written = 0
     for exercise_id in chosen:
         svg = coach.figure_svg(exercise_id, title=True)
-        (out / f"{exercise_id}.svg").write_text(svg, encoding="utf-8")
-        written += 1
+        written += _write(out / f"{exercise_id}.svg", svg)
         if png:
-            (out / f"{exercise_id}.png").write_bytes(coach.svg_to_png(svg, width))
-            written += 1
+            written += _write(out / f"{exercise_id}.png", coach.svg_to_png(svg, width))
         animation = coach.animation_svg(exercise_id, max_hold=max_hold)
         if animation is not None:
-            (out / f"{exercise_id}.anim.svg").write_text(animation, encoding="utf-8")
-            written += 1
+            written += _write(out / f"{exercise_id}.anim.svg", animation)
     if sheet:
         sheet_svg = coach.contact_sheet_svg(chosen)
-        (out / f"{SHEET_NAME}.svg").write_text(sheet_svg, encoding="utf-8")
-        written += 1
+        written += _write(out / f"{SHEET_NAME}.svg", sheet_svg)
         if png:
-            (out / f"{SHEET_NAME}.png").write_bytes(coach.svg_to_png(sheet_svg, 2 * width))
-            written += 1
+            written += _write(out / f"{SHEET_NAME}.png", coach.svg_to_png(sheet_svg, 2 * width))
     console.print(f"Wrote {written} files for {len(chosen)} exercise(s) to {out}/")
+
+
+def _write(path: Path, data: str | bytes) -> int:
+    """Write one file (and count it); a failure names the file and why, and stops."""
+    try:
+        if isinstance(data, str):
+            path.write_text(data, encoding="utf-8")
+        else:
+            path.write_bytes(data)
+    except OSError as exc:
+        raise fail(
+            f"cannot write '{path}' ({exc.strerror or exc}); check the folder's free space and "
+            "permissions, or choose another folder with --out"
+        ) from None
+    return 1
