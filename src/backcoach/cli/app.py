@@ -6,12 +6,16 @@ import typer
 
 from backcoach.cli import (
     catalogue_cmd,
+    coach_cmd,
     direction_cmd,
     exercises,
     figures,
     plan_cmd,
     profile_cmd,
+    progress_cmd,
     screen_cmd,
+    serve_cmd,
+    share_cmd,
     start_cmd,
 )
 
@@ -35,6 +39,10 @@ app.command("check-direction")(direction_cmd.check_direction)
 app.command("flare-up")(direction_cmd.flare_up)
 app.command("start")(start_cmd.start)
 app.command("history")(start_cmd.history)
+progress_cmd.register(app)
+share_cmd.register(app)
+serve_cmd.register(app)
+coach_cmd.register(app)
 
 
 @app.callback()

@@ -1,0 +1,1 @@
+"""The camera form coach: pose sources, features, phase/rep/hold detection and form rules."""

@@ -1,0 +1,1 @@
+"""Charts, the clinician's report, the handout, calendar reminders, export and import."""

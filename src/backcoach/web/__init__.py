@@ -1,0 +1,1 @@
+"""The browser app: a JSON API and server-rendered pages over the same service layer as the CLI."""
