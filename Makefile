@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test lint typecheck unit check-catalogue bench clean
+.PHONY: run test lint typecheck unit check-catalogue bench clean system-deps system-deps-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,12 +14,18 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,vision]'
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
+system-deps:
+	sh scripts/system-deps.sh run
+
+system-deps-test:
+	sh scripts/system-deps.sh test
+
 ## run: create the environment, install backcoach and start the coach
-run: $(STAMP)
+run: $(STAMP) system-deps
 	$(BIN)/backcoach
 
 ## test: install what the tests need, then lint, type-check, validate the catalogue and run every test
-test: $(STAMP) lint typecheck check-catalogue unit
+test: $(STAMP) system-deps-test lint typecheck check-catalogue unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -31,7 +37,7 @@ typecheck: $(STAMP)
 check-catalogue: $(STAMP)
 	$(BIN)/backcoach catalogue check
 
-unit: $(STAMP)
+unit: $(STAMP) system-deps-test
 	$(BIN)/pytest
 
 bench: $(STAMP)

@@ -242,6 +242,49 @@ def test_next_day_answer_turns_a_pending_same_into_less() -> None:
     assert answered.action == "less" and "had not settled" in answered.reason
 
 
+def settled_weeks(*peaks: int, gap_week: int | None = None) -> list[ExerciseLog]:
+    """One settled session a week (Mondays) with these pains; ``gap_week`` skips a week."""
+    out = []
+    week = 0
+    for pain in peaks:
+        if week == gap_week:
+            week += 1
+        out.append(
+            log(days(7 * week), BASE, rating="about-right", pain_during=pain, next_day_settled=True)
+        )
+        week += 1
+    return out
+
+
+@pytest.mark.parametrize(
+    ("peaks", "gap", "action"),
+    [
+        ((3, 4, 5), None, "less"),  # CLINICAL.md 3: builds week on week
+        ((2, 3, 4), None, "less"),  # the last week is in the acceptable band: still building
+        ((3, 4, 4), None, "same"),  # a plateau is not building
+        ((4, 3, 5), None, "same"),  # up and down is ordinary variation
+        ((4, 5), None, "same"),  # two weeks are not enough
+        ((3, 4, 5), 2, "same"),  # a missed week breaks the run
+        ((1, 2, 2), None, "same"),
+    ],
+)
+def test_pain_that_builds_week_on_week_is_lighter_even_when_it_settles(
+    peaks: tuple[int, ...], gap: int | None, action: str
+) -> None:
+    d = run(settled_weeks(*peaks, gap_week=gap))
+    assert d.action == action, d.reason
+    if action == "less":
+        assert "week on week" in d.reason
+        assert ", ".join(str(p) for p in peaks) + "/10" in d.reason
+
+
+def test_weekly_build_takes_each_weeks_highest_pain() -> None:
+    logs = settled_weeks(3, 4, 5)
+    # a calmer second session later in the last week: the week's peak is still 5
+    logs.append(log(days(16), BASE, rating="about-right", pain_during=3, next_day_settled=True))
+    assert run(logs).action == "less"
+
+
 def test_doing_less_than_planned_keeps_the_dose() -> None:
     d = run([log(DAY, BASE, rating="too-easy", done=Done(1, 5, 5))])
     assert d.action == "same" and "less of" in d.reason

@@ -10,13 +10,15 @@ returns one ``Decision``. The rules, first match wins:
    stop for the exercise drops it; the first makes it lighter (or the easier neighbour);
 3. rated too hard: lighter;
 4. pain above 5/10 without a stop: lighter;
-5. pain 3-5/10: lighter if it had not settled by the next day, the same if it had, and the
+5. pain 3-5/10 that has built week on week (the week's highest pain with the exercise rising in
+   each of ``BUILDING_WEEKS`` weeks running): lighter, even though it settles overnight;
+6. pain 3-5/10: lighter if it had not settled by the next day, the same if it had, and the
    same for now while the next-day answer is not in (call ``decide`` again once it is);
-6. less done than planned: the same;
-7. too easy twice running at the same dose with pain 0-2 (or none reported): more, and at the
+7. less done than planned: the same;
+8. too easy twice running at the same dose with pain 0-2 (or none reported): more, and at the
    top of every range, the harder neighbour (``progression``);
-8. otherwise the same.
-During a flare-up nothing goes up: rule 7 gives "same".
+9. otherwise the same.
+During a flare-up nothing goes up: rule 8 gives "same".
 
 The pain bands come from ``backcoach.safety.stoprules`` (Silbernagel 2007, extrapolated from
 tendon pain: uncertain). Dose steps follow CLINICAL.md section 2: increase the repetitions as an
@@ -58,6 +60,12 @@ PAIN_STOPS_TO_DROP = 2
 
 HOLD_TOLERANCE_SECONDS = 1.0
 """A hold or duration within this of the plan counts as done (timer and rounding slack)."""
+
+BUILDING_WEEKS = 3
+"""Pain 3-5/10 is acceptable only if it "does not build week on week" (Silbernagel 2007, Am J
+Sports Med 35:897, as CLINICAL.md section 3 extrapolates it). We read "builds" as the week's
+highest pain with the exercise rising in each of this many calendar weeks running (e.g. 3, 4, 5),
+the last of them above the safe band; a single higher week is ordinary variation."""
 
 PROGRESS_STARTS_AT: Literal["min", "default"] = "min"
 """A harder neighbour starts at the bottom of its range: a new, harder movement is begun
@@ -299,6 +307,13 @@ def decide(
             f"{name} hurt {pain}/10, more than the {ACCEPTABLE_PAIN_MAX}/10 we aim to stay within"
         )
     if pain is not None and pain > SAFE_PAIN_MAX:
+        building = _weekly_build(logs)
+        if building:
+            scores = ", ".join(f"{p}" for p in building)
+            return rules.less(
+                f"Pain with {name} has built up week on week ({scores}/10 over the last "
+                f"{len(building)} weeks), even though it settles each time"
+            )
         if last.next_day_settled is False:
             return rules.less(f"{name} hurt {pain}/10 and it had not settled by the next day")
         if last.next_day_settled:
@@ -318,6 +333,28 @@ def decide(
     if last.rating == "about-right":
         return rules.same(f"{name} felt about right")
     return rules.same(f"There was no rating for {name}")
+
+
+def _weekly_build(logs: Sequence[ExerciseLog]) -> list[int]:
+    """The weekly peak pains of the last ``BUILDING_WEEKS`` calendar weeks when each is higher
+    than the week before (weeks running, none missing); otherwise an empty list."""
+    peaks: dict[tuple[int, int], int] = {}
+    for log in logs:
+        if log.pain is not None:
+            week = log.date.isocalendar()[:2]
+            peaks[week] = max(peaks.get(week, 0), log.pain)
+    if not logs or logs[-1].pain is None:
+        return []
+    monday = logs[-1].date - dt.timedelta(days=logs[-1].date.weekday())
+    weeks = [
+        (monday - dt.timedelta(weeks=back)).isocalendar()[:2]
+        for back in range(BUILDING_WEEKS - 1, -1, -1)
+    ]
+    if any(week not in peaks for week in weeks):
+        return []
+    values = [peaks[week] for week in weeks]
+    rising = all(later > earlier for earlier, later in zip(values, values[1:], strict=False))
+    return values if rising else []
 
 
 def _easy_twice(logs: Sequence[ExerciseLog]) -> bool:
