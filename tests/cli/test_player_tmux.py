@@ -102,6 +102,8 @@ def test_start_pause_skip_pain_quit_and_resume(
 
     pane = Pane(home, f"{BACKCOACH} start --minutes 5")
     panes.append(pane)
+    pane.wait_text("Worst pain in the last 24 hours")  # once a day, before the session
+    pane.press("3", "Enter")
     pane.wait_text("how much back pain")
     pane.press("2")
 
@@ -146,6 +148,7 @@ def test_start_pause_skip_pain_quit_and_resume(
     assert [(o.item_index, o.outcome) for o in store.outcomes(row.id)] == [(0, "skipped")]
     during = [(p.moment, p.score) for p in store.pain_reports(row.id)]
     assert ("during-exercise", 1) in during
+    assert ("worst-24h", 3) in [(p.moment, p.score) for p in store.pain_reports()]
 
     # The next start offers to resume, and carries on at the second exercise, paused.
     again = Pane(home, f"{BACKCOACH} start --minutes 5")

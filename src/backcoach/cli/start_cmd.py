@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -51,6 +52,12 @@ def start(
         raise fail("--answers goes with --auto; add --auto or leave out --answers")
     _pregnancy_check(coach, auto_answers)
     _next_day_questions(coach, auto_answers)
+    if coach.gate().allowed and (auto or sys.stdin.isatty()):
+        # At the start of a session: worst pain in 24 h at most once a day, activity ratings
+        # weekly (CLINICAL.md section 6); no questions when no session may start.
+        from backcoach.cli.checkin_cmd import session_checkin
+
+        session_checkin(coach, auto_answers)
     live = None
     unfinished = coach.store.unfinished_session()
     if unfinished is not None:

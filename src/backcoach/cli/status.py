@@ -60,6 +60,11 @@ def show_status() -> None:
         )
     else:
         console.print("Profile: [yellow]not set yet[/] (defaults in use)")
+    if screen is not None:
+        from backcoach.services.outcomes import due_today
+
+        if due_today(coach)["weekly_checkin"]:
+            console.print("Your weekly check-in is due: [bold cyan]backcoach checkin[/]")
     console.print(f"Data folder: {coach.settings.home}\n")
     console.print("[bold]Next:[/]")
     for what, command in next_steps(coach):

@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import Literal, get_args
 
 from backcoach.catalogue.model import Exercise
@@ -353,7 +354,7 @@ def _weekly_build(logs: Sequence[ExerciseLog]) -> list[int]:
     if any(week not in peaks for week in weeks):
         return []
     values = [peaks[week] for week in weeks]
-    rising = all(later > earlier for earlier, later in zip(values, values[1:], strict=False))
+    rising = all(later > earlier for earlier, later in pairwise(values))
     return values if rising else []
 
 

@@ -179,3 +179,32 @@ class ProgressionDecisionRow(Base):
     decided_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
     replacement: Mapped[str | None] = mapped_column(String(60), default=None)
     until: Mapped[dt.date | None] = mapped_column(Date, default=None)
+
+
+class ActivityRow(Base):
+    """An activity the person finds hard because of their back, for the activity scale
+    (CLINICAL.md section 6). Retired activities keep their row and ratings: history is kept."""
+
+    __tablename__ = "activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    added_on: Mapped[dt.date] = mapped_column(Date)
+    retired_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ActivityRatingRow(Base):
+    """How well the person can do one activity on one day: 0 (cannot) to 10 (as before).
+    One rating per activity per day; rating again the same day replaces it."""
+
+    __tablename__ = "activity_ratings"
+    __table_args__ = (UniqueConstraint("activity_id", "rated_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), index=True
+    )
+    rated_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    score: Mapped[int] = mapped_column(Integer)
+    rated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

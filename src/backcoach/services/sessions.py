@@ -250,6 +250,10 @@ class AutoAnswers:
     """The answer to "had yesterday's pain settled by this morning?"."""
     pregnancy_warning: bool = False
     """The answer to the pregnancy warning-sign question asked before a session."""
+    worst_pain_24h: int | None = None
+    """Worst pain in the last 24 hours, recorded when due (once a day); None: not recorded."""
+    activities: Mapping[str, int] = field(default_factory=dict)
+    """Activity ratings by number or name, recorded when due (weekly); empty: not recorded."""
 
     def for_exercise(self, exercise_id: str | None) -> ExerciseAnswer:
         if exercise_id is None:
@@ -273,6 +277,8 @@ class AutoAnswers:
             "exercises",
             "next_day_settled",
             "pregnancy_warning",
+            "worst_pain_24h",
+            "activities",
         }
         unknown = sorted(set(data) - known)
         if unknown:
@@ -301,6 +307,16 @@ class AutoAnswers:
         for name, value in (("next_day_settled", settled), ("pregnancy_warning", warning)):
             if not isinstance(value, bool):
                 raise ValueError(f"{where}: {name}: must be true or false (got {value!r})")
+        worst = data.get("worst_pain_24h")
+        ratings = data.get("activities", {})
+        if not isinstance(ratings, dict):
+            raise ValueError(f'{where}: activities: must be an object such as {{"1": 6}}')
+        for name, value in [("worst_pain_24h", worst)] + [
+            (f"activities.{k}", v) for k, v in ratings.items()
+        ]:
+            bad = isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10
+            if value is not None and bad:
+                raise ValueError(f"{where}: {name}: must be a whole number 0-10 (got {value!r})")
         result = cls(
             pain_before=data.get("pain_before", 0),
             pain_after=data.get("pain_after", 0),
@@ -308,6 +324,8 @@ class AutoAnswers:
             exercises=exercises,
             next_day_settled=settled,
             pregnancy_warning=warning,
+            worst_pain_24h=worst,
+            activities={str(k): v for k, v in ratings.items()},
         )
         for name in ("pain_before", "pain_after"):
             value = getattr(result, name)

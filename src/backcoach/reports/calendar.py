@@ -1,0 +1,132 @@
+"""Calendar reminders: the planned exercise days as one repeating event (an .ics file).
+
+Choices, and why:
+- ONE event repeating weekly on the profile's days (``RRULE:FREQ=WEEKLY;BYDAY=...``), not one
+  event per day: a calendar app shows it as a routine, and a new file replaces it whole.
+- Floating local time (no TZID, no trailing Z): RFC 5545 section 3.3.5 defines it for events
+  "at the same local time regardless of time zone". 18:00 stays 18:00 across daylight-saving
+  changes and when the person travels, every calendar app reads it in the device's own zone,
+  and the file needs no time-zone database (nothing to go stale or fetch).
+- A stable UID (the same for every file backcoach makes) and a SEQUENCE that only grows, so
+  importing a newer file updates the routine instead of adding a second one.
+- At most one alarm, a display alert at the start time, with no repeats: one nudge on an
+  exercise day is the point of a reminder (CLINICAL.md section 6: reminders help adherence,
+  Lambert 2017); anything more is nagging. ``alert=False`` leaves it out.
+- No URL, ATTACH, ORGANIZER or ATTENDEE: nothing in the file points outside the machine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from backcoach.catalogue.text import dose_text
+from backcoach.planning.profile import WEEKDAYS, Profile
+
+if TYPE_CHECKING:
+    from backcoach.coach import Coach
+    from backcoach.planning.plan import Plan
+
+PRODID = "-//backcoach//backcoach offline exercise coach//EN"
+UID = "routine-reminder@backcoach"
+"""Stable on purpose: every file backcoach writes describes the same routine."""
+
+BYDAY = {"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat": "SA", "sun": "SU"}
+SEQUENCE_EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+"""SEQUENCE counts minutes from here, so a file made later always has a higher one."""
+
+
+class NoExerciseDays(ValueError):
+    """The profile names no exercise days, so there is nothing to repeat."""
+
+
+def first_occurrence(profile: Profile, today: dt.date) -> dt.datetime:
+    """The first planned day on or after ``today``, at the reminder time (floating)."""
+    if not profile.days:
+        raise NoExerciseDays(
+            "your profile has no exercise days; choose some first, e.g. "
+            "`backcoach profile set --days mon,wed,fri`"
+        )
+    hour, minute = (int(part) for part in profile.reminder_time.split(":"))
+    wanted = {WEEKDAYS.index(day) for day in profile.days}
+    day = next(
+        today + dt.timedelta(days=n) for n in range(7) if (today.weekday() + n) % 7 in wanted
+    )
+    return dt.datetime.combine(day, dt.time(hour, minute))
+
+
+def description(coach: Coach, today: dt.date) -> str:
+    """What the event says: today's exercises, or what to do while no plan may be offered."""
+    from backcoach.coach import CoachError, PlanRefused
+
+    lines = ["Your back exercise session with backcoach."]
+    try:
+        plan: Plan = coach.plan(today)
+    except PlanRefused as refused:
+        lines += [
+            "",
+            "backcoach cannot offer a plan just now: " + str(refused),
+            "Open backcoach (run `backcoach`) to see what to do next.",
+        ]
+    except CoachError as problem:
+        lines += ["", f"backcoach could not make a plan: {problem}"]
+    else:
+        lines += ["", f"Your plan as of {today:%A %d %B %Y}:"]
+        for item in plan.items:
+            try:
+                exercise = coach.exercise(item.exercise_id)
+            except LookupError:
+                lines.append(f"- {item.exercise_id}")
+                continue
+            dose = dose_text(
+                exercise.dose,
+                sets=item.sets,
+                reps=item.reps,
+                hold=item.hold_seconds,
+                duration=item.duration_seconds,
+            )
+            lines.append(f"- {exercise.name}: {dose}")
+        if plan.flare_up:
+            lines.append("(Gentle flare-up days: take it easy.)")
+    lines += [
+        "",
+        "The plan adapts as you go: run `backcoach plan` on the day for the current one, and "
+        "`backcoach start` to be guided through it.",
+    ]
+    return "\n".join(lines)
+
+
+def reminders_ics(coach: Coach, *, alert: bool = True, now: dt.datetime | None = None) -> bytes:
+    """The person's routine as an iCalendar file (RFC 5545)."""
+    from icalendar import Alarm, Calendar, Event, vRecur
+
+    profile = coach.profile()
+    today = coach.today()
+    now = now or dt.datetime.now(dt.UTC)
+    start = first_occurrence(profile, today)
+
+    event = Event()
+    event.add("uid", UID)
+    event.add("dtstamp", now)
+    event.add("sequence", max(0, int((now - SEQUENCE_EPOCH).total_seconds() // 60)))
+    event.add("summary", "Back exercises")
+    event.add("description", description(coach, today))
+    event.add("dtstart", start)  # naive datetime: written as floating local time
+    event.add("duration", dt.timedelta(minutes=profile.minutes))
+    byday = [BYDAY[day] for day in WEEKDAYS if day in profile.days]
+    event.add("rrule", vRecur(freq="WEEKLY", byday=byday))
+    event.add("transp", "OPAQUE")
+    if alert:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", "Time for your back exercises")
+        alarm.add("trigger", dt.timedelta(0))
+        event.add_component(alarm)
+
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add_component(event)
+    ics: bytes = calendar.to_ical()
+    return ics

@@ -1,0 +1,117 @@
+"""The progress chart: pain and the activity score over time, with session days marked.
+
+Drawn with matplotlib's object API (no pyplot, so no GUI backend and no global state), from
+the same ``progress_summary`` the terminal and the report show. Both scales run 0-10, so one
+axis holds them: lower pain is better, a higher activity score is better, and the legend says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any, Literal
+
+Format = Literal["png", "svg"]
+
+PAIN_WORST = "#c0504d"
+PAIN_NOW = "#e8a09a"
+ACTIVITY = "#2e7d6f"
+SESSION_DAY = "#d9e2ec"
+INK = "#333333"
+
+PNG_DPI = 150
+"""Sharp on screen and on paper at the report's width, and small (about 60 kB)."""
+
+
+def _dates(points: list[dict[str, Any]]) -> list[dt.date]:
+    return [dt.date.fromisoformat(p["date"]) for p in points]
+
+
+def progress_chart(
+    summary: dict[str, Any], fmt: Format = "png", size: tuple[float, float] = (7.5, 3.0)
+) -> bytes:
+    """The chart as PNG or SVG bytes. ``size`` is in inches."""
+    if fmt not in ("png", "svg"):
+        raise ValueError(f"chart format must be png or svg (got {fmt!r})")
+    import matplotlib as mpl
+    from matplotlib.dates import AutoDateLocator, DateFormatter
+    from matplotlib.figure import Figure
+
+    style: Any = {
+        "font.family": "DejaVu Sans",
+        "font.size": 9,
+        "svg.hashsalt": "backcoach",  # stable ids: the same records give the same file
+        "axes.edgecolor": "#999999",
+        "axes.labelcolor": INK,
+        "xtick.color": INK,
+        "ytick.color": INK,
+    }
+    with mpl.rc_context(style):
+        fig = Figure(figsize=size, layout="constrained")
+        ax = fig.add_subplot()
+        drew = _draw(ax, summary)
+        ax.set_ylim(-0.3, 10.3)
+        ax.set_yticks(range(0, 11, 2))
+        ax.set_ylabel("pain: lower is better\nactivity: higher is better", fontsize=8)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        if drew:
+            locator = AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
+            ax.xaxis.set_major_locator(locator)
+            ax.xaxis.set_major_formatter(DateFormatter("%d %b"))  # type: ignore[no-untyped-call]
+            fig.legend(loc="outside lower center", ncols=4, frameon=False, fontsize=8)
+        else:
+            ax.set_xticks([])
+            ax.text(
+                0.5,
+                0.5,
+                "No check-ins yet: pain and activity ratings will show here.",
+                ha="center",
+                va="center",
+                transform=ax.transAxes,
+                color="#777777",
+            )
+        buffer = io.BytesIO()
+        metadata = {"Date": None} if fmt == "svg" else {"Software": "backcoach"}
+        fig.savefig(buffer, format=fmt, dpi=PNG_DPI, metadata=metadata, facecolor="white")
+    return buffer.getvalue()
+
+
+def _draw(ax: Any, summary: dict[str, Any]) -> bool:
+    """Plot what there is; False when there is nothing at all to show."""
+    pain = summary["pain"]
+    session_days = [dt.date.fromisoformat(d) for d in summary["adherence"]["session_days"]]
+    lines = [
+        (pain["worst_24h"]["series"], PAIN_WORST, "-", "o", "worst pain in 24 h"),
+        (pain["now"]["series"], PAIN_NOW, "--", "o", "pain now"),
+        (summary["activities"]["mean_series"], ACTIVITY, "-", "s", "activity score"),
+    ]
+    drew = False
+    for series, colour, style, marker, label in lines:
+        if not series:
+            continue
+        ax.plot(
+            _dates(series),
+            [p["score"] for p in series],
+            color=colour,
+            linestyle=style,
+            marker=marker,
+            markersize=3.5,
+            linewidth=1.6,
+            label=label,
+        )
+        drew = True
+    if session_days:
+        # Light bands behind the lines: when sessions happened, without hiding the trend.
+        for i, day in enumerate(session_days):
+            midnight = dt.datetime.combine(day, dt.time())  # where the day's points sit
+            ax.axvspan(
+                midnight - dt.timedelta(hours=8),
+                midnight + dt.timedelta(hours=8),
+                color=SESSION_DAY,
+                zorder=0,
+                linewidth=0,
+                label="session day" if i == 0 else None,
+            )
+        drew = True
+    return drew

@@ -1,0 +1,70 @@
+"""The handout: today's programme on paper, one card per exercise with its picture.
+
+Paper still helps some people (and a clinician may want to give one), but it repeats what the
+app says: the same steps, the same dose, the same cautions, in the plan's order.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from backcoach.reports.pdf import data_uri
+
+if TYPE_CHECKING:
+    from backcoach.coach import Coach
+
+STOP_RULES = (
+    "Stop an exercise at once for sharp or shooting pain, pain spreading down a leg, or new "
+    "numbness, tingling or weakness; with numbness, tingling or weakness, answer the "
+    "warning-sign questions again (backcoach screen) before exercising."
+)
+"""The stop rules of CLINICAL.md section 3, as the session applies them."""
+
+PAIN_GUIDE = (
+    "Some discomfort is normal and safe. Pain up to 5 out of 10 while exercising is acceptable "
+    "if it settles by the next morning; above 5, stop that exercise for today."
+)
+"""The pain-monitoring model (Silbernagel 2007, Am J Sports Med 35:897; CLINICAL.md
+section 3), in the handout's words."""
+
+
+def handout_context(coach: Coach) -> dict[str, Any]:
+    """Raises PlanRefused when no plan may be offered."""
+    from backcoach.catalogue.text import dose_text
+
+    plan = coach.plan()
+    cards = []
+    for number, item in enumerate(plan.items, 1):
+        ex = coach.exercise(item.exercise_id)
+        cards.append(
+            {
+                "number": number,
+                "name": ex.name,
+                "summary": ex.summary,
+                "phase": item.phase,
+                "picture": data_uri(coach.figure_svg(ex.id), "image/svg+xml"),
+                "steps": [s.text for s in ex.steps],
+                "dose": dose_text(
+                    ex.dose,
+                    sets=item.sets,
+                    reps=item.reps,
+                    hold=item.hold_seconds,
+                    duration=item.duration_seconds,
+                ),
+                "tempo": ex.dose.tempo,
+                "breathing": ex.breathing,
+                "feel": list(ex.feel.should),
+                "stop_if": list(ex.feel.should_not),
+                "mistakes": list(ex.common_mistakes[:2]),
+                "modification": item.modification,
+            }
+        )
+    return {
+        "date": f"{plan.date:%A %d %B %Y}",
+        "minutes": f"{max(1, round(plan.total_seconds / 60))} min",
+        "flare_up": plan.flare_up,
+        "cards": cards,
+        "notes": [n.replace("`", "") for n in plan.notes],  # commands read plainly on paper
+        "stop_rules": STOP_RULES,
+        "pain_guide": PAIN_GUIDE,
+    }

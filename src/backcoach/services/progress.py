@@ -1,0 +1,161 @@
+"""One summary of progress, shared by `backcoach progress`, the PDF report and the web page.
+
+``progress_summary(coach)`` returns plain JSON-ready data (dates as ``YYYY-MM-DD`` strings)::
+
+    {
+      "version": 1,
+      "today": "2026-11-30",
+      "pain": {
+        "now":       {"series": [{"date": "2026-11-02", "score": 5}, ...], "change": CHANGE|null},
+        "worst_24h": {"series": [...], "change": CHANGE|null}
+      },
+      "activities": {
+        "current": [{"id": 1, "name": "putting on socks", "added_on": "...", "retired_on": null,
+                     "ratings": [{"date": "...", "score": 3}, ...], "change": CHANGE|null}],
+        "retired": [... same shape, "retired_on" set ...],
+        "mean_series": [{"date": "...", "score": 4.33}, ...],
+        "change": CHANGE|null
+      },
+      "adherence": {
+        "planned_days": ["mon", "wed", "fri"],
+        "weeks": [{"week_start": "2026-11-02", "planned": 3, "done": 2, "minutes": 24.5,
+                   "current": false}, ...],
+        "total": {"planned": 9, "done": 7, "minutes": 80.1},
+        "streak": {"days": 4, "forgiven": 1},
+        "session_days": ["2026-11-02", ...],
+        "stopped": [{"date", "session_id", "exercise_id", "name", "reasons": [...],
+                     "not_tolerated": bool}],
+        "flare_ups": [{"date", "until", "reason"}]
+      },
+      "decisions": [{"date", "exercise_id", "name", "action", "reason", "replacement",
+                     "until"}],          # oldest first
+      "messages": ["Your worst pain is down 3 points since you started ...", ...],
+      "due": {"worst_pain": bool, "activities": bool, "activity_ids": [1, 2],
+              "weekly_checkin": bool, "activities_missing": 0}
+    }
+
+CHANGE is ``{"measure", "label", "start", "latest", "points", "percent", "direction":
+"better"|"worse"|"same", "meaningful": bool, "message"}`` (records.outcomes.Change). Pain is
+compared first week against latest week; activities first rating against latest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from backcoach.records.outcomes import (
+    Change,
+    activity_change,
+    activity_mean_change,
+    first_and_latest_week,
+    mean,
+    pain_change,
+)
+from backcoach.services import outcomes as outcome_service
+from backcoach.services.adherence import adherence, exercise_name
+
+if TYPE_CHECKING:
+    from backcoach.coach import Coach
+
+SUMMARY_VERSION = 1
+
+TOO_EARLY = (
+    "It is early days: after a week or two of check-ins you will see here how your pain and "
+    "activities are changing."
+)
+
+
+def progress_summary(coach: Coach) -> dict[str, Any]:
+    now_series = outcome_service.pain_now_series(coach)
+    worst_series = outcome_service.worst_pain_series(coach)
+    pain = {
+        "now": _pain_block(now_series, "pain_now", "pain now"),
+        "worst_24h": _pain_block(worst_series, "pain_worst", "worst pain"),
+    }
+    acts = _activities(coach)
+    changes: list[dict[str, Any] | None] = [
+        pain["worst_24h"]["change"],
+        pain["now"]["change"],
+        acts["change"],
+    ]
+    changes += [a["change"] for a in acts["current"] if a["change"] and a["change"]["meaningful"]]
+    messages = [c["message"] for c in changes if c is not None]
+    return {
+        "version": SUMMARY_VERSION,
+        "today": coach.today().isoformat(),
+        "pain": pain,
+        "activities": acts,
+        "adherence": adherence(coach),
+        "decisions": _decisions(coach),
+        "messages": messages or [TOO_EARLY],
+        "due": outcome_service.due_today(coach),
+    }
+
+
+def _series(points: Sequence[tuple[dt.date, float]]) -> list[dict[str, Any]]:
+    return [{"date": day.isoformat(), "score": score} for day, score in points]
+
+
+def _pain_block(series: list[tuple[dt.date, int]], measure: str, label: str) -> dict[str, Any]:
+    compared = first_and_latest_week([(d, float(s)) for d, s in series])
+    change: Change | None = None
+    if compared is not None:
+        change = pain_change(measure, label, *compared)
+    return {"series": _series(series), "change": change.as_dict() if change else None}
+
+
+def _activities(coach: Coach) -> dict[str, Any]:
+    store = outcome_service.outcomes(coach)
+    ratings: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
+    by_day: dict[dt.date, list[int]] = defaultdict(list)
+    for r in store.activity_ratings():
+        ratings[r.activity_id].append((r.rated_on, r.score))
+        by_day[r.rated_on].append(r.score)
+    current: list[dict[str, Any]] = []
+    retired: list[dict[str, Any]] = []
+    firsts: list[int] = []
+    latests: list[int] = []
+    for row in store.activities(include_retired=True):
+        rated = ratings.get(row.id, [])
+        change = None
+        if len(rated) >= 2:
+            change = activity_change(row.id, row.name, rated[0][1], rated[-1][1])
+            if row.retired_on is None:
+                firsts.append(rated[0][1])
+                latests.append(rated[-1][1])
+        entry = {
+            **outcome_service.activity_dict(row),
+            "ratings": _series(rated),
+            "change": change.as_dict() if change else None,
+        }
+        (current if row.retired_on is None else retired).append(entry)
+    mean_change = activity_mean_change(mean(firsts), mean(latests)) if firsts else None
+    return {
+        "current": current,
+        "retired": retired,
+        "mean_series": _series([(d, round(mean(v), 2)) for d, v in sorted(by_day.items())]),
+        "change": mean_change.as_dict() if mean_change else None,
+    }
+
+
+def _decisions(coach: Coach) -> list[dict[str, Any]]:
+    from backcoach.planning.flare import WHOLE_PROGRAMME
+
+    out = []
+    for d in coach.store.decisions():
+        whole = d.exercise_id == WHOLE_PROGRAMME
+        out.append(
+            {
+                "date": (d.decided_on or d.decided_at.date()).isoformat(),
+                "exercise_id": d.exercise_id,
+                "name": "whole programme" if whole else exercise_name(coach, d.exercise_id),
+                "action": d.action,
+                "reason": d.reason,
+                "replacement": d.replacement,
+                "until": d.until.isoformat() if d.until else None,
+            }
+        )
+    return out

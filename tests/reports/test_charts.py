@@ -1,0 +1,57 @@
+"""The progress chart as real PNG and SVG files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backcoach.reports.charts import progress_chart
+from backcoach.services.progress import progress_summary
+from tests.body.pngread import pixels
+from tests.services.simulate import START, coach_on, three_weeks
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def summary(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    home = tmp_path_factory.mktemp("home")
+    three_weeks(home, None)
+    return progress_summary(coach_on(home, None, START + dt.timedelta(days=18)))
+
+
+def test_png_is_a_real_picture_with_the_lines(summary: dict[str, Any]) -> None:
+    png = progress_chart(summary, "png", size=(6.0, 2.5))
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height, colours = pixels(png)
+    assert (width, height) == (900, 375)  # 6 x 2.5 inches at 150 dpi
+    # The worst-pain line's red and the activity line's green are both drawn.
+    assert colours[(0xC0, 0x50, 0x4D)] > 100
+    assert colours[(0x2E, 0x7D, 0x6F)] > 100
+
+
+def test_svg_parses_and_is_stable(summary: dict[str, Any]) -> None:
+    svg = progress_chart(summary, "svg")
+    root = ET.fromstring(svg)
+    assert root.tag == f"{SVG}svg"
+    paths = root.iter(f"{SVG}path")
+    assert sum(1 for _ in paths) > 20
+    assert b"#c0504d" in svg and b"#2e7d6f" in svg and b"#d9e2ec" in svg  # lines, session days
+    assert progress_chart(summary, "svg") == svg  # same records, same file
+
+
+def test_empty_chart_says_so(tmp_path: Path) -> None:
+    empty = progress_summary(coach_on(tmp_path, None, START))
+    svg = progress_chart(empty, "svg")
+    assert b"#c0504d" not in svg
+    png = progress_chart(empty, "png")
+    assert pixels(png)[0] > 0
+
+
+def test_unknown_format_is_refused(summary: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="png or svg"):
+        progress_chart(summary, "jpg")  # type: ignore[arg-type]

@@ -1,0 +1,158 @@
+"""The clinician's report and the handout as real PDFs: text extracted, every page rendered."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+import pytest
+
+from backcoach.coach import Coach, PlanRefused
+from backcoach.reports.pdf import RefusedURL, allowed_url, html_to_pdf
+from backcoach.reports.report import handout_html, handout_pdf, report_pdf
+from backcoach.services.progression import check_flare_up
+from tests.services.simulate import START, coach_on, three_weeks
+
+SECTIONS = (
+    "Profile and conditions",
+    "Warning-sign screen",
+    "Current programme",
+    "Adherence",
+    "Trends",
+    "Stop-rule events and flare-ups",
+    "Progression decisions",
+)
+CHART_RED = (0xC0, 0x50, 0x4D)
+FIGURE_BLUE = (0x2B, 0x4A, 0x6F)
+
+
+def pages(pdf: bytes) -> list[str]:
+    doc = pdfium.PdfDocument(pdf)
+    return [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+
+
+def rendered(pdf: bytes, scale: float = 1.0) -> list[Any]:
+    """Every page as a PIL image (raises if any page cannot be rendered)."""
+    doc = pdfium.PdfDocument(pdf)
+    return [doc[i].render(scale=scale).to_pil().convert("RGB") for i in range(len(doc))]
+
+
+def near(image: Any, colour: tuple[int, int, int], tolerance: int = 12) -> int:
+    return sum(
+        n
+        for n, c in image.getcolors(maxcolors=1 << 20)
+        if all(abs(a - b) <= tolerance for a, b in zip(c, colour, strict=True))
+    )
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.fixture(scope="module")
+def records(tmp_path_factory: pytest.TempPathFactory) -> tuple[Coach, dict[str, Any]]:
+    home = tmp_path_factory.mktemp("home")
+    sim = three_weeks(home, None)
+    coach = coach_on(home, None, START + dt.timedelta(days=18))
+    coach.update_profile(conditions=["knee"], goals=["relief", "strength"])
+    check_flare_up(coach, said_flare_up=True)
+    return coach, sim
+
+
+def test_report_sections_figures_and_pages(records: tuple[Coach, dict[str, Any]]) -> None:
+    coach, sim = records
+    pdf = report_pdf(coach)
+    assert pdf[:5] == b"%PDF-"
+    texts = pages(pdf)
+    assert 1 <= len(texts) <= 3
+    text = flat(" ".join(texts))
+    for section in SECTIONS:
+        assert section in text, section
+    assert "knee" in text and "relief, strength" in text and "Mon, Wed, Fri" in text
+    assert "clear on 02 Nov 2026" in text and "No warning signs reported" in text
+    plan = coach.plan()
+    assert plan.flare_up
+    assert "flare-up mode" in text
+    for item in plan.items:
+        assert coach.exercise(item.exercise_id).name in text
+    assert "6 sessions done of 9 planned" in text
+    assert "Worst pain in 24 h (0-10) 6 6.67 3 -3.67 yes, better" in text
+    assert "Your worst pain is down 3.67 points" in text
+    assert "putting on socks" in text and "sitting through a film" in text
+    stopped = coach.exercise(sim["stopped"]).name
+    assert f"13 Nov 2026 {stopped}" in text and "(left out of the plan)" in text
+    assert "Flare-up from 20 Nov 2026 to" in text
+    drop = next(d for d in coach.store.decisions() if d.action == "drop")
+    assert flat(drop.reason)[:60] in text
+    images = rendered(pdf)
+    assert sum(near(page, CHART_RED) for page in images) > 300  # the chart's worst-pain line
+
+
+def test_report_stays_short_with_long_records(tmp_path: Path) -> None:
+    coach = coach_on(tmp_path, None, START)
+    three_weeks(tmp_path, None)
+    store = coach.store
+    for n in range(60):
+        store.save_decision(
+            "bridge", "less", {"reps": 8}, f"Decision number {n}: a long reason. " * 3
+        )
+    for session in store.sessions():
+        for index in range(5):
+            store.save_outcome(session.id, index, "bridge", "stopped", {"reasons": ["sharp"]})
+    pdf = report_pdf(coach_on(tmp_path, None, START + dt.timedelta(days=60)))
+    texts = pages(pdf)
+    assert len(texts) <= 3
+    text = flat(" ".join(texts))
+    assert "Decision number 59" in text and "Decision number 40" not in text
+    assert "earlier change(s) not shown" in text and "earlier event(s) not shown" in text
+    rendered(pdf)
+
+
+def test_report_without_any_records(tmp_path: Path) -> None:
+    coach = coach_on(tmp_path, None, START)
+    text = flat(" ".join(pages(report_pdf(coach))))
+    assert "No screen taken yet" in text and "No plan can be offered" in text
+    assert "No sessions yet" in text and "too early to compare" in text
+
+
+def test_handout_has_every_exercise_with_picture_steps_dose_and_cautions(
+    records: tuple[Coach, dict[str, Any]], tmp_path: Path
+) -> None:
+    coach, _ = records
+    plan = coach.plan()
+    html = handout_html(coach)
+    assert html.count('src="data:image/svg+xml;base64,') == len(plan.items)
+    pdf = handout_pdf(coach)
+    text = flat(" ".join(pages(pdf)))
+    assert "Stop an exercise at once for sharp or shooting pain" in text
+    for item in plan.items:
+        ex = coach.exercise(item.exercise_id)
+        assert ex.name in text
+        assert flat(ex.steps[0].text)[:40] in text
+        assert flat(ex.feel.should_not[0])[:30] in text
+    assert text.count("Stop or ease off if you feel") == len(plan.items)
+    images = rendered(pdf)
+    assert sum(near(page, FIGURE_BLUE, 6) for page in images) > 1000  # the figures are drawn
+    with pytest.raises(PlanRefused):
+        handout_pdf(coach_on(tmp_path, None, START))  # no screen: no programme to hand out
+
+
+def test_documents_load_nothing_from_outside(tmp_path: Path) -> None:
+    assert allowed_url("data:image/png;base64,AAAA")
+    from backcoach.reports.pdf import TEMPLATES
+
+    assert allowed_url((TEMPLATES / "style.css").as_uri())
+    for url in (
+        "http://example.org/x.png",
+        "https://example.org/font.woff",
+        "ftp://example.org/a",
+        (tmp_path / "x.png").as_uri(),
+        "file://otherhost/etc/passwd",
+    ):
+        assert not allowed_url(url), url
+    with pytest.raises(BaseException) as caught:
+        html_to_pdf('<img src="http://192.0.2.1/pixel.png">')
+    assert isinstance(caught.value.__cause__, RefusedURL)

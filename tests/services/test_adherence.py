@@ -1,0 +1,89 @@
+"""Adherence over simulated weeks of real sessions, with missed days, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from backcoach.services.adherence import (
+    DoneSession,
+    adherence,
+    done_sessions,
+    planned_weekdays,
+    streak,
+)
+from backcoach.services.progression import check_flare_up
+from tests.services.simulate import START, coach_on, three_weeks
+
+MON_WED_FRI = planned_weekdays(["mon", "wed", "fri"])
+
+
+def test_weeks_minutes_streak_and_stops_from_real_sessions(tmp_path: Path, db_url: str) -> None:
+    sim = three_weeks(tmp_path, db_url)
+    friday = START + dt.timedelta(days=18)
+    coach = coach_on(tmp_path, db_url, friday)
+    a = adherence(coach)
+    assert [(w["week_start"], w["planned"], w["done"]) for w in a["weeks"]] == [
+        ("2026-11-02", 3, 3),
+        ("2026-11-09", 3, 2),
+        ("2026-11-16", 3, 1),
+    ]
+    assert a["weeks"][-1]["current"] and not a["weeks"][0]["current"]
+    assert a["total"]["planned"] == 9 and a["total"]["done"] == 6
+    # Minutes come from the plans' timing of the sets done: each 5-minute plan gives about 5.
+    assert all(3 <= w["minutes"] / w["done"] <= 6 for w in a["weeks"])
+    assert a["total"]["minutes"] == round(sum(w["minutes"] for w in a["weeks"]), 1)
+    # Mon 16 and Wed 18 both missed: the run starts again with Friday's session.
+    assert a["streak"] == {"days": 1, "forgiven": 0}
+    assert a["session_days"] == [d.isoformat() for d in sim["days"]]
+    [stop] = a["stopped"]
+    assert stop["exercise_id"] == sim["stopped"] and stop["date"] == "2026-11-13"
+    assert stop["not_tolerated"] and any("sharp" in r.lower() for r in stop["reasons"])
+    assert a["flare_ups"] == []
+    # On Wednesday 18th (before its session) one missed day (Mon 16) is forgiven, and so is
+    # Wed 11 between two sessions: the run counts back to the first session.
+    sessions = done_sessions(coach)
+    assert streak(sessions, MON_WED_FRI, START + dt.timedelta(days=16)) == {
+        "days": 5,
+        "forgiven": 2,
+    }
+
+
+def test_a_flare_up_is_listed_with_its_dates(tmp_path: Path, db_url: str) -> None:
+    coach = coach_on(tmp_path, db_url, START)
+    decision = check_flare_up(coach, said_flare_up=True)
+    assert decision is not None
+    [flare] = adherence(coach)["flare_ups"]
+    assert flare["date"] == "2026-11-02" and flare["until"] == decision.until.isoformat()
+    assert flare["reason"] == decision.reason
+
+
+def _done(*days: int) -> list[DoneSession]:
+    return [
+        DoneSession(i, START + dt.timedelta(days=d), "finished", 5.0) for i, d in enumerate(days)
+    ]
+
+
+def test_streak_forgives_one_missed_planned_day_not_two_in_a_row() -> None:
+    # Mon Wed Fri: Mon 2, Wed 4 done, Fri 6 missed, Mon 9 done; today Tue 10.
+    tue = START + dt.timedelta(days=8)
+    assert streak(_done(0, 2, 7), MON_WED_FRI, tue) == {"days": 3, "forgiven": 1}
+    # Fri 6 and Mon 9 missed in a row: only what came after counts (nothing yet).
+    assert streak(_done(0, 2), MON_WED_FRI, tue) == {"days": 0, "forgiven": 0}
+    # Today planned and not done yet is not a miss.
+    assert streak(_done(0, 2, 4), MON_WED_FRI, START + dt.timedelta(days=7)) == {
+        "days": 3,
+        "forgiven": 0,
+    }
+    # An extra session on an unplanned day (Tue 3) counts toward the run.
+    assert streak(_done(0, 1, 2), MON_WED_FRI, START + dt.timedelta(days=3)) == {
+        "days": 3,
+        "forgiven": 0,
+    }
+    assert streak([], MON_WED_FRI, tue) == {"days": 0, "forgiven": 0}
+
+
+def test_no_sessions_means_no_weeks(tmp_path: Path) -> None:
+    a = adherence(coach_on(tmp_path, None, START))
+    assert a["weeks"] == [] and a["total"] == {"planned": 0, "done": 0, "minutes": 0}
+    assert a["streak"] == {"days": 0, "forgiven": 0}
