@@ -20,9 +20,9 @@ system-deps:
 system-deps-test:
 	sh scripts/system-deps.sh test
 
-## run: create the environment, install backcoach and start the coach
+## run: create the environment, install backcoach and start the browser app (127.0.0.1:8765)
 run: $(STAMP) system-deps
-	$(BIN)/backcoach
+	$(BIN)/backcoach serve
 
 ## test: install what the tests need, then lint, type-check, validate the catalogue and run every test
 test: $(STAMP) system-deps-test lint typecheck check-catalogue unit
@@ -45,6 +45,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/planning.py
 	$(BIN)/python bench/engine_drift.py
 	$(BIN)/python bench/save_set.py
+	$(BIN)/python bench/web.py
+	$(BIN)/python bench/motion.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

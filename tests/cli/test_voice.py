@@ -13,9 +13,9 @@ from backcoach.cli.voice import (
     EspeakSpeaker,
     find_speaker,
     speak_effects,
-    words_for,
 )
 from backcoach.session import AskPain, BreathCue, Countdown, Cue, PhaseStarted, cues
+from backcoach.session.cues import words_for
 
 
 class Utterance:

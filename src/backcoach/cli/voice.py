@@ -16,8 +16,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from backcoach.session import AskPain, AskRating, BreathCue, Cue, Effect
-from backcoach.session.cues import BREATH_WORDS
+from backcoach.session import Effect
+from backcoach.session.cues import utterance
 
 ESPEAK = "espeak-ng"
 MISSING_NOTE = "Spoken cues need espeak-ng (apt-get install espeak-ng); continuing silently."
@@ -31,24 +31,6 @@ longest closing sentence takes about four seconds at ``WORDS_PER_MINUTE``."""
 
 DRAIN_POLL_SECONDS = 0.05
 """How often the wait for the last words looks whether they are done."""
-
-
-def words_for(effect: Effect) -> str | None:
-    """What to say for an effect, or None for effects that are only shown (or saved)."""
-    if isinstance(effect, Cue):
-        return effect.text if effect.speak and effect.text.strip() else None
-    if isinstance(effect, BreathCue):
-        return BREATH_WORDS[effect.breath]
-    if isinstance(effect, AskPain | AskRating):
-        return effect.prompt
-    return None
-
-
-def utterance(effects: Sequence[Effect]) -> str | None:
-    """The words of one engine step as one utterance, each part ending as a sentence; None
-    when the step has nothing to say."""
-    parts = [words.strip() for words in map(words_for, effects) if words and words.strip()]
-    return " ".join(p if p.endswith((".", "?", "!", ":")) else f"{p}." for p in parts) or None
 
 
 class Speaker(Protocol):

@@ -3,7 +3,17 @@
 
 from __future__ import annotations
 
-from backcoach.session.effects import BreathKind, Side
+from collections.abc import Sequence
+
+from backcoach.session.effects import (
+    AskPain,
+    AskRating,
+    BreathCue,
+    BreathKind,
+    Cue,
+    Effect,
+    Side,
+)
 from backcoach.types import Seconds
 
 
@@ -131,3 +141,21 @@ def next_exercise(name: str | None) -> str:
 
 def then_check_in(name: str | None) -> str:
     return f"Pain check, then: {name}" if name else "Pain check, then the end of the session"
+
+
+def words_for(effect: Effect) -> str | None:
+    """What to say for an effect, or None for effects that are only shown (or saved)."""
+    if isinstance(effect, Cue):
+        return effect.text if effect.speak and effect.text.strip() else None
+    if isinstance(effect, BreathCue):
+        return BREATH_WORDS[effect.breath]
+    if isinstance(effect, AskPain | AskRating):
+        return effect.prompt
+    return None
+
+
+def utterance(effects: Sequence[Effect]) -> str | None:
+    """The words of one engine step as one utterance, each part ending as a sentence; None
+    when the step has nothing to say."""
+    parts = [words.strip() for words in map(words_for, effects) if words and words.strip()]
+    return " ".join(p if p.endswith((".", "?", "!", ":")) else f"{p}." for p in parts) or None

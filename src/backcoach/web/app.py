@@ -1,6 +1,8 @@
 """The FastAPI application factory: one Coach (the service layer) per app, pages and API on top.
 
-This is the starting shape; the web issue's owners extend it (security, live sessions, ...).
+``create_app`` wires the service layer, the live sessions (``web.live``), the security
+middleware (``web.security``), the error handlers (``web.api_errors``), the API under
+``/api``, the offline ``/docs`` page, the static files and the pages.
 """
 
 from __future__ import annotations
@@ -16,12 +18,37 @@ from backcoach.config import Settings
 HERE = Path(__file__).parent
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    from backcoach.web import api, pages
+def create_app(
+    settings: Settings | None = None,
+    *,
+    clock_speed: float | None = None,
+    lan: bool = False,
+) -> FastAPI:
+    """The app. ``clock_speed`` (test-only; default from ``BACKCOACH_TEST_CLOCK_SPEED``, else
+    1) speeds up the session clock; ``lan`` requires pairing (see ``web.security``)."""
+    import os
 
-    app = FastAPI(title="backcoach", docs_url="/docs", redoc_url=None)
-    app.state.coach = Coach(settings or Settings.from_environ())
+    from backcoach.web import api, api_docs, api_errors, pages
+    from backcoach.web.live import LiveSessions, SessionClock, clock_speed_from_environ
+    from backcoach.web.security import Guard, SecurityMiddleware, load_secret
+
+    settings = settings or Settings.from_environ()
+    speed = clock_speed if clock_speed is not None else clock_speed_from_environ(os.environ)
+    app = FastAPI(
+        title="backcoach",
+        summary="An offline exercise coach for lower back pain: the JSON API.",
+        version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
+    )
+    coach = Coach(settings)
+    app.state.coach = coach
+    app.state.live = LiveSessions(coach, SessionClock(speed))
+    app.state.guard = guard = Guard(load_secret(settings.home), lan=lan)
+    api_errors.install(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router, prefix="/api")
+    app.include_router(api_docs.router)
     app.include_router(pages.router)
+    app.add_middleware(SecurityMiddleware, guard=guard)
     return app

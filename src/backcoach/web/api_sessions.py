@@ -1,0 +1,163 @@
+"""The live-session API and past sessions (contract in docs/web-api.md, "The live session")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel
+
+from backcoach.web.api_errors import ERROR_RESPONSES, ApiError
+from backcoach.web.live import LiveSessions, SessionEvent, StartRequest
+from backcoach.web.live_view import Step
+
+router = APIRouter(tags=["sessions"], responses=ERROR_RESPONSES)
+
+
+def live(request: Request) -> LiveSessions:
+    sessions: LiveSessions = request.app.state.live
+    return sessions
+
+
+class NextDayQuestion(BaseModel):
+    session_id: int
+    item_index: int
+    exercise_id: str
+    name: str
+    day: str
+    question: str
+
+
+class Refusal(BaseModel):
+    code: str
+    message: str
+
+
+class PregnancyQuestion(BaseModel):
+    question: str
+    signs: list[str]
+
+
+class Unfinished(BaseModel):
+    session_id: int
+    started_at: str
+
+
+class Before(BaseModel):
+    allowed: bool
+    refused: Refusal | None
+    pregnancy_question: PregnancyQuestion | None
+    next_day_questions: list[NextDayQuestion]
+    unfinished: Unfinished | None
+
+
+class NextDayAnswer(BaseModel):
+    session_id: int
+    item_index: int
+    settled: bool
+
+
+class NextDayAnswers(BaseModel):
+    answers: list[NextDayAnswer]
+
+
+class Decision(BaseModel):
+    exercise_id: str
+    action: str
+    reason: str
+
+
+@router.get("/sessions/before", response_model=Before)
+def before(request: Request) -> dict[str, Any]:
+    """What to ask before a session: pregnancy warning signs, yesterday's pain, an unfinished
+    session, and whether the screen allows a plan today."""
+    return live(request).before()
+
+
+@router.post(
+    "/sessions",
+    response_model=Step,
+    status_code=201,
+    responses={200: {"model": Step, "description": "The unfinished session, resumed."}},
+)
+def start(request: Request, response: Response, body: StartRequest | None = None) -> Step:
+    """Start today's session, or carry on the unfinished one (``resume``, the default)."""
+    step, created = live(request).begin(body or StartRequest())
+    if not created:
+        response.status_code = 200
+    return step
+
+
+@router.get("/sessions/current", response_model=Step)
+def current(request: Request) -> Step:
+    """The session running now (or just finished), after letting its clock act."""
+    step = live(request).current()
+    if step is None:
+        raise ApiError(
+            404, "no-session", "no session is running", fix="POST /api/sessions to start one"
+        )
+    return step
+
+
+@router.post("/sessions/{session_id}/events", response_model=Step)
+def send_event(request: Request, session_id: int, event: SessionEvent) -> Step:
+    """Report what the person did; answers with the new view and the effects to show and say."""
+    return live(request).send(session_id, event)
+
+
+@router.get("/sessions/{session_id}")
+def past_session(request: Request, session_id: int) -> dict[str, Any]:
+    """One session, planned next to done."""
+    from backcoach.services.history import session_history
+
+    for row in session_history(request.app.state.coach):
+        if row["id"] == session_id:
+            return row
+    raise ApiError(
+        404,
+        "not-found",
+        f"there is no session {session_id}",
+        field="session_id",
+        value=session_id,
+        fix="GET /api/history lists the sessions there are",
+    )
+
+
+@router.get("/history")
+def history(
+    request: Request, limit: int = Query(default=20, ge=1, le=1000)
+) -> list[dict[str, Any]]:
+    """Past sessions, newest first: what was planned and what was done."""
+    from backcoach.services.history import session_history
+
+    return session_history(request.app.state.coach, limit)
+
+
+@router.post("/next-day", response_model=list[Decision])
+def next_day(request: Request, body: NextDayAnswers) -> list[dict[str, Any]]:
+    """Whether yesterday's pain of 3-5 settled by this morning; each answer decides that
+    exercise's dose again."""
+    from backcoach.services.progression import answer_next_day, pending_next_day_questions
+
+    coach = request.app.state.coach
+    pending = {(s, i): e for s, i, e, _ in pending_next_day_questions(coach)}
+    chosen = []
+    for n, answer in enumerate(body.answers):  # check them all before saving any
+        exercise_id = pending.get((answer.session_id, answer.item_index))
+        if exercise_id is None:
+            raise ApiError(
+                404,
+                "not-found",
+                f"answers.{n}: no question waits for session {answer.session_id}, item "
+                f"{answer.item_index}",
+                field=f"answers.{n}",
+                fix="answer the questions listed by GET /api/sessions/before",
+            )
+        chosen.append((answer, exercise_id))
+    out = []
+    for answer, exercise_id in chosen:
+        for d in answer_next_day(
+            coach, answer.session_id, answer.item_index, exercise_id, answer.settled
+        ):
+            out.append({"exercise_id": d.exercise_id, "action": d.action, "reason": d.reason})
+    return out

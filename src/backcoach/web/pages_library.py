@@ -1,0 +1,89 @@
+"""The exercise library: search and filter, and a page per exercise."""
+
+from __future__ import annotations
+
+from typing import Any, get_args
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse
+
+from backcoach.catalogue.loader import UnknownExercise
+from backcoach.catalogue.model import Category, Exercise, Position
+from backcoach.web.pages_common import coach_of, render
+
+router = APIRouter()
+
+SUITS = ("any", "suits", "not")
+"""The suits-me filter: every exercise, the ones the person may do, or the ones left out."""
+
+
+def _matches(ex: Exercise, words: list[str]) -> bool:
+    """Every word of the search appears in the name, aliases, summary, targets or id."""
+    haystack = " ".join([ex.id, ex.name, ex.summary, *ex.aliases, *ex.targets]).lower()
+    return all(word in haystack for word in words)
+
+
+@router.get("/library", response_class=HTMLResponse)
+def library(
+    request: Request,
+    q: str = "",
+    category: str = "",
+    position: str = "",
+    suits: str = "any",
+) -> HTMLResponse:
+    coach = coach_of(request)
+    categories, positions = get_args(Category), get_args(Position)
+    # Unknown filter values are ignored (shown as "any"), never an error page: they come
+    # from a form of fixed choices, so only a hand-edited address can hold one.
+    category = category if category in categories else ""
+    position = position if position in positions else ""
+    suits = suits if suits in SUITS else "any"
+    verdicts = coach.verdicts()
+    words = q.lower().split()
+    chosen: list[Exercise] = []
+    for ex in coach.catalogue:
+        allowed = verdicts[ex.id].allowed
+        if (
+            (not category or ex.category == category)
+            and (not position or ex.position == position)
+            and (suits == "any" or (suits == "suits") == allowed)
+            and _matches(ex, words)
+        ):
+            chosen.append(ex)
+    context: dict[str, Any] = {
+        "nav": "library",
+        "exercises": chosen,
+        "verdicts": verdicts,
+        "total": len(coach.catalogue.exercises),
+        "q": q,
+        "category": category,
+        "position": position,
+        "suits": suits,
+        "categories": categories,
+        "positions": positions,
+        "has_conditions": bool(coach.profile().conditions),
+    }
+    return render(request, "library.html", context)
+
+
+@router.get("/library/{exercise_id}", response_class=HTMLResponse)
+def exercise_page(request: Request, exercise_id: str) -> HTMLResponse:
+    coach = coach_of(request)
+    try:
+        ex = coach.exercise(exercise_id)
+    except UnknownExercise as exc:
+        raise HTTPException(404, str(exc)) from None
+    catalogue = coach.catalogue
+    links = {
+        key: catalogue.exercises.get(target)
+        for key, target in (("easier", ex.regression), ("harder", ex.progression))
+        if target
+    }
+    context = {
+        "nav": "library",
+        "ex": ex,
+        "verdict": coach.verdicts()[ex.id],
+        "builtin": catalogue.is_builtin(ex.id),
+        "links": {k: v for k, v in links.items() if v is not None},
+    }
+    return render(request, "exercise.html", context)

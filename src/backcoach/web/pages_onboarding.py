@@ -1,0 +1,257 @@
+"""First run: what backcoach is and is not, the warning-sign screen, and the profile."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from backcoach.coach import CoachError
+from backcoach.web.pages_common import coach_of, render
+
+router = APIRouter()
+
+ANSWER_CHOICES = (("yes", "Yes"), ("no", "No"), ("unsure", "Not sure"))
+
+
+@router.get("/welcome", response_class=HTMLResponse)
+def welcome(request: Request) -> HTMLResponse:
+    screened = coach_of(request).current_screen() is not None
+    return render(request, "welcome.html", {"screened": screened, "nav": "today"})
+
+
+# --- the warning-sign screen ----------------------------------------------------------------
+
+
+@router.get("/screen", response_class=HTMLResponse)
+def screen_form(request: Request) -> HTMLResponse:
+    return _screen_page(request, {}, None)
+
+
+def _screen_page(
+    request: Request, given: dict[str, str], error: str | None, status: int = 200
+) -> HTMLResponse:
+    from backcoach.safety.signs import SIGNS
+
+    context = {"signs": SIGNS, "choices": ANSWER_CHOICES, "given": given, "error": error}
+    return render(request, "screen.html", {**context, "nav": "today"}, status)
+
+
+@router.post("/screen", response_class=HTMLResponse)
+async def screen_submit(request: Request) -> Response:
+    from backcoach.safety.signs import SIGN_IDS
+
+    form = await request.form()
+    # Only question fields are answers; an empty value is "not answered", never a no.
+    given = {key: str(form[key]) for key in SIGN_IDS if str(form.get(key) or "").strip()}
+    try:
+        await run_in_threadpool(coach_of(request).take_screen, given)
+    except CoachError as exc:
+        return _screen_page(request, given, str(exc), status=400)
+    return RedirectResponse("/screen/result", status_code=303)
+
+
+@router.get("/screen/result", response_class=HTMLResponse)
+def screen_result(request: Request) -> Response:
+    coach = coach_of(request)
+    row = coach.current_screen()
+    if row is None:
+        return RedirectResponse("/screen", status_code=303)
+    return _result_page(request, row, None)
+
+
+def _result_page(request: Request, row: Any, error: str | None, status: int = 200) -> HTMLResponse:
+    coach = coach_of(request)
+    context = {
+        "row": row,
+        "gate": coach.gate(),
+        "has_profile": coach.has_profile(),
+        "today": coach.today().isoformat(),
+        "error": error,
+        "nav": "today",
+    }
+    return render(request, "screen_result.html", context, status)
+
+
+@router.post("/screen/clearance", response_class=HTMLResponse)
+async def clearance_submit(request: Request) -> Response:
+    form = await request.form()
+    coach = coach_of(request)
+    raw_day = str(form.get("cleared_on") or "").strip()
+    who = str(form.get("cleared_by") or "").strip() or None
+    try:
+        day = dt.date.fromisoformat(raw_day) if raw_day else coach.today()
+    except ValueError:
+        row = coach.current_screen()
+        message = f"The date '{raw_day}' is not a date; write it as YYYY-MM-DD, e.g. 2025-03-14."
+        if row is None:
+            return RedirectResponse("/screen", status_code=303)
+        return _result_page(request, row, message, status=400)
+    try:
+        await run_in_threadpool(coach.record_clearance, day, who)
+    except CoachError as exc:
+        row = coach.current_screen()
+        if row is None:
+            return RedirectResponse("/screen", status_code=303)
+        return _result_page(request, row, str(exc), status=400)
+    return RedirectResponse("/screen/result", status_code=303)
+
+
+# --- the profile ------------------------------------------------------------------------------
+
+
+def _options() -> dict[str, Any]:
+    from typing import get_args
+
+    from backcoach.catalogue.model import ConditionId, Equipment, Goal
+    from backcoach.planning.profile import MAX_MINUTES, MIN_MINUTES, WEEKDAYS
+
+    return {
+        "weekdays": WEEKDAYS,
+        "goals": get_args(Goal),
+        "equipment": get_args(Equipment),
+        "conditions": get_args(ConditionId),
+        "experiences": ("new", "some", "regular"),
+        "directions": ("unknown", "extension", "flexion", "none"),
+        "min_minutes": MIN_MINUTES,
+        "max_minutes": MAX_MINUTES,
+    }
+
+
+def _values_of(profile: Any) -> dict[str, Any]:
+    """The profile as the form shows it."""
+    conditions = {c.id: c for c in profile.conditions}
+    pregnancy = conditions.get("pregnancy")
+    surgery = conditions.get("recent-spinal-surgery")
+    return {
+        "minutes": str(profile.minutes),
+        "days": list(profile.days),
+        "reminder_time": profile.reminder_time,
+        "goals": list(profile.goals),
+        "equipment": list(profile.equipment),
+        "experience": profile.experience,
+        "conditions": list(conditions),
+        "pregnancy_weeks": "" if pregnancy is None or pregnancy.weeks is None else pregnancy.weeks,
+        "surgery_cleared_on": ""
+        if surgery is None or surgery.cleared_on is None
+        else surgery.cleared_on.isoformat(),
+        "directional_preference": profile.directional_preference,
+    }
+
+
+def _profile_page(
+    request: Request,
+    values: dict[str, Any],
+    *,
+    first: bool,
+    saved: bool = False,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    context = {
+        "values": values,
+        "first": first,
+        "saved": saved,
+        "error": error,
+        "nav": "settings",
+        **_options(),
+    }
+    return render(request, "profile.html", context, status)
+
+
+@router.get("/profile", response_class=HTMLResponse)
+def profile_form(request: Request, saved: bool = False) -> HTMLResponse:
+    coach = coach_of(request)
+    return _profile_page(
+        request, _values_of(coach.profile()), first=not coach.has_profile(), saved=saved
+    )
+
+
+class FormProblem(ValueError):
+    """A form field that cannot be read; the message names the field, the value and the fix."""
+
+
+def _changes_from(form: Any, current: Any) -> dict[str, Any]:
+    """Turn the submitted form into ``Coach.update_profile`` changes (the whole profile)."""
+    raw_minutes = str(form.get("minutes") or "").strip()
+    try:
+        minutes = int(raw_minutes)
+    except ValueError:
+        raise FormProblem(
+            f"Minutes per session: '{raw_minutes}' is not a whole number; type a number such as 15."
+        ) from None
+    old = {c.id: c.model_dump(mode="json") for c in current.conditions}
+    conditions = []
+    for cid in dict.fromkeys(str(v) for v in form.getlist("conditions")):
+        entry = dict(old.get(cid, {"id": cid}))
+        if cid == "pregnancy":
+            weeks = str(form.get("pregnancy_weeks") or "").strip()
+            if weeks:
+                if not weeks.isdigit():
+                    raise FormProblem(
+                        f"Weeks of pregnancy: '{weeks}' is not a whole number; type the "
+                        "number of weeks, e.g. 20, or leave it empty."
+                    )
+                entry["weeks"] = int(weeks)
+            else:
+                entry.pop("weeks", None)
+        if cid == "recent-spinal-surgery":
+            cleared = str(form.get("surgery_cleared_on") or "").strip()
+            if cleared:
+                try:
+                    dt.date.fromisoformat(cleared)
+                except ValueError:
+                    raise FormProblem(
+                        f"Date your surgeon cleared you: '{cleared}' is not a date; write it "
+                        "as YYYY-MM-DD, or leave it empty."
+                    ) from None
+                entry["cleared_on"] = cleared
+            else:
+                entry.pop("cleared_on", None)
+        conditions.append(entry)
+    return {
+        "minutes": minutes,
+        "days": [str(v) for v in form.getlist("days")],
+        "reminder_time": str(form.get("reminder_time") or "").strip() or None,
+        "goals": [str(v) for v in form.getlist("goals")],
+        "equipment": [str(v) for v in form.getlist("equipment")],
+        "experience": str(form.get("experience") or "").strip() or None,
+        "conditions": conditions,
+        "directional_preference": str(form.get("directional_preference") or "").strip() or None,
+    }
+
+
+def _submitted_values(form: Any) -> dict[str, Any]:
+    """What the person typed, to show the form again unchanged after an error."""
+    return {
+        "minutes": str(form.get("minutes") or ""),
+        "days": form.getlist("days"),
+        "reminder_time": str(form.get("reminder_time") or ""),
+        "goals": form.getlist("goals"),
+        "equipment": form.getlist("equipment"),
+        "experience": str(form.get("experience") or ""),
+        "conditions": form.getlist("conditions"),
+        "pregnancy_weeks": str(form.get("pregnancy_weeks") or ""),
+        "surgery_cleared_on": str(form.get("surgery_cleared_on") or ""),
+        "directional_preference": str(form.get("directional_preference") or ""),
+    }
+
+
+@router.post("/profile", response_class=HTMLResponse)
+async def profile_submit(request: Request) -> Response:
+    form = await request.form()
+    coach = coach_of(request)
+    first = not await run_in_threadpool(coach.has_profile)
+    try:
+        changes = _changes_from(form, await run_in_threadpool(coach.profile))
+        await run_in_threadpool(lambda: coach.update_profile(**changes))
+    except (FormProblem, CoachError) as exc:
+        # The service names the field as "profile: minutes: ..."; on the profile page the
+        # first part goes without saying.
+        message = "\n".join(line.removeprefix("profile: ") for line in str(exc).splitlines())
+        values = _submitted_values(form)
+        return _profile_page(request, values, first=first, error=message, status=400)
+    return RedirectResponse("/today" if first else "/profile?saved=true", status_code=303)

@@ -1,0 +1,69 @@
+"""Today's plan, the session player page, and the exercise pictures the pages show."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from backcoach.catalogue.loader import UnknownExercise
+from backcoach.coach import PlanRefused
+from backcoach.web.pages_common import coach_of, render
+
+router = APIRouter()
+
+FIGURE_CACHE = "private, max-age=300"
+"""Pictures change only when the person edits their own exercise files; a short cache keeps
+pages quick without showing an old picture for long."""
+
+
+@router.get("/today", response_class=HTMLResponse)
+def today(request: Request) -> HTMLResponse:
+    coach = coach_of(request)
+    context: dict[str, object] = {"nav": "today", "has_profile": coach.has_profile()}
+    try:
+        plan = coach.plan()
+    except PlanRefused as exc:
+        screen = coach.current_screen()
+        context.update(refused=str(exc), code=exc.code, screen=screen)
+        return render(request, "today_refused.html", context)
+    context.update(
+        plan=plan,
+        exercises={item.exercise_id: coach.exercise(item.exercise_id) for item in plan.items},
+        unfinished=coach.store.unfinished_session() is not None,
+    )
+    return render(request, "today.html", context)
+
+
+@router.get("/session", response_class=HTMLResponse)
+def session_page(request: Request) -> Response:
+    """The player: the page is a frame; its script drives the live-session API."""
+    coach = coach_of(request)
+    if coach.store.unfinished_session() is None and not coach.gate().allowed:
+        # Nothing to resume and no plan allowed: today's page says why, calmly.
+        return RedirectResponse("/today", status_code=303)
+    names = {ex.id: ex.name for ex in coach.catalogue}
+    return render(request, "session.html", {"nav": "today", "names": names})
+
+
+def _svg(text: str) -> Response:
+    return Response(text, media_type="image/svg+xml", headers={"Cache-Control": FIGURE_CACHE})
+
+
+@router.get("/figures/{exercise_id}.svg")
+def figure(request: Request, exercise_id: str) -> Response:
+    """The still picture of an exercise (its key poses, or a plain card)."""
+    try:
+        return _svg(coach_of(request).figure_svg(exercise_id))
+    except UnknownExercise as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+@router.get("/figures/{exercise_id}/moving.svg")
+def moving_figure(request: Request, exercise_id: str) -> Response:
+    """The animated figure at the exercise's tempo; the still one when it has no key poses."""
+    coach = coach_of(request)
+    try:
+        animated = coach.animation_svg(exercise_id)
+        return _svg(animated if animated is not None else coach.figure_svg(exercise_id))
+    except UnknownExercise as exc:
+        raise HTTPException(404, str(exc)) from None

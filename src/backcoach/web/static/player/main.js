@@ -1,0 +1,260 @@
+// The session player: it shows and times what the server's live session says, speaks the
+// cues, and reports what the person does. The sequence, the stop rules and the saving are the
+// server's (docs/web-api.md, "How the page drives it").
+
+import { api } from "./api.js";
+import { say, setSpeechWanted, speechWanted } from "./speech.js";
+import {
+  drawFinished,
+  drawLive,
+  drawNotice,
+  drawQuestion,
+  setBreath,
+  setCount,
+  showPanel,
+  showProblem,
+} from "./view.js";
+import { keepAwake } from "./wake.js";
+
+const HEARTBEAT_MS = 5000; // the server pauses a session it has not heard from for 15 s
+const FRAME_MS = 100;
+const RETRY_TICK_MS = 20; // never tick in a tight loop if our clock ran ahead of the server
+const FINISHED_KEY = "backcoach.finished-session";
+
+const $ = (id) => document.getElementById(id);
+const names = JSON.parse($("player").dataset.names || "{}");
+
+let view = null; // the latest view from the server
+let deadlineAt = null; // performance.now() when the running phase ends
+let tickSent = false;
+let breathing = null; // {startedAt, cycle, speed, index}
+let lastContact = 0;
+let reportingPain = false; // the person opened a pain report during an exercise
+let endArmed = null; // "end session" needs a second tap
+let deadlineTimer = null;
+
+function apply(step) {
+  view = step.view;
+  lastContact = performance.now();
+  if (view.exercise) names[view.exercise.id] = view.exercise.name;
+  say(step.speak);
+  tickSent = false;
+  deadlineAt = null;
+  if (view.real_seconds_left !== null && !view.paused && !view.question) {
+    const leftMs = Math.max(view.real_seconds_left * 1000, RETRY_TICK_MS);
+    deadlineAt = performance.now() + leftMs;
+    // Also wake exactly at the deadline: on a sped-up clock phases are shorter than a frame.
+    clearTimeout(deadlineTimer);
+    deadlineTimer = setTimeout(frame, leftMs + 1);
+  }
+  breathing = null;
+  if (view.breathing && !view.paused) {
+    const speed = view.clock_speed;
+    breathing = {
+      startedAt: performance.now() - (view.breathing.elapsed_seconds / speed) * 1000,
+      cycle: view.breathing.cycle,
+      speed,
+      index: null,
+    };
+  }
+  render();
+}
+
+function render() {
+  if (view.notice) {
+    drawNotice(view.notice);
+  } else if (view.finished) {
+    sessionStorage.setItem(FINISHED_KEY, String(view.session_id));
+    drawFinished(view, names);
+  } else if (view.question) {
+    reportingPain = false;
+    drawQuestion(view.question, { local: false, onScore: answerPain, onRate: answerRating });
+  } else if (reportingPain) {
+    drawQuestion(painReport(), { local: true, onScore: answerPain, onRate: answerRating });
+  } else {
+    drawLive(view);
+    showPanel("p-live");
+  }
+  if (!breathing) setBreath(null, 0);
+  frame();
+  keepAwake(!view.finished).then((on) => {
+    $("p-awake").hidden = !on;
+  });
+}
+
+/** The pain question the person opens themselves mid-exercise: score and the three flags. */
+function painReport() {
+  return {
+    kind: "pain",
+    prompt: "How much pain do you have right now, from 0 to 10?",
+    scores: [...Array(11).keys()],
+    flags: [
+      { name: "sharp", question: "Is the pain sharp or shooting?" },
+      { name: "spreading", question: "Is pain spreading down your leg?" },
+      { name: "numbness", question: "Any new numbness, tingling or weakness?" },
+    ],
+    can_skip: false,
+  };
+}
+
+async function send(event) {
+  if (!view) return;
+  try {
+    apply(await api.send(view.session_id, event));
+  } catch (problem) {
+    if (problem.code === "session-not-live") return boot();
+    showProblem("Something got in the way", problem.message);
+  }
+}
+
+function answerPain(score, flags) {
+  const resumeAfter = reportingPain;
+  reportingPain = false;
+  send({ type: "pain", score, ...flags, resume_after: resumeAfter });
+}
+
+function answerRating(rating) {
+  send({ type: "rate", rating });
+}
+
+// --- the clock: count down on our own clock, tick the server at each deadline ---------------
+
+function frame() {
+  if (!view || view.finished) return;
+  const now = performance.now();
+  if (deadlineAt !== null) {
+    const leftMs = deadlineAt - now;
+    setCount(Math.max(0, Math.ceil((leftMs / 1000) * view.clock_speed - 1e-6)));
+    if (leftMs <= 0 && !tickSent) {
+      tickSent = true;
+      send({ type: "tick" });
+      return;
+    }
+  }
+  if (breathing) {
+    const elapsed = ((now - breathing.startedAt) / 1000) * breathing.speed;
+    const length = breathing.cycle.reduce((sum, b) => sum + b.seconds, 0);
+    const round = Math.floor(elapsed / length);
+    let into = elapsed - round * length;
+    let position = 0;
+    while (position < breathing.cycle.length - 1 && into >= breathing.cycle[position].seconds) {
+      into -= breathing.cycle[position].seconds;
+      position += 1;
+    }
+    const index = round * breathing.cycle.length + position;
+    if (index !== breathing.index) {
+      const first = breathing.index === null;
+      breathing.index = index;
+      const b = breathing.cycle[position];
+      setBreath(b.breath, b.seconds / breathing.speed);
+      // A new breath: tick so the server's spoken "breathe in / out" comes on time.
+      if (!first && !tickSent) {
+        tickSent = true;
+        send({ type: "tick" });
+        return;
+      }
+    }
+  }
+  if (now - lastContact > HEARTBEAT_MS && !tickSent) {
+    tickSent = true;
+    send({ type: "tick" });
+  }
+}
+
+setInterval(frame, FRAME_MS);
+
+// --- buttons -------------------------------------------------------------------------------
+
+$("p-pause").addEventListener("click", () =>
+  send({ type: view.actions.includes("resume") ? "resume" : "pause" }),
+);
+$("p-tap").addEventListener("click", () => send({ type: "rep" }));
+$("p-back").addEventListener("click", () => send({ type: "back" }));
+$("p-skip").addEventListener("click", () => send({ type: "skip" }));
+$("q-skip").addEventListener("click", () => send({ type: "skip" }));
+$("n-ok").addEventListener("click", () => send({ type: "dismiss" }));
+$("p-pain").addEventListener("click", async () => {
+  reportingPain = true;
+  if (view.actions.includes("pause")) await send({ type: "pause" });
+  else render();
+});
+$("q-cancel").addEventListener("click", () => {
+  reportingPain = false;
+  if (view.paused) send({ type: "resume" });
+  else render();
+});
+$("p-end").addEventListener("click", () => {
+  const button = $("p-end");
+  if (endArmed) {
+    clearTimeout(endArmed);
+    endArmed = null;
+    button.textContent = "End session";
+    send({ type: "end" });
+    return;
+  }
+  button.textContent = "Tap again to end";
+  endArmed = setTimeout(() => {
+    endArmed = null;
+    button.textContent = "End session";
+  }, 4000);
+});
+$("p-speech").checked = speechWanted();
+$("p-speech").addEventListener("change", (event) => setSpeechWanted(event.target.checked));
+$("p-retry").addEventListener("click", () => boot());
+
+// Leaving (a reload, a closed tab): pause, so the timer never runs on without the person.
+window.addEventListener("pagehide", () => {
+  if (view && !view.finished && view.actions.includes("pause")) api.pauseOnLeave(view.session_id);
+});
+
+// --- start: resume the running session, or ask what comes first and start one --------------
+
+async function ask(title, text, items, { skippable }) {
+  $("b-title").textContent = title;
+  $("b-text").textContent = text;
+  $("b-list").replaceChildren(
+    ...items.map((item) => Object.assign(document.createElement("li"), { textContent: item })),
+  );
+  $("b-skip").hidden = !skippable;
+  showPanel("p-before");
+  return new Promise((resolve) => {
+    $("b-yes").onclick = () => resolve(true);
+    $("b-no").onclick = () => resolve(false);
+    $("b-skip").onclick = () => resolve(null);
+  });
+}
+
+async function boot() {
+  showPanel("p-loading");
+  try {
+    try {
+      const step = await api.current();
+      const seenFinished = sessionStorage.getItem(FINISHED_KEY) === String(step.view.session_id);
+      if (!step.view.finished || seenFinished) return apply(step);
+    } catch (problem) {
+      if (problem.status !== 404) throw problem;
+    }
+    const before = await api.before();
+    if (!before.allowed && !before.unfinished) {
+      return showProblem("Not today", before.refused ? before.refused.message : "");
+    }
+    for (const q of before.next_day_questions) {
+      const settled = await ask("About last time", q.question, [], { skippable: true });
+      if (settled === null) break;
+      await api.nextDay([{ session_id: q.session_id, item_index: q.item_index, settled }]);
+    }
+    const body = {};
+    if (before.pregnancy_question) {
+      const q = before.pregnancy_question;
+      body.pregnancy_warning_signs = await ask("Before you start", q.question, q.signs, {
+        skippable: false,
+      });
+    }
+    apply(await api.start(body));
+  } catch (problem) {
+    const calm = problem.code?.startsWith("plan-refused") || problem.code === "pregnancy-warning";
+    showProblem(calm ? "Not today" : "Something got in the way", problem.message);
+  }
+}
+
+boot();

@@ -1,0 +1,204 @@
+// Drawing the live-session view. Only this module touches the page's elements; main.js decides
+// what to draw and when.
+
+const $ = (id) => document.getElementById(id);
+const PANELS = ["p-loading", "p-problem", "p-before", "p-live", "p-question", "p-notice", "p-finished"];
+
+const PHASE_WORDS = {
+  "get-ready": "Get ready",
+  move: "Move",
+  hold: "Hold",
+  timed: "Keep going",
+  "switch-side": "Switch sides",
+  rest: "Rest",
+};
+const BREATH_WORDS = { in: "Breathe in", hold: "Hold", out: "Breathe out" };
+const NBSP = "\u00a0";
+const LONG_CUE = 90; // characters: longer cues get smaller type to fit the same box
+
+export function showPanel(id) {
+  for (const panel of PANELS) $(panel).hidden = panel !== id;
+}
+
+function setText(id, text) {
+  const el = $(id);
+  const value = text || NBSP;
+  if (el.textContent !== value) el.textContent = value;
+}
+
+function paragraphs(id, text) {
+  const el = $(id);
+  el.replaceChildren(
+    ...String(text || "")
+      .split("\n")
+      .filter((line) => line.trim())
+      .map((line) => Object.assign(document.createElement("p"), { textContent: line })),
+  );
+}
+
+export function showProblem(title, text) {
+  setText("p-problem-title", title);
+  paragraphs("p-problem-text", text);
+  showPanel("p-problem");
+}
+
+export function where(view) {
+  const parts = [];
+  if (view.item_index !== null) parts.push(`Exercise ${view.item_index + 1} of ${view.items_total}`);
+  if (view.set_number !== null && view.sets_target > 1) {
+    parts.push(`Set ${view.set_number} of ${view.sets_target}`);
+  }
+  if (view.side) parts.push(`${view.side === "left" ? "Left" : "Right"} side`);
+  return parts.join(" · ");
+}
+
+export function drawLive(view) {
+  setText("p-where", where(view));
+  setText("p-name", view.exercise ? view.exercise.name : "");
+  $("p-bar").value = view.fraction_done;
+  const figure = $("p-figure");
+  const src = view.exercise ? view.exercise.animation_url : "";
+  if (src && figure.getAttribute("src") !== src) {
+    figure.src = src;
+    figure.alt = `A moving picture of ${view.exercise.name}`;
+  }
+  figure.hidden = !src;
+  const paused = view.paused;
+  setText("p-phase", paused ? "Paused" : PHASE_WORDS[view.phase] || "");
+  if (view.countdown === null) setCount(null);
+  setText("p-rep", view.rep !== null && view.reps_target ? `Rep ${view.rep} of ${view.reps_target}` : "");
+  const cue = view.cue || view.step_text || "";
+  setText("p-cue", cue);
+  $("p-cue").classList.toggle("is-long", cue.length > LONG_CUE);
+  setText("p-next", view.next_up ? `Next: ${view.next_up}` : "");
+  const can = new Set(view.actions);
+  // Hidden by visibility, not removed, so nothing below moves while the timer runs.
+  $("p-tap").classList.toggle("is-off", !can.has("rep"));
+  $("p-tap").disabled = !can.has("rep");
+  const pause = $("p-pause");
+  pause.textContent = paused ? "Resume" : "Pause";
+  pause.disabled = !(can.has("pause") || can.has("resume"));
+  $("p-back").disabled = !can.has("back");
+  $("p-skip").disabled = !can.has("skip");
+  $("p-pain").disabled = !can.has("pain");
+  $("p-end").disabled = !can.has("end");
+  $("player").classList.toggle("is-paused", paused);
+}
+
+export function setCount(seconds) {
+  setText("p-count", seconds === null ? "" : String(seconds));
+}
+
+export function setBreath(kind, seconds) {
+  const box = $("p-breath");
+  box.classList.toggle("is-on", kind !== null);
+  const ball = $("p-breath-ball");
+  ball.classList.remove("in", "hold", "out");
+  if (kind === null) {
+    setText("p-breath-word", "");
+    return;
+  }
+  ball.style.transitionDuration = `${seconds}s`; // CSSOM, which the CSP allows
+  ball.classList.add(kind);
+  setText("p-breath-word", BREATH_WORDS[kind]);
+}
+
+/** Draw a question. ``onScore(score, flags)``, ``onRate(value)`` send the answer. */
+export function drawQuestion(question, { local, onScore, onRate }) {
+  setText("q-prompt", question.prompt);
+  const isPain = question.kind === "pain";
+  $("q-pain").hidden = !isPain;
+  $("q-rating").hidden = isPain;
+  $("q-skip").hidden = local || !question.can_skip;
+  $("q-cancel").hidden = !local;
+  const send = $("q-send");
+  if (isPain) {
+    let chosen = null;
+    const flags = {};
+    const scores = question.scores.map((score) => {
+      const button = Object.assign(document.createElement("button"), {
+        type: "button",
+        className: "q-score",
+        textContent: String(score),
+      });
+      button.setAttribute("aria-pressed", "false");
+      button.dataset.score = String(score);
+      button.addEventListener("click", () => {
+        if (!question.flags.length) return onScore(score, {});
+        chosen = score;
+        for (const other of scores) other.setAttribute("aria-pressed", String(other === button));
+        send.disabled = false;
+      });
+      return button;
+    });
+    $("q-scores").replaceChildren(...scores);
+    $("q-flags").replaceChildren(...question.flags.map((flag) => flagRow(flag, flags)));
+    send.hidden = !question.flags.length;
+    send.disabled = true;
+    send.onclick = () => chosen !== null && onScore(chosen, { ...flags });
+  } else {
+    $("q-rating").replaceChildren(
+      ...question.options.map((option) => {
+        const button = Object.assign(document.createElement("button"), {
+          type: "button",
+          className: "button button-big q-option",
+          textContent: option.label,
+        });
+        button.dataset.rating = option.value;
+        button.addEventListener("click", () => onRate(option.value));
+        return button;
+      }),
+    );
+  }
+  showPanel("p-question");
+}
+
+function flagRow(flag, answers) {
+  answers[flag.name] = false;
+  const row = document.createElement("fieldset");
+  row.className = "q-flag";
+  const legend = Object.assign(document.createElement("legend"), { textContent: flag.question });
+  const choices = document.createElement("div");
+  choices.className = "choices choices-two";
+  for (const [value, text] of [["no", "No"], ["yes", "Yes"]]) {
+    const label = document.createElement("label");
+    label.className = "choice";
+    const input = Object.assign(document.createElement("input"), {
+      type: "radio",
+      name: `flag-${flag.name}`,
+      value,
+      checked: value === "no",
+    });
+    input.addEventListener("change", () => {
+      answers[flag.name] = value === "yes";
+    });
+    label.append(input, Object.assign(document.createElement("span"), { textContent: text }));
+    choices.append(label);
+  }
+  row.append(legend, choices);
+  return row;
+}
+
+export function drawNotice(notice) {
+  setText("n-title", notice.title);
+  paragraphs("n-text", notice.text);
+  showPanel("p-notice");
+}
+
+export function drawFinished(view, names) {
+  const s = view.summary;
+  const name = (id) => names[id] || id.replaceAll("-", " ");
+  setText("f-title", view.ended_by === "completed" ? "Well done" : "Session ended");
+  if (s) {
+    setText("f-sets", `You did ${s.sets_done} of ${s.sets_planned} sets. Everything is saved.`);
+    const pain = [];
+    if (s.pain_before !== null) pain.push(`${s.pain_before} before`);
+    if (s.pain_after !== null) pain.push(`${s.pain_after} after`);
+    setText("f-pain", pain.length ? `Your pain: ${pain.join(", ")} (out of 10).` : "");
+    setText(
+      "f-stopped",
+      s.stopped.length ? `Stopped to look after your back: ${s.stopped.map(name).join(", ")}.` : "",
+    );
+  }
+  showPanel("p-finished");
+}

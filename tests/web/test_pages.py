@@ -1,0 +1,289 @@
+"""The server-rendered pages through FastAPI's TestClient, on real SQLite (and PostgreSQL where
+storage matters): forms post with the CSRF token the page carries, bad input gets a clear
+message and saves nothing, and every page keeps to the strict Content-Security-Policy."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from backcoach.coach import Coach
+from backcoach.safety.signs import SIGN_IDS, SIGNS
+from backcoach.services.sessions import AutoAnswers, ExerciseAnswer, begin, run_auto
+from backcoach.web.app import create_app
+from tests.web.conftest import ALL_NO, BASE_URL, make_settings, ready_to_exercise
+
+PAGES = ["/welcome", "/screen", "/today", "/library", "/library/bridge", "/progress", "/profile",
+         "/settings", "/session"]  # fmt: skip
+
+
+def client_for(app: FastAPI) -> TestClient:
+    return TestClient(app, base_url=BASE_URL)
+
+
+def form_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "the form carries no CSRF token"
+    return match.group(1)
+
+
+def post_form(
+    client: TestClient, page: str, action: str, data: Mapping[str, Any]
+) -> httpx.Response:
+    """Post a form the way a browser does: with the token the page put in it."""
+    token = form_token(client.get(page).text)
+    return client.post(action, data={**data, "csrf_token": token}, follow_redirects=False)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> TestClient:
+    return client_for(app)
+
+
+@pytest.fixture
+def coach(app: FastAPI) -> Coach:
+    result: Coach = app.state.coach
+    return result
+
+
+def test_first_visit_welcomes_then_goes_to_today(client: TestClient, coach: Coach) -> None:
+    assert client.get("/", follow_redirects=False).headers["location"] == "/welcome"
+    welcome = client.get("/welcome").text
+    assert "It is not a diagnosis" in welcome and 'href="/screen"' in welcome
+    coach.take_screen(ALL_NO)
+    assert client.get("/", follow_redirects=False).headers["location"] == "/today"
+
+
+def test_screen_form_asks_every_question_and_saves_a_clear_screen(
+    client: TestClient, coach: Coach
+) -> None:
+    html = client.get("/screen").text
+    for sign in SIGNS:
+        assert sign.question.replace("'", "&#39;") in html
+        for value in ("yes", "no", "unsure"):
+            assert f'name="{sign.id}" value="{value}"' in html
+    response = post_form(client, "/screen", "/screen", {s: "no" for s in SIGN_IDS})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/screen/result"
+    row = coach.current_screen()
+    assert row is not None and row.tier == "clear"
+    result = client.get("/screen/result").text
+    assert "No warning signs reported" in result
+    assert 'href="/profile"' in result  # no profile yet: that is the next step
+
+
+def test_a_form_post_without_its_token_is_refused_and_saves_nothing(
+    client: TestClient, coach: Coach
+) -> None:
+    client.get("/screen")
+    response = client.post("/screen", data=dict.fromkeys(SIGN_IDS, "no"))
+    assert response.status_code == 403
+    assert coach.current_screen() is None
+
+
+def test_an_emergency_screen_says_what_to_do_and_blocks_today(
+    client: TestClient, coach: Coach
+) -> None:
+    answers = {**dict.fromkeys(SIGN_IDS, "no"), "bladder_change": "unsure"}
+    post_form(client, "/screen", "/screen", answers)
+    result = client.get("/screen/result").text
+    assert "Please get help now" in result
+    assert "Go to an emergency department now" in result
+    assert "/today" not in result.split("<main", 1)[1]  # no way on to a plan from here
+    today = client.get("/today").text
+    assert "Go to an emergency department now" in today
+    assert 'class="plan-item' not in today and 'href="/session"' not in today
+    assert client.get("/session", follow_redirects=False).headers["location"] == "/today"
+
+
+def test_unanswered_questions_need_a_clearance_recorded_on_the_result_page(
+    client: TestClient, coach: Coach
+) -> None:
+    answers = {s: "no" for s in SIGN_IDS[:-3]}  # three left unanswered: never read as no
+    post_form(client, "/screen", "/screen", answers)
+    result = client.get("/screen/result").text
+    assert "Not answered yet" in result and 'action="/screen/clearance"' in result
+    assert "Record a clinician" in client.get("/today").text
+
+    bad = post_form(client, "/screen/result", "/screen/clearance", {"cleared_on": "14/03"})
+    assert bad.status_code == 400
+    assert "&#39;14/03&#39; is not a date" in bad.text
+    assert coach.gate().code == "needs-clearance"
+
+    ok = post_form(client, "/screen/result", "/screen/clearance", {"cleared_on": "2026-11-02"})
+    assert ok.status_code == 303
+    assert coach.gate().allowed
+    assert "You have been cleared" in client.get("/screen/result").text
+
+
+def test_profile_form_saves_every_field(db_url: str, tmp_path: Path) -> None:
+    app = create_app(make_settings(tmp_path / "home", db_url))
+    client, coach = client_for(app), app.state.coach
+    data = {
+        "minutes": "20",
+        "days": ["tue", "thu"],
+        "reminder_time": "07:30",
+        "goals": ["relief", "strength"],
+        "equipment": ["mat", "chair"],
+        "experience": "some",
+        "conditions": ["pregnancy", "recent-spinal-surgery"],
+        "pregnancy_weeks": "20",
+        "surgery_cleared_on": "2026-10-01",
+        "directional_preference": "extension",
+    }
+    response = post_form(client, "/profile", "/profile", data)
+    assert response.headers["location"] == "/today"
+    saved = coach.profile()
+    assert (saved.minutes, saved.days, saved.reminder_time) == (20, ["tue", "thu"], "07:30")
+    assert saved.goals == ["relief", "strength"] and saved.equipment == ["mat", "chair"]
+    assert saved.experience == "some" and saved.directional_preference == "extension"
+    pregnancy, surgery = saved.conditions
+    assert pregnancy.weeks == 20 and str(surgery.cleared_on) == "2026-10-01"
+    # The form shows what was saved; a second save goes back to the profile page.
+    html = client.get("/profile").text
+    assert re.search(r'value="tue"\s+checked', html) and 'value="20"' in html
+    again = post_form(client, "/profile", "/profile", {**data, "conditions": []})
+    assert again.headers["location"] == "/profile?saved=true"
+    assert coach.profile().conditions == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("minutes", "abc", "Minutes per session: &#39;abc&#39; is not a whole number"),
+        ("minutes", "99", "minutes: is out of range: must be at most 45 (got 99)"),
+        ("reminder_time", "25:00", "reminder_time"),
+        ("pregnancy_weeks", "soon", "Weeks of pregnancy: &#39;soon&#39; is not a whole number"),
+    ],
+)
+def test_a_bad_profile_field_is_named_and_nothing_is_saved(
+    client: TestClient, coach: Coach, field: str, value: str, message: str
+) -> None:
+    coach.update_profile(minutes=12)
+    data = {"minutes": "15", "reminder_time": "18:00", "conditions": ["pregnancy"], field: value}
+    response = post_form(client, "/profile", "/profile", data)
+    assert response.status_code == 400
+    html = response.text
+    assert "Nothing was saved yet" in html and message in html
+    assert f'value="{value}"' in html  # what the person typed is still there to fix
+    assert coach.profile().minutes == 12 and coach.profile().conditions == []
+
+
+def test_today_shows_each_exercise_with_picture_dose_and_reason(
+    client: TestClient, coach: Coach
+) -> None:
+    ready_to_exercise(coach, minutes=10)
+    plan = coach.plan()
+    html = client.get("/today").text
+    assert html.count('class="plan-item card"') == len(plan.items)
+    for item in plan.items:
+        exercise = coach.exercise(item.exercise_id)
+        assert exercise.name.replace("'", "&#39;") in html
+        assert f'src="/figures/{exercise.id}.svg"' in html
+    assert "Start the session" in html and 'href="/session"' in html
+    assert "Why:" in html
+
+
+def test_today_without_a_screen_sends_the_person_to_the_questions(client: TestClient) -> None:
+    html = client.get("/today").text
+    assert "Please answer the warning-sign questions first" in html
+    assert 'href="/screen"' in html
+
+
+def test_library_filters_and_search(client: TestClient, coach: Coach) -> None:
+    coach.update_profile(conditions=["osteoporosis"])
+    everything = client.get("/library").text.count('class="card library-item"')
+    assert everything == len(coach.catalogue.exercises)
+    supine = client.get("/library", params={"position": "supine"}).text
+    expected = sum(1 for ex in coach.catalogue if ex.position == "supine")
+    assert supine.count('class="card library-item"') == expected
+    verdicts = coach.verdicts()
+    left_out = client.get("/library", params={"suits": "not"}).text
+    excluded = [ex for ex in coach.catalogue if not verdicts[ex.id].allowed]
+    assert excluded and left_out.count('class="card library-item"') == len(excluded)
+    assert left_out.count("badge-excluded") == len(excluded)
+    found = client.get("/library", params={"q": "bridge"}).text
+    assert 'href="/library/bridge"' in found and 'href="/library/cat-cow"' not in found
+    # An unknown filter value from a hand-edited address is simply ignored.
+    assert client.get("/library", params={"category": "nonsense"}).status_code == 200
+
+
+def test_exercise_page_says_whether_it_suits_the_person(client: TestClient, coach: Coach) -> None:
+    coach.update_profile(conditions=["osteoporosis"])
+    excluded = next(ex for ex in coach.catalogue if not coach.verdicts()[ex.id].allowed)
+    html = client.get(f"/library/{excluded.id}").text
+    assert "Not for you now" in html
+    for reason in coach.verdicts()[excluded.id].reasons:
+        assert reason.replace("'", "&#39;") in html
+    bridge = client.get("/library/bridge").text
+    assert 'src="/figures/bridge/moving.svg"' in bridge
+    for step in coach.exercise("bridge").steps:
+        assert step.text.replace("'", "&#39;") in bridge
+    missing = client.get("/library/no-such-thing")
+    assert missing.status_code == 404
+
+
+def test_figures_are_svg_and_unknown_ones_are_404(client: TestClient) -> None:
+    still = client.get("/figures/bridge.svg")
+    moving = client.get("/figures/bridge/moving.svg")
+    for response in (still, moving):
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("image/svg+xml")
+        assert response.text.startswith("<svg")
+    assert "<animate" in moving.text and "<animate" not in still.text
+    assert client.get("/figures/nothing.svg").status_code == 404
+
+
+def test_progress_shows_a_session_with_its_stop(client: TestClient, coach: Coach) -> None:
+    assert "No sessions yet" in client.get("/progress").text
+    ready_to_exercise(coach, minutes=10)
+    live = begin(coach, "auto", now=0.0)
+    stopped = live.plan.items[1].exercise_id
+    answers = AutoAnswers(
+        pain_before=2, exercises={stopped: ExerciseAnswer(pain=2, sharp=True, rating="too-hard")}
+    )
+    run_auto(live, answers, speed=0, start_clock=0.0)
+    html = client.get("/progress").text
+    assert "Finished" in html and "2 before" in html
+    assert f"Stopped to look after your back: {coach.exercise(stopped).name}" in html
+    assert "1</span>" in html  # one session in all
+
+
+def test_forget_needs_the_word_and_then_deletes_everything(
+    client: TestClient, coach: Coach
+) -> None:
+    ready_to_exercise(coach, minutes=12)
+    wrong = post_form(client, "/settings", "/settings/forget", {"confirm": "yes"})
+    assert wrong.status_code == 400
+    assert "Nothing was deleted" in wrong.text
+    assert coach.has_profile() and coach.current_screen() is not None
+    right = post_form(client, "/settings", "/settings/forget", {"confirm": "Forget"})
+    assert right.headers["location"].startswith("/settings?forgotten=")
+    assert not coach.has_profile() and coach.current_screen() is None
+    assert "Everything was deleted" in client.get(right.headers["location"]).text
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_keep_to_the_content_security_policy(
+    client: TestClient, coach: Coach, path: str
+) -> None:
+    ready_to_exercise(coach)
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.text
+    token = client.cookies["backcoach_csrf"]
+    assert f'<meta name="csrf-token" content="{token}">' in html
+    assert re.findall(r'name="csrf_token" value="([^"]*)"', html) == [token] * html.count(
+        '<form method="post"'
+    )
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "inline script"
+    assert not re.search(r"\sstyle=", html), "inline style attribute"
+    assert not re.search(r"\son[a-z]+=", html), "inline event handler"
+    assert not re.search(r"(src|href)=\"(https?:)?//", html), "a resource from another origin"
