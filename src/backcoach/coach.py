@@ -95,8 +95,9 @@ class Coach:
         if yaml_files(user_dir):
             # The body model's pose checks; imported only when there are own files to check.
             from backcoach.body.checks import check_exercise
+            from backcoach.motion.checks import check_coach
 
-            checks.append(check_exercise)
+            checks += [check_exercise, check_coach]
         return load_default(user_dir, cache_file=cache_file, user_checks=checks)
 
     @property
@@ -118,10 +119,11 @@ class Coach:
         links to a missing exercise is caught. Never served from the cache.
         """
         from backcoach.body.checks import check_exercise
+        from backcoach.motion.checks import check_coach
 
         extra = self.settings.exercises_dir if folder is None else folder
         return load_catalogue(
-            [(builtin_dir(), True), (extra, False)], extra_checks=[check_exercise]
+            [(builtin_dir(), True), (extra, False)], extra_checks=[check_exercise, check_coach]
         )
 
     # --- figures ----------------------------------------------------------------------------

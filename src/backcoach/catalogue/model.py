@@ -11,7 +11,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from backcoach.catalogue.poses import KeyPoses
+from backcoach.catalogue.poses import KeyPoses, PoseRole
 
 # --- vocabularies -------------------------------------------------------------------------
 
@@ -154,6 +154,144 @@ class Feel(_Strict):
     should_not: list[Text] = Field(min_length=1)
 
 
+# --- the camera coach ---------------------------------------------------------------------
+# What the camera coach measures and which form rules it checks. Every reference value comes
+# from the key poses through the body model (``backcoach.motion.reference``); a file only
+# names what to measure and how far from the key poses a movement may stray.
+
+BODY_POINTS = ("nose", "ear", "shoulder", "elbow", "wrist", "hip", "knee", "ankle", "heel", "toe")
+"""Body points the coach can measure, by the names people use; ``toe`` is MediaPipe's
+``foot_index``. A bare name means both sides; ``left_``/``right_`` picks one."""
+BodyPoint = Literal[
+    "nose",
+    "ear",
+    "shoulder",
+    "elbow",
+    "wrist",
+    "hip",
+    "knee",
+    "ankle",
+    "heel",
+    "toe",
+    "left_ear",
+    "left_shoulder",
+    "left_elbow",
+    "left_wrist",
+    "left_hip",
+    "left_knee",
+    "left_ankle",
+    "left_heel",
+    "left_toe",
+    "right_ear",
+    "right_shoulder",
+    "right_elbow",
+    "right_wrist",
+    "right_hip",
+    "right_knee",
+    "right_ankle",
+    "right_heel",
+    "right_toe",
+]
+PairedPoint = Literal["ear", "shoulder", "elbow", "wrist", "hip", "knee", "ankle", "heel", "toe"]
+FeatureName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+
+
+class CoachFeature(_Strict):
+    """One measurement of the body in the picture; give exactly one of the four kinds.
+
+    ``angle``: the angle at the middle point, 0-180 degrees (180 = a straight line).
+    ``height``: a point's height above the floor line, in trunk lengths (shoulder to hip).
+    ``tilt``: how far the line between two points leans from level, 0-90 degrees.
+    ``difference``: how far apart the left and right points are in height, in trunk lengths.
+    """
+
+    angle: list[BodyPoint] | None = Field(
+        default=None,
+        min_length=3,
+        max_length=3,
+        description="Three points; the angle at the middle one.",
+    )
+    height: BodyPoint | None = Field(default=None, description="A point's height above the floor.")
+    tilt: list[BodyPoint] | None = Field(
+        default=None,
+        min_length=2,
+        max_length=2,
+        description="Two points; the line's lean from level.",
+    )
+    difference: PairedPoint | None = Field(
+        default=None, description="A paired point; left and right height apart."
+    )
+    side: Literal["both", "either"] = Field(
+        default="both",
+        description="For bare point names: 'both' averages the two sides; 'either' follows the "
+        "side that has moved further from the start pose (for one-sided, alternating movements).",
+    )
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Self:
+        given = [k for k in ("angle", "height", "tilt", "difference") if getattr(self, k)]
+        if len(given) != 1:
+            raise ValueError(
+                f"give exactly one of angle, height, tilt or difference (got "
+                f"{', '.join(given) or 'none'}); split it into separate features"
+            )
+        return self
+
+
+class FormRule(_Strict):
+    """A form rule: a feature that must stay within the key poses' range, or reach a pose."""
+
+    feature: FeatureName = Field(description="A feature named under 'features'.")
+    check: Literal["stay", "reach"] = Field(
+        description="stay: throughout the movement, within 'tolerance' of the values the key "
+        "poses pass through; reach: in every repetition, within 'tolerance' of the value at "
+        "'pose'."
+    )
+    pose: int | PoseRole | None = Field(
+        default=None,
+        description="For reach: the key pose to reach, by role or position (0 = first); "
+        "default the last.",
+    )
+    tolerance: float = Field(
+        gt=0,
+        le=180,
+        description="Degrees for angle and tilt; trunk lengths for height and difference.",
+    )
+    cue: ShortText = Field(description="What to say when the rule is broken, kindly and plainly.")
+
+
+class CoachSpec(_Strict):
+    """What the camera coach measures for an exercise and the form rules it checks."""
+
+    features: dict[FeatureName, CoachFeature] = Field(min_length=1)
+    track: FeatureName = Field(
+        description="The feature that moves from the start pose to the last: it counts the "
+        "repetitions and times the holds."
+    )
+    rules: list[FormRule] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _known_features(self) -> Self:
+        names = ", ".join(sorted(self.features))
+        if self.track not in self.features:
+            raise ValueError(
+                f"'track' names the feature '{self.track}', which is not under 'features'; "
+                f"use one of {names}"
+            )
+        for i, rule in enumerate(self.rules):
+            if rule.feature not in self.features:
+                raise ValueError(
+                    f"rules[{i}] names the feature '{rule.feature}', which is not under "
+                    f"'features'; use one of {names}"
+                )
+            if rule.check == "stay" and rule.pose is not None:
+                raise ValueError(
+                    f"rules[{i}]: 'pose' goes with check 'reach'; a 'stay' rule covers every "
+                    "pose, so remove 'pose'"
+                )
+        return self
+
+
 # --- the exercise -------------------------------------------------------------------------
 
 
@@ -187,6 +325,11 @@ class Exercise(_Strict):
         default=None,
         description="Key poses for the pictures: joint angles and resting parts, in order.",
     )
+    coach: CoachSpec | None = Field(
+        default=None,
+        description="optional: what the camera coach measures and the form rules it checks; "
+        "needs key_poses (see docs/coach.md).",
+    )
     sources: list[Text] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -197,7 +340,29 @@ class Exercise(_Strict):
             raise ValueError("'cautions' lists a tag twice; keep each tag once")
         if len(set(self.equipment)) != len(self.equipment):
             raise ValueError("'equipment' lists an item twice; keep each item once")
+        if self.coach is not None:
+            self._coach_fits_poses(self.coach)
         return self
+
+    def _coach_fits_poses(self, coach: CoachSpec) -> None:
+        if self.key_poses is None:
+            raise ValueError(
+                "'coach' needs 'key_poses': the coach compares the camera with them; add "
+                "key_poses (see docs/key-poses.md) or remove 'coach'"
+            )
+        poses = self.key_poses.poses
+        roles = [p.role for p in poses]
+        for i, rule in enumerate(coach.rules):
+            if isinstance(rule.pose, int) and not 0 <= rule.pose < len(poses):
+                raise ValueError(
+                    f"coach.rules[{i}].pose {rule.pose} is not a key pose; number them from 0 "
+                    f"to {len(poses) - 1}"
+                )
+            if isinstance(rule.pose, str) and rule.pose not in roles:
+                raise ValueError(
+                    f"coach.rules[{i}].pose '{rule.pose}' is not a role of the key poses; use "
+                    f"one of {', '.join(dict.fromkeys(roles))} or a position from 0"
+                )
 
     @property
     def counted(self) -> bool:

@@ -1,9 +1,125 @@
-"""The `coach` command(s) (issue 9)."""
+"""`backcoach coach`: the camera form coach on a video, a webcam or recorded landmarks."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+from backcoach.cli.common import console, fail, get_coach, print_json
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the `backcoach` app."""
+    app.command("coach")(coach_command)
+
+
+def coach_command(
+    video: Annotated[
+        Path | None, typer.Argument(metavar="[VIDEO]", help="A video file of one set.")
+    ] = None,
+    exercise: Annotated[
+        str, typer.Option("--exercise", "-e", metavar="ID", help="The exercise being done.")
+    ] = "",
+    camera: Annotated[
+        int | None, typer.Option("--camera", metavar="N", help="Watch webcam N live instead.")
+    ] = None,
+    landmarks: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE", help="Recorded landmarks (.json or .csv) instead."),
+    ] = None,
+    seconds: Annotated[
+        float | None,
+        typer.Option(metavar="S", help="With --camera: stop after S seconds (else Ctrl+C)."),
+    ] = None,
+    annotate: Annotated[
+        Path | None,
+        typer.Option(metavar="OUT.mp4", help="Write the video with skeleton, count and cues."),
+    ] = None,
+    save_landmarks: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE.json", help="Save the landmarks found, to run again later."),
+    ] = None,
+    log: Annotated[
+        bool, typer.Option("--log", help="Log the set in your records, with its faults.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    r"""Count repetitions, time holds and spot form faults from a video or a camera.
+
+    Everything runs on this computer; no picture leaves it. Video and camera need the vision
+    extra: pip install 'backcoach\[vision]'.
+    """
+    if not exercise:
+        raise fail("say which exercise this is with --exercise ID (see `backcoach exercises list`)")
+    if annotate is not None and annotate.suffix.lower() != ".mp4":
+        raise fail(f"--annotate: {annotate} should end in .mp4; e.g. --annotate coached.mp4")
+    if annotate is not None and landmarks is not None:
+        raise fail("--annotate needs pictures: use it with a VIDEO or --camera, not --landmarks")
+    if seconds is not None and seconds <= 0:
+        raise fail(f"--seconds must be more than 0 (got {seconds:g})")
+    from rich.markup import escape
+
+    from backcoach.catalogue import UnknownExercise
+    from backcoach.coach import CoachError
+    from backcoach.services.coaching import log_coached_set, open_source, run_coach
+
+    coach = get_coach()
+    try:
+        coach.exercise(exercise)
+        source = open_source(video, camera, landmarks, seconds)
+        live = _live_printer() if camera is not None and not as_json else None
+        try:
+            result = run_coach(coach, exercise, source, annotate, save_landmarks, live)
+        except KeyboardInterrupt:
+            raise fail("stopped before the end; nothing was logged") from None
+        if log:
+            result["logged"] = log_coached_set(coach, exercise, result)
+    except (CoachError, UnknownExercise) as exc:
+        # Messages quote things like backcoach[vision]: not Rich markup.
+        raise fail(escape(str(exc))) from None
+    if as_json:
+        print_json(result)
+    else:
+        _show(result, annotate)
+
+
+def _live_printer() -> Any:
+    def show(moment: Any) -> None:
+        if moment.new_rep is not None:
+            console.print(f"Rep {moment.reps}")
+        for fault in moment.new_faults:
+            console.print(f"  [yellow]{fault.cue}[/]")
+
+    return show
+
+
+def _show(result: dict[str, Any], annotate: Path | None) -> None:
+    reps = result["reps"]
+    console.print(f"[bold]{result['exercise']}[/]: {reps} repetition{'s' * (reps != 1)}")
+    for rep in result["rep_times"]:
+        hold = f", held {rep['hold_seconds']:.1f} s" if rep["hold_seconds"] >= 1 else ""
+        console.print(f"  rep {rep['rep']}: {rep['start']:.1f}-{rep['end']:.1f} s{hold}")
+    if result["faults"]:
+        console.print("Things to try next time:")
+        for fault in result["faults"]:
+            console.print(f"  at {fault['time']:.1f} s: {fault['cue']}")
+    elif reps:
+        console.print("No form faults seen. Well done.")
+    for skipped in result["rules_not_checked"]:
+        console.print(f"[dim]Not checked ({skipped['feature']}): {skipped['reason']}.[/]")
+    tracking = result["tracking"]
+    console.print(
+        f"Tracking: {tracking['quality']} ({tracking['measured_fraction']:.0%} of "
+        f"{tracking['frames']} frames measured)."
+    )
+    if tracking["quality"] == "poor":
+        console.print(
+            "The camera could not see you well. Try more light, the whole body in the picture, "
+            "and the camera side-on at floor height."
+        )
+    if annotate is not None:
+        console.print(f"Annotated video: {annotate}")
+    if "logged" in result:
+        console.print("Logged in your records.")

@@ -1,0 +1,86 @@
+"""Frames per second of the camera coach's whole pipeline next to MediaPipe alone.
+
+Run: .venv/bin/python bench/motion.py [--runs N] [--video FILE]
+Both read the same video; "MediaPipe alone" decodes each frame and runs the pose model on it,
+nothing more; "pipeline" is `backcoach coach` without the printing: decoding, the pose model
+(once per frame: its results are reused), orientation, features, phases and form rules. The
+pipeline should stay within 10% of MediaPipe alone (target ratio >= 0.90). Best of N runs each,
+alternating, so both meet the same machine load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VIDEO = ROOT.parent / "shared/data/media/legraise_000000.mp4"
+TARGET_RATIO = 0.90
+
+
+def mediapipe_alone(video: Path) -> tuple[int, float]:
+    import cv2
+    import mediapipe as mp
+
+    from backcoach.motion.pose_model import MIN_DETECTION, MIN_TRACKING, MODEL_COMPLEXITY
+
+    capture = cv2.VideoCapture(str(video))
+    pose = mp.solutions.pose.Pose(
+        static_image_mode=False,
+        model_complexity=MODEL_COMPLEXITY,
+        smooth_landmarks=True,
+        min_detection_confidence=MIN_DETECTION,
+        min_tracking_confidence=MIN_TRACKING,
+    )
+    frames, start = 0, time.perf_counter()
+    while True:
+        ok, image = capture.read()
+        if not ok:
+            break
+        pose.process(cv2.cvtColor(image, cv2.COLOR_BGR2RGB))
+        frames += 1
+    seconds = time.perf_counter() - start
+    pose.close()
+    capture.release()
+    return frames, seconds
+
+
+def pipeline(video: Path) -> tuple[int, float]:
+    from backcoach.catalogue import load_file
+    from backcoach.motion.reference import reference
+    from backcoach.motion.run import coach_run
+    from backcoach.motion.video import VideoSource
+
+    exercise, problems = load_file(ROOT / "examples/exercises/leg-raise.yaml")
+    assert exercise is not None and not problems
+    ref = reference(exercise)
+    start = time.perf_counter()
+    result = coach_run(VideoSource(video), ref)
+    return result["tracking"]["frames"], time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--video", type=Path, default=VIDEO)
+    args = parser.parse_args()
+    if not args.video.is_file():
+        raise SystemExit(f"{args.video}: no such video; pass --video FILE")
+    alone, whole = [], []
+    for _ in range(args.runs):
+        frames, seconds = mediapipe_alone(args.video)
+        alone.append(frames / seconds)
+        frames, seconds = pipeline(args.video)
+        whole.append(frames / seconds)
+    best_alone, best_whole = max(alone), max(whole)
+    ratio = best_whole / best_alone
+    print(f"video: {args.video.name}, {frames} frames, best of {args.runs} runs")
+    print(f"MediaPipe alone: {best_alone:6.1f} frames/s")
+    print(f"whole pipeline:  {best_whole:6.1f} frames/s")
+    verdict = "OK" if ratio >= TARGET_RATIO else "SLOWER THAN TARGET"
+    print(f"ratio pipeline/MediaPipe: {ratio:.3f} (target >= {TARGET_RATIO:.2f}): {verdict}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,171 @@
+"""Reference values from the key poses: where each feature starts, ends and may go.
+
+The body model places every key pose (and the frames between them) on the floor and names its
+landmarks like MediaPipe's; the features are read from them exactly as from a camera. So the
+thresholds that count repetitions and judge form come from the exercise's own key poses, not
+from numbers tuned to one video.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from backcoach.body.landmarks import landmarks
+from backcoach.body.placement import Placed
+from backcoach.body.scene import build_scene
+from backcoach.catalogue.model import CoachFeature, CoachSpec, Exercise, FormRule
+from backcoach.motion.features import Frame, body_scale, combine, floor_line, side_values
+from backcoach.motion.frames import Mark, Marks
+from backcoach.motion.phases import ENTER
+
+MIN_TRACK_CHANGE = {"angle": 15.0, "tilt": 10.0, "height": 0.15, "difference": 0.15}
+"""The tracked feature must change at least this much from the start pose to the last (degrees
+or trunk lengths), or noise of a few degrees could count repetitions nobody made."""
+
+
+class NotCoachable(ValueError):
+    """The exercise cannot be coached from a camera; the message says why and what to do."""
+
+
+def body_marks(placed: Placed) -> Marks:
+    """The body model's landmarks as upright marks (metres, y up), all fully visible."""
+    return {name: Mark(p.x, p.y, 1.0) for name, p in landmarks(placed).items()}
+
+
+def frame_of(marks: Marks) -> Frame | None:
+    """Upright marks with their scale and floor line; None when the trunk is not seen."""
+    scale, floor = body_scale(marks), floor_line(marks)
+    if scale is None or floor is None:
+        return None
+    return Frame(marks, scale, floor)
+
+
+def kind_of(spec: CoachFeature) -> str:
+    return next(k for k in ("angle", "height", "tilt", "difference") if getattr(spec, k))
+
+
+@dataclass(frozen=True)
+class RuleRef:
+    """A form rule with its limits taken from the key poses."""
+
+    rule: FormRule
+    low: float
+    high: float
+    """stay: the allowed range (key-pose range widened by the tolerance); reach: the target
+    value sits in the middle and the range is target +- tolerance."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Everything the analysis needs from an exercise: features, track thresholds, rules."""
+
+    exercise_id: str
+    spec: CoachSpec
+    start_sides: dict[str, dict[str, float]]
+    """Per feature, its value on each side in the start pose (for ``side: either``)."""
+    pose_values: list[dict[str, float]]
+    """Per key pose, every feature's value."""
+    track_start: float
+    track_end: float
+    rules: list[RuleRef]
+    start_marks: list[Marks]
+    """Upright landmarks of each key pose, for finding which way up the picture is."""
+
+    def sides(self, frame: Frame) -> dict[str, dict[str, float]]:
+        """Every feature's value on each side seen (see :func:`side_values`)."""
+        return {name: side_values(spec, frame) for name, spec in self.spec.features.items()}
+
+    def combine(self, sides: dict[str, dict[str, float]]) -> dict[str, float | None]:
+        """One value per feature from its sides."""
+        return {
+            name: combine(spec, sides.get(name, {}), self.start_sides[name])
+            for name, spec in self.spec.features.items()
+        }
+
+    def features(self, frame: Frame) -> dict[str, float | None]:
+        return self.combine(self.sides(frame))
+
+    def progress(self, value: float) -> float:
+        """How far the tracked feature is from the start pose (0) to the last pose (1)."""
+        return (value - self.track_start) / (self.track_end - self.track_start)
+
+
+def reference(exercise: Exercise) -> Reference:
+    """The exercise's reference values; NotCoachable when it has no coach section or its
+    tracked feature barely changes between the key poses."""
+    spec, key_poses = exercise.coach, exercise.key_poses
+    if spec is None or key_poses is None:
+        raise NotCoachable(
+            f"'{exercise.id}' has no 'coach' section, so the camera coach does not know what "
+            "to measure; choose an exercise that has one, or add one to your own file (see "
+            "docs/coach.md)"
+        )
+    scene = build_scene(key_poses)
+    # As on video, the floor line is the lowest landmark over the whole movement.
+    lowest = min(_frame(f.placed).floor for f in scene.forward)
+    key_frames = [_frame(f.placed, lowest) for f in scene.frames]
+    start_sides = {n: side_values(s, key_frames[0]) for n, s in spec.features.items()}
+    values_of = _evaluator(spec, start_sides)
+    pose_values = [values_of(f) for f in key_frames]
+    path = [values_of(_frame(f.placed, lowest)) for f in scene.forward]
+    track = spec.features[spec.track]
+    start, end = pose_values[0][spec.track], pose_values[-1][spec.track]
+    least = MIN_TRACK_CHANGE[kind_of(track)]
+    if abs(end - start) < least:
+        raise NotCoachable(
+            f"'{exercise.id}': the tracked feature '{spec.track}' changes only "
+            f"{abs(end - start):.2f} between the first and last key pose (at least {least:g} "
+            "is needed to count repetitions); track a feature that moves more"
+        )
+    rules = []
+    roles = [p.role for p in key_poses.poses]
+    room = (1.0 - ENTER) * abs(end - start)
+    for rule in spec.rules:
+        if rule.check == "stay":
+            seen_values = [v[rule.feature] for v in path]
+            low, high = min(seen_values) - rule.tolerance, max(seen_values) + rule.tolerance
+        else:
+            index = len(roles) - 1 if rule.pose is None else rule.pose
+            if isinstance(index, str):
+                index = roles.index(index)
+            target = pose_values[index][rule.feature]
+            low, high = target - rule.tolerance, target + rule.tolerance
+            if rule.feature == spec.track and index == len(roles) - 1 and rule.tolerance >= room:
+                raise NotCoachable(
+                    f"'{exercise.id}': the rule on '{rule.feature}' allows {rule.tolerance:g}, "
+                    f"but a repetition only counts once it is within {room:.2f} of the last "
+                    "pose, so the rule could never be broken; use a smaller tolerance or "
+                    "track another feature"
+                )
+        rules.append(RuleRef(rule, low, high))
+    return Reference(
+        exercise.id,
+        spec,
+        start_sides,
+        pose_values,
+        start,
+        end,
+        rules,
+        [f.marks for f in key_frames],
+    )
+
+
+def _frame(placed: Placed, floor: float | None = None) -> Frame:
+    frame = frame_of(body_marks(placed))
+    assert frame is not None  # the body model always has its shoulders and hips
+    return frame if floor is None else Frame(frame.marks, frame.scale, floor)
+
+
+def _evaluator(
+    spec: CoachSpec, start: dict[str, dict[str, float]]
+) -> Callable[[Frame], dict[str, float]]:
+    def values(frame: Frame) -> dict[str, float]:
+        out = {}
+        for name, feature in spec.features.items():
+            value = combine(feature, side_values(feature, frame), start[name])
+            assert value is not None  # every landmark of the body model is visible
+            out[name] = value
+        return out
+
+    return values

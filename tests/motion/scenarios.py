@@ -1,0 +1,95 @@
+"""Synthetic scenarios for the camera coach: exercises, injected faults, camera set-ups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from backcoach.catalogue import Exercise, load_default, load_file
+from backcoach.catalogue.poses import KeyPoses
+from backcoach.motion.synthetic import Camera
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "exercises" / "leg-raise.yaml"
+
+
+def coached_exercises() -> dict[str, Exercise]:
+    catalogue, _ = load_default(None)
+    found = {e.id: e for e in catalogue if e.coach is not None}
+    example, problems = load_file(EXAMPLE)
+    assert example is not None and not problems, problems
+    found[example.id] = example
+    return found
+
+
+# Per exercise: faults injected into the last key pose (angle changes and what rests on the
+# floor), and the rules (by position in coach.rules) each breaks.
+FAULTS: dict[str, list[tuple[dict[str, Any], frozenset[int]]]] = {
+    "prone-press-up": [
+        (
+            {"angles": {"hip": 0, "lumbar": -10, "knee": 0}, "floor": ["hands", "toes"]},
+            frozenset({0}),
+        ),
+        ({"angles": {"elbow": 70, "shoulder": 20}}, frozenset({1})),
+    ],
+    "knee-to-chest-double": [
+        ({"angles": {"lumbar": 45}, "floor": ["head", "upper_trunk"]}, frozenset({0})),
+    ],
+    "knee-to-chest-single": [
+        ({"angles": {"lumbar": 45}, "floor": ["head", "upper_trunk"]}, frozenset({0})),
+    ],
+    "bridge": [({"angles": {"hip": 28}}, frozenset({0}))],
+    "knee-rolls": [
+        (
+            {
+                "angles": {
+                    "lumbar_rotation": 30,
+                    "left_hip_rotation": -30,
+                    "right_hip_rotation": 30,
+                    "right_hip_abduction": 45,
+                }
+            },
+            frozenset({0}),
+        )
+    ],
+    "bird-dog": [
+        (
+            {
+                "angles": {"right_hip": 50, "right_knee": 120},
+                "floor": ["left_hand", "right_knee", "right_toes"],
+            },
+            frozenset({0}),
+        ),
+        ({"angles": {"lumbar_rotation": 30}}, frozenset({1})),
+    ],
+    "cat-cow": [],  # cat-cow's faults are shallow movements: see shallow() below
+    "leg-raise": [({"angles": {"knee": 70}}, frozenset({1}))],
+}
+
+
+def faulty(key_poses: KeyPoses, change: dict[str, Any], index: int = -1) -> KeyPoses:
+    """The key poses with one pose changed: angles merged, the floor list replaced."""
+    data = key_poses.model_dump(mode="json", exclude_none=True)
+    pose = data["poses"][index]
+    pose["angles"] = {**pose.get("angles", {}), **change.get("angles", {})}
+    if "floor" in change:
+        pose["floor"] = change["floor"]
+    return KeyPoses.model_validate(data)
+
+
+def shallow(key_poses: KeyPoses, index: int, share: float) -> KeyPoses:
+    """The key poses with pose ``index`` only ``share`` of the way from the start pose."""
+    data = key_poses.model_dump(mode="json", exclude_none=True)
+    start, pose = data["poses"][0]["angles"], data["poses"][index]["angles"]
+    keys = set(start) | set(pose)
+    pose_new = {k: start.get(k, 0) + (pose.get(k, 0) - start.get(k, 0)) * share for k in keys}
+    data["poses"][index]["angles"] = {k: round(v, 1) for k, v in pose_new.items()}
+    return KeyPoses.model_validate(data)
+
+
+CAMERAS: dict[str, Camera] = {
+    "as-drawn": Camera(),
+    "turned-20-tilted-4": Camera(yaw_deg=20, roll_deg=4),
+    "turned-away-15": Camera(yaw_deg=-15),
+    "phone-on-side-cw": Camera(quarter=1),
+    "phone-on-side-ccw": Camera(quarter=3, roll_deg=-3),
+}
