@@ -16,6 +16,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 VIDEO = ROOT.parent / "shared/data/media/legraise_000000.mp4"
+if not VIDEO.is_file():  # the copy kept with the tests (CC BY 4.0, tests/data/media/README.md)
+    VIDEO = ROOT / "tests/data/media/legraise_000000.mp4"
 TARGET_RATIO = 0.90
 
 
