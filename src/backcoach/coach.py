@@ -50,14 +50,16 @@ class Coach:
     def store(self) -> Store:
         """The person's records; opened (and migrated) on first use only."""
         from backcoach.records.db import open_database
-        from backcoach.records.store import Store, utcnow
+        from backcoach.records.store import Store
 
         override = self.settings.today_override
         if override is None:
             return Store(open_database(self.settings.database_url))
 
         def pretend_now() -> dt.datetime:
-            return dt.datetime.combine(override, utcnow().time(), tzinfo=dt.UTC)
+            # the pretend day in local time, so that local_day() of what is saved gives it back
+            local = dt.datetime.now().astimezone()
+            return dt.datetime.combine(override, local.timetz()).astimezone(dt.UTC)
 
         return Store(open_database(self.settings.database_url), clock=pretend_now)
 

@@ -87,6 +87,8 @@ def test_import_of_a_bad_file_is_a_clear_error(home: Path, tmp_path: Path) -> No
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(data), encoding="utf-8")
     before = history(home)
+    asked = run_cli("import", str(bad), home=home, input="y\n")
+    assert asked.returncode == 2 and "Go ahead?" not in asked.stdout  # refused before asking
     result = run_cli("import", str(bad), "--yes", home=home)
     assert result.returncode == 2
     assert "bad.json" in result.stderr and "tables.set_logs[2]" in result.stderr

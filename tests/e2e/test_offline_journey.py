@@ -137,19 +137,26 @@ def test_screen_to_export_without_the_network(tmp_path: Path) -> None:
         ("profile", "set", "--days", "mon,wed,fri", "--minutes", "10"),
         ("plan", "--json"),
         ("start", "--auto", "--minutes", "10", "--answers", str(answers)),
+        ("checkin", "--pain-now", "3", "--worst", "5"),
         ("progress", "--json", "--chart", str(tmp_path / "progress.png")),
         ("report", "--out", str(tmp_path / "report.pdf")),
+        ("handout", "--out", str(tmp_path / "handout.pdf")),
         ("remind", "--out", str(tmp_path / "backcoach.ics")),
-        ("export", "--out", str(tmp_path / "export.json")),
+        ("export", "--out", str(tmp_path / "export.json"), "--csv", str(tmp_path / "csv")),
+        ("import", str(tmp_path / "export.json"), "--yes"),
     ]
     results = [journey.step(*args) for args in steps]
 
     assert json.loads(results[0].stdout)["tier"] == "clear"
     assert json.loads(results[2].stdout)["items"]
     assert "Session finished." in results[3].stdout
-    json.loads(results[4].stdout)  # the progress summary is plain JSON
+    summary = json.loads(results[5].stdout)  # the progress summary is plain JSON
+    assert [p["score"] for p in summary["pain"]["worst_24h"]["series"]] == [5]
     assert (tmp_path / "progress.png").read_bytes().startswith(b"\x89PNG")
     assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "handout.pdf").read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "csv" / "sessions.csv").exists()
+    assert "saved first to" in results[-1].stdout  # replaced after a backup, offline too
     assert b"BEGIN:VCALENDAR" in (tmp_path / "backcoach.ics").read_bytes()
     exported = json.loads((tmp_path / "export.json").read_text(encoding="utf-8"))
     sessions = exported["tables"]["sessions"]

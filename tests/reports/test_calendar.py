@@ -52,6 +52,8 @@ def test_repeats_on_the_profile_days_at_its_time(home: Path, days: list[str], ti
     assert calendar["VERSION"] == "2.0"
     assert "backcoach" in str(calendar["PRODID"])
     assert str(event["UID"]) == UID  # type: ignore[index]
+    # RFC 5545 section 3.6.1: DTSTAMP is required, in UTC.
+    assert event.decoded("DTSTAMP").utcoffset() == dt.timedelta(0)  # type: ignore[attr-defined]
     assert event.decoded("DURATION") == dt.timedelta(minutes=20)  # type: ignore[attr-defined]
     start = event.decoded("DTSTART")  # type: ignore[attr-defined]
     assert start.tzinfo is None, "floating local time: no TZID, no UTC"

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from backcoach.reports.charts import progress_chart
+from backcoach.reports.charts import MIN_SPAN_DAYS, progress_chart, x_span
+from backcoach.services import outcomes
 from backcoach.services.progress import progress_summary
 from tests.body.pngread import pixels
 from tests.services.simulate import START, coach_on, three_weeks
@@ -55,3 +56,17 @@ def test_empty_chart_says_so(tmp_path: Path) -> None:
 def test_unknown_format_is_refused(summary: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="png or svg"):
         progress_chart(summary, "jpg")  # type: ignore[arg-type]
+
+
+def test_a_first_day_is_not_stretched_across_the_chart(tmp_path: Path) -> None:
+    coach = coach_on(tmp_path, None, START)
+    outcomes.record_pain(coach, now=4, worst_24h=6)
+    left, right = x_span(progress_summary(coach))
+    assert left < dt.datetime(2026, 11, 2) < left + dt.timedelta(days=1)
+    assert right - left == dt.timedelta(days=MIN_SPAN_DAYS)  # room to grow, not one wide day
+
+
+def test_the_span_reaches_today_and_every_record(summary: dict[str, Any]) -> None:
+    later = {**summary, "today": "2026-12-20"}
+    left, right = x_span(later)
+    assert left == dt.datetime(2026, 11, 1, 12) and right == dt.datetime(2026, 12, 20, 12)

@@ -11,6 +11,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from backcoach.coach import Coach, PlanRefused
+from backcoach.reports.handout import is_wide
 from backcoach.reports.pdf import RefusedURL, allowed_url, html_to_pdf
 from backcoach.reports.report import handout_html, handout_pdf, report_pdf
 from backcoach.services.progression import check_flare_up
@@ -78,7 +79,8 @@ def test_report_sections_figures_and_pages(records: tuple[Coach, dict[str, Any]]
     assert "flare-up mode" in text
     for item in plan.items:
         assert coach.exercise(item.exercise_id).name in text
-    assert "6 sessions done of 9 planned" in text
+    assert "6 sessions done of 9 planned so far" in text
+    assert "Current run: 1 session day;" in text  # Mon 16 and Wed 18 missed: a new run
     assert "Worst pain in 24 h (0-10) 6 6.67 3 -3.67 yes, better" in text
     assert "Your worst pain is down 3.67 points" in text
     assert "putting on socks" in text and "sitting through a film" in text
@@ -115,7 +117,8 @@ def test_report_without_any_records(tmp_path: Path) -> None:
     coach = coach_on(tmp_path, None, START)
     text = flat(" ".join(pages(report_pdf(coach))))
     assert "No screen taken yet" in text and "No plan can be offered" in text
-    assert "No sessions yet" in text and "too early to compare" in text
+    assert "No sessions yet" in text and "no readings yet" in text
+    assert "too early to compare" not in text  # nothing to compare is not "early"
 
 
 def test_handout_has_every_exercise_with_picture_steps_dose_and_cautions(
@@ -125,6 +128,8 @@ def test_handout_has_every_exercise_with_picture_steps_dose_and_cautions(
     plan = coach.plan()
     html = handout_html(coach)
     assert html.count('src="data:image/svg+xml;base64,') == len(plan.items)
+    wide = sum(is_wide(coach.figure_svg(item.exercise_id)) for item in plan.items)
+    assert html.count('class="wide-pic"') == wide
     pdf = handout_pdf(coach)
     text = flat(" ".join(pages(pdf)))
     assert "Stop an exercise at once for sharp or shooting pain" in text
@@ -138,6 +143,12 @@ def test_handout_has_every_exercise_with_picture_steps_dose_and_cautions(
     assert sum(near(page, FIGURE_BLUE, 6) for page in images) > 1000  # the figures are drawn
     with pytest.raises(PlanRefused):
         handout_pdf(coach_on(tmp_path, None, START))  # no screen: no programme to hand out
+
+
+def test_wide_pictures_get_their_own_row() -> None:
+    assert is_wide('<svg viewBox="0 0 467 146" width="467">')  # lying down: readable only wide
+    assert not is_wide('<svg viewBox="0 0 304 246" width="304">')  # standing: beside the text
+    assert not is_wide("<svg>")
 
 
 def test_documents_load_nothing_from_outside(tmp_path: Path) -> None:

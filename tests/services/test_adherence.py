@@ -9,8 +9,10 @@ from backcoach.services.adherence import (
     DoneSession,
     adherence,
     done_sessions,
+    due_so_far,
     planned_weekdays,
     streak,
+    weekly,
 )
 from backcoach.services.progression import check_flare_up
 from tests.services.simulate import START, coach_on, three_weeks
@@ -30,6 +32,7 @@ def test_weeks_minutes_streak_and_stops_from_real_sessions(tmp_path: Path, db_ur
     ]
     assert a["weeks"][-1]["current"] and not a["weeks"][0]["current"]
     assert a["total"]["planned"] == 9 and a["total"]["done"] == 6
+    assert a["total"]["due"] == 9  # Friday 20th's session is done: the whole plan is due
     # Minutes come from the plans' timing of the sets done: each 5-minute plan gives about 5.
     assert all(3 <= w["minutes"] / w["done"] <= 6 for w in a["weeks"])
     assert a["total"]["minutes"] == round(sum(w["minutes"] for w in a["weeks"]), 1)
@@ -85,5 +88,26 @@ def test_streak_forgives_one_missed_planned_day_not_two_in_a_row() -> None:
 
 def test_no_sessions_means_no_weeks(tmp_path: Path) -> None:
     a = adherence(coach_on(tmp_path, None, START))
-    assert a["weeks"] == [] and a["total"] == {"planned": 0, "done": 0, "minutes": 0}
+    assert a["weeks"] == [] and a["total"] == {"planned": 0, "due": 0, "done": 0, "minutes": 0}
     assert a["streak"] == {"days": 0, "forgiven": 0}
+
+
+def test_a_whole_missed_week_a_midweek_start_and_what_is_due_so_far() -> None:
+    # First session Wed 4; the week of Mon 9 entirely missed; back on Mon 16; today Tue 17.
+    sessions = _done(2, 14)
+    tue = START + dt.timedelta(days=15)
+    weeks = weekly(sessions, MON_WED_FRI, tue)
+    assert [(w["week_start"], w["planned"], w["done"], w["current"]) for w in weeks] == [
+        ("2026-11-02", 2, 1, False),  # planned days count from the first session (Wed, Fri)
+        ("2026-11-09", 3, 0, False),  # a week with no session is still listed
+        ("2026-11-16", 3, 1, True),  # this week's whole plan, "so far"
+    ]
+    # Due so far: Wed 4, Fri 6, Mon 9, Wed 11, Fri 13, Mon 16 (not Wed 18, Fri 20).
+    assert due_so_far(sessions, MON_WED_FRI, tue) == 6
+    # On Monday 16th itself: not due until its session is done (today is not yet missed).
+    monday = START + dt.timedelta(days=14)
+    assert due_so_far(_done(2), MON_WED_FRI, monday) == 5
+    assert due_so_far(sessions, MON_WED_FRI, monday) == 6
+    assert due_so_far([], MON_WED_FRI, monday) == 0
+    # The run restarted on Mon 16 after two planned days missed in a row: only Monday counts.
+    assert streak(sessions, MON_WED_FRI, tue) == {"days": 1, "forgiven": 0}

@@ -37,8 +37,11 @@ def test_thresholds_are_the_published_ones() -> None:
         (6, 8, "worse", True),  # 2 points up
         (5, 3.55, "better", False),  # 1.45 points, 29%
         (5, 3.5, "better", True),  # 1.5 points, 30%
-        (5, 6.45, "worse", False),  # 29% up
-        (5, 6.5, "worse", True),  # 30% up
+        (3, 2.1, "better", True),  # 0.9 points, 30%: low pain, a meaningful improvement
+        (3, 2.2, "better", False),  # 0.8 points, 26.7%
+        (5, 6.5, "worse", False),  # 30% up but 1.5 points: a rise is judged on points alone
+        (2, 3, "worse", False),  # 50% up, 1 point: not sent to a clinician for that
+        (5, 7, "worse", True),  # 2 points up
         (4, 4, "same", False),
         (0, 1, "worse", False),  # no percentage from a start of 0
     ],

@@ -93,7 +93,9 @@ def show_summary(summary: dict[str, Any]) -> None:
             table.add_row(label, "[dim]no readings yet[/]", "", "")
             continue
         values = [p["score"] for p in series]
-        span = f"{_number(values[0])} → {_number(values[-1])}"
+        span = _number(values[0])
+        if len(values) > 1:
+            span += f" → {_number(values[-1])}"
         table.add_row(label, f"[cyan]{sparkline(values)}[/]", span, f"[dim]{hint}[/]")
     console.print(table)
     for message in summary["messages"]:
@@ -126,11 +128,10 @@ def _show_adherence(a: dict[str, Any]) -> None:
         return
     total, streak = a["total"], a["streak"]
     console.print(
-        f"  {total['done']} done of {total['planned']} planned, about "
+        f"  {total['done']} done of {total['due']} planned so far, about "
         f"{round(total['minutes'])} min of exercise."
     )
-    forgiven = f" ({streak['forgiven']} missed day forgiven)" if streak["forgiven"] else ""
-    console.print(f"  Current run: {streak['days']} session days{forgiven}.")
+    console.print(f"  {run_text(streak)}")
     done = [
         min(w["done"], w["planned"]) / w["planned"] * 10 if w["planned"] else 10 for w in a["weeks"]
     ]
@@ -144,6 +145,21 @@ def _show_adherence(a: dict[str, Any]) -> None:
             console.print(f"  {s['date']}  {s['name']}: {'; '.join(s['reasons'])}")
     for f in a["flare_ups"]:
         console.print(f"\n[bold]Flare-up[/] {f['date']} to {f['until']}: {f['reason']}")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def run_text(streak: dict[str, int]) -> str:
+    """The streak in kind words: a run that ended is a fresh start, not a failure."""
+    if not streak["days"]:
+        return "Your next session starts a new run."
+    forgiven = streak["forgiven"]
+    text = f"Current run: {_plural(streak['days'], 'session day')}"
+    if forgiven:
+        text += f" ({_plural(forgiven, 'missed day')} forgiven)"
+    return text + "."
 
 
 def report(

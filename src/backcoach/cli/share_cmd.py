@@ -83,11 +83,15 @@ def import_(
 ) -> None:
     """Load a `backcoach export` file. Your records become exactly the file's (never doubled)."""
     from backcoach.coach import CoachError
-    from backcoach.services.sharing import import_json, is_empty, read_export
+    from backcoach.services.sharing import check_export, import_json, is_empty, read_export
 
     coach = get_coach()
     with user_errors():
         data = read_export(file)  # its errors already name the file
+    try:
+        check_export(coach, data)  # a bad file is refused before any question
+    except CoachError as exc:
+        raise fail(f"{file}: {exc}") from None
     replace = False
     if not is_empty(coach):
         if not yes and not typer.confirm(
@@ -127,7 +131,9 @@ def forget(
             "copies kept before imports. Your own exercise files are kept. It cannot be undone; "
             "`backcoach export --out FILE.json` first if you want a copy."
         )
-        answer = typer.prompt(f"Type {FORGET_WORD} to delete everything", default="")
+        answer = typer.prompt(
+            f"Type {FORGET_WORD} to delete everything", default="", show_default=False
+        )
         if answer.strip().lower() != FORGET_WORD:
             err_console.print("Nothing was deleted.")
             raise typer.Exit(1)

@@ -18,8 +18,11 @@ PAIN_MEANINGFUL_POINTS = MEANINGFUL_PAIN_CHANGE
 """A change of 2 points on the 0-10 pain scale is meaningful (Ostelo 2008, Spine 33:90)."""
 
 PAIN_MEANINGFUL_PERCENT = 30.0
-"""...or a change of 30% of the starting pain, which matters more when pain starts low
-(Ostelo 2008, Spine 33:90). Either one is enough."""
+"""...or an improvement of 30% of the starting pain, which matters more when pain starts low
+(Ostelo 2008, Spine 33:90). Either one is enough. The 30% is defined for improvement only: a
+rise is judged on points alone, as flare-up detection does (planning.flare.FLARE_RISE), so
+pain going from 1 to 1.5 out of 10 is not called a meaningful worsening and sent to a
+clinician."""
 
 ACTIVITY_MEAN_MEANINGFUL_POINTS = 2.0
 """The activity scale (the person's own 3-5 hard activities, each 0-10, score = mean): about
@@ -82,7 +85,10 @@ def _judge(
     size = abs(points)
     by_points = size >= threshold_points
     by_percent = (
-        threshold_percent is not None and percent is not None and abs(percent) >= threshold_percent
+        threshold_percent is not None
+        and percent is not None
+        and (points > 0) == higher_is_better  # an improvement: see PAIN_MEANINGFUL_PERCENT
+        and abs(percent) >= threshold_percent
     )
     meaningful = size > 0 and (by_points or by_percent)
     if points == 0:
@@ -132,7 +138,8 @@ def _sentence(text: str) -> str:
 
 
 def pain_change(measure: str, label: str, start: float, latest: float) -> Change:
-    """Pain (0-10, lower is better): meaningful at 2 points or 30% of the start."""
+    """Pain (0-10, lower is better): meaningful at 2 points, or an improvement of 30% of
+    the start."""
     change = _judge(
         measure,
         label,

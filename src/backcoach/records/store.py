@@ -38,6 +38,12 @@ def as_utc(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
+def local_day(moment: dt.datetime) -> dt.date:
+    """The day a stored moment fell on where the person is: "today" is a local date, so an
+    8 pm session in New York (01:00 UTC the next day) belongs to the day it was done on."""
+    return as_utc(moment).astimezone().date()
+
+
 class Store:
     def __init__(
         self, factory: sessionmaker[Session], clock: Callable[[], dt.datetime] = utcnow

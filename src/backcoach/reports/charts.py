@@ -19,6 +19,10 @@ ACTIVITY = "#2e7d6f"
 SESSION_DAY = "#d9e2ec"
 INK = "#333333"
 
+MIN_SPAN_DAYS = 14
+"""The x axis shows at least two weeks: with only a day or two of records, matplotlib would
+stretch one day across the whole width (one wide band, ticks "01 Nov 01 Nov 02 Nov")."""
+
 PNG_DPI = 150
 """Sharp on screen and on paper at the report's width, and small (about 60 kB)."""
 
@@ -34,7 +38,7 @@ def progress_chart(
     if fmt not in ("png", "svg"):
         raise ValueError(f"chart format must be png or svg (got {fmt!r})")
     import matplotlib as mpl
-    from matplotlib.dates import AutoDateLocator, DateFormatter
+    from matplotlib.dates import AutoDateLocator, DateFormatter, date2num
     from matplotlib.figure import Figure
 
     style: Any = {
@@ -56,6 +60,8 @@ def progress_chart(
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         if drew:
+            left, right = x_span(summary)
+            ax.set_xlim(date2num(left), date2num(right))  # type: ignore[no-untyped-call]
             locator = AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
             ax.xaxis.set_major_locator(locator)
             ax.xaxis.set_major_formatter(DateFormatter("%d %b"))  # type: ignore[no-untyped-call]
@@ -75,6 +81,23 @@ def progress_chart(
         metadata = {"Date": None} if fmt == "svg" else {"Software": "backcoach"}
         fig.savefig(buffer, format=fmt, dpi=PNG_DPI, metadata=metadata, facecolor="white")
     return buffer.getvalue()
+
+
+def x_span(summary: dict[str, Any]) -> tuple[dt.datetime, dt.datetime]:
+    """From half a day before the first record to half a day after the last record or today,
+    and never less than MIN_SPAN_DAYS: a short history sits at the left with room to grow."""
+    pain = summary["pain"]
+    days = [
+        *_dates(pain["worst_24h"]["series"]),
+        *_dates(pain["now"]["series"]),
+        *_dates(summary["activities"]["mean_series"]),
+        *(dt.date.fromisoformat(d) for d in summary["adherence"]["session_days"]),
+        dt.date.fromisoformat(summary["today"]),
+    ]
+    half = dt.timedelta(hours=12)
+    left = dt.datetime.combine(min(days), dt.time()) - half
+    right = dt.datetime.combine(max(days), dt.time()) + half
+    return left, max(right, left + dt.timedelta(days=MIN_SPAN_DAYS))
 
 
 def _draw(ax: Any, summary: dict[str, Any]) -> bool:

@@ -6,6 +6,7 @@ app says: the same steps, the same dose, the same cautions, in the plan's order.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from backcoach.reports.pdf import data_uri
@@ -28,6 +29,23 @@ PAIN_GUIDE = (
 section 3), in the handout's words."""
 
 
+WIDE_PICTURE = 2.0
+"""Pictures wider than this (width / height: people lying down) get a row of their own above
+the steps. Squeezed into the side column they shrink until their captions are too small to
+read on paper."""
+
+_VIEWBOX = re.compile(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"')
+
+
+def is_wide(svg: str) -> bool:
+    """True when the figure's drawing is much wider than tall (read from its viewBox)."""
+    found = _VIEWBOX.search(svg)
+    if found is None:
+        return False
+    width, height = (float(v) for v in found.groups())
+    return height > 0 and width / height > WIDE_PICTURE
+
+
 def handout_context(coach: Coach) -> dict[str, Any]:
     """Raises PlanRefused when no plan may be offered."""
     from backcoach.catalogue.text import dose_text
@@ -36,13 +54,15 @@ def handout_context(coach: Coach) -> dict[str, Any]:
     cards = []
     for number, item in enumerate(plan.items, 1):
         ex = coach.exercise(item.exercise_id)
+        svg = coach.figure_svg(ex.id)
         cards.append(
             {
                 "number": number,
                 "name": ex.name,
                 "summary": ex.summary,
                 "phase": item.phase,
-                "picture": data_uri(coach.figure_svg(ex.id), "image/svg+xml"),
+                "picture": data_uri(svg, "image/svg+xml"),
+                "wide": is_wide(svg),
                 "steps": [s.text for s in ex.steps],
                 "dose": dose_text(
                     ex.dose,

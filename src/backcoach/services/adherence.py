@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from backcoach.planning.plan import Plan
 from backcoach.planning.profile import WEEKDAYS
+from backcoach.records.store import local_day
 
 if TYPE_CHECKING:
     from backcoach.coach import Coach
@@ -45,7 +46,7 @@ def done_sessions(coach: Coach) -> list[DoneSession]:
         minutes = _minutes(coach, row)
         if minutes is None:
             continue
-        out.append(DoneSession(row.id, row.started_at.date(), row.status, minutes))
+        out.append(DoneSession(row.id, local_day(row.started_at), row.status, minutes))
     return out
 
 
@@ -103,6 +104,23 @@ def weekly(sessions: list[DoneSession], planned: set[int], today: dt.date) -> li
     return weeks
 
 
+def due_so_far(sessions: list[DoneSession], planned: set[int], today: dt.date) -> int:
+    """Planned days from the first session up to today: the days already over, and today
+    once its session is done (today is not missed until it is over, as for the streak).
+
+    The honest "of N" for a total: the rest of this week's plan is not yet due, so counting
+    it would make Thursday's "11 of 15" read like a missed session that is really Friday's.
+    """
+    if not sessions:
+        return 0
+    days = (today - sessions[0].day).days
+    over = sum(
+        1 for n in range(days) if (sessions[0].day + dt.timedelta(days=n)).weekday() in planned
+    )
+    done_today = any(s.day == today for s in sessions)
+    return over + (1 if today.weekday() in planned and done_today else 0)
+
+
 def streak(sessions: list[DoneSession], planned: set[int], today: dt.date) -> dict[str, int]:
     """Days with a session in the current run, counting back from today.
 
@@ -134,14 +152,14 @@ def streak(sessions: list[DoneSession], planned: set[int], today: dt.date) -> di
 def stopped_exercises(coach: Coach) -> list[dict[str, Any]]:
     """Exercises a stop rule ended, with the reasons, oldest first."""
     store = coach.store
-    days = {s.id: s.started_at.date() for s in store.sessions()}
+    days = {s.id: local_day(s.started_at) for s in store.sessions()}
     out = []
     for o in store.outcomes():
         if o.outcome != "stopped":
             continue
         out.append(
             {
-                "date": days.get(o.session_id, o.recorded_at.date()).isoformat(),
+                "date": days.get(o.session_id, local_day(o.recorded_at)).isoformat(),
                 "session_id": o.session_id,
                 "exercise_id": o.exercise_id,
                 "name": exercise_name(coach, o.exercise_id),
@@ -156,7 +174,7 @@ def flare_ups(coach: Coach) -> list[dict[str, Any]]:
     """Flare-up periods started (by the person or by their pain), oldest first."""
     return [
         {
-            "date": (d.decided_on or d.decided_at.date()).isoformat(),
+            "date": (d.decided_on or local_day(d.decided_at)).isoformat(),
             "until": d.until.isoformat() if d.until else None,
             "reason": d.reason,
         }
@@ -186,6 +204,7 @@ def adherence(coach: Coach) -> dict[str, Any]:
         "weeks": weeks,
         "total": {
             "planned": sum(w["planned"] for w in weeks),
+            "due": due_so_far(sessions, planned, today),
             "done": sum(w["done"] for w in weeks),
             "minutes": round(sum(s.minutes for s in sessions), 1),
         },

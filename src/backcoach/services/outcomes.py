@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from backcoach.coach import CoachError
 from backcoach.records.outcomes_store import PAIN_BEFORE, PAIN_NOW, WORST_24H, OutcomeStore
+from backcoach.records.store import local_day
 
 if TYPE_CHECKING:
     from backcoach.coach import Coach
@@ -66,7 +67,7 @@ def daily_series(coach: Coach, moments: tuple[str, ...]) -> list[tuple[dt.date, 
     detection uses)."""
     by_day: dict[dt.date, int] = {}
     for row in outcomes(coach).pain_readings(moments):
-        day = row.reported_at.date()
+        day = local_day(row.reported_at)
         by_day[day] = max(by_day.get(day, 0), row.score)
     return sorted(by_day.items())
 
@@ -171,7 +172,7 @@ def due_today(coach: Coach) -> dict[str, Any]:
         a.id for a in current if a.id not in last_rated or today - last_rated[a.id] >= week
     ]
     recent_pain = [
-        p for p in any_pain if today - p.reported_at.date() < dt.timedelta(WEEKLY_CHECKIN_DAYS)
+        p for p in any_pain if today - local_day(p.reported_at) < dt.timedelta(WEEKLY_CHECKIN_DAYS)
     ]
     return {
         "worst_pain": not worst or worst[-1][0] != today,

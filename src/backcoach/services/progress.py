@@ -20,7 +20,8 @@
         "planned_days": ["mon", "wed", "fri"],
         "weeks": [{"week_start": "2026-11-02", "planned": 3, "done": 2, "minutes": 24.5,
                    "current": false}, ...],
-        "total": {"planned": 9, "done": 7, "minutes": 80.1},
+        "total": {"planned": 9, "due": 8, "done": 7, "minutes": 80.1},
+                                  # due: planned days up to today (today once it is done)
         "streak": {"days": 4, "forgiven": 1},
         "session_days": ["2026-11-02", ...],
         "stopped": [{"date", "session_id", "exercise_id", "name", "reasons": [...],
@@ -54,6 +55,7 @@ from backcoach.records.outcomes import (
     mean,
     pain_change,
 )
+from backcoach.records.store import local_day
 from backcoach.services import outcomes as outcome_service
 from backcoach.services.adherence import adherence, exercise_name
 
@@ -149,7 +151,7 @@ def _decisions(coach: Coach) -> list[dict[str, Any]]:
         whole = d.exercise_id == WHOLE_PROGRAMME
         out.append(
             {
-                "date": (d.decided_on or d.decided_at.date()).isoformat(),
+                "date": (d.decided_on or local_day(d.decided_at)).isoformat(),
                 "exercise_id": d.exercise_id,
                 "name": "whole programme" if whole else exercise_name(coach, d.exercise_id),
                 "action": d.action,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from backcoach.planning.plan import Plan
 from backcoach.planning.progression import Done, DoseValues, ExerciseLog, decide
 from backcoach.planning.state import Decision, DoseOverride, ProgramState
+from backcoach.records.store import local_day
 
 if TYPE_CHECKING:
     from backcoach.coach import Coach
@@ -29,7 +30,7 @@ def decisions(store: Store) -> list[Decision]:
 
 def _decision_from_row(row: ProgressionDecisionRow) -> Decision:
     return Decision(
-        decided_on=row.decided_on or row.decided_at.date(),
+        decided_on=row.decided_on or local_day(row.decided_at),
         exercise_id=row.exercise_id,
         action=row.action,
         dose=DoseOverride.model_validate(row.dose or {}),
@@ -72,7 +73,7 @@ def exercise_logs(store: Store) -> dict[str, list[ExerciseLog]]:
         sets = store.sets(session.id)
         outcomes = {o.item_index: o for o in store.outcomes(session.id)}
         pains = store.pain_reports(session.id)
-        day = session.started_at.date()
+        day = local_day(session.started_at)
         for index, item in enumerate(plan.items):
             outcome = outcomes.get(index)
             if outcome is None or outcome.outcome == "skipped":
@@ -199,8 +200,8 @@ def pending_next_day_questions(coach: Coach) -> list[tuple[int, int, str, str]]:
             continue
         if not p.decision.get("check_next_day") or (p.session_id, p.item_index) in answered:
             continue
-        if p.reported_at.date() < today:
-            out.append((p.session_id, p.item_index, p.exercise_id, str(p.reported_at.date())))
+        if local_day(p.reported_at) < today:
+            out.append((p.session_id, p.item_index, p.exercise_id, str(local_day(p.reported_at))))
     return out
 
 
@@ -239,7 +240,7 @@ def daily_pain(store: Store) -> dict[dt.date, int]:
     by_day: dict[dt.date, int] = {}
     for p in store.pain_reports():
         if p.moment in ("before", "daily"):
-            day = p.reported_at.date()
+            day = local_day(p.reported_at)
             by_day[day] = max(by_day.get(day, 0), p.score)
     return by_day
 

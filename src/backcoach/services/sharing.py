@@ -135,6 +135,19 @@ def read_export(path: Path) -> Any:
         ) from None
 
 
+def check_export(coach: Coach, data: Any) -> None:
+    """CoachError naming the first fault of an export document; nothing is written. Lets the
+    CLI refuse a bad file before asking whether to replace the records."""
+    from backcoach.records.db import SCHEMA_HEAD
+    from backcoach.reports.importing import ExportFileError, check_document
+
+    with _records(coach) as (_, revision):
+        try:
+            check_document(data, revision or SCHEMA_HEAD)
+        except ExportFileError as exc:
+            raise CoachError(f"{exc}. Nothing was changed.") from None
+
+
 def is_empty(coach: Coach) -> bool:
     from backcoach.reports.export import row_count
 
