@@ -147,3 +147,25 @@ def test_pregnancy_warning_signs_stop_the_session_before_it_starts(
     ok = run_cli("start", "--auto", home=home)
     assert ok.returncode == 0, ok.stderr
     assert len(coach_for(home).store.sessions()) == 1
+
+
+def test_an_emergency_screen_stops_an_unfinished_session_from_carrying_on(
+    home: Path, tmp_path: Path
+) -> None:
+    clear_screen(home, tmp_path)
+    coach = coach_for(home)
+    plan_id = coach.store.save_plan(coach.today(), coach.plan().model_dump(mode="json"), False)
+    session_id = coach.store.start_session(plan_id, "terminal")
+    coach.store.save_set(session_id, item_index=0, exercise_id="x", set_number=1, reps=3)
+    answers = tmp_path / "emergency.json"
+    answers.write_text(
+        json.dumps({s.id: s.id == "bladder_change" for s in SIGNS}), encoding="utf-8"
+    )
+    run_cli("screen", "--answers", str(answers), home=home)
+
+    result = run_cli("start", "--auto", home=home)
+    assert result.returncode == 3, result.stdout
+    assert "No session today" in result.stderr and "emergency" in result.stderr
+    row = coach.store.unfinished_session()
+    assert row is not None and row.id == session_id  # not carried on, not thrown away
+    assert len(coach.store.sets(session_id)) == 1

@@ -16,6 +16,7 @@ from backcoach.session import GET_READY_SECONDS
 from backcoach.web.app import create_app
 from backcoach.web.live import HEARTBEAT_SECONDS, LOST_CONTACT_SECONDS
 from tests.web.conftest import (
+    ALL_NO,
     FakeWall,
     LiveServer,
     csrf_client,
@@ -347,6 +348,40 @@ def test_no_session_without_a_clear_screen(tmp_path: Path, db_url: str, wall: Fa
     assert r.status_code == 409 and r.json()["detail"]["code"] == "plan-refused:emergency"
     before = api.get("/api/sessions/before").json()
     assert before["allowed"] is False and before["refused"]["code"] == "plan-refused:emergency"
+
+
+def test_an_emergency_screen_stops_an_unfinished_session_until_a_clear_one(
+    tmp_path: Path, db_url: str, wall: FakeWall
+) -> None:
+    app = session_app(tmp_path, db_url, wall)
+    ready_to_exercise(app.state.coach, minutes=10)
+    api = csrf_client(app)
+    sid = api.post("/api/sessions", json={}).json()["view"]["session_id"]
+    step = event(api, sid, "pain", score=2)
+    step, _ = drive(
+        api,
+        wall,
+        step,
+        until=lambda view: view["stage"] == "exercise" and bool(app.state.coach.store.sets(sid)),
+    )
+    saved = len(app.state.coach.store.sets(sid))
+    # Answered again meanwhile (another tab, another device): an emergency sign.
+    emergency = {**ALL_NO, "bladder_change": "yes"}
+    assert api.post("/api/screen", json={"answers": emergency}).json()["tier"] == "emergency"
+    for refused in (
+        api.post(f"/api/sessions/{sid}/events", json={"type": "tick"}),
+        api.get("/api/sessions/current"),
+        api.post("/api/sessions", json={"resume": True}),
+    ):
+        assert refused.status_code == 409, refused.text
+        detail = refused.json()["detail"]
+        assert detail["code"] == "plan-refused:emergency" and "emergency" in detail["message"]
+    wall.advance(600)
+    assert len(app.state.coach.store.sets(sid)) == saved  # nothing ran on, nothing was lost
+    # Seen and answered again, all clear: the session carries on where it stopped, paused.
+    api.post("/api/screen", json={"answers": ALL_NO})
+    view = api.get("/api/sessions/current").json()["view"]
+    assert view["session_id"] == sid and view["paused"] is True and not view["finished"]
 
 
 @pytest.mark.slow

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from backcoach.coach import Coach
 from backcoach.safety.signs import SIGN_IDS, SIGNS
+from backcoach.services.progress import progress_summary
 from backcoach.services.sessions import AutoAnswers, ExerciseAnswer, begin, run_auto
 from backcoach.web.app import create_app
 from tests.web.conftest import ALL_NO, BASE_URL, make_settings, ready_to_exercise
@@ -189,6 +190,10 @@ def test_today_shows_each_exercise_with_picture_dose_and_reason(
         assert f'src="/figures/{exercise.id}.svg"' in html
     assert "Start the session" in html and 'href="/session"' in html
     assert "Why:" in html
+    # What the planner leaves out is listed with its reasons, not as a terminal command.
+    assert "`backcoach" not in html and "not offered to you, and why" in html
+    chair = next(ex for ex in coach.catalogue if "chair" in ex.equipment)
+    assert f"{chair.name}: needs chair".replace("'", "&#39;") in html
 
 
 def test_today_without_a_screen_sends_the_person_to_the_questions(client: TestClient) -> None:
@@ -224,6 +229,7 @@ def test_exercise_page_says_whether_it_suits_the_person(client: TestClient, coac
         assert reason.replace("'", "&#39;") in html
     bridge = client.get("/library/bridge").text
     assert 'src="/figures/bridge/moving.svg"' in bridge
+    assert "lying on your back" in bridge and "supine" not in bridge  # everyday words
     for step in coach.exercise("bridge").steps:
         assert step.text.replace("'", "&#39;") in bridge
     missing = client.get("/library/no-such-thing")
@@ -254,6 +260,21 @@ def test_progress_shows_a_session_with_its_stop(client: TestClient, coach: Coach
     assert "Finished" in html and "2 before" in html
     assert f"Stopped to look after your back: {coach.exercise(stopped).name}" in html
     assert "1</span>" in html  # one session in all
+
+
+def test_progress_counts_a_session_on_an_unplanned_day_kindly(tmp_path: Path) -> None:
+    saturday = "2026-11-07"  # the profile's only day, Monday, has gone by this week
+    app = create_app(make_settings(tmp_path, today=saturday))
+    coach = app.state.coach
+    ready_to_exercise(coach, minutes=5, days=["mon"])
+    run_auto(begin(coach, "auto", now=0.0), AutoAnswers(pain_before=2), speed=0, start_clock=0.0)
+    assert progress_summary(coach)["adherence"]["weeks"][-1]["planned"] == 0
+    html = client_for(app).get("/progress").text
+    stat = re.search(
+        r'<span class="stat-value">([^<]*)</span>\s*<span class="stat-label">this week', html
+    )
+    assert stat is not None and stat[1] == "1"  # not "1 of 0"
+    assert "Saturday 07 November 2026" in html  # the session's day in words
 
 
 def test_forget_needs_the_word_and_then_deletes_everything(

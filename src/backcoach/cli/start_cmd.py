@@ -60,6 +60,12 @@ def start(
         session_checkin(coach, auto_answers)
     live = None
     unfinished = coach.store.unfinished_session()
+    gate = coach.gate()
+    if unfinished is not None and not gate.allowed:
+        # An unfinished session is not carried on once the screen says no exercise (an
+        # emergency or urgent answer since it began); its saved sets stay saved.
+        err_console.print(f"[bold yellow]No session today.[/] {gate.reason}")
+        raise typer.Exit(3)
     if unfinished is not None:
         wanted = resume
         if wanted is None:

@@ -183,6 +183,7 @@ class LiveSessions:
         from backcoach.services import sessions
 
         self._pregnancy_check(request.pregnancy_warning_signs)
+        self._check_gate()
         with self._lock:
             entry = self._entry
             if entry is not None and not entry.live.finished:
@@ -198,6 +199,17 @@ class LiveSessions:
             live = sessions.begin(self.coach, "web", self.clock.now(), request.minutes)
             self._entry = entry = _Entry(live, pending=live.first_effects)
             return self._apply(entry, []), True
+
+    def _check_gate(self) -> None:
+        """A session carries on only while the warning-sign screen allows a plan, as a new one
+        starts only then: answers showing an emergency, or a new symptom, taken after the session
+        began stop it where it is (409 ``plan-refused:<code>``, the same calm advice). What was
+        saved stays saved; after a clear screen the session can carry on."""
+        from backcoach.coach import PlanRefused
+
+        gate = self.coach.gate()
+        if not gate.allowed:
+            raise PlanRefused(gate.reason, gate.code)
 
     def _pregnancy_check(self, answer: bool | None) -> None:
         """Pregnancy: the ACOG warning signs are asked before every session (as the CLI does)."""
@@ -244,6 +256,8 @@ class LiveSessions:
                 entry = self._pick_up()
             if entry is None:
                 return None
+            if not entry.live.finished:
+                self._check_gate()
             return self._apply(entry, [])
 
     def send(self, session_id: int, event: SessionEvent) -> Step:
@@ -262,6 +276,8 @@ class LiveSessions:
                         fix="GET /api/sessions/current for the live session, or POST "
                         "/api/sessions to start one",
                     )
+            if not entry.live.finished:
+                self._check_gate()
             if event.type == "dismiss":
                 entry.board.dismiss()
                 return self._apply(entry, [])

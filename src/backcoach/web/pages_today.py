@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from backcoach.catalogue.loader import UnknownExercise
-from backcoach.coach import PlanRefused
+from backcoach.coach import Coach, PlanRefused
 from backcoach.web.pages_common import coach_of, render
 
 router = APIRouter()
@@ -30,16 +32,30 @@ def today(request: Request) -> HTMLResponse:
         plan=plan,
         exercises={item.exercise_id: coach.exercise(item.exercise_id) for item in plan.items},
         unfinished=coach.store.unfinished_session() is not None,
+        # The planner's notes that name a terminal command are for the terminal; this page
+        # lists the exercises left out, with their reasons, itself.
+        notes=[note for note in plan.notes if "`backcoach " not in note],
+        not_offered=_not_offered(coach, plan.date),
     )
     return render(request, "today.html", context)
+
+
+def _not_offered(coach: Coach, day: dt.date) -> list[tuple[str, str]]:
+    """(name, reason) of every exercise the plan may not use today, as the planner decides."""
+    from backcoach.planning.select import eligible
+
+    unavailable = eligible(coach.catalogue, coach.profile(), coach.program_state(), day).unavailable
+    names = {ex.id: ex.name for ex in coach.catalogue}
+    return sorted((names.get(i, i), reason) for i, reason in unavailable.items())
 
 
 @router.get("/session", response_class=HTMLResponse)
 def session_page(request: Request) -> Response:
     """The player: the page is a frame; its script drives the live-session API."""
     coach = coach_of(request)
-    if coach.store.unfinished_session() is None and not coach.gate().allowed:
-        # Nothing to resume and no plan allowed: today's page says why, calmly.
+    if not coach.gate().allowed:
+        # No plan allowed, so no session either, not even an unfinished one (web.live): today's
+        # page says why, calmly, and what to do instead.
         return RedirectResponse("/today", status_code=303)
     names = {ex.id: ex.name for ex in coach.catalogue}
     return render(request, "session.html", {"nav": "today", "names": names})

@@ -7,6 +7,7 @@ hand plain values to the templates.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,17 @@ VERDICT_TEXT = {
     "excluded": "Not for you now",
 }
 
+POSITION_TEXT = {
+    "prone": "Lying on your front",
+    "supine": "Lying on your back",
+    "side-lying": "Lying on your side",
+    "quadruped": "On hands and knees",
+    "kneeling": "Kneeling",
+    "seated": "Sitting",
+    "standing": "Standing",
+}
+"""The catalogue's positions (catalogue/model.py Position) in everyday words."""
+
 PHASE_TEXT = {
     "warm-up": "Warm up",
     "mobility": "Mobility",
@@ -139,6 +151,7 @@ def label(value: str, table: str) -> str:
         "direction": DIRECTION_TEXT,
         "verdict": VERDICT_TEXT,
         "phase": PHASE_TEXT,
+        "position": POSITION_TEXT,
         "tier": TIER_TITLE,
     }
     return tables[table].get(value, value.replace("-", " "))
@@ -147,6 +160,12 @@ def label(value: str, table: str) -> str:
 def paragraphs(text: str) -> list[str]:
     """Advice text is written one thought per line; each becomes a paragraph."""
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def long_date(value: str | dt.date) -> str:
+    """``Saturday 21 November 2026`` for a date or an ISO date(-time) string."""
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    return day.strftime("%A %d %B %Y")
 
 
 def without_name(reason: str, name: str) -> str:
@@ -160,5 +179,6 @@ templates.env.filters["without_name"] = without_name
 templates.env.filters["seconds"] = seconds_text
 templates.env.filters["minutes"] = minutes_text
 templates.env.filters["paragraphs"] = paragraphs
+templates.env.filters["long_date"] = long_date
 templates.env.globals["dose_text"] = dose_text
 templates.env.globals["item_dose"] = item_dose

@@ -60,6 +60,11 @@ class Pages:
         self.blocked: list[str] = []
         self.console_errors: list[str] = []
         self.failed: list[str] = []
+        self.expected = set(EXPECTED_FAILURES)
+
+    def expect_failure(self, method: str, path: str, status: int) -> None:
+        """An answer >= 400 the test provokes on purpose (a refusal it then checks)."""
+        self.expected.add((method, path, status))
 
     def open(self, viewport: dict[str, int] = PHONE) -> Any:
         context = self.browser.new_context(
@@ -83,8 +88,8 @@ class Pages:
         from urllib.parse import urlsplit
 
         path = urlsplit(response.url).path
-        if response.status >= 400 and (response.request.method, path, response.status) not in (
-            EXPECTED_FAILURES
+        if response.status >= 400 and (
+            (response.request.method, path, response.status) not in self.expected
         ):
             self.failed.append(f"{response.request.method} {path} -> {response.status}")
 
@@ -112,6 +117,15 @@ def pages(browser: Any) -> Iterator[Pages]:
     assert opened.blocked == [], f"requests to other origins were made: {opened.blocked}"
     assert opened.console_errors == [], f"errors in the browser console: {opened.console_errors}"
     assert opened.failed == [], f"requests that failed: {opened.failed}"
+
+
+def answer_screen(page: Any, yes: frozenset[str] = frozenset()) -> None:
+    """Answer every warning-sign question by its big button: yes for ``yes``, no for the rest."""
+    from backcoach.safety.signs import SIGNS
+
+    for sign in SIGNS:
+        choice = "yes" if sign.id in yes else "no"
+        page.locator(f"input[name='{sign.id}'][value='{choice}']").check()
 
 
 def screenshot(page: Any, name: str, full_page: bool = True) -> Path:

@@ -8,14 +8,8 @@ from typing import Any
 import pytest
 
 from backcoach.safety.signs import SIGNS
-from tests.web.browser.conftest import DESKTOP, image_width, screenshot
-
-
-def answer_screen(page: Any, yes: frozenset[str] = frozenset()) -> None:
-    """Answer every question by clicking its big button: yes for ``yes``, no for the rest."""
-    for sign in SIGNS:
-        choice = "yes" if sign.id in yes else "no"
-        page.locator(f"input[name='{sign.id}'][value='{choice}']").check()
+from tests.web.browser.conftest import DESKTOP, answer_screen, image_width, screenshot
+from tests.web.conftest import ALL_NO
 
 
 @pytest.mark.slow
@@ -70,6 +64,18 @@ def test_clear_screen_profile_and_todays_plan(serve: Any, pages: Any) -> None:
 @pytest.mark.slow
 def test_emergency_screen_blocks_the_plan(serve: Any, pages: Any) -> None:
     server = serve()
+    coach = server.app.state.coach
+    # A session is under way on the phone when the questions are answered again elsewhere.
+    coach.take_screen(ALL_NO)
+    coach.update_profile(minutes=5)
+    player = pages.open()
+    player.goto(server.url + "/session")
+    player.locator(".q-score[data-score='2']").click()
+    player.locator("#p-live").wait_for()
+    session = coach.store.unfinished_session()
+    assert session is not None
+    pages.expect_failure("POST", f"/api/sessions/{session.id}/events", 409)
+
     page = pages.open()
     page.goto(server.url + "/screen")
     answer_screen(page, yes=frozenset({"saddle_numbness"}))
@@ -81,15 +87,22 @@ def test_emergency_screen_blocks_the_plan(serve: Any, pages: Any) -> None:
     assert "numbness in the saddle area" in result.inner_text()
     screenshot(page, "06-screen-emergency")
 
-    # No way on to a plan: today's page repeats the advice instead of a plan or a start button.
+    # No way on to a plan: today's page repeats the advice instead of a plan or a start button,
+    # and the unfinished session cannot be carried on either.
     page.goto(server.url + "/today")
     assert page.locator(".result-emergency").is_visible()
     assert page.locator(".plan-item").count() == 0
-    assert page.get_by_role("link", name="Start the session").count() == 0
+    assert page.locator("a[href='/session']").count() == 0
     screenshot(page, "07-today-blocked")
-    # The player refuses too: it sends the person back to today's page.
     page.goto(server.url + "/session")
     assert page.url.endswith("/today")
+    # The player still open on the phone stops at its next word with the server, calmly.
+    player.locator("#p-pause").click()
+    player.locator("#p-problem").wait_for()
+    assert player.locator("#p-problem-title").inner_text() == "Not today"
+    assert "emergency" in player.locator("#p-problem-text").inner_text()
+    screenshot(player, "07b-session-blocked", full_page=False)
+    assert coach.store.unfinished_session() is not None  # what was saved stays saved
 
 
 @pytest.mark.slow

@@ -1,6 +1,7 @@
-"""A whole session in a real browser on a sped-up clock: pain check-ins and ratings as big
-buttons, a pain report that triggers a stop rule, a reload that resumes, spoken cues, and the
-progress page showing the session afterwards."""
+"""The whole journey in a real browser on a sped-up clock: onboarding through the pages, then a
+session with pain check-ins and ratings as big buttons, a pain report that triggers a stop
+rule, a reload that resumes, spoken cues, keyboard use, and the progress page showing the
+session afterwards."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 
 from backcoach.safety.signs import SIGN_IDS
-from tests.web.browser.conftest import PHONE, screenshot
+from tests.web.browser.conftest import PHONE, answer_screen, screenshot
 
 CLOCK_SPEED = 40
 """Session seconds per real second: a 5-minute plan runs in well under 10 s of timers."""
@@ -34,13 +35,24 @@ def screen_clear_with_short_plan(server: Any) -> None:
     coach.update_profile(minutes=5, days=["mon", "tue", "wed", "thu", "fri", "sat", "sun"])
 
 
+def onboard(page: Any, url: str, minutes: int) -> None:
+    """A first visit through the pages: welcome, the questions (all clear), the profile."""
+    page.goto(url + "/")
+    page.get_by_role("link", name="Start with a few safety questions").click()
+    answer_screen(page)
+    page.get_by_role("button", name="See what this means").click()
+    page.get_by_role("link", name="Next: a little about you").click()
+    page.fill("#minutes", str(minutes))
+    page.get_by_role("button", name="Save and see my plan").click()
+    assert page.url.endswith("/today")
+
+
 @pytest.mark.slow
-def test_whole_session_with_a_stop_rule_reload_and_progress(serve: Any, pages: Any) -> None:
+def test_whole_journey_with_a_stop_rule_reload_and_progress(serve: Any, pages: Any) -> None:
     server = serve(clock_speed=CLOCK_SPEED)
-    screen_clear_with_short_plan(server)
     page = pages.open()
     page.add_init_script(RECORD_SPEECH)
-    page.goto(server.url + "/today")
+    onboard(page, server.url, minutes=5)
     page.get_by_role("link", name="Start the session").first.click()
     assert page.url.endswith("/session")
 
@@ -49,7 +61,16 @@ def test_whole_session_with_a_stop_rule_reload_and_progress(serve: Any, pages: A
     assert "pain" in page.locator("#q-prompt").inner_text().lower()
     screenshot(page, "10-session-pain-before")
     assert any("pain" in said.lower() for said in page.evaluate("window.__spoken"))
-    page.locator(".q-score[data-score='2']").click()
+    # By keyboard: the focus is on the question; Tab to the score 2, Enter. The focus then
+    # moves to the exercise, and Tab goes on to its buttons, not back to the top of the page.
+    page.wait_for_function("() => document.activeElement.id === 'q-prompt'")
+    for _ in range(3):
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.dataset.score") == "2"
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.id === 'p-name'")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('#p-live button') !== null")
 
     shots: set[str] = set()
     reported: str | None = None
@@ -72,6 +93,9 @@ def test_whole_session_with_a_stop_rule_reload_and_progress(serve: Any, pages: A
                 page.locator("#p-live").wait_for()
                 assert page.locator("#p-phase").inner_text() == "Paused"
                 assert page.locator("#p-pause").inner_text() == "Resume"
+                # The seconds left stand still on screen, ready for Resume.
+                assert page.locator("#p-count").inner_text().strip().isdigit()
+                screenshot(page, "13b-session-reloaded", full_page=False)
                 page.locator("#p-pause").click()
         elif visible(page, "p-question"):
             prompt = page.locator("#q-prompt").inner_text()
@@ -104,10 +128,9 @@ def test_whole_session_with_a_stop_rule_reload_and_progress(serve: Any, pages: A
             if "live" not in shots and page.locator("#p-count").inner_text().strip():
                 screenshot(page, "10b-session-live", full_page=False)
                 shots.add("live")
-                # On a phone, everything the person needs mid-exercise is on one screen.
-                bottom = page.locator(".p-controls").evaluate(
-                    "e => e.getBoundingClientRect().bottom"
-                )
+                # On a phone, everything the person needs mid-exercise is on one screen,
+                # "Report pain" and "End session" included.
+                bottom = page.locator(".p-more").evaluate("e => e.getBoundingClientRect().bottom")
                 assert bottom <= PHONE["height"], bottom
             if reported is None and page.locator("#p-where").inner_text().startswith("Exercise 2"):
                 # Pain of 7 mid-exercise is above the acceptable 5: the exercise stops.

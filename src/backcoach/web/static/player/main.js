@@ -103,8 +103,22 @@ async function send(event) {
     apply(await api.send(view.session_id, event));
   } catch (problem) {
     if (problem.code === "session-not-live") return boot();
-    showProblem("Something got in the way", problem.message);
+    showTrouble(problem);
   }
+}
+
+/** A refusal by the safety questions (or the pregnancy check) is advice, not a fault: no
+ *  "try again", no timer, the screen may sleep. */
+function showTrouble(problem) {
+  const advice = problem.code?.startsWith("plan-refused") || problem.code === "pregnancy-warning";
+  if (advice) {
+    view = null; // nothing runs on: no ticks, no pause on leaving
+    keepAwake(false).then(() => {
+      $("p-awake").hidden = true;
+    });
+    return showProblem("Not today", problem.message, { retry: false });
+  }
+  showProblem("Something got in the way", problem.message);
 }
 
 function answerPain(score, flags) {
@@ -235,8 +249,8 @@ async function boot() {
       if (problem.status !== 404) throw problem;
     }
     const before = await api.before();
-    if (!before.allowed && !before.unfinished) {
-      return showProblem("Not today", before.refused ? before.refused.message : "");
+    if (!before.allowed) {
+      return showTrouble({ code: before.refused.code, message: before.refused.message });
     }
     for (const q of before.next_day_questions) {
       const settled = await ask("About last time", q.question, [], { skippable: true });
@@ -252,8 +266,7 @@ async function boot() {
     }
     apply(await api.start(body));
   } catch (problem) {
-    const calm = problem.code?.startsWith("plan-refused") || problem.code === "pregnancy-warning";
-    showProblem(calm ? "Not today" : "Something got in the way", problem.message);
+    showTrouble(problem);
   }
 }
 

@@ -16,8 +16,25 @@ const BREATH_WORDS = { in: "Breathe in", hold: "Hold", out: "Breathe out" };
 const NBSP = "\u00a0";
 const LONG_CUE = 90; // characters: longer cues get smaller type to fit the same box
 
+let shownPanel = null;
+
 export function showPanel(id) {
   for (const panel of PANELS) $(panel).hidden = panel !== id;
+  const before = shownPanel;
+  shownPanel = id;
+  if (before === null || before === id) return;
+  // The button just used may have gone with its panel: carry the keyboard focus (and a screen
+  // reader) to the new panel's heading, so Tab goes on from there, not from the page's top.
+  const active = document.activeElement;
+  if (active && active !== document.body && !active.closest("[hidden]")) return;
+  const target = $(id).querySelector("h1") || $(id);
+  if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+  target.focus({ preventScroll: true });
+}
+
+/** Cues are spoken sentences; a few from exercise files begin in lower case. */
+function sentence(text) {
+  return text ? text[0].toUpperCase() + text.slice(1) : text;
 }
 
 function setText(id, text) {
@@ -36,9 +53,13 @@ function paragraphs(id, text) {
   );
 }
 
-export function showProblem(title, text) {
+/** A fault offers "Try again"; advice (``retry: false``) leads back to today's page, which
+ *  says what to do instead. */
+export function showProblem(title, text, { retry = true } = {}) {
   setText("p-problem-title", title);
   paragraphs("p-problem-text", text);
+  $("p-retry").hidden = !retry;
+  $("p-to-today").classList.toggle("button-primary", !retry);
   showPanel("p-problem");
 }
 
@@ -65,9 +86,10 @@ export function drawLive(view) {
   figure.hidden = !src;
   const paused = view.paused;
   setText("p-phase", paused ? "Paused" : PHASE_WORDS[view.phase] || "");
-  if (view.countdown === null) setCount(null);
+  // Paused, or picked up after a reload: the seconds left stand still until Resume.
+  setCount(view.countdown);
   setText("p-rep", view.rep !== null && view.reps_target ? `Rep ${view.rep} of ${view.reps_target}` : "");
-  const cue = view.cue || view.step_text || "";
+  const cue = sentence(view.cue || view.step_text || "");
   setText("p-cue", cue);
   $("p-cue").classList.toggle("is-long", cue.length > LONG_CUE);
   setText("p-next", view.next_up ? `Next: ${view.next_up}` : "");
