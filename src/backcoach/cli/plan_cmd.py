@@ -71,7 +71,7 @@ def plan_json(result: Any) -> dict[str, Any]:
 def render_plan(result: Any, coach: Any) -> None:
     from rich.table import Table
 
-    from backcoach.catalogue.text import dose_text, seconds_text
+    from backcoach.catalogue.text import seconds_text
 
     table = Table(
         title=f"Your plan for {result.date:%A %d %B} — about {seconds_text(result.total_seconds)}",
@@ -85,13 +85,7 @@ def render_plan(result: Any, coach: Any) -> None:
     table.add_column("why", ratio=3)
     for n, item in enumerate(result.items, 1):
         ex = coach.exercise(item.exercise_id)
-        dose = dose_text(
-            ex.dose,
-            sets=item.sets,
-            reps=item.reps,
-            hold=item.hold_seconds,
-            duration=item.duration_seconds,
-        )
+        dose = item.dose_words(ex)
         table.add_row(str(n), item.phase, f"{ex.name}\n[dim]{ex.id}[/]", dose, item.reason)
     console.print(table)
     for left in result.left_out:

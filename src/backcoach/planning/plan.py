@@ -7,6 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from backcoach.catalogue.model import Exercise
+from backcoach.catalogue.text import dose_text
+
 Phase = Literal["warm-up", "mobility", "strength", "stretch", "relaxation"]
 PHASE_ORDER: tuple[Phase, ...] = ("warm-up", "mobility", "strength", "stretch", "relaxation")
 """Warm up first; strengthen before stretching (CLINICAL.md section 2, AAOS advice)."""
@@ -29,6 +32,17 @@ class PlanItem(BaseModel):
     modification: str | None = None
     reason: str
     estimated_seconds: float = Field(default=0, ge=0)
+
+    def dose_words(self, exercise: Exercise) -> str:
+        """This item's planned dose in words, e.g. ``2 sets of 8 reps, hold 5 s each``: the one
+        wording the plan, report, handout, calendar and pages share."""
+        return dose_text(
+            exercise.dose,
+            sets=self.sets,
+            reps=self.reps,
+            hold=self.hold_seconds,
+            duration=self.duration_seconds,
+        )
 
 
 class LeftOut(BaseModel):

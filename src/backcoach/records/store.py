@@ -53,6 +53,11 @@ class Store:
         self._factory = factory
         self._clock = clock
 
+    @property
+    def factory(self) -> sessionmaker[Session]:
+        """The session factory, for whole-database work (export, import, forget)."""
+        return self._factory
+
     @contextmanager
     def _tx(self) -> Iterator[Session]:
         with self._factory.begin() as session:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from backcoach.catalogue.text import dose_text
 from backcoach.planning.profile import WEEKDAYS, Profile
 
 if TYPE_CHECKING:
@@ -78,13 +77,7 @@ def description(coach: Coach, today: dt.date) -> str:
             except LookupError:
                 lines.append(f"- {item.exercise_id}")
                 continue
-            dose = dose_text(
-                exercise.dose,
-                sets=item.sets,
-                reps=item.reps,
-                hold=item.hold_seconds,
-                duration=item.duration_seconds,
-            )
+            dose = item.dose_words(exercise)
             lines.append(f"- {exercise.name}: {dose}")
         if plan.flare_up:
             lines.append("(Gentle flare-up days: take it easy.)")

@@ -48,7 +48,6 @@ def is_wide(svg: str) -> bool:
 
 def handout_context(coach: Coach) -> dict[str, Any]:
     """Raises PlanRefused when no plan may be offered."""
-    from backcoach.catalogue.text import dose_text
 
     plan = coach.plan()
     cards = []
@@ -64,13 +63,7 @@ def handout_context(coach: Coach) -> dict[str, Any]:
                 "picture": data_uri(svg, "image/svg+xml"),
                 "wide": is_wide(svg),
                 "steps": [s.text for s in ex.steps],
-                "dose": dose_text(
-                    ex.dose,
-                    sets=item.sets,
-                    reps=item.reps,
-                    hold=item.hold_seconds,
-                    duration=item.duration_seconds,
-                ),
+                "dose": item.dose_words(ex),
                 "tempo": ex.dose.tempo,
                 "breathing": ex.breathing,
                 "feel": list(ex.feel.should),

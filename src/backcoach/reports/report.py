@@ -88,7 +88,6 @@ def current_plan(coach: Coach) -> tuple[Plan | None, str | None]:
 
 
 def _programme(coach: Coach, plan: Plan | None) -> list[dict[str, Any]]:
-    from backcoach.catalogue.text import dose_text
 
     items = []
     for item in plan.items if plan else []:
@@ -97,13 +96,7 @@ def _programme(coach: Coach, plan: Plan | None) -> list[dict[str, Any]]:
             {
                 "name": ex.name,
                 "phase": item.phase,
-                "dose": dose_text(
-                    ex.dose,
-                    sets=item.sets,
-                    reps=item.reps,
-                    hold=item.hold_seconds,
-                    duration=item.duration_seconds,
-                ),
+                "dose": item.dose_words(ex),
                 "modification": item.modification,
                 "reason": item.reason,
             }

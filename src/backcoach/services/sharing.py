@@ -61,17 +61,12 @@ class ForgetSummary:
 
 @contextlib.contextmanager
 def _records(coach: Coach) -> Iterator[tuple[sessionmaker[Session], str | None]]:
-    """A session factory on the person's database (migrated), and its schema revision."""
-    from sqlalchemy.orm import sessionmaker
+    """The session factory of the coach's own (migrated) store, and its schema revision: one
+    engine and pool per database, shared with everything else the coach does."""
+    from backcoach.records.db import current_revision
 
-    from backcoach.records.db import current_revision, make_engine, upgrade
-
-    engine = make_engine(coach.settings.database_url)
-    try:
-        upgrade(engine)
-        yield sessionmaker(engine, expire_on_commit=False), current_revision(engine)
-    finally:
-        engine.dispose()
+    factory = coach.store.factory
+    yield factory, current_revision(factory.kw["bind"])
 
 
 def _write_private(path: Path, text: str) -> None:

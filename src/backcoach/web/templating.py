@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 from fastapi.templating import Jinja2Templates
 
+from backcoach.catalogue.model import Exercise
 from backcoach.catalogue.text import dose_text, seconds_text
+from backcoach.planning.plan import PlanItem
 
 HERE = Path(__file__).parent
 
@@ -122,15 +123,9 @@ PHASE_TEXT = {
 }
 
 
-def item_dose(item: Any, exercise: Any) -> str:
+def item_dose(item: PlanItem, exercise: Exercise) -> str:
     """The planned dose of one plan item in words, e.g. ``2 sets of 8 reps, hold 5 s each``."""
-    return dose_text(
-        exercise.dose,
-        sets=item.sets,
-        reps=item.reps,
-        hold=item.hold_seconds,
-        duration=item.duration_seconds,
-    )
+    return item.dose_words(exercise)
 
 
 def minutes_text(seconds: float) -> str:
