@@ -42,6 +42,17 @@ class PlanRefused(CoachError):
         self.code = code
 
 
+class ProfileUnreadable(CoachError):
+    """The saved profile does not validate; no plan is made from it until it is set again."""
+
+    def __init__(self, details: str) -> None:
+        super().__init__(
+            f"{details}\nYour saved profile cannot be read, so no exercise plan is offered. "
+            "Set it again with `backcoach profile set` (or the Settings page); your records "
+            "are kept."
+        )
+
+
 class Coach:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -69,16 +80,29 @@ class Coach:
     # --- profile ----------------------------------------------------------------------------
 
     def profile(self) -> Profile:
-        """The saved profile, or the defaults when none was saved yet."""
+        """The saved profile, or the defaults when none was saved yet.
+
+        A saved profile that no longer validates (edited by hand, damaged) is never guessed at:
+        it raises ProfileUnreadable naming the field, so nothing is planned from it."""
         data = self.store.load_profile()
-        return Profile.model_validate(data) if data else Profile()
+        if data is None:
+            return Profile()
+        try:
+            return Profile.model_validate(data)
+        except ValidationError as exc:
+            raise ProfileUnreadable(describe_validation(exc, "saved profile")) from None
 
     def has_profile(self) -> bool:
         return self.store.load_profile() is not None
 
     def update_profile(self, **changes: Any) -> Profile:
         """Apply changes to the saved profile; nothing is saved unless all of it is valid."""
-        current = self.profile().model_dump(mode="json")
+        try:
+            current = self.profile().model_dump(mode="json")
+        except ProfileUnreadable:
+            # Start from what was saved, so the changes can mend the field that is wrong.
+            saved = self.store.load_profile()
+            current = dict(saved) if isinstance(saved, dict) else {}
         current.update({k: v for k, v in changes.items() if v is not None})
         try:
             profile = Profile.model_validate(current)
@@ -188,6 +212,14 @@ class Coach:
         row = self.store.current_screen()
         if row is None:
             raise CoachError("there is no screen to clear yet; run `backcoach screen` first")
+        from backcoach.safety.screen import saved_screen_problem
+
+        problem = saved_screen_problem(row.tier, row.flags, row.unanswered, row.answers)
+        if problem is not None:
+            raise CoachError(
+                f"your saved warning-sign check cannot be read safely ({problem}); answer the "
+                "questions again (`backcoach screen`) instead of recording a clearance"
+            )
         if row.tier in ("emergency", "urgent"):
             raise CoachError(
                 f"your latest screen found signs needing {row.tier} care; after you have been "
@@ -210,15 +242,19 @@ class Coach:
 
     def gate(self) -> GateResult:
         """May a plan be offered today, given the latest screen?"""
-        from backcoach.safety.gate import GateResult, needs_rescreen, plan_gate
+        from backcoach.safety.gate import GateResult, invalid_screen, needs_rescreen, plan_gate
+        from backcoach.safety.screen import saved_screen_problem
 
         row = self.store.current_screen()
         if row is None:
             return plan_gate(None, None, None, self.today())
+        problem = saved_screen_problem(row.tier, row.flags, row.unanswered, row.answers)
+        if problem is not None:
+            return invalid_screen(problem)
         if self.store.numbness_reported_since(row.taken_at):
             reason = needs_rescreen(row.taken_on, self.today(), new_symptom_reported=True)
             return GateResult(False, reason or "Please answer the questions again.", "rescreen")
-        return plan_gate(row.tier, row.taken_on, row.cleared_on, self.today())  # type: ignore[arg-type]
+        return plan_gate(row.tier, row.taken_on, row.cleared_on, self.today())
 
     # --- restrictions and plans -------------------------------------------------------------
 

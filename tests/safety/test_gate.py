@@ -56,9 +56,15 @@ def test_emergency_and_urgent_never_get_a_plan(tier: str, cleared: dt.date | Non
 
 
 def test_no_screen_gets_no_plan() -> None:
-    for tier, taken in [(None, None), ("clear", None), (None, TAKEN)]:
-        gate = plan_gate(tier, taken, None, TAKEN)  # type: ignore[arg-type]
-        assert not gate.allowed and gate.code == "no-screen"
+    gate = plan_gate(None, None, None, TAKEN)
+    assert not gate.allowed and gate.code == "no-screen"
+
+
+def test_half_a_screen_gets_no_plan() -> None:
+    """A tier without its date, or a date without its tier, is a damaged record: no plan."""
+    for tier, taken in [("clear", None), (None, TAKEN)]:
+        gate = plan_gate(tier, taken, None, TAKEN)
+        assert not gate.allowed and gate.code == "invalid-screen"
 
 
 def test_clear_and_fresh_gets_a_plan() -> None:

@@ -116,13 +116,13 @@ def test_any_flag_stops_at_once_whatever_the_score(flags: tuple[str, ...], score
 
 @pytest.mark.parametrize("score", [-1, 11])
 def test_pain_outside_0_to_10_is_refused(score: int) -> None:
-    with pytest.raises(ValueError, match=r"0-10 \(got"):
+    with pytest.raises(ValueError, match=r"from 0 to 10 \(got"):
         PainCheck(score)
 
 
 @pytest.mark.parametrize("baseline", [-1, 11])
 def test_baseline_outside_0_to_10_is_refused(baseline: int) -> None:
-    with pytest.raises(ValueError, match="before the session must be 0-10"):
+    with pytest.raises(ValueError, match="before the session must be a whole number from 0 to 10"):
         judge(PainCheck(3), baseline=baseline)
 
 

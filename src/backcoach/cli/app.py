@@ -54,4 +54,14 @@ def main_callback(ctx: typer.Context) -> None:
 
 
 def main() -> None:
-    app()
+    """Run the CLI. A service error that a command did not handle itself (a damaged saved
+    profile or plan met half-way through a command) still ends in its plain message and exit
+    code 2, never a traceback."""
+    from backcoach.catalogue import UnknownExercise
+    from backcoach.cli.common import fail
+    from backcoach.coach import CoachError
+
+    try:
+        app()
+    except (CoachError, UnknownExercise) as exc:
+        raise SystemExit(fail(str(exc)).exit_code) from None

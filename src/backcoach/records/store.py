@@ -65,10 +65,14 @@ class Store:
 
     # --- profile ----------------------------------------------------------------------------
 
-    def load_profile(self) -> dict[str, Any] | None:
+    def load_profile(self) -> Any:
+        """The saved profile's data as stored (normally a dict), or ``None`` when there is none.
+        Not validated here: the caller validates it and refuses what does not fit."""
         with self._tx() as s:
             row = s.get(ProfileRow, 1)
-            return dict(row.data) if row else None
+            if row is None:
+                return None
+            return dict(row.data) if isinstance(row.data, dict) else row.data
 
     def save_profile(self, data: dict[str, Any]) -> None:
         with self._tx() as s:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeGuard
 
-from backcoach.safety.signs import Tier
+from backcoach.safety.signs import TIER_ORDER, Tier
 
 SCREEN_VALID_DAYS = 28
 """A screen older than this many days (4 weeks) is asked again before a plan is offered.
@@ -26,6 +26,7 @@ GateCode = Literal[
     "needs-clearance",
     "stale",
     "rescreen",  # new numbness, tingling or weakness reported since the screen
+    "invalid-screen",  # the saved screen holds a value this backcoach does not know
 ]
 
 
@@ -69,8 +70,29 @@ def needs_rescreen(
     return None
 
 
+def known_tier(value: object) -> Tier | None:
+    """``value`` as a tier when it is exactly one of ``TIER_ORDER``, else ``None``.
+
+    No case folding or trimming: a tier is only ever written by this program, so anything else
+    ("Emergency", " clear", 3) was written by hand or damaged, and is not trusted."""
+    for tier in TIER_ORDER:
+        if isinstance(value, str) and value == tier:
+            return tier
+    return None
+
+
+def invalid_screen(problem: str) -> GateResult:
+    """The refusal for a saved screen that cannot be trusted: fail closed, ask again."""
+    return GateResult(
+        False,
+        f"Your saved warning-sign check cannot be read safely ({problem}), so no exercise "
+        "plan is offered. Please answer the warning-sign questions again.",
+        "invalid-screen",
+    )
+
+
 def plan_gate(
-    tier: Tier | None,
+    tier: object,
     taken_on: dt.date | None,
     cleared_on: dt.date | None,
     today: dt.date,
@@ -79,14 +101,23 @@ def plan_gate(
 
     ``tier``/``taken_on`` describe the latest screen (``None`` when there is none);
     ``cleared_on`` is the date a clinician cleared the person, if recorded. A ``soon`` screen
-    needs a clearance dated on or after the screen and not after today.
+    needs a clearance dated on or after the screen and not after today. Fails closed: a tier
+    that is not exactly one of ``TIER_ORDER``, or dates that are not dates, refuse the plan.
     """
-    if tier is None or taken_on is None:
+    if tier is None and taken_on is None:
         return GateResult(
             False,
             "Please answer the warning-sign questions first; a plan is offered only after them.",
             "no-screen",
         )
+    checked = known_tier(tier)
+    if checked is None:
+        return invalid_screen(f"its level {tier!r} is not one of {', '.join(TIER_ORDER)}")
+    if not _is_date(taken_on):
+        return invalid_screen(f"its date {taken_on!r} is not a date")
+    if cleared_on is not None and not _is_date(cleared_on):
+        return invalid_screen(f"its clearance date {cleared_on!r} is not a date")
+    tier = checked
     if taken_on > today:
         return GateResult(
             False,
@@ -133,3 +164,8 @@ def plan_gate(
     if tier == "soon":
         return GateResult(True, f"A clinician cleared you on {cleared_on}.", "ok")
     return GateResult(True, "No warning signs were reported in your last check.", "ok")
+
+
+def _is_date(value: object) -> TypeGuard[dt.date]:
+    """A calendar date, not a datetime (a datetime compares wrongly with dates)."""
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)

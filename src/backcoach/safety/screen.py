@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Literal, get_args
+from typing import Literal, cast, get_args
 
 from backcoach.safety.gate import SCREEN_VALID_DAYS
 from backcoach.safety.signs import (
     NOTED_SIGNS,
     SIGN_IDS,
     SIGNS_BY_ID,
+    TIER_ORDER,
     TIER_RULES,
     Tier,
     TierRule,
@@ -255,3 +256,43 @@ def _with_advice(result: ScreenResult, notes: list[str], only_unanswered: bool) 
     urgent = tier_rank(result.tier) >= tier_rank("urgent")
     lines.append(_AFTER_CARE if urgent else _ASK_AGAIN)
     return replace(result, advice="\n".join(lines))
+
+
+# --- a saved screen, checked again where it is used -----------------------------------------
+
+
+def saved_screen_problem(
+    tier: object, flags: object, unanswered: object, answers: object
+) -> str | None:
+    """Why a saved screen cannot be trusted, in plain words, or ``None`` when it can.
+
+    A saved screen decides whether a person may exercise, so it is checked again where it is
+    used, not only where it was written: the tier must be exactly one this program writes, the
+    sign lists and answers must use known ids and answers, and judging the saved answers again
+    must give the same tier, flags and unanswered questions. Anything else (a hand-edited or
+    damaged record, an import from elsewhere) fails closed.
+    """
+    if not isinstance(tier, str) or tier not in TIER_ORDER:
+        return f"its level {tier!r} is not one of {', '.join(TIER_ORDER)}"
+    for name, value in (("flags", flags), ("unanswered questions", unanswered)):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return f"its {name} are not a list of question ids (got {value!r})"
+        unknown = [v for v in value if v not in SIGNS_BY_ID]
+        if unknown:
+            return f"its {name} name questions this app does not ask ({', '.join(unknown)})"
+    if not isinstance(answers, dict):
+        return f"its answers are not a set of question ids and answers (got {answers!r})"
+    for sign_id, answer in answers.items():
+        if sign_id not in SIGNS_BY_ID:
+            return f"it has an answer to a question this app does not ask ({sign_id!r})"
+        if not isinstance(answer, str) or answer not in ANSWERS:
+            return f"its answer to {sign_id!r} is {answer!r}, not one of {', '.join(ANSWERS)}"
+    again = screen(answers)
+    saved = (tier, set(cast(list[str], flags)), set(cast(list[str], unanswered)))
+    if (again.tier, set(again.flags), set(again.unanswered)) != saved:
+        return (
+            f"its level {tier!r} does not match its own answers, which give {again.tier!r}"
+            if again.tier != tier
+            else "its warning signs do not match its own answers"
+        )
+    return None

@@ -41,8 +41,14 @@ class PainCheck:
     numbness: bool = False
 
     def __post_init__(self) -> None:
-        if not 0 <= self.score <= 10:
-            raise ValueError(f"pain must be 0-10 (got {self.score})")
+        # Fail closed: a check-in that is not exactly a whole number 0-10 and three yes/no
+        # flags is refused, never read as "no pain" (a string "no" is truthy, None is falsy).
+        if not _is_score(self.score):
+            raise ValueError(f"pain must be a whole number from 0 to 10 (got {self.score!r})")
+        for name in ("sharp", "spreading", "numbness"):
+            value = getattr(self, name)
+            if not isinstance(value, bool):
+                raise ValueError(f"{name} must be true or false (got {value!r})")
 
     @property
     def any_flag(self) -> bool:
@@ -64,6 +70,10 @@ class StopDecision:
     advice: str
 
 
+def _is_score(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10
+
+
 def band_of(score: int) -> Band:
     if score <= SAFE_PAIN_MAX:
         return "fine"
@@ -74,8 +84,10 @@ def band_of(score: int) -> Band:
 
 def judge(check: PainCheck, baseline: int | None = None) -> StopDecision:
     """Decide what a pain check-in means. ``baseline`` is the pain before the session."""
-    if baseline is not None and not 0 <= baseline <= 10:
-        raise ValueError(f"pain before the session must be 0-10 (got {baseline})")
+    if baseline is not None and not _is_score(baseline):
+        raise ValueError(
+            f"pain before the session must be a whole number from 0 to 10 (got {baseline!r})"
+        )
     band = band_of(check.score)
     reasons: list[str] = []
     if check.sharp:

@@ -12,9 +12,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from backcoach.planning.plan import Plan
 from backcoach.planning.profile import WEEKDAYS
 from backcoach.records.store import local_day
+from backcoach.services.saved import saved_plan
 
 if TYPE_CHECKING:
     from backcoach.coach import Coach
@@ -59,7 +59,7 @@ def _minutes(coach: Coach, row: SessionRow) -> float | None:
     complete = [s for s in store.sets(row.id) if s.complete]
     if plan_row is None or not complete:
         return None
-    plan = Plan.model_validate(plan_row.data)
+    plan = saved_plan(plan_row)
     seconds = 0.0
     for index, item in enumerate(plan.items):
         planned_sets = item.sets * (2 if item.per_side else 1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from backcoach.planning.plan import Plan
+from backcoach.services.saved import saved_plan
 
 if TYPE_CHECKING:
     from backcoach.coach import Coach
@@ -15,7 +15,7 @@ def session_history(coach: Coach, limit: int | None = None) -> list[dict[str, An
     out = []
     for session in store.sessions(limit):
         plan_row = store.plan(session.plan_id)
-        plan = Plan.model_validate(plan_row.data) if plan_row else None
+        plan = saved_plan(plan_row) if plan_row else None
         outcomes = {o.item_index: o for o in store.outcomes(session.id)}
         sets = store.sets(session.id)
         exercises = []

@@ -10,10 +10,10 @@ import datetime as dt
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from backcoach.planning.plan import Plan
 from backcoach.planning.progression import Done, DoseValues, ExerciseLog, decide
 from backcoach.planning.state import Decision, DoseOverride, ProgramState
 from backcoach.records.store import local_day
+from backcoach.services.saved import saved_plan
 
 if TYPE_CHECKING:
     from backcoach.coach import Coach
@@ -69,7 +69,7 @@ def exercise_logs(store: Store) -> dict[str, list[ExerciseLog]]:
         plan_row = store.plan(session.plan_id)
         if plan_row is None:
             continue
-        plan = Plan.model_validate(plan_row.data)
+        plan = saved_plan(plan_row)
         sets = store.sets(session.id)
         outcomes = {o.item_index: o for o in store.outcomes(session.id)}
         pains = store.pain_reports(session.id)
@@ -137,7 +137,7 @@ def after_session(coach: Coach, session_id: int) -> list[Decision]:
     plan_row = store.plan(session.plan_id) if session else None
     if session is None or plan_row is None:
         return []
-    plan = Plan.model_validate(plan_row.data)
+    plan = saved_plan(plan_row)
     today = coach.today()
     current = state(coach)
     allowed = _allowed_exercises(coach, current)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from backcoach.planning.plan import Plan
 from backcoach.safety.stoprules import StopDecision
+from backcoach.services.saved import saved_plan
 from backcoach.session import (
     DoneSet,
     Effect,
@@ -180,7 +181,7 @@ def resume_unfinished(coach: Coach, now: float) -> LiveSession | None:
         return None
     plan_row = store.plan(row.plan_id)
     assert plan_row is not None
-    plan = Plan.model_validate(plan_row.data)
+    plan = saved_plan(plan_row)
     done: list[DoneSet] = [
         (s.item_index, s.set_number, _side(s.side)) for s in store.sets(row.id) if s.complete
     ]

@@ -1,0 +1,35 @@
+"""Saved records read back through the app's own models, refusing what does not fit.
+
+A plan is saved as its model's JSON; reading it back validates it again, so a record that was
+edited by hand or damaged gives a plain error naming the plan, never a traceback, and is never
+half-read into a session.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+
+from backcoach.coach import CoachError
+from backcoach.errors import describe_validation
+from backcoach.planning.plan import Plan
+
+if TYPE_CHECKING:
+    from backcoach.records.tables import PlanRow
+
+
+class RecordUnreadable(CoachError):
+    """A saved record does not fit the app's model; the message names it and the fix."""
+
+
+def saved_plan(row: PlanRow) -> Plan:
+    """The plan saved in ``row``, validated again."""
+    try:
+        return Plan.model_validate(row.data)
+    except ValidationError as exc:
+        raise RecordUnreadable(
+            f"{describe_validation(exc, f'saved plan {row.id}')}\n"
+            "This saved plan cannot be read. Import a good copy of your records "
+            "(`backcoach import`), or start a new session; your other records are kept."
+        ) from None
