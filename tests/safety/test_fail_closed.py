@@ -407,7 +407,7 @@ def test_the_web_api_refuses_plan_and_session_after_a_damaged_screen(ready: Coac
     from tests.web.conftest import csrf_client
 
     _tamper_screen(ready, tier="Emergency", flags=["bladder_change"])
-    client = csrf_client(create_app(ready.settings))
+    client = csrf_client(create_app(ready.settings, test_client=True))
     plan = client.get("/api/plan")
     assert plan.status_code == 409
     assert "cannot be read safely" in plan.text
@@ -436,9 +436,48 @@ def test_the_web_api_never_opens_the_gate_on_malformed_answers(
     from tests.web.conftest import csrf_client
 
     coach = _coach(tmp_path)
-    client = csrf_client(create_app(coach.settings))
+    client = csrf_client(create_app(coach.settings, test_client=True))
     answered = client.post("/api/screen", json={"answers": answers})
     assert answered.status_code in (200, 400, 422), answered.text
     assert "Traceback" not in answered.text
     assert client.get("/api/plan").status_code == 409
     assert client.post("/api/sessions", json={}).status_code == 409
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"type": "pain", "score": "5"},
+        {"type": "pain", "score": 5.0},
+        {"type": "pain", "score": True},
+        {"type": "pain", "score": 11},
+        {"type": "pain", "score": -1},
+        {"type": "pain", "score": None},
+        {"type": "pain", "score": 3, "sharp": "no"},
+        {"type": "pain", "score": 3, "sharp": "false"},
+        {"type": "pain", "score": 3, "sharp": None},
+        {"type": "pain", "score": 3, "numbness": 0},
+        {"type": "pain", "score": 3, "Sharp": True},
+        {"type": "Pain", "score": 3},
+        {"type": " pain", "score": 3},
+    ],
+    ids=repr,
+)
+def test_the_web_api_refuses_a_pain_report_it_cannot_read_exactly(
+    ready: Coach, event: dict[str, Any]
+) -> None:
+    """Stop-rule inputs from the browser: refused (422, naming the field), never coerced."""
+    from backcoach.records.tables import PainReportRow
+    from backcoach.web.app import create_app
+    from tests.web.conftest import csrf_client
+
+    client = csrf_client(create_app(ready.settings, test_client=True))
+    started = client.post("/api/sessions", json={})
+    assert started.status_code == 201, started.text
+    session_id = started.json()["view"]["session_id"]
+    answered = client.post(f"/api/sessions/{session_id}/events", json=event)
+    assert answered.status_code == 422, answered.text
+    assert "Traceback" not in answered.text
+    with ready.store.factory() as s:
+        reports = s.scalars(select(PainReportRow).where(PainReportRow.session_id == session_id))
+        assert reports.all() == []

@@ -129,8 +129,8 @@ def live_server_factory(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
         home = tmp_path / f"server-{len(running)}"
         home.mkdir()
         settings = make_settings(home, db_url, today)
-        app = create_app(settings, clock_speed=clock_speed, lan=lan)
         port = free_port()
+        app = create_app(settings, clock_speed=clock_speed, lan=lan, port=port)
         config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, daemon=True)

@@ -38,7 +38,7 @@ CHECKS = (
 @pytest.fixture(scope="module")
 def api_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
     home: Path = tmp_path_factory.mktemp("schemathesis-home")
-    app = create_app(make_settings(home))
+    app = create_app(make_settings(home), test_client=True)  # its client is `testserver`
     # Ready to exercise, so plans and sessions are reachable, not only refusals.
     app.state.coach.take_screen(ALL_NO)
     app.state.coach.update_profile(minutes=10)

@@ -41,8 +41,11 @@ def _out_file(path: Path, suffixes: tuple[str, ...], option: str) -> Path:
 
 
 def _write(path: Path, data: bytes, option: str) -> None:
+    """Charts, the report and the handout hold the person's health data: owner-only (0600)."""
+    from backcoach.services.sharing import write_private
+
     try:
-        path.write_bytes(data)
+        write_private(path, data)
     except OSError as exc:
         raise fail(f"{option}: cannot write {path}: {exc.strerror}; pick another file") from None
 

@@ -39,22 +39,38 @@ def serve(
             "add --lan to require pairing, or leave out --host"
         )
     try:
-        app = _make_app(lan)
+        app = _make_app(lan, port)
     except ValueError as exc:
         raise fail(str(exc)) from None
+    _log_warnings()
     local_url = f"http://127.0.0.1:{port}/"
     console.print(f"backcoach is running at [bold]{local_url}[/]  (Ctrl-C stops it)")
     if lan:
         _show_pairing(app, bind, port)
+        # Too many wrong codes withdraw the link (web.security.Guard.pair): show a new one.
+        app.state.guard.on_codes_withdrawn = lambda: _show_pairing(app, bind, port)  # type: ignore[attr-defined]
     if open_browser and not lan:  # with --lan this browser needs the pairing link too
         _open_later(local_url)
     _run(app, bind, port)
 
 
-def _make_app(lan: bool) -> object:
+def _make_app(lan: bool, port: int) -> object:
     from backcoach.web.app import create_app
 
-    return create_app(lan=lan)
+    return create_app(lan=lan, port=port)
+
+
+def _log_warnings() -> None:
+    """Show backcoach's own warnings (wrong pairing codes, lockouts, errors answered with a
+    500 and their tracebacks) in this window, with the time."""
+    import logging
+
+    logger = logging.getLogger("backcoach")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
 
 
 def _is_loopback(host: str) -> bool:

@@ -3,18 +3,24 @@
 The service layer raises ``CoachError`` / ``PlanRefused`` / ``UnknownExercise`` with messages a
 person can act on; only here do they become HTTP statuses. Validation errors name the field,
 the value and the fix, in the same words the command line uses.
+
+Under ``/api`` every error is that JSON; a page (anything else) gets the same message as a
+friendly HTML page (``security.error_page``). The security middleware adds the security headers
+and ``Cache-Control: no-store`` to both, and turns an unexpected exception into a calm 500.
 """
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from backcoach.web.security import error_page, wants_json
 
 
 class ErrorDetail(BaseModel):
@@ -61,6 +67,21 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 def error_response(error: ApiError) -> JSONResponse:
     return JSONResponse({"detail": error.detail.model_dump()}, status_code=error.status)
+
+
+def answer(
+    request: Request,
+    status: int,
+    detail: ErrorDetail,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The error as JSON under /api, as a friendly page elsewhere (the same words)."""
+    if wants_json(request.url.path):
+        return JSONResponse({"detail": detail.model_dump()}, status_code=status, headers=headers)
+    text = detail.message
+    if detail.fix and detail.fix not in text:
+        text = f"{text}; {detail.fix}"
+    return HTMLResponse(error_page(status, text), status_code=status, headers=headers)
 
 
 JSON_FIXES: dict[str, tuple[str, str]] = {
@@ -124,43 +145,56 @@ def _jsonable(value: Any) -> Any:
 
 
 def install(app: FastAPI) -> None:
-    """Register the handlers that give every error the one JSON shape."""
+    """Register the handlers that give every error the one JSON shape (a page for pages)."""
     from backcoach.catalogue import UnknownExercise
     from backcoach.coach import CoachError, PlanRefused
 
     @app.exception_handler(ApiError)
-    async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc)
+    async def api_error(request: Request, exc: ApiError) -> Response:
+        return answer(request, exc.status, exc.detail)
 
     @app.exception_handler(PlanRefused)
-    async def plan_refused(_request: Request, exc: PlanRefused) -> JSONResponse:
-        return error_response(ApiError(409, f"plan-refused:{exc.code}", str(exc)))
+    async def plan_refused(request: Request, exc: PlanRefused) -> Response:
+        return answer(request, 409, ErrorDetail(code=f"plan-refused:{exc.code}", message=str(exc)))
 
     @app.exception_handler(CoachError)
-    async def coach_error(_request: Request, exc: CoachError) -> JSONResponse:
-        return error_response(ApiError(400, "coach-error", str(exc)))
+    async def coach_error(request: Request, exc: CoachError) -> Response:
+        return answer(request, 400, ErrorDetail(code="coach-error", message=str(exc)))
 
     @app.exception_handler(UnknownExercise)
-    async def unknown_exercise(_request: Request, exc: UnknownExercise) -> JSONResponse:
+    async def unknown_exercise(request: Request, exc: UnknownExercise) -> Response:
         message = str(exc.args[0]) if exc.args else str(exc)
-        return error_response(ApiError(404, "unknown-exercise", message))
+        return answer(request, 404, ErrorDetail(code="unknown-exercise", message=message))
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse({"detail": _validation_detail(exc).model_dump()}, status_code=422)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        return answer(request, 422, _validation_detail(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if not request.url.path.startswith("/api"):
-            return await http_exception_handler(request, exc)  # pages answer as pages do
-        code = "not-found" if exc.status_code == 404 else f"http-{exc.status_code}"
-        message = (
-            f"nothing at {request.url.path}; see /docs for the API"
-            if exc.status_code == 404
-            else str(exc.detail)
-        )
-        return JSONResponse(
-            {"detail": {"code": code, "message": message}},
-            status_code=exc.status_code,
+        return answer(
+            request,
+            exc.status_code,
+            ErrorDetail(code=_http_code(exc.status_code), message=_http_message(request, exc)),
             headers=getattr(exc, "headers", None),
         )
+
+
+def _http_code(status: int) -> str:
+    return {404: "not-found", 405: "method-not-allowed"}.get(status, f"http-{status}")
+
+
+def _http_message(request: Request, exc: StarletteHTTPException) -> str:
+    """The exception's own words when a route gave some; plain ones for Starlette's stock
+    "Not Found" and "Method Not Allowed"."""
+    detail = str(exc.detail)
+    stock = {s.phrase for s in HTTPStatus}
+    if detail and detail not in stock:
+        return detail
+    path = request.url.path
+    if exc.status_code == 404:
+        where = "see /docs for the API" if wants_json(path) else "check the address"
+        return f"nothing at {path}; {where}"
+    if exc.status_code == 405:
+        return f"{path} does not take a {request.method} request"
+    return detail or f"the request was refused ({exc.status_code})"

@@ -23,9 +23,17 @@ def create_app(
     *,
     clock_speed: float | None = None,
     lan: bool = False,
+    port: int | None = None,
+    test_client: bool = False,
 ) -> FastAPI:
     """The app. ``clock_speed`` (test-only; default from ``BACKCOACH_TEST_CLOCK_SPEED``, else
-    1) speeds up the session clock; ``lan`` requires pairing (see ``web.security``)."""
+    1) speeds up the session clock; ``lan`` requires pairing (see ``web.security``).
+
+    ``port`` is the port the server listens on (``backcoach serve`` passes it): in local mode
+    the Host must name a loopback address with exactly that port (None: port not known, any).
+    ``test_client`` (tests only) also accepts the in-process test client's host name,
+    ``testserver``; it is a parameter so that nothing a request or the environment says can
+    turn it on."""
     import os
 
     from backcoach.web import api, api_docs, api_errors, pages
@@ -44,7 +52,9 @@ def create_app(
     coach = Coach(settings)
     app.state.coach = coach
     app.state.live = LiveSessions(coach, SessionClock(speed))
-    app.state.guard = guard = Guard(load_secret(settings.home), lan=lan)
+    app.state.guard = guard = Guard(
+        load_secret(settings.home), lan=lan, port=port, test_client=test_client
+    )
     api_errors.install(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router, prefix="/api")

@@ -3,13 +3,20 @@
 A pure ASGI middleware (no ``BaseHTTPMiddleware``), so a form body it reads to find the CSRF
 token is replayed to the app untouched and streaming answers are not buffered.
 
-* Local mode (the default, bound to 127.0.0.1): no pairing; the Host must be a loopback name,
-  so a web page that rebinds its DNS name to 127.0.0.1 cannot read the person's data.
+* Local mode (the default, bound to 127.0.0.1): no pairing; the Host must be exactly
+  ``127.0.0.1``, ``localhost`` or ``[::1]`` with the bound port, so a web page that rebinds its
+  DNS name to 127.0.0.1 cannot read the person's data (``testserver``, the in-process test
+  client's name, only in an app built with ``test_client=True``).
 * LAN mode (``serve --lan``): every request needs the signed session cookie that a one-time
-  pairing link sets; without it, 401.
+  pairing link sets; without it, 401. Wrong pairing codes are limited per device (address) with
+  a lockout, and too many from everywhere withdraw the code (``Guard.pair``).
 * Every POST, PUT, PATCH and DELETE carries the CSRF token (double submit: cookie
   ``backcoach_csrf`` = header ``X-CSRF-Token`` or form field ``csrf_token``) and must not come
   from another origin.
+* Every answer, errors and refusals included, carries the security headers; everything but the
+  app's own files and the exercise pictures carries ``Cache-Control: no-store`` (health data).
+  An exception in the app becomes a calm 500 (an HTML page, or JSON under ``/api``) with those
+  headers; the traceback goes to the server's log only.
 """
 
 from __future__ import annotations
@@ -18,13 +25,17 @@ import hashlib
 import hmac
 import html
 import json
+import logging
+import math
 import os
+import re
 import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import Literal
 from urllib.parse import parse_qs, urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -40,12 +51,43 @@ SESSION_DAYS = 30
 """A paired phone stays paired this long (then pair again), or until the secret file goes."""
 PAIRING_CODE_MINUTES = 15
 """A pairing link not used within this long stops working; start serve again for a new one."""
+PAIRING_MAX_FAILURES = 5
+"""Wrong pairing codes one device (client address) may send before it is locked out.
+
+A real code comes in a link or QR code, never typed, so more than a few wrong ones are a
+script guessing, not a person. OWASP ASVS 4.0.3 2.2.1 asks for anti-automation that stops
+brute force, at most 100 failed attempts an hour per account; 5 wrong codes and then
+``PAIRING_LOCKOUT_MINUTES`` locked allow one address at most 20 an hour, and the code itself is
+96 random bits (``secrets.token_urlsafe(12)``)."""
+PAIRING_LOCKOUT_MINUTES = 15
+"""How long a device that sent ``PAIRING_MAX_FAILURES`` wrong codes is refused (429), whatever
+it sends; wrong codes older than this no longer count towards a lockout."""
+PAIRING_MAX_FAILURES_TOTAL = 20
+"""Wrong codes from all devices together after which every open pairing code is withdrawn (and
+``serve --lan`` prints a new link): many addresses cannot share out the guessing of one code."""
+MAX_TRACKED_DEVICES = 4096
+"""Addresses whose wrong codes are remembered at once; beyond this the oldest are forgotten
+(the overall limit above still holds)."""
 MAX_FORM_BYTES = 20 * 1024 * 1024
 """Largest form body read to find its CSRF token (an export file being imported fits)."""
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "testserver"})
-"""Host names local mode answers to (``testserver`` is the in-process test client's)."""
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+"""Host names local mode answers to, each with the bound port."""
+TEST_CLIENT_NAME = "testserver"
+"""The in-process test client's host name: accepted only by an app built with
+``create_app(..., test_client=True)``, a parameter, never a setting a request could change."""
+
+NO_STORE = "no-store"
+CACHEABLE = re.compile(
+    r"^/static/|^/figures/[^/]+\.svg$|^/figures/[^/]+/moving\.svg$"
+    r"|^/api/exercises/[^/]+/(figure|animation)\.svg$"
+)
+"""Paths whose successful answers hold no personal data and keep their own caching: the app's
+files and the exercise pictures. Every other answer (pages, JSON, downloads, errors) gets
+``Cache-Control: no-store``, so no browser or proxy cache keeps a copy of health data."""
+
+log = logging.getLogger(__name__)
 
 CSP = (
     "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'nonce-{nonce}'; "
@@ -53,13 +95,64 @@ CSP = (
     "frame-ancestors 'none'; form-action 'self'"
 )
 
-PAIR_PAGE = """<!doctype html><html lang="en"><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>backcoach: pair this device</title>
-<h1>Pair this device first</h1>
-<p>{text}</p>
-<p>On the computer running backcoach, start <code>backcoach serve --lan</code> and open the
-link it shows (or scan its QR code) on this device.</p></html>"""
+PAIR_HELP = (
+    "On the computer running backcoach, start <code>backcoach serve --lan</code> and open the "
+    "link it shows (or scan its QR code) on this device."
+)
+
+ERROR_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <meta name="color-scheme" content="light">
+  <title>{title} · backcoach</title>
+  <link rel="icon" href="/static/icon.svg" type="image/svg+xml">
+  <link rel="stylesheet" href="/static/app.css">
+</head>
+<body>
+  <header class="topbar"><a class="brand" href="/"><span>backcoach</span></a></header>
+  <main id="main" class="page">
+    <h1>{title}</h1>
+    <p>{text}</p>
+    {more}
+  </main>
+</body>
+</html>
+"""
+"""The page for every refusal and error a browser sees: standalone (no template, no database),
+so it can be shown whatever else has failed."""
+
+ERROR_TITLES = {
+    400: "That address or request cannot be used",
+    401: "Pair this device first",
+    403: "That was refused",
+    404: "Nothing here",
+    405: "That cannot be done here",
+    409: "Not just now",
+    413: "That is too large",
+    422: "Something in the request is not right",
+    429: "Too many tries",
+    500: "Something went wrong",
+}
+
+SERVER_ERROR_MESSAGE = (
+    "something went wrong inside backcoach while answering; what was saved before is safe. "
+    "Try again, or reload the page; if it keeps happening, restart backcoach serve and report "
+    "the error shown in its window"
+)
+
+
+def error_page(status: int, message: str, more_html: str = "") -> str:
+    """A friendly HTML page: a title for ``status``, the message (escaped, as a sentence) and
+    optional extra HTML (already safe) below it."""
+    title = ERROR_TITLES.get(status, "That did not work")
+    text = html.escape(message[:1].upper() + message[1:])
+    if text and text[-1] not in ".!?":
+        text += "."
+    text = text.replace("\n", "<br>\n")  # validation errors: one line per field
+    more = more_html or '<p><a href="/">Go to the start page</a></p>'
+    return ERROR_PAGE.format(title=html.escape(title), text=text, more=more)
 
 
 def load_secret(home: Path) -> bytes:
@@ -78,14 +171,35 @@ def load_secret(home: Path) -> bytes:
     return key
 
 
+@dataclass(frozen=True)
+class Pairing:
+    """What a pairing attempt came to: ``paired``, ``wrong`` or ``locked`` (then
+    ``retry_after`` seconds until the device may try again)."""
+
+    outcome: Literal["paired", "wrong", "locked"]
+    retry_after: int = 0
+
+
 @dataclass
 class Guard:
-    """The app's security settings and its one-time pairing codes."""
+    """The app's security settings and its one-time pairing codes.
+
+    ``port`` is the port the server is bound to (``backcoach serve`` passes it): the Host must
+    carry exactly it. None (an app made in-process, port unknown) accepts any port with a
+    loopback name. ``test_client`` also accepts the test client's ``testserver``. ``clock`` is
+    wall time, replaceable in tests. ``on_codes_withdrawn`` is called after too many wrong codes
+    withdrew the open ones (``serve --lan`` prints a new link then)."""
 
     secret: bytes
     lan: bool = False
+    port: int | None = None
+    test_client: bool = False
     clock: Callable[[], float] = time.time
+    on_codes_withdrawn: Callable[[], None] | None = None
     _codes: dict[str, float] = field(default_factory=dict)
+    _failures: dict[str, list[float]] = field(default_factory=dict)
+    _locked: dict[str, float] = field(default_factory=dict)
+    _failures_total: int = 0
 
     def new_code(self) -> str:
         """A fresh pairing code; it works once, within ``PAIRING_CODE_MINUTES``."""
@@ -99,6 +213,91 @@ class Guard:
                 del self._codes[known]  # once only, whether or not it was still in time
                 return self.clock() <= expires
         return False
+
+    def pair(self, code: str, device: str) -> Pairing:
+        """Try ``code`` from ``device`` (its address), counting wrong codes against it: after
+        ``PAIRING_MAX_FAILURES`` within ``PAIRING_LOCKOUT_MINUTES`` it is locked for that long,
+        and after ``PAIRING_MAX_FAILURES_TOTAL`` from everywhere the open codes are withdrawn.
+        Each wrong code and each lockout is logged (a warning, with the address)."""
+        now = self.clock()
+        window = PAIRING_LOCKOUT_MINUTES * 60
+        until = self._locked.get(device)
+        if until is not None:
+            if now < until:
+                return Pairing("locked", math.ceil(until - now))
+            del self._locked[device]
+        if self.redeem(code):
+            self._failures.pop(device, None)
+            return Pairing("paired")
+        recent = [t for t in self._failures.pop(device, []) if now - t < window] + [now]
+        self._failures_total += 1
+        log.warning(
+            "pairing: a wrong or expired code from %s (%d of %d before a lockout)",
+            device,
+            len(recent),
+            PAIRING_MAX_FAILURES,
+        )
+        outcome = Pairing("wrong")
+        if len(recent) >= PAIRING_MAX_FAILURES:
+            self._locked[device] = now + window
+            outcome = Pairing("locked", window)
+            log.warning(
+                "pairing: %s locked out for %d minutes after %d wrong codes",
+                device,
+                PAIRING_LOCKOUT_MINUTES,
+                len(recent),
+            )
+        else:
+            self._failures[device] = recent
+        if self._failures_total >= PAIRING_MAX_FAILURES_TOTAL:
+            self._withdraw_codes()
+        self._forget_old(now, window)
+        return outcome
+
+    def _withdraw_codes(self) -> None:
+        log.warning(
+            "pairing: %d wrong codes from all devices; the pairing link was withdrawn%s",
+            self._failures_total,
+            "" if self.on_codes_withdrawn else " (start `backcoach serve --lan` again for one)",
+        )
+        self._codes.clear()
+        self._failures_total = 0
+        if self.on_codes_withdrawn is not None:
+            self.on_codes_withdrawn()
+
+    def _forget_old(self, now: float, window: float) -> None:
+        """Keep the memory of wrong codes bounded, however many addresses send them."""
+        for table in (self._failures, self._locked):
+            if len(table) <= MAX_TRACKED_DEVICES:
+                continue
+            for device in list(table):
+                value = table[device]
+                latest = max(value) if isinstance(value, list) else value - window
+                if now - latest >= window:
+                    del table[device]
+            while len(table) > MAX_TRACKED_DEVICES:
+                del table[next(iter(table))]
+
+    def host_allowed(self, host: str | None) -> bool:
+        """Whether local mode answers a request with this Host header: a loopback name
+        (``LOOPBACK_NAMES``) with the bound port, exactly; nothing else, however spelt."""
+        if not host:
+            return False
+        name, port = _split_host(host.lower())
+        names = (*LOOPBACK_NAMES, TEST_CLIENT_NAME) if self.test_client else LOOPBACK_NAMES
+        if name not in names:
+            return False
+        if port is None:  # no port: the HTTP default, 80
+            return self.port in (None, 80)
+        if not (port.isascii() and port.isdigit()) or str(int(port)) != port:
+            return False
+        return int(port) == self.port if self.port is not None else 0 < int(port) < 65536
+
+    def local_address(self) -> str:
+        """Where local mode answers, for the message that turns another address away."""
+        if self.port is None:
+            return "http://127.0.0.1/ or http://localhost/ (with the port backcoach serve shows)"
+        return f"http://127.0.0.1:{self.port}/ (or http://localhost:{self.port}/)"
 
     def session_value(self) -> str:
         issued = str(int(self.clock()))
@@ -137,11 +336,36 @@ class SecurityMiddleware:
         state = scope.setdefault("state", {})
         state["csrf_token"] = csrf
         state["csp_nonce"] = nonce
-        send = _with_headers(send, nonce, set_cookies)
         path: str = scope["path"]
+        send, started = _with_headers(send, nonce, set_cookies, path)
+        try:
+            await self._guarded(scope, receive, send, headers, cookies, csrf)
+        except Exception:
+            # Not a traceback for the person: the log gets it, they get a calm page.
+            log.exception("error answering %s %s", scope.get("method"), path)
+            if started():
+                raise  # half an answer went out already: the server closes the connection
+            await _refuse(scope, send, 500, "server-error", SERVER_ERROR_MESSAGE)
 
-        if not self.guard.lan and _host(headers) not in LOOPBACK_HOSTS:
-            await _refuse(scope, send, 400, "bad-host", "this address is not served here")
+    async def _guarded(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        headers: dict[str, str],
+        cookies: dict[str, str],
+        csrf: str,
+    ) -> None:
+        path: str = scope["path"]
+        if not self.guard.lan and not self.guard.host_allowed(headers.get("host")):
+            await _refuse(
+                scope,
+                send,
+                400,
+                "bad-host",
+                "this address is not served here: backcoach answers on this computer only at "
+                f"{self.guard.local_address()}; open that address instead",
+            )
             return
         if path == PAIR_PATH:
             await self._pair(scope, send)
@@ -169,7 +393,8 @@ class SecurityMiddleware:
                     403,
                     "csrf",
                     f"the request has no matching CSRF token; send the {CSRF_COOKIE} cookie's "
-                    f"value as the X-CSRF-Token header (or the form field {CSRF_FIELD})",
+                    f"value as the X-CSRF-Token header (or the form field {CSRF_FIELD}); on a "
+                    "page, reload it and try again",
                 )
                 return
         await self.app(scope, receive, send)
@@ -179,7 +404,22 @@ class SecurityMiddleware:
         if not self.guard.lan:
             await _redirect(send, "/", [])
             return
-        if not self.guard.redeem(code):
+        client = scope.get("client")
+        result = self.guard.pair(code, str(client[0]) if client else "unknown")
+        if result.outcome == "locked":
+            minutes = max(1, math.ceil(result.retry_after / 60))
+            await _refuse(
+                scope,
+                send,
+                429,
+                "pairing-locked",
+                f"too many wrong pairing links came from this device, so pairing is locked "
+                f"for it for {minutes} minute{'s' if minutes != 1 else ''}; then open the "
+                "newest link that backcoach serve --lan shows",
+                extra_headers=[(b"retry-after", str(result.retry_after).encode())],
+            )
+            return
+        if result.outcome == "wrong":
             await _refuse(
                 scope, send, 401, "not-paired", "this pairing link is wrong, used or too old"
             )
@@ -215,11 +455,20 @@ def _cookie(name: str, value: str, *, http_only: bool = True, max_age: int | Non
     return "; ".join(parts)
 
 
-def _host(headers: dict[str, str]) -> str:
-    host = headers.get("host", "")
-    if host.startswith("["):  # [::1]:8000
-        return host[1:].split("]", 1)[0]
-    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+def _split_host(host: str) -> tuple[str, str | None]:
+    """A Host header as (name, port or None): ``[::1]:8765`` -> (``[::1]``, ``8765``). A
+    malformed one gives a name no list holds."""
+    if host.startswith("["):
+        name, bracket, rest = host.partition("]")
+        if not bracket:
+            return host, None
+        if not rest:
+            return name + "]", None
+        return (name + "]", rest[1:]) if rest.startswith(":") else (host, None)
+    name, colon, port = host.partition(":")
+    if not colon:
+        return name, None
+    return (name, port) if ":" not in port else (host, None)
 
 
 def _cross_origin(headers: dict[str, str]) -> str | None:
@@ -280,7 +529,11 @@ async def _form_token(scope: Scope, body: bytes) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _with_headers(send: Send, nonce: str, cookies: Iterable[str]) -> Send:
+def _with_headers(
+    send: Send, nonce: str, cookies: Iterable[str], path: str
+) -> tuple[Send, Callable[[], bool]]:
+    """``send`` adding the security headers (and ``Cache-Control: no-store`` unless the path is
+    ``CACHEABLE`` and the answer a success) to every answer; and whether an answer started."""
     extra = [
         (b"content-security-policy", CSP.format(nonce=nonce).encode()),
         (b"x-content-type-options", b"nosniff"),
@@ -288,27 +541,49 @@ def _with_headers(send: Send, nonce: str, cookies: Iterable[str]) -> Send:
         (b"x-frame-options", b"DENY"),
         *((b"set-cookie", c.encode()) for c in cookies),
     ]
+    cacheable = CACHEABLE.match(path) is not None
+    started = False
 
     async def sending(message: Message) -> None:
+        nonlocal started
         if message["type"] == "http.response.start":
-            message = {**message, "headers": [*message.get("headers", []), *extra]}
+            started = True
+            own = list(message.get("headers", []))
+            if not (cacheable and message["status"] < 400):
+                own = [(k, v) for k, v in own if k.lower() != b"cache-control"]
+                own.append((b"cache-control", NO_STORE.encode()))
+            message = {**message, "headers": [*own, *extra]}
         await send(message)
 
-    return sending
+    return sending, lambda: started
 
 
-async def _refuse(scope: Scope, send: Send, status: int, code: str, message: str) -> None:
-    if scope["path"].startswith("/api") or status != 401:
+def wants_json(path: str) -> bool:
+    """Errors under /api (and the OpenAPI description) are JSON; pages get an HTML page."""
+    return path.startswith("/api") or path == "/openapi.json"
+
+
+async def _refuse(
+    scope: Scope,
+    send: Send,
+    status: int,
+    code: str,
+    message: str,
+    extra_headers: Iterable[tuple[bytes, bytes]] = (),
+) -> None:
+    if wants_json(scope["path"]):
         body = json.dumps({"detail": {"code": code, "message": message}}).encode()
         kind = b"application/json"
     else:
-        body = PAIR_PAGE.format(text=html.escape(message.capitalize() + ".")).encode()
+        more = f"<p>{PAIR_HELP}</p>" if code in ("not-paired", "pairing-locked") else ""
+        body = error_page(status, message, more).encode()
         kind = b"text/html; charset=utf-8"
+    headers = [(b"content-type", kind), (b"content-length", str(len(body)).encode())]
     await send(
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode())],
+            "headers": [*headers, *extra_headers],
         }
     )
     await send({"type": "http.response.body", "body": body})
