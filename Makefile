@@ -47,6 +47,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/save_set.py
 	$(BIN)/python bench/web.py
 	$(BIN)/python bench/motion.py
+	$(BIN)/python bench/import_memory.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

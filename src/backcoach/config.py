@@ -15,6 +15,13 @@ HOME_VARIABLE = "BACKCOACH_HOME"
 DATABASE_VARIABLE = "BACKCOACH_DATABASE_URL"
 TODAY_VARIABLE = "BACKCOACH_TODAY"
 """Pretend today is this date (YYYY-MM-DD): for tests, demos and replaying weeks of records."""
+IMPORT_MAX_MB_VARIABLE = "BACKCOACH_IMPORT_MAX_MB"
+"""The largest export file `backcoach import` (and the web import) reads, in MB."""
+DEFAULT_IMPORT_MAX_MB = 20
+"""A session exports to 10-30 KB, so a year of daily sessions is roughly 5 to 10 MB: 20 MB
+leaves room for years while bounding the memory an import can take (a larger file is refused
+before it is read)."""
+MB = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -22,6 +29,9 @@ class Settings:
     home: Path
     database_url: str
     today_override: dt.date | None = None
+    import_max_mb: str = ""
+    """BACKCOACH_IMPORT_MAX_MB as given (empty: the default). Checked by ``import_max_bytes``
+    when an import runs, so a mistyped value stops only the import, with a message."""
 
     def today(self) -> dt.date:
         return self.today_override or dt.date.today()
@@ -30,6 +40,20 @@ class Settings:
     def exercises_dir(self) -> Path:
         """The user's own exercise files: ``$BACKCOACH_HOME/exercises/*.yaml``."""
         return self.home / "exercises"
+
+    def import_max_bytes(self) -> int:
+        """The largest file import reads, in bytes; ValueError naming the variable and the fix
+        when BACKCOACH_IMPORT_MAX_MB is not a positive whole number of MB."""
+        raw = self.import_max_mb.strip()
+        if not raw:
+            return DEFAULT_IMPORT_MAX_MB * MB
+        if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+            raise ValueError(
+                f"{IMPORT_MAX_MB_VARIABLE}={raw!r} is not a whole number of MB; write e.g. "
+                f"{IMPORT_MAX_MB_VARIABLE}=50, or unset it for the default "
+                f"({DEFAULT_IMPORT_MAX_MB} MB)"
+            )
+        return int(raw) * MB
 
     @property
     def is_sqlite(self) -> bool:
@@ -54,4 +78,9 @@ class Settings:
             raise ValueError(
                 f"{TODAY_VARIABLE}={raw_today!r} is not a date; write it as YYYY-MM-DD or unset it"
             ) from None
-        return cls(home=home, database_url=url, today_override=today)
+        return cls(
+            home=home,
+            database_url=url,
+            today_override=today,
+            import_max_mb=env.get(IMPORT_MAX_MB_VARIABLE, ""),
+        )

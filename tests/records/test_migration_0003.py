@@ -24,8 +24,8 @@ def test_upgrade_keeps_records_and_downgrade_removes_only_the_new_tables(db_url:
             {"at": now},
         )
     assert "activities" not in inspect(engine).get_table_names()
-    upgrade(engine)
-    assert SCHEMA_HEAD == "0003" and current_revision(engine) == "0003"
+    command.upgrade(cfg, "0003")
+    assert current_revision(engine) == "0003"
     tables = set(inspect(engine).get_table_names())
     assert {"activities", "activity_ratings", "pain_reports"} <= tables
     with engine.begin() as conn:

@@ -23,13 +23,16 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
 )
 
 from backcoach.coach import Coach, CoachError
 from backcoach.config import Settings
 from backcoach.records.db import normalise_url
-from backcoach.records.tables import Base
+from backcoach.records.tables import OWNED_BY_TABLE, Base
 from backcoach.reports.export import FORMAT_VERSION
+from backcoach.reports.export import columns as export_columns
+from backcoach.reports.export import tables as export_tables
 from backcoach.safety.signs import SIGNS
 from backcoach.services import sharing
 from backcoach.services.sessions import AutoAnswers, begin, run_auto
@@ -78,7 +81,26 @@ def fill(coach: Coach) -> None:
     coach.update_profile(days=["tue", "thu"], minutes=15, conditions=["wrist"])
     coach.take_screen(ALL_NO)
     coach.record_clearance(coach.today(), MARKER)
-    coach.store.add_direction_check(coach.today(), "extension", {"steps": ["press-up", 2.5]})
+    coach.store.add_direction_check(
+        coach.today(),
+        "extension",
+        {
+            "on": coach.today().isoformat(),
+            "preference": "extension",
+            "avoid": [],
+            "reasons": ["It eased."],
+            "steps": [
+                {
+                    "direction": "extension",
+                    "exercise_id": "prone-press-up",
+                    "reps": 10,
+                    "before": {"location": "buttock", "pain": 4},
+                    "after": {"location": "back", "pain": 3},
+                    "outcome": "centralised",
+                }
+            ],
+        },
+    )
     live = begin(coach, "auto", 0.0, minutes=10)
     run_auto(live, AutoAnswers(pain_before=3, pain_after=2), 0, 0.0)
     engine = create_engine(normalise_url(coach.settings.database_url))
@@ -99,6 +121,35 @@ def without_stamp(document: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in document.items() if k != "exported_at"}
 
 
+def same_records(document: dict[str, Any]) -> dict[str, Any]:
+    """The document with each row's id replaced by its place in its table, and references
+    with the place of the row they point at: import gives rows new ids (another person's rows
+    may hold the file's), so two imports of one file hold the same records, not the same ids."""
+    from backcoach.reports.export import columns, tables
+
+    places = {
+        name: {row["id"]: place for place, row in enumerate(rows)}
+        for name, rows in document["tables"].items()
+    }
+    out: dict[str, list[dict[str, Any]]] = {}
+    for table in tables():
+        refs = {
+            c.name: next(iter(c.foreign_keys)).column.table.name
+            for c in columns(table)
+            if c.foreign_keys
+        }
+        out[table.name] = [
+            {
+                k: places[table.name][v]
+                if k == "id"
+                else (places[refs[k]][v] if k in refs and v is not None else v)
+                for k, v in row.items()
+            }
+            for row in document["tables"].get(table.name, [])
+        ]
+    return {**without_stamp(document), "tables": out}
+
+
 @pytest.fixture(scope="module")
 def source(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Coach]:
     """A person's records in a SQLite store, every table holding at least one row (built
@@ -112,7 +163,8 @@ def test_round_trip_loses_nothing(source: Coach, tmp_path: Path, db_url: str) ->
     document = json.loads(sharing.dumps(sharing.export_json(source)))
     assert document["format"] == "backcoach-export" and document["format_version"] == 1
     assert document["schema_revision"]
-    assert set(document["tables"]) == {t.name for t in Base.metadata.sorted_tables}
+    assert set(document["tables"]) == set(OWNED_BY_TABLE)  # a person's tables, not `people`
+    assert all("person_id" not in row for rows in document["tables"].values() for row in rows)
     assert all(document["tables"].values()), "every table has rows to carry"
     assert MARKER in json.dumps(document)
 
@@ -140,7 +192,7 @@ def test_importing_twice_never_duplicates(source: Coach, tmp_path: Path, db_url:
     backup = json.loads(summary.backup.read_text(encoding="utf-8"))
     assert without_stamp(backup) == without_stamp(document)
     after = sharing.export_json(target)
-    assert without_stamp(after) == without_stamp(document)
+    assert same_records(after) == same_records(document)
 
 
 def broken(document: dict[str, Any], how: str) -> Any:
@@ -220,9 +272,9 @@ def test_csv_has_every_table_and_row(source: Coach, tmp_path: Path) -> None:
         expected = document["tables"][path.stem]
         assert len(rows) == len(expected)
         table = Base.metadata.tables[path.stem]
-        assert list(rows[0]) == [c.name for c in table.columns]
+        assert list(rows[0]) == [c.name for c in export_columns(table)]
         first = rows[0]
-        for column in table.columns:
+        for column in export_columns(table):
             value = expected[0][column.name]
             if isinstance(column.type, JSON):
                 assert json.loads(first[column.name]) == value
@@ -249,8 +301,10 @@ def test_forget_deletes_every_record_and_its_trace(tmp_path: Path) -> None:
     assert not (coach.settings.home / sharing.BACKUPS).exists()
     engine = create_engine(coach.settings.database_url)
     with engine.connect() as conn:
-        for table in Base.metadata.sorted_tables:
+        for table in export_tables():
             assert conn.scalar(select(func.count()).select_from(table)) == 0, table.name
+        # the person's own entry stays (personal mode's one person), holding nothing of theirs
+        assert conn.execute(text("SELECT id, name FROM people")).all() == [(1, None)]
     engine.dispose()
     for path in coach.settings.home.glob("backcoach.db*"):
         assert MARKER.encode() not in path.read_bytes(), f"{path.name} still holds the name"
@@ -269,6 +323,6 @@ def test_forget_empties_every_table(tmp_path: Path, db_url: str) -> None:
 def test_every_table_is_documented() -> None:
     """docs/your-data.md lists every table (a new table must say what it holds)."""
     doc = (Path(__file__).resolve().parents[2] / "docs" / "your-data.md").read_text("utf-8")
-    for table in Base.metadata.sorted_tables:
+    for table in export_tables():
         assert f"| `{table.name}` |" in doc, f"docs/your-data.md does not list `{table.name}`"
     assert f'"format_version": {FORMAT_VERSION},' in doc

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
+from rich.markup import escape
 
 from backcoach.cli.common import console, err_console, fail, get_coach, print_json, user_errors
 
@@ -47,12 +48,28 @@ def export(
         typer.Option("--csv", metavar="DIR", help="Write one CSV file per table into DIR."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a summary as JSON.")] = False,
+    schema: Annotated[
+        bool,
+        typer.Option(
+            "--schema", help="Print the JSON Schema of the export file, and nothing else."
+        ),
+    ] = False,
 ) -> None:
     """Export all your records: JSON to import elsewhere, or CSV for spreadsheets."""
     from backcoach.services.sharing import write_csv, write_export
 
+    if schema:
+        if out is not None or csv is not None:
+            raise fail("--schema prints the file format only; run it without --out and --csv")
+        from backcoach.reports.export_models import export_schema
+
+        print_json(export_schema())
+        return
     if out is None and csv is None:
-        raise fail("say where to export: --out FILE.json (everything) or --csv DIR (spreadsheets)")
+        raise fail(
+            "say where to export: --out FILE.json (everything) or --csv DIR (spreadsheets); "
+            "--schema prints the file's format"
+        )
     if csv is not None and csv.exists() and not csv.is_dir():
         raise fail(f"--csv: {csv} is a file, not a folder; give a folder to write the CSV files in")
     coach = get_coach()
@@ -81,17 +98,26 @@ def import_(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a summary as JSON.")] = False,
 ) -> None:
-    """Load a `backcoach export` file. Your records become exactly the file's (never doubled)."""
+    """Load a `backcoach export` file. Your records become exactly the file's (never doubled).
+
+    Files over BACKCOACH_IMPORT_MAX_MB (default 20) are refused unread."""
     from backcoach.coach import CoachError
-    from backcoach.services.sharing import check_export, import_json, is_empty, read_export
+    from backcoach.services.sharing import (
+        check_export,
+        import_json,
+        import_limit,
+        is_empty,
+        read_export,
+    )
 
     coach = get_coach()
     with user_errors():
-        data = read_export(file)  # its errors already name the file
+        limit = import_limit(coach)
     try:
-        check_export(coach, data)  # a bad file is refused before any question
+        # A bad file is refused before any question; its errors already name the file.
+        checked = check_export(coach, read_export(file, limit))
     except CoachError as exc:
-        raise fail(f"{file}: {exc}") from None
+        raise _refused(file, exc) from None
     replace = False
     if not is_empty(coach):
         if not yes and not typer.confirm(
@@ -103,9 +129,9 @@ def import_(
             raise typer.Exit(1)
         replace = True
     try:
-        summary = import_json(coach, data, replace=replace)
+        summary = import_json(coach, checked, replace=replace)
     except CoachError as exc:
-        raise fail(f"{file}: {exc}") from None
+        raise _refused(file, exc) from None
     if as_json:
         print_json(summary.as_dict())
         return
@@ -114,13 +140,25 @@ def import_(
         console.print(f"Your earlier records were saved first to {summary.backup}.")
 
 
+def _refused(file: Path, exc: Exception) -> typer.Exit:
+    """The file's faults, named once with the file; its values are shown as written, never
+    read as markup (a value like ``[/x]`` in a file must not break the message)."""
+    message = str(exc)
+    if not message.startswith(str(file)):
+        message = f"{file}: {message}"
+    return fail(escape(message))
+
+
 def forget(
     yes: Annotated[
         bool, typer.Option("--yes", help="Delete without asking (for scripts).")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a summary as JSON.")] = False,
 ) -> None:
-    """Delete all your records from this machine. Your own exercise files are kept."""
+    """Delete all your records from this machine. Your own exercise files are kept.
+
+    A session still running (in the browser app or another terminal) is ended first; the
+    browser app then tells its page that the records were deleted."""
     from backcoach.services.sharing import forget as forget_all
 
     coach = get_coach()
@@ -142,6 +180,11 @@ def forget(
     if as_json:
         print_json(summary.as_dict())
         return
+    if summary.ended_session is not None:
+        console.print(
+            f"Ended session {summary.ended_session}, which was still running, before deleting; "
+            "a browser page showing it will say so at its next step."
+        )
     console.print(f"Deleted {sum(summary.rows.values())} records. Nothing about you is left here.")
     for path in summary.removed:
         console.print(f"Removed {path}.")
@@ -154,9 +197,11 @@ def forget(
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
+    """The calendar file tells when and what the person exercises: owner-only (0600)."""
+    from backcoach.services.sharing import write_private
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        write_private(path, data)
     except OSError as exc:
         raise fail(
             f"{path}: cannot write the file ({exc.strerror}); choose another place"

@@ -15,11 +15,15 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from backcoach.records.scoping import PERSON
 from backcoach.records.tables import (
+    OWNED_BY_TABLE,
+    PERSONAL_PERSON_ID,
     Base,
     DirectionCheckRow,
     ExerciseOutcomeRow,
     PainReportRow,
+    PersonRow,
     PlanRow,
     ProfileRow,
     ProgressionDecisionRow,
@@ -45,23 +49,37 @@ def local_day(moment: dt.datetime) -> dt.date:
 
 
 class Store:
+    """One person's records. Every statement a session from here runs is limited to that
+    person's rows and every row it adds is stamped with them (records.scoping): there is no
+    path from here to anyone else's records."""
+
     def __init__(
-        self, factory: sessionmaker[Session], clock: Callable[[], dt.datetime] = utcnow
+        self,
+        factory: sessionmaker[Session],
+        clock: Callable[[], dt.datetime] = utcnow,
+        person_id: int = PERSONAL_PERSON_ID,
     ) -> None:
         """``clock`` stamps new rows; the service layer passes one that honours a pretend
-        today (BACKCOACH_TODAY) so replayed weeks get their own dates."""
+        today (BACKCOACH_TODAY) so replayed weeks get their own dates. ``person_id`` is whose
+        records these are (personal mode: its one implicit person)."""
         self._factory = factory
         self._clock = clock
+        self.person_id = person_id
 
     @property
     def factory(self) -> sessionmaker[Session]:
-        """The session factory, for whole-database work (export, import, forget)."""
+        """The raw session factory (no person): for work that is not personal records."""
         return self._factory
 
     @contextmanager
-    def _tx(self) -> Iterator[Session]:
+    def scoped(self) -> Iterator[Session]:
+        """A database session limited to this person's rows, in one transaction (export,
+        import and forget work through it)."""
         with self._factory.begin() as session:
+            session.info[PERSON] = self.person_id
             yield session
+
+    _tx = scoped
 
     # --- profile ----------------------------------------------------------------------------
 
@@ -69,16 +87,16 @@ class Store:
         """The saved profile's data as stored (normally a dict), or ``None`` when there is none.
         Not validated here: the caller validates it and refuses what does not fit."""
         with self._tx() as s:
-            row = s.get(ProfileRow, 1)
+            row = s.scalars(select(ProfileRow)).first()
             if row is None:
                 return None
             return dict(row.data) if isinstance(row.data, dict) else row.data
 
     def save_profile(self, data: dict[str, Any]) -> None:
         with self._tx() as s:
-            row = s.get(ProfileRow, 1)
+            row = s.scalars(select(ProfileRow)).first()
             if row is None:
-                s.add(ProfileRow(id=1, data=data, updated_at=self._clock()))
+                s.add(ProfileRow(data=data, updated_at=self._clock()))
             else:
                 row.data = data
                 row.updated_at = self._clock()
@@ -374,7 +392,13 @@ class Store:
     # --- everything -------------------------------------------------------------------------
 
     def forget_everything(self) -> None:
-        """Delete every record (children first, so foreign keys hold on every database)."""
+        """Delete every record of this person (children first, so foreign keys hold on every
+        database); other people's records and the person's own entry stay."""
         with self._tx() as s:
             for table in reversed(Base.metadata.sorted_tables):
-                s.execute(delete(table))
+                entity = OWNED_BY_TABLE.get(table.name)
+                if entity is not None:
+                    s.execute(delete(entity).where(entity.person_id == self.person_id))
+            person = s.get(PersonRow, self.person_id)
+            if person is not None:
+                person.name = None

@@ -29,17 +29,44 @@ class Base(DeclarativeBase):
     """Every JSON column names its type explicitly with ``mapped_column(JSON)``."""
 
 
-class ProfileRow(Base):
-    """The person's profile, one row (id 1), stored as the validated Profile model's JSON."""
+PERSON_ROLES = ("person", "patient", "clinician", "admin")
+"""Who a person is to backcoach: someone using it for themselves (personal mode), a clinic's
+patient, a clinician, or a practice admin."""
+
+PERSONAL_PERSON_ID = 1
+"""Personal mode's one implicit person (migration 0004 moves an existing database into it)."""
+
+
+class PersonRow(Base):
+    """A person whose records these are. Every personal table names its row's person."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200), default=None)
+    role: Mapped[str] = mapped_column(String(16), default="person")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Owned:
+    """A personal row: ``person_id`` names its owner. The scoped store (records.store) adds it
+    to every query and every new row; there is no other path to these tables."""
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+
+
+class ProfileRow(Owned, Base):
+    """A person's profile, one row per person, stored as the validated Profile model's JSON."""
 
     __tablename__ = "profile"
+    __table_args__ = (UniqueConstraint("person_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
-class ScreenRow(Base):
+class ScreenRow(Owned, Base):
     """A warning-sign screen, with the clinician's clearance when one was recorded."""
 
     __tablename__ = "screens"
@@ -56,7 +83,7 @@ class ScreenRow(Base):
     cleared_by: Mapped[str | None] = mapped_column(String(200), default=None)
 
 
-class DirectionCheckRow(Base):
+class DirectionCheckRow(Owned, Base):
     """A directional-preference check (McKenzie-style) and its outcome."""
 
     __tablename__ = "direction_checks"
@@ -68,7 +95,7 @@ class DirectionCheckRow(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
-class PlanRow(Base):
+class PlanRow(Owned, Base):
     __tablename__ = "plans"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,7 +105,7 @@ class PlanRow(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
-class SessionRow(Base):
+class SessionRow(Owned, Base):
     """One guided session. ``status``: in-progress, finished, stopped (ended early)."""
 
     __tablename__ = "sessions"
@@ -98,7 +125,7 @@ class SessionRow(Base):
     )
 
 
-class SetLogRow(Base):
+class SetLogRow(Owned, Base):
     """One finished set, planned next to done. Unique per session/item/set/side so a resumed
     session can never log the same set twice."""
 
@@ -126,7 +153,7 @@ class SetLogRow(Base):
     session: Mapped[SessionRow] = relationship(back_populates="sets")
 
 
-class ExerciseOutcomeRow(Base):
+class ExerciseOutcomeRow(Owned, Base):
     """How an exercise in a session ended: finished, skipped, or stopped by a stop rule."""
 
     __tablename__ = "exercise_outcomes"
@@ -142,7 +169,7 @@ class ExerciseOutcomeRow(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
-class PainReportRow(Base):
+class PainReportRow(Owned, Base):
     """A pain check-in: before or after a session, after an exercise, next day, or any time."""
 
     __tablename__ = "pain_reports"
@@ -162,7 +189,7 @@ class PainReportRow(Base):
     reported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
-class ProgressionDecisionRow(Base):
+class ProgressionDecisionRow(Owned, Base):
     """A dose decision for one exercise, with its reason, shown to the person next time."""
 
     __tablename__ = "progression_decisions"
@@ -181,7 +208,7 @@ class ProgressionDecisionRow(Base):
     until: Mapped[dt.date | None] = mapped_column(Date, default=None)
 
 
-class ActivityRow(Base):
+class ActivityRow(Owned, Base):
     """An activity the person finds hard because of their back, for the activity scale
     (CLINICAL.md section 6). Retired activities keep their row and ratings: history is kept."""
 
@@ -194,7 +221,7 @@ class ActivityRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
-class ActivityRatingRow(Base):
+class ActivityRatingRow(Owned, Base):
     """How well the person can do one activity on one day: 0 (cannot) to 10 (as before).
     One rating per activity per day; rating again the same day replaces it."""
 
@@ -208,3 +235,11 @@ class ActivityRatingRow(Base):
     rated_on: Mapped[dt.date] = mapped_column(Date, index=True)
     score: Mapped[int] = mapped_column(Integer)
     rated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+OWNED_BY_TABLE: dict[str, type[Owned]] = {
+    mapper.persist_selectable.name: mapper.class_  # type: ignore[attr-defined]
+    for mapper in Base.registry.mappers
+    if issubclass(mapper.class_, Owned)
+}
+"""Every personal table's mapped class, by table name."""

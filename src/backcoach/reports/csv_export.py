@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON
 
+from backcoach.reports.export import columns as exported_columns
 from backcoach.reports.export import dump_table, tables
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ def write_csv(session: Session, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for table in tables():
-        columns = list(table.columns)
+        columns = exported_columns(table)
         path = folder / f"{table.name}.csv"
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)

@@ -1,9 +1,11 @@
-"""Everything the person has recorded, as one JSON document (and back, see ``importing``).
+"""Everything one person has recorded, as one JSON document (and back, see ``importing``).
 
-The document walks ``Base.metadata.sorted_tables``, so a table added by a later migration is
-exported without touching this module. Rows keep their ids (that is how sessions point at
-plans and sets at sessions) and come ordered by primary key, so exporting the same records
-twice gives the same ``tables``. Dates and times are ISO 8601 strings, times always in UTC.
+The document walks the personal tables of ``Base.metadata``, so a table added by a later
+migration is exported without touching this module. Only the rows of the person the database
+session belongs to are read, and ``person_id`` is left out: the document is the person's, and
+whoever imports it owns the rows. Rows carry their ids (that is how sessions point at plans
+and sets at sessions) and come ordered by primary key, so exporting the same records twice
+gives the same ``tables``. Dates and times are ISO 8601 strings, times always in UTC.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Date, DateTime, Table, select
 
 from backcoach import __version__
-from backcoach.records.tables import Base
+from backcoach.records.scoping import UnscopedQuery, person_of
+from backcoach.records.tables import OWNED_BY_TABLE, Base
 
 if TYPE_CHECKING:
     from sqlalchemy import Column
@@ -28,8 +31,22 @@ file can hold, and an older file simply lacks the newer ones."""
 
 
 def tables() -> list[Table]:
-    """Every table of the person's records, parents before children."""
-    return list(Base.metadata.sorted_tables)
+    """Every table of a person's records, parents before children (not ``people`` itself)."""
+    return [t for t in Base.metadata.sorted_tables if t.name in OWNED_BY_TABLE]
+
+
+def columns(table: Table) -> list[Column[Any]]:
+    """The columns a document carries: all but ``person_id``, which is whoever imports it."""
+    return [c for c in table.columns if c.name != "person_id"]
+
+
+def scoped_person(session: Session) -> int:
+    """The person a database session belongs to (records.store.Store.scoped); export, import
+    and counts work on that person's rows only, and refuse a session without one."""
+    person = person_of(session)
+    if person is None:
+        raise UnscopedQuery("export and import need a session scoped to one person")
+    return person
 
 
 def encode(column: Column[Any], value: Any) -> Any:
@@ -45,9 +62,15 @@ def encode(column: Column[Any], value: Any) -> Any:
 
 
 def dump_table(session: Session, table: Table) -> list[dict[str, Any]]:
-    query = select(table).order_by(*table.primary_key.columns)
+    """The person's rows of ``table``, by id, as plain JSON values."""
+    wanted = columns(table)
+    query = (
+        select(*wanted)
+        .where(table.c.person_id == scoped_person(session))
+        .order_by(*table.primary_key.columns)
+    )
     return [
-        {column.name: encode(column, row[column.name]) for column in table.columns}
+        {column.name: encode(column, row[column.name]) for column in wanted}
         for row in session.execute(query).mappings()
     ]
 
@@ -76,7 +99,11 @@ def row_counts(session: Session) -> dict[str, int]:
     from sqlalchemy import func
 
     return {
-        table.name: session.execute(select(func.count()).select_from(table)).scalar_one()
+        table.name: session.execute(
+            select(func.count())
+            .select_from(table)
+            .where(table.c.person_id == scoped_person(session))
+        ).scalar_one()
         for table in tables()
     }
 

@@ -19,9 +19,8 @@ from typing import TYPE_CHECKING, Any
 from backcoach.coach import CoachError
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session, sessionmaker
-
     from backcoach.coach import Coach
+    from backcoach.records.store import Store
 
 BACKUPS = "backups"
 """Folder in BACKCOACH_HOME for the copy of the records taken before an import replaces them."""
@@ -50,31 +49,42 @@ class ForgetSummary:
     rows: dict[str, int]
     removed: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)
+    ended_session: int | None = None
+    """The session that was still in progress and was ended before everything was deleted."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "rows": self.rows,
             "removed": [str(p) for p in self.removed],
             "kept": [str(p) for p in self.kept],
+            "ended_session": self.ended_session,
         }
 
 
 @contextlib.contextmanager
-def _records(coach: Coach) -> Iterator[tuple[sessionmaker[Session], str | None]]:
-    """The session factory of the coach's own (migrated) store, and its schema revision: one
+def _records(coach: Coach) -> Iterator[tuple[Store, str | None]]:
+    """The coach's own (migrated) store, scoped to its person, and the schema revision: one
     engine and pool per database, shared with everything else the coach does."""
     from backcoach.records.db import current_revision
 
-    factory = coach.store.factory
-    yield factory, current_revision(factory.kw["bind"])
+    store = coach.store
+    yield store, current_revision(store.factory.kw["bind"])
 
 
-def _write_private(path: Path, text: str) -> None:
-    """Health data: the file is readable by its owner only."""
+def write_private(path: Path, data: str | bytes) -> None:
+    """Write a file holding the person's data (export, report, handout, chart, calendar): it
+    is created readable by its owner only (0600) and never exists with a wider mode, even for
+    a moment; a file already there with a wider mode is narrowed before anything is written.
+    Text is written as UTF-8. OSError (no folder access, disk full) goes to the caller."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    with os.fdopen(fd, "wb") as handle:
+        with contextlib.suppress(OSError):  # e.g. a file system without modes (FAT)
+            os.fchmod(handle.fileno(), 0o600)
+        handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+_write_private = write_private  # the name the export and import code use
 
 
 # --- export -----------------------------------------------------------------------------------
@@ -84,7 +94,7 @@ def export_json(coach: Coach) -> dict[str, Any]:
     """Everything recorded, with the format version and the database revision."""
     from backcoach.reports.export import build_export
 
-    with _records(coach) as (factory, revision), factory() as session:
+    with _records(coach) as (store, revision), store.scoped() as session:
         return build_export(session, revision)
 
 
@@ -102,7 +112,7 @@ def write_csv(coach: Coach, folder: Path) -> list[Path]:
     """One CSV per table into ``folder``."""
     from backcoach.reports.csv_export import write_csv as write_tables
 
-    with _records(coach) as (factory, _), factory() as session:
+    with _records(coach) as (store, _), store.scoped() as session:
         paths = write_tables(session, folder)
     for path in paths:
         with contextlib.suppress(OSError):
@@ -113,32 +123,84 @@ def write_csv(coach: Coach, folder: Path) -> list[Path]:
 # --- import -----------------------------------------------------------------------------------
 
 
-def read_export(path: Path) -> Any:
-    """The parsed file, or CoachError naming the file, line and column of bad JSON."""
+class ImportTooLarge(CoachError):
+    """The file is larger than import reads (BACKCOACH_IMPORT_MAX_MB); refused unread."""
+
+
+def import_limit(coach: Coach) -> int:
+    """The largest file import reads, in bytes (BACKCOACH_IMPORT_MAX_MB, default 20)."""
     try:
-        raw = path.read_text(encoding="utf-8")
+        return coach.settings.import_max_bytes()
+    except ValueError as exc:
+        raise CoachError(str(exc)) from None
+
+
+def too_large(name: str, limit: int, size: int | None = None) -> ImportTooLarge:
+    from backcoach.config import IMPORT_MAX_MB_VARIABLE, MB
+
+    what = f"is {size / MB:.1f} MB" if size is not None else "is larger than that"
+    return ImportTooLarge(
+        f"{name}: import reads files up to {limit / MB:g} MB and this one {what}; if it really "
+        f"is a backcoach export, set {IMPORT_MAX_MB_VARIABLE} to a larger number of MB. "
+        "Nothing was changed."
+    )
+
+
+def read_export(path: Path, max_bytes: int | None = None) -> Any:
+    """The parsed file, or CoachError naming the file, and the line and column of bad JSON.
+
+    A file larger than ``max_bytes`` (default: the default import limit) is refused from its
+    size, before any of it is read; at most ``max_bytes + 1`` bytes are ever read, so a pipe
+    or a file growing while it is read is bounded too.
+    """
+    from backcoach.config import DEFAULT_IMPORT_MAX_MB, MB
+
+    limit = max_bytes or DEFAULT_IMPORT_MAX_MB * MB
+    try:
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limit:
+                raise too_large(str(path), limit, size)
+            raw = handle.read(limit + 1)
     except FileNotFoundError:
         raise CoachError(f"{path}: no such file; give the path of a `backcoach export`") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CoachError(f"{path}: cannot be read ({exc}); check the file") from None
-    try:
-        return json.loads(raw)
-    except json.JSONDecodeError as exc:
+    except OSError as exc:
         raise CoachError(
-            f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); the file may be cut "
-            "short or edited by hand: export it again"
+            f"{path}: cannot be read ({exc.strerror or exc}); check the file"
         ) from None
+    if len(raw) > limit:
+        raise too_large(str(path), limit)
+    return parse_export(raw, str(path))
 
 
-def check_export(coach: Coach, data: Any) -> None:
-    """CoachError naming the first fault of an export document; nothing is written. Lets the
-    CLI refuse a bad file before asking whether to replace the records."""
+def parse_export(raw: bytes | bytearray, name: str) -> Any:
+    """The document in ``raw`` (at most the import limit, already checked by the caller), or
+    CoachError: too deep, too many objects, not UTF-8 or not JSON, with ``name:line:column``."""
+    from backcoach.reports.importing import DocumentSyntaxError, load_document
+
+    try:
+        return load_document(raw)
+    except DocumentSyntaxError as exc:
+        raise CoachError(f"{exc.located(name)}. Nothing was changed.") from None
+
+
+@dataclass(frozen=True)
+class CheckedExport:
+    """An export document whose every row passed the checks, as the rows import writes: made
+    by ``check_export``, so the document is checked once and can be let go before writing."""
+
+    rows: dict[str, list[dict[str, Any]]]
+
+
+def check_export(coach: Coach, data: Any) -> CheckedExport:
+    """The document's rows, checked, or CoachError naming its faults; nothing is written.
+    Lets the CLI refuse a bad file before asking whether to replace the records."""
     from backcoach.records.db import SCHEMA_HEAD
     from backcoach.reports.importing import ExportFileError, check_document
 
     with _records(coach) as (_, revision):
         try:
-            check_document(data, revision or SCHEMA_HEAD)
+            return CheckedExport(check_document(data, revision or SCHEMA_HEAD))
         except ExportFileError as exc:
             raise CoachError(f"{exc}. Nothing was changed.") from None
 
@@ -146,27 +208,26 @@ def check_export(coach: Coach, data: Any) -> None:
 def is_empty(coach: Coach) -> bool:
     from backcoach.reports.export import row_count
 
-    with _records(coach) as (factory, _), factory() as session:
+    with _records(coach) as (store, _), store.scoped() as session:
         return row_count(session) == 0
 
 
 def import_json(coach: Coach, data: Any, replace: bool = False) -> ImportSummary:
-    """Make the records exactly what ``data`` holds, in one transaction.
+    """Make the records exactly what ``data`` (a document, or a CheckedExport of one) holds,
+    in one transaction.
 
     Into an empty store this just loads the file. Records already saved are replaced only
     with ``replace=True`` (StoreNotEmpty otherwise), after a copy of them is written to
-    ``$BACKCOACH_HOME/backups/``. A file with any fault changes nothing.
+    ``$BACKCOACH_HOME/backups/``. A file with any fault changes nothing: every row is checked
+    with the app's own models first (reports.export_models).
     """
-    from backcoach.records.db import SCHEMA_HEAD
     from backcoach.reports.export import row_count
-    from backcoach.reports.importing import ExportFileError, check_document, replace_all
+    from backcoach.reports.importing import ExportFileError, replace_all
 
-    with _records(coach) as (factory, revision):
-        try:
-            rows = check_document(data, revision or SCHEMA_HEAD)
-        except ExportFileError as exc:
-            raise CoachError(f"{exc}. Nothing was changed.") from None
-        with factory() as session:
+    rows = (data if isinstance(data, CheckedExport) else check_export(coach, data)).rows
+    del data
+    with _records(coach) as (store, _):
+        with store.scoped() as session:
             existing = row_count(session)
         if existing and not replace:
             raise StoreNotEmpty(
@@ -175,7 +236,7 @@ def import_json(coach: Coach, data: Any, replace: bool = False) -> ImportSummary
             )
         backup = _backup(coach) if existing else None
         try:
-            with factory.begin() as session:
+            with store.scoped() as session:
                 replace_all(session, rows)
         except ExportFileError as exc:
             raise CoachError(f"{exc}. Nothing was changed.") from None
@@ -211,18 +272,26 @@ def reminders_ics(coach: Coach, alert: bool = True) -> bytes:
 
 def forget(coach: Coach) -> ForgetSummary:
     """Delete every record and the copies backcoach made of them; keep the person's own
-    exercise files. On SQLite the file is vacuumed so deleted rows do not linger on disk."""
-    from backcoach.reports.export import row_count, row_counts
+    exercise files. On SQLite the file is vacuumed so deleted rows do not linger on disk.
 
-    with _records(coach) as (factory, _):
-        with factory() as session:
+    A session still in progress (in the browser app, or a terminal) is ended first and then
+    deleted with the rest: the process running it sees on its next event that its session is
+    over (the browser app answers 409 ``session-forgotten``) and writes nothing more for it."""
+    from backcoach.reports.export import row_count, row_counts
+    from backcoach.services.sessions import abandon
+
+    with _records(coach) as (store, _):
+        unfinished = coach.store.unfinished_session()
+        if unfinished is not None:
+            abandon(coach, unfinished.id)
+        with store.scoped() as session:
             counts = row_counts(session)
         coach.store.forget_everything()
-        with factory() as session:
+        with store.scoped() as session:
             left = row_count(session)
         if left:
             raise CoachError(f"{left} records could not be deleted; please report this as a bug")
-        engine = factory.kw["bind"]
+        engine = store.factory.kw["bind"]
         if engine.dialect.name == "sqlite":
             _vacuum(engine)
     removed = []
@@ -231,7 +300,8 @@ def forget(coach: Coach) -> ForgetSummary:
         shutil.rmtree(backups)
         removed.append(backups)
     kept = [p for p in (coach.settings.exercises_dir,) if p.exists()]
-    return ForgetSummary(rows=counts, removed=removed, kept=kept)
+    ended = unfinished.id if unfinished is not None else None
+    return ForgetSummary(rows=counts, removed=removed, kept=kept, ended_session=ended)
 
 
 def _vacuum(engine: Any) -> None:

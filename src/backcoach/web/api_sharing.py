@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
-from backcoach.web.api_errors import ERROR_RESPONSES, ApiError
+from backcoach.config import IMPORT_MAX_MB_VARIABLE
+from backcoach.web.api_errors import ERROR_RESPONSES, ApiError, ErrorBody
 
 router = APIRouter(tags=["progress and sharing"], responses=ERROR_RESPONSES)
 
@@ -106,18 +108,54 @@ def export(request: Request) -> Response:
     return _file(dumps(document), "application/json", "backcoach-export.json")
 
 
-@router.post("/import", response_model=ImportResult)
-def import_records(
+IMPORT_BODY = {
+    "required": True,
+    "description": "A document from GET /api/export (its JSON Schema: `backcoach export "
+    "--schema`). Bodies over BACKCOACH_IMPORT_MAX_MB (default 20) are refused with 413.",
+    "content": {"application/json": {"schema": {"type": "object"}}},
+}
+
+
+@router.post(
+    "/import",
+    response_model=ImportResult,
+    openapi_extra={"requestBody": IMPORT_BODY},
+    responses={413: {"model": ErrorBody, "description": "The document is too large."}},
+)
+async def import_records(
     request: Request,
-    document: dict[str, Any] = Body(description="A document from GET /api/export"),
     replace: bool = Query(default=False, description="replace the records already saved"),
 ) -> dict[str, Any]:
     """Make the records exactly the document's (never doubled). With records already saved,
-    ``replace=true`` is needed; a copy of the old ones is kept in the backups folder."""
-    from backcoach.services.sharing import StoreNotEmpty, import_json
+    ``replace=true`` is needed; a copy of the old ones is kept in the backups folder.
 
+    The body is read as it streams in and refused (413) as soon as it passes the import limit,
+    so an oversized upload never sits in memory; it is then checked like `backcoach import`."""
+    from backcoach.services.sharing import (
+        ImportTooLarge,
+        StoreNotEmpty,
+        check_export,
+        import_json,
+        import_limit,
+        parse_export,
+    )
+
+    coach = request.app.state.coach
     try:
-        summary = import_json(request.app.state.coach, document, replace=replace)
+        raw = await _body_within(request, import_limit(coach))
+    except ImportTooLarge as exc:
+        raise ApiError(
+            413,
+            "too-large",
+            str(exc),
+            fix=f"send a smaller document, or raise {IMPORT_MAX_MB_VARIABLE}",
+        ) from None
+    data = await run_in_threadpool(parse_export, raw, "request body")
+    del raw
+    checked = await run_in_threadpool(check_export, coach, data)
+    del data  # only the checked rows are kept while they are written
+    try:
+        summary = await run_in_threadpool(import_json, coach, checked, replace)
     except StoreNotEmpty as exc:
         raise ApiError(
             409, "not-empty", str(exc), field="replace", fix="add ?replace=true"
@@ -125,6 +163,22 @@ def import_records(
     request.app.state.live.reset()
     result: dict[str, Any] = summary.as_dict()
     return result
+
+
+async def _body_within(request: Request, limit: int) -> bytearray:
+    """The request body, or ImportTooLarge as soon as it is known to pass ``limit`` bytes:
+    from Content-Length before reading any of it, else while it streams in."""
+    from backcoach.services.sharing import too_large
+
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        raise too_large("request body", limit, int(declared))
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise too_large("request body", limit)
+    return body
 
 
 @router.post("/forget", response_model=ForgetResult)
