@@ -152,36 +152,37 @@ class Coach:
             [(builtin_dir(), True), (extra, False)], extra_checks=[check_exercise, check_coach]
         )
 
-    # --- figures ----------------------------------------------------------------------------
+    # --- figures ---------------------------------------------------------------------------
+    # Drawn once per exercise definition and options, then kept in memory (body.cache).
 
     def figure_svg(self, exercise_id: str, title: bool = False) -> str:
         """The still figure of an exercise: its key poses, or a placeholder card."""
-        from backcoach.body.figure import exercise_svg
+        from backcoach.body.cache import still_svg
 
-        return exercise_svg(self.exercise(exercise_id), title=title)
+        return still_svg(self.exercise(exercise_id), title=title)
 
     def animation_svg(self, exercise_id: str, max_hold: float | None = None) -> str | None:
         """The animated figure at the exercise's tempo; None when it has no key poses."""
-        from backcoach.body.animation import exercise_animation_svg
+        from backcoach.body.cache import moving_svg
 
-        return exercise_animation_svg(self.exercise(exercise_id), max_hold=max_hold)
+        return moving_svg(self.exercise(exercise_id), max_hold=max_hold)
 
     def contact_sheet_svg(self, exercise_ids: list[str] | None = None) -> str:
         """Every exercise's figure (or the chosen ones) on one sheet."""
-        from backcoach.body.sheet import contact_sheet_svg
+        from backcoach.body.cache import sheet_svg
 
         chosen = (
             list(self.catalogue)
             if exercise_ids is None
             else [self.exercise(i) for i in exercise_ids]
         )
-        return contact_sheet_svg(chosen)
+        return sheet_svg(chosen)
 
     @staticmethod
     def svg_to_png(svg: str, width_px: int | None = None) -> bytes:
-        from backcoach.body.png import svg_to_png
+        from backcoach.body.cache import png
 
-        return svg_to_png(svg, width_px)
+        return png(svg, width_px)
 
     # --- safety screen ----------------------------------------------------------------------
 
@@ -281,8 +282,9 @@ class Coach:
     ) -> Plan:
         """A plan from a profile given as data (a clinician's file), touching nothing saved.
 
-        A ``screen`` entry (``{"tier", "taken_on", "cleared_on"}``) is obeyed like a saved
-        screen; without one the screen is taken as clear.
+        The ``screen`` entry (``{"tier", "taken_on", "cleared_on"}``) is required and obeyed
+        like a saved screen: a file that says nothing about warning signs gets no plan, as a
+        person who has not answered the questions gets none (fail closed).
         """
         from backcoach.safety.gate import plan_gate
 
@@ -293,29 +295,10 @@ class Coach:
         except ValidationError as exc:
             raise CoachError(describe_validation(exc, "profile")) from None
         day = date or self.today()
-        if screen is not None:
-            if not isinstance(screen, dict) or "tier" not in screen:
-                raise CoachError(
-                    'profile: screen: must be {"tier": ..., "cleared_on": "YYYY-MM-DD"}'
-                    f" (got {screen!r}); give the screen's tier"
-                )
-            try:
-                taken = dt.date.fromisoformat(screen.get("taken_on") or day.isoformat())
-                cleared_raw = screen.get("cleared_on")
-                cleared = dt.date.fromisoformat(cleared_raw) if cleared_raw else None
-            except (TypeError, ValueError):
-                raise CoachError(
-                    "profile: screen: dates must be written YYYY-MM-DD "
-                    f"(got {screen!r}); fix taken_on / cleared_on"
-                ) from None
-            if screen["tier"] not in ("emergency", "urgent", "soon", "clear"):
-                raise CoachError(
-                    f"profile: screen.tier: is not one of the allowed values "
-                    f"(got {screen['tier']!r}); use one of emergency, urgent, soon, clear"
-                )
-            gate = plan_gate(screen["tier"], taken, cleared, day)
-            if not gate.allowed:
-                raise PlanRefused(gate.reason, gate.code)
+        taken, cleared, tier = _profile_file_screen(screen, day)
+        gate = plan_gate(tier, taken, cleared, day)
+        if not gate.allowed:
+            raise PlanRefused(gate.reason, gate.code)
         return self._build(profile, day, minutes, None)
 
     def _build(
@@ -372,3 +355,60 @@ class Coach:
         return self.update_profile(
             directional_preference=result.preference, avoid_directions=list(result.avoid)
         )
+
+
+SCREEN_ENTRY = '"screen": {"tier": "clear", "taken_on": "YYYY-MM-DD"}'
+SCREEN_FIELDS = frozenset({"tier", "taken_on", "cleared_on"})
+
+
+def _profile_file_screen(screen: object, today: dt.date) -> tuple[dt.date, dt.date | None, str]:
+    """A profile file's ``screen`` entry checked exactly: the date it was taken, the clearance
+    date if any, and the tier. Anything missing, unknown or malformed is an error naming it."""
+    from backcoach.safety.gate import known_tier
+    from backcoach.safety.signs import TIER_ORDER
+
+    if screen is None:
+        raise PlanRefused(
+            "profile: screen: missing; a plan is offered only after the warning-sign check. "
+            f"Add the result of the patient's check, e.g. {SCREEN_ENTRY}",
+            "no-screen",
+        )
+    if not isinstance(screen, dict):
+        raise CoachError(
+            f"profile: screen: must be an object like {{{SCREEN_ENTRY.split(': ', 1)[1]}}} "
+            f"(got {screen!r}); give the check's tier and date"
+        )
+    unknown = sorted(str(k) for k in screen if k not in SCREEN_FIELDS)
+    if unknown:
+        raise CoachError(
+            f"profile: screen: unknown field {', '.join(unknown)}; the fields are "
+            "tier, taken_on and cleared_on"
+        )
+    tier = screen.get("tier")
+    if known_tier(tier) is None:
+        raise CoachError(
+            f"profile: screen.tier: is not one of the allowed values (got {tier!r}); use one "
+            f"of {', '.join(reversed(TIER_ORDER))}, written exactly"
+        )
+    dates: dict[str, dt.date | None] = {}
+    for name in ("taken_on", "cleared_on"):
+        raw = screen.get(name)
+        if raw is None:
+            dates[name] = None
+            continue
+        try:
+            if not isinstance(raw, str):
+                raise ValueError
+            dates[name] = dt.date.fromisoformat(raw)
+        except ValueError:
+            raise CoachError(
+                f"profile: screen.{name}: must be a date written YYYY-MM-DD (got {raw!r}); "
+                "fix the date"
+            ) from None
+    taken = dates["taken_on"]
+    if taken is None:
+        raise CoachError(
+            "profile: screen.taken_on: missing; give the date of the warning-sign check "
+            f"(YYYY-MM-DD), e.g. {SCREEN_ENTRY}; today is {today}"
+        )
+    return taken, dates["cleared_on"], str(tier)

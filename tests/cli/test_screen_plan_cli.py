@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -113,6 +114,7 @@ def test_plan_from_a_profile_file_touches_nothing_saved(home: Path, tmp_path: Pa
             "experience": "new",
             "conditions": ["osteoporosis", {"id": "pregnancy", "weeks": 24}],
             "directional_preference": "unknown",
+            "screen": {"tier": "clear", "taken_on": dt.date.today().isoformat()},
         },
     )
     result = run_cli("plan", "--profile", str(profile), "--json", home=home)
@@ -120,8 +122,13 @@ def test_plan_from_a_profile_file_touches_nothing_saved(home: Path, tmp_path: Pa
     ids = {i["exercise_id"] for i in json.loads(result.stdout)["items"]}
     assert not ids & {"roll-up", "foam-roll-back", "prone-press-up", "prone-on-elbows"}
     assert json.loads(run_cli("profile", "show", "--json", home=home).stdout)["saved"] is False
-    blocked = write(tmp_path / "b.json", {"minutes": 15, "screen": {"tier": "urgent"}})
+    blocked = write(
+        tmp_path / "b.json", {"minutes": 15, "screen": {"tier": "urgent", "taken_on": "2026-11-02"}}
+    )
     assert run_cli("plan", "--profile", str(blocked), home=home).returncode == 3
+    unscreened = write(tmp_path / "u.json", {"minutes": 15})
+    result = run_cli("plan", "--profile", str(unscreened), home=home)
+    assert result.returncode == 3 and "screen: missing" in result.stderr
     typo = write(tmp_path / "t.json", {"minutes": 15, "goal": ["relief"]})
     result = run_cli("plan", "--profile", str(typo), home=home)
     assert (

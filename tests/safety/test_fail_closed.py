@@ -111,7 +111,7 @@ def ready(tmp_path: Path) -> Iterator[Coach]:
 
 def _tamper_screen(coach: Coach, **values: Any) -> None:
     """Change the saved screen as a hand edit, a damaged file or a foreign import would."""
-    with coach.store.factory.begin() as s:
+    with coach.store.scoped() as s:
         s.execute(update(ScreenRow).values(**values))
 
 
@@ -123,7 +123,7 @@ def _assert_no_plan_no_session(coach: Coach) -> str:
         coach.plan()
     with pytest.raises(CoachError):
         sessions.begin(coach, "auto", 0.0)
-    with coach.store.factory() as s:
+    with coach.store.scoped() as s:
         assert s.scalars(select(SessionRow)).all() == []
     return gate.reason
 
@@ -310,19 +310,19 @@ def test_a_damaged_saved_profile_gives_no_plan_and_a_plain_reason(
     ready: Coach, data: object
 ) -> None:
     """The finding: profile.data = 5 or minutes = "lots" made every command crash."""
-    with ready.store.factory.begin() as s:
+    with ready.store.scoped() as s:
         s.execute(update(ProfileRow).values(data=data))
     with pytest.raises(CoachError) as caught:
         ready.plan()
     assert "saved profile" in str(caught.value) and "profile set" in str(caught.value)
     with pytest.raises(CoachError):
         sessions.begin(ready, "auto", 0.0)
-    with ready.store.factory() as s:
+    with ready.store.scoped() as s:
         assert s.scalars(select(SessionRow)).all() == []
 
 
 def test_a_damaged_profile_can_be_mended_by_setting_the_field(ready: Coach) -> None:
-    with ready.store.factory.begin() as s:
+    with ready.store.scoped() as s:
         s.execute(update(ProfileRow).values(data={"minutes": "lots", "days": ["tue"]}))
     profile = ready.update_profile(minutes=20)
     assert profile.minutes == 20 and profile.days == ["tue"]
@@ -350,6 +350,20 @@ def test_a_profile_files_screen_entry_fails_closed(tmp_path: Path, screen_entry:
     coach = _coach(tmp_path)
     with pytest.raises(CoachError):
         coach.plan_for_profile({"minutes": 15, "screen": screen_entry})
+
+
+def test_a_profile_file_without_a_screen_gets_no_plan(tmp_path: Path) -> None:
+    """Saying nothing about warning signs is not "clear": no plan until the file says."""
+    coach = _coach(tmp_path)
+    with pytest.raises(PlanRefused, match="screen: missing") as caught:
+        coach.plan_for_profile({"minutes": 15})
+    assert caught.value.code == "no-screen"
+    with pytest.raises(CoachError, match="taken_on: missing"):
+        coach.plan_for_profile({"minutes": 15, "screen": {"tier": "clear"}})
+    with pytest.raises(CoachError, match="unknown field flags"):
+        coach.plan_for_profile({"minutes": 15, "screen": {"tier": "clear", "flags": []}})
+    screen = {"tier": "clear", "taken_on": TODAY.isoformat()}
+    assert coach.plan_for_profile({"minutes": 15, "screen": screen}).items
 
 
 # --- stop-rule inputs ----------------------------------------------------------------------
@@ -387,12 +401,12 @@ def test_the_real_cli_refuses_plan_and_session_after_a_damaged_screen(ready: Coa
     assert start.returncode != 0 and "Traceback" not in start.stderr + start.stdout
     planned = run_cli("plan", "--json", home=home, **env)
     assert json.loads(planned.stdout)["code"] == "invalid-screen"
-    with ready.store.factory() as s:
+    with ready.store.scoped() as s:
         assert s.scalars(select(SessionRow)).all() == []
 
 
 def test_the_real_cli_says_a_damaged_profile_plainly(ready: Coach) -> None:
-    with ready.store.factory.begin() as s:
+    with ready.store.scoped() as s:
         s.execute(update(ProfileRow).values(data=5))
     home = ready.settings.home
     for command in (["plan"], ["start", "--auto"], []):
@@ -415,7 +429,7 @@ def test_the_web_api_refuses_plan_and_session_after_a_damaged_screen(ready: Coac
     assert started.status_code == 409
     before = client.get("/api/sessions/before").json()
     assert before["allowed"] is False
-    with ready.store.factory() as s:
+    with ready.store.scoped() as s:
         assert s.scalars(select(SessionRow)).all() == []
 
 
@@ -478,6 +492,6 @@ def test_the_web_api_refuses_a_pain_report_it_cannot_read_exactly(
     answered = client.post(f"/api/sessions/{session_id}/events", json=event)
     assert answered.status_code == 422, answered.text
     assert "Traceback" not in answered.text
-    with ready.store.factory() as s:
+    with ready.store.scoped() as s:
         reports = s.scalars(select(PainReportRow).where(PainReportRow.session_id == session_id))
         assert reports.all() == []

@@ -33,7 +33,7 @@ def test_bad_events_say_what_to_fix() -> None:
         event_from_dict({"type": "jump", "now": 1})
     with pytest.raises(ValueError, match="event 'pause'"):
         event_from_dict({"type": "pause"})
-    with pytest.raises(ValueError, match=r"pain must be 0-10 \(got 11\)"):
+    with pytest.raises(ValueError, match=r"pain must be a whole number from 0 to 10 \(got 11\)"):
         PainReport(1.0, 11)
     with pytest.raises(ValueError, match="rating must be one of too-easy"):
         Rate(1.0, "fine")  # type: ignore[arg-type]

@@ -51,7 +51,7 @@ def wall() -> FakeWall:
 
 def pain_reports(coach: Coach, session_id: int | None = None) -> list[tuple[int | None, int]]:
     """(session id, score) of the pain reports saved, read straight from the table."""
-    with coach.store.factory() as s:
+    with coach.store.scoped() as s:
         query = select(PainReportRow.session_id, PainReportRow.score)
         if session_id is not None:
             query = query.where(PainReportRow.session_id == session_id)
@@ -61,7 +61,7 @@ def pain_reports(coach: Coach, session_id: int | None = None) -> list[tuple[int 
 def row_count(coach: Coach) -> int:
     from backcoach.reports.export import row_count as count
 
-    with coach.store.factory() as s:
+    with coach.store.scoped() as s:
         return count(s)
 
 
