@@ -32,7 +32,7 @@ def test_progress_chart_report_and_handout(home: Path, tmp_path: Path) -> None:
     out = result.stdout
     assert "▆▆▅▅▄▃" in out  # worst pain 7 7 6 5 4 3 on a fixed 0-10 scale of 8 levels
     assert "Your worst pain is down 3.67 points" in out and "meaningful improvement" in out
-    assert "6 done of 9 planned so far" in out and "Stopped by a stop rule (1)" in out
+    assert "6 done of 9 planned in the last 8 weeks" in out and "Stopped by a stop rule (1)" in out
     assert "Current run: 1 session day." in out
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000

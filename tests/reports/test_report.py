@@ -79,7 +79,7 @@ def test_report_sections_figures_and_pages(records: tuple[Coach, dict[str, Any]]
     assert "flare-up mode" in text
     for item in plan.items:
         assert coach.exercise(item.exercise_id).name in text
-    assert "6 sessions done of 9 planned so far" in text
+    assert "6 sessions done of 9 planned in the last 8 weeks" in text
     assert "Current run: 1 session day;" in text  # Mon 16 and Wed 18 missed: a new run
     assert "Worst pain in 24 h (0-10) 6 6.67 3 -3.67 yes, better" in text
     assert "Your worst pain is down 3.67 points" in text

@@ -131,8 +131,8 @@ def _show_adherence(a: dict[str, Any]) -> None:
         return
     total, streak = a["total"], a["streak"]
     console.print(
-        f"  {total['done']} done of {total['due']} planned so far, about "
-        f"{round(total['minutes'])} min of exercise."
+        f"  {total['done']} done of {total['due']} planned in the last {a['summary_weeks']} "
+        f"weeks, about {round(total['minutes'])} min of exercise."
     )
     console.print(f"  {run_text(streak)}")
     done = [

@@ -21,6 +21,9 @@ DOSE_ACTIONS: frozenset[Action] = frozenset(
 )
 """Actions that set a new dose. ``same`` carries the dose only to show it: it changes nothing."""
 
+STATE_ACTIONS: frozenset[Action] = DOSE_ACTIONS | {"drop", "flare-up"}
+"""Actions that change the state folded here; any other (``same``) only shows in ``recent``."""
+
 RESTORE_STARTS_AT: Literal["min"] = "min"
 """A restored exercise begins again at the bottom of its range: it was stopped for a reason."""
 
@@ -35,7 +38,8 @@ def program_state(decisions: Sequence[Decision], today: dt.date) -> ProgramState
       to their end; an exercise moved to again (or restored) is no longer replaced;
     - ``flare_up_until`` from the latest flare-up decision; ``lower_after_flare`` for
       ``LOWER_AFTER_FLARE_DAYS`` days after it, except for exercises with a new dose since
-      (``redosed_since_flare``);
+      (``redosed_since_flare``, kept only while ``lower_after_flare``: it means nothing after,
+      and so the records are read only for those days);
     - ``recent``: the decisions of the latest day, to show the person.
 
     Decisions dated after ``today`` are not applied yet. A progress/regress decision never
@@ -66,16 +70,16 @@ def program_state(decisions: Sequence[Decision], today: dt.date) -> ProgramState
             if d.action in ("start", "restore"):
                 dropped.pop(ex_id, None)
                 replaced.pop(ex_id, None)
+    lower_after_flare = flare_until is not None and (
+        flare_until < today <= flare_until + dt.timedelta(days=LOWER_AFTER_FLARE_DAYS)
+    )
     return ProgramState(
         doses=doses,
         dropped=dropped,
         replaced={old: _chain_end(old, replaced) for old in replaced},
         flare_up_until=flare_until,
-        lower_after_flare=(
-            flare_until is not None
-            and flare_until < today <= flare_until + dt.timedelta(days=LOWER_AFTER_FLARE_DAYS)
-        ),
-        redosed_since_flare=_redosed(applied, flare_until),
+        lower_after_flare=lower_after_flare,
+        redosed_since_flare=_redosed(applied, flare_until) if lower_after_flare else [],
         recent=_latest_day(applied),
     )
 

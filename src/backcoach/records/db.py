@@ -17,7 +17,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005"
 """The newest migration's revision id; a test checks it matches Alembic's head."""
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -69,8 +69,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+READ_ONLY = "backcoach_read_only"
+"""Execution option of a connection whose transaction only reads (``Store.reading``)."""
+
+
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    """Writers take SQLite's write lock at the start (BEGIN IMMEDIATE); a transaction that only
+    reads begins deferred (plain BEGIN): in WAL mode it reads a snapshot and blocks nobody."""
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -8,10 +8,11 @@ rows too, and each write commits at once.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, select, union
 
-from backcoach.records.store import Store
+from backcoach.records.store import Store, as_utc
 from backcoach.records.tables import ActivityRatingRow, ActivityRow, PainReportRow
 
 PAIN_NOW = "daily"
@@ -46,7 +47,7 @@ class OutcomeStore:
             row.retired_on = retired_on
 
     def activities(self, include_retired: bool = True) -> list[ActivityRow]:
-        with self._store._tx() as s:
+        with self._store.reading() as s:
             query = select(ActivityRow).order_by(ActivityRow.id)
             if not include_retired:
                 query = query.where(ActivityRow.retired_on.is_(None))
@@ -75,7 +76,7 @@ class OutcomeStore:
                 row.rated_at = self._store._clock()
 
     def activity_ratings(self) -> list[ActivityRatingRow]:
-        with self._store._tx() as s:
+        with self._store.reading() as s:
             query = select(ActivityRatingRow).order_by(
                 ActivityRatingRow.rated_on, ActivityRatingRow.id
             )
@@ -91,10 +92,82 @@ class OutcomeStore:
 
     def pain_readings(self, moments: tuple[str, ...]) -> list[PainReportRow]:
         """Pain reports with these moments, oldest first."""
-        with self._store._tx() as s:
+        with self._store.reading() as s:
             query = (
                 select(PainReportRow)
                 .where(PainReportRow.moment.in_(moments))
                 .order_by(PainReportRow.reported_at, PainReportRow.id)
             )
             return list(s.scalars(query))
+
+    def pain_span(self, moments: Collection[str]) -> dict[str, tuple[dt.datetime, dt.datetime]]:
+        """moment -> (first, last) time a pain report with it was made, for these moments
+        (one query of index look-ups, however many reports there are)."""
+        p = PainReportRow
+        ordered = sorted(moments)
+        columns = []
+        for moment in ordered:
+            this = and_(p.person_id == self._store.person_id, p.moment == moment)
+            columns += [
+                select(func.min(p.reported_at)).where(this).scalar_subquery(),
+                select(func.max(p.reported_at)).where(this).scalar_subquery(),
+            ]
+        with self._store.reading() as s:
+            row = s.execute(select(*columns)).one()
+        spans = {}
+        for n, moment in enumerate(ordered):
+            first, last = row[2 * n], row[2 * n + 1]
+            if first is not None and last is not None:
+                spans[moment] = (first, last)
+        return spans
+
+    def pain_readings_in(
+        self, moments: Collection[str], spans: Collection[tuple[dt.datetime, dt.datetime | None]]
+    ) -> list[PainReportRow]:
+        """Pain reports with these moments made within any of ``spans`` (start inclusive, end
+        exclusive, ``None``: no end), oldest first (one query)."""
+        p = PainReportRow
+        mine = and_(p.person_id == self._store.person_id, p.moment.in_(sorted(moments)))
+        at = p.reported_at
+        ids = union(
+            *(
+                select(p.id).where(mine, at >= a if b is None else and_(at >= a, at < b))
+                for a, b in spans
+            )
+        )
+        with self._store.reading() as s:
+            rows = s.scalars(select(p).where(p.id.in_(ids)))
+            return sorted(rows, key=lambda row: (as_utc(row.reported_at), row.id))
+
+    def rating_edges(self) -> dict[int, tuple[dt.date, dt.date]]:
+        """activity id -> (first, latest) day it was rated, for every activity rated (one
+        query of index look-ups, however many ratings there are)."""
+        r, a = ActivityRatingRow, ActivityRow
+        first = select(func.min(r.rated_on)).where(r.activity_id == a.id).scalar_subquery()
+        last = select(func.max(r.rated_on)).where(r.activity_id == a.id).scalar_subquery()
+        with self._store.reading() as s:
+            rows = s.execute(select(a.id, first, last).where(a.person_id == self._store.person_id))
+            return {i: (f, la) for i, f, la in rows if f is not None and la is not None}
+
+    def ratings_for_summary(
+        self, since: dt.date, edges: dict[int, tuple[dt.date, dt.date]]
+    ) -> list[ActivityRatingRow]:
+        """Activity ratings from ``since`` on, and each activity's first and latest (its
+        ``edges``, from ``rating_edges``) however old; oldest first (one query)."""
+        r = ActivityRatingRow
+        mine = r.person_id == self._store.person_id
+        ids = union(
+            select(r.id).where(mine, r.rated_on >= since),
+            *(
+                select(r.id).where(mine, r.activity_id == activity, r.rated_on.in_(days))
+                for activity, days in sorted(edges.items())
+            ),
+        )
+        with self._store.reading() as s:
+            rows = s.scalars(select(r).where(r.id.in_(ids)))
+            return sorted(rows, key=lambda row: (row.rated_on, row.id))
+
+    def latest_ratings(self) -> dict[int, dt.date]:
+        """activity id -> the day it was last rated (one query; activities never rated are
+        left out)."""
+        return {activity: last for activity, (_, last) in self.rating_edges().items()}

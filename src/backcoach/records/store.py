@@ -7,14 +7,16 @@ loses at most the set in progress.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, exists, func, literal, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, load_only, sessionmaker
 
+from backcoach.records.db import READ_ONLY
 from backcoach.records.scoping import PERSON
 from backcoach.records.tables import (
     OWNED_BY_TABLE,
@@ -46,6 +48,18 @@ def local_day(moment: dt.datetime) -> dt.date:
     """The day a stored moment fell on where the person is: "today" is a local date, so an
     8 pm session in New York (01:00 UTC the next day) belongs to the day it was done on."""
     return as_utc(moment).astimezone().date()
+
+
+def day_starts(day: dt.date) -> dt.datetime:
+    """The moment (UTC) the local ``day`` begins: ``local_day(m) >= day`` exactly when
+    ``m >= day_starts(day)``, so a window of local days is a range of stored moments."""
+    return dt.datetime.combine(day, dt.time()).astimezone().astimezone(dt.UTC)
+
+
+_READING: ContextVar[tuple[sessionmaker[Session], int, Session] | None] = ContextVar(
+    "backcoach_reading", default=None
+)
+"""The read transaction open in this context (``Store.reading``), shared by the reads in it."""
 
 
 class Store:
@@ -81,12 +95,35 @@ class Store:
 
     _tx = scoped
 
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A database session limited to this person's rows, in a transaction that only reads.
+
+        On SQLite it begins deferred (plain ``BEGIN``, see ``records.db``), so a page view never
+        takes the write lock. Reads inside an open ``reading()`` block (of the same database and
+        person) share its transaction: one snapshot, one BEGIN. Writes never go through here;
+        one made inside such a block runs in its own transaction, unseen by the block's later
+        reads, so services that write read afresh after writing."""
+        current = _READING.get()
+        if current is not None and current[0] is self._factory and current[1] == self.person_id:
+            yield current[2]
+            return
+        with self._factory() as session:
+            session.info[PERSON] = self.person_id
+            session.connection(execution_options={READ_ONLY: True})
+            token = _READING.set((self._factory, self.person_id, session))
+            try:
+                yield session
+                session.commit()
+            finally:
+                _READING.reset(token)
+
     # --- profile ----------------------------------------------------------------------------
 
     def load_profile(self) -> Any:
         """The saved profile's data as stored (normally a dict), or ``None`` when there is none.
         Not validated here: the caller validates it and refuses what does not fit."""
-        with self._tx() as s:
+        with self.reading() as s:
             row = s.scalars(select(ProfileRow)).first()
             if row is None:
                 return None
@@ -128,11 +165,11 @@ class Store:
             return row.id
 
     def current_screen(self) -> ScreenRow | None:
-        with self._tx() as s:
+        with self.reading() as s:
             return s.scalars(select(ScreenRow).order_by(ScreenRow.id.desc()).limit(1)).first()
 
     def screens(self) -> list[ScreenRow]:
-        with self._tx() as s:
+        with self.reading() as s:
             return list(s.scalars(select(ScreenRow).order_by(ScreenRow.id)))
 
     def record_clearance(self, screen_id: int, cleared_on: dt.date, cleared_by: str | None) -> None:
@@ -155,7 +192,7 @@ class Store:
             return row.id
 
     def latest_direction_check(self) -> DirectionCheckRow | None:
-        with self._tx() as s:
+        with self.reading() as s:
             query = select(DirectionCheckRow).order_by(DirectionCheckRow.id.desc()).limit(1)
             return s.scalars(query).first()
 
@@ -169,7 +206,7 @@ class Store:
             return row.id
 
     def plan(self, plan_id: int) -> PlanRow | None:
-        with self._tx() as s:
+        with self.reading() as s:
             return s.get(PlanRow, plan_id)
 
     def start_session(self, plan_id: int, mode: str) -> int:
@@ -180,12 +217,12 @@ class Store:
             return row.id
 
     def session(self, session_id: int) -> SessionRow | None:
-        with self._tx() as s:
+        with self.reading() as s:
             return s.get(SessionRow, session_id)
 
     def unfinished_session(self) -> SessionRow | None:
         """The newest session still in progress (the process ended before it finished)."""
-        with self._tx() as s:
+        with self.reading() as s:
             query = (
                 select(SessionRow)
                 .where(SessionRow.status == "in-progress")
@@ -211,11 +248,58 @@ class Store:
                 row.pain_after = pain_after
 
     def sessions(self, limit: int | None = None) -> list[SessionRow]:
-        with self._tx() as s:
+        with self.reading() as s:
             query = select(SessionRow).order_by(SessionRow.started_at.desc(), SessionRow.id.desc())
             if limit is not None:
                 query = query.limit(limit)
             return list(s.scalars(query))
+
+    def sessions_since(self, moment: dt.datetime, also: Collection[int] = ()) -> list[SessionRow]:
+        """Sessions started at or after ``moment`` (UTC), and those whose id is in ``also``;
+        oldest first. One query however long the history."""
+        mine = SessionRow.person_id == self.person_id
+        ids = union_all(
+            select(SessionRow.id).where(mine, SessionRow.started_at >= moment),
+            select(SessionRow.id).where(mine, SessionRow.id.in_(sorted(also))),
+        )
+        with self.reading() as s:
+            rows = s.scalars(select(SessionRow).where(SessionRow.id.in_(ids)))
+            return sorted(rows, key=lambda row: (row.started_at, row.id))
+
+    def plans_for(self, plan_ids: Collection[int]) -> dict[int, PlanRow]:
+        """The plans with these ids, by id (one query)."""
+        with self.reading() as s:
+            query = select(PlanRow).where(PlanRow.id.in_(sorted(set(plan_ids))))
+            return {row.id: row for row in s.scalars(query)}
+
+    def _done(self) -> Any:
+        """A session that counts as done: ended, with at least one complete set."""
+        complete = exists().where(
+            SetLogRow.session_id == SessionRow.id,
+            SetLogRow.complete.is_(True),
+            SetLogRow.person_id == self.person_id,
+        )
+        return and_(SessionRow.status != "in-progress", complete)
+
+    def first_done_start(self) -> dt.datetime | None:
+        """When the first session that counts as done (ended, a complete set) started."""
+        with self.reading() as s:
+            query = (
+                select(SessionRow.started_at)
+                .where(self._done())
+                .order_by(SessionRow.started_at)
+                .limit(1)
+            )
+            return s.scalar(query)
+
+    def done_sessions_since(self, moment: dt.datetime | None) -> list[SessionRow]:
+        """Ended sessions with a complete set, started at or after ``moment`` (all when None);
+        oldest first."""
+        with self.reading() as s:
+            query = select(SessionRow).where(self._done())
+            if moment is not None:
+                query = query.where(SessionRow.started_at >= moment)
+            return list(s.scalars(query.order_by(SessionRow.started_at, SessionRow.id)))
 
     # --- set logs, outcomes, pain -----------------------------------------------------------
 
@@ -259,13 +343,34 @@ class Store:
                 )
 
     def sets(self, session_id: int) -> list[SetLogRow]:
-        with self._tx() as s:
+        with self.reading() as s:
             query = select(SetLogRow).where(SetLogRow.session_id == session_id)
             return list(s.scalars(query.order_by(SetLogRow.id)))
 
     def all_sets(self) -> list[SetLogRow]:
-        with self._tx() as s:
+        with self.reading() as s:
             return list(s.scalars(select(SetLogRow).order_by(SetLogRow.id)))
+
+    def sets_for(self, session_ids: Collection[int]) -> list[SetLogRow]:
+        """Every set of these sessions, in the order saved (one query)."""
+        with self.reading() as s:
+            # Sorted here, not in SQL: ORDER BY id would steer SQLite to the person's whole
+            # history in id order instead of the (person, session) index.
+            query = select(SetLogRow).where(SetLogRow.session_id.in_(sorted(set(session_ids))))
+            return sorted(s.scalars(query), key=lambda row: row.id)
+
+    def complete_set_counts(self, session_ids: Collection[int]) -> dict[tuple[int, int], int]:
+        """(session id, item index) -> complete sets saved, for these sessions (one query)."""
+        with self.reading() as s:
+            query = (
+                select(SetLogRow.session_id, SetLogRow.item_index, func.count(SetLogRow.id))
+                .where(
+                    SetLogRow.session_id.in_(sorted(set(session_ids))),
+                    SetLogRow.complete.is_(True),
+                )
+                .group_by(SetLogRow.session_id, SetLogRow.item_index)
+            )
+            return {(sid, index): count for sid, index, count in s.execute(query)}
 
     def save_outcome(
         self,
@@ -304,11 +409,96 @@ class Store:
         self.save_outcome(session_id, item_index, exercise_id, "finished", rating=rating)
 
     def outcomes(self, session_id: int | None = None) -> list[ExerciseOutcomeRow]:
-        with self._tx() as s:
+        with self.reading() as s:
             query = select(ExerciseOutcomeRow)
             if session_id is not None:
                 query = query.where(ExerciseOutcomeRow.session_id == session_id)
             return list(s.scalars(query.order_by(ExerciseOutcomeRow.id)))
+
+    def outcomes_for(self, session_ids: Collection[int]) -> list[ExerciseOutcomeRow]:
+        """Every exercise outcome of these sessions, in the order saved (one query)."""
+        with self.reading() as s:
+            query = select(ExerciseOutcomeRow).where(
+                ExerciseOutcomeRow.session_id.in_(sorted(set(session_ids)))
+            )
+            return sorted(s.scalars(query), key=lambda row: row.id)  # see sets_for
+
+    def newest_outcomes(
+        self, exercise_ids: Collection[str], newest: int
+    ) -> list[tuple[str, int, dt.datetime]]:
+        """What progression needs beyond its weeks: for each of these exercises, the
+        ``newest`` ended sessions in which it was done (finished or stopped), newest first, and
+        every session in which it was stopped. (exercise id, session id, session start) rows,
+        in one query that walks the sessions back from the newest only until it has found
+        them, and looks up the stops (few: a second pain stop drops an exercise)."""
+        o, sess = ExerciseOutcomeRow, SessionRow
+        picked = []
+        for exercise_id in sorted(set(exercise_ids)):
+            done_in_it = exists().where(
+                o.person_id == self.person_id,
+                o.session_id == sess.id,
+                o.exercise_id == exercise_id,
+                o.outcome.in_(("finished", "stopped")),
+            )
+            done = (
+                select(literal(exercise_id).label("exercise_id"), sess.id, sess.started_at)
+                .where(sess.person_id == self.person_id, sess.status != "in-progress", done_in_it)
+                .order_by(sess.started_at.desc(), sess.id.desc())
+                .limit(newest)
+                .subquery()
+            )
+            stopped = (
+                select(o.exercise_id, o.session_id, sess.started_at)
+                .join(sess, sess.id == o.session_id)
+                .where(
+                    o.person_id == self.person_id,
+                    o.exercise_id == exercise_id,
+                    o.outcome == "stopped",
+                    sess.status != "in-progress",
+                )
+                .subquery()
+            )
+            picked += [select(done), select(stopped)]
+        if not picked:
+            return []
+        with self.reading() as s:
+            rows = s.execute(union_all(*picked))
+            return [(e, sid, started) for e, sid, started in rows]
+
+    def stopped_outcomes_since(
+        self, moment: dt.datetime | None
+    ) -> list[tuple[ExerciseOutcomeRow, dt.datetime]]:
+        """Exercises a stop rule ended in sessions started at or after ``moment`` (all when
+        None), with the session's start, in the order saved (one query)."""
+        with self.reading() as s:
+            query = (
+                select(ExerciseOutcomeRow, SessionRow.started_at)
+                .join(SessionRow, SessionRow.id == ExerciseOutcomeRow.session_id)
+                .where(
+                    ExerciseOutcomeRow.outcome == "stopped",
+                    ExerciseOutcomeRow.person_id == self.person_id,
+                )
+            )
+            if moment is not None:
+                query = query.where(SessionRow.started_at >= moment)
+            rows = [(row, started) for row, started in s.execute(query)]
+            return sorted(rows, key=lambda pair: pair[0].id)  # see sets_for
+
+    def newest_stops(self, limit: int) -> tuple[list[tuple[ExerciseOutcomeRow, dt.datetime]], int]:
+        """The ``limit`` newest exercises a stop rule ended, newest first, with their session's
+        start; and how many there are in all (two queries)."""
+        o = ExerciseOutcomeRow
+        with self.reading() as s:
+            query = (
+                select(o, SessionRow.started_at)
+                .join(SessionRow, SessionRow.id == o.session_id)
+                .where(o.outcome == "stopped")
+                .order_by(o.id.desc())
+                .limit(limit)
+            )
+            rows = [(row, started) for row, started in s.execute(query)]
+            total = s.scalar(select(func.count(o.id)).where(o.outcome == "stopped")) or 0
+            return rows, total
 
     def save_pain(
         self,
@@ -343,17 +533,37 @@ class Store:
 
     def numbness_reported_since(self, moment: dt.datetime) -> bool:
         """Was new numbness, tingling or weakness reported after ``moment``?"""
-        with self._tx() as s:
+        with self.reading() as s:
             query = select(PainReportRow.id).where(
                 PainReportRow.numbness.is_(True), PainReportRow.reported_at > moment
             )
             return s.scalars(query.limit(1)).first() is not None
 
     def pain_reports(self, session_id: int | None = None) -> list[PainReportRow]:
-        with self._tx() as s:
+        with self.reading() as s:
             query = select(PainReportRow)
             if session_id is not None:
                 query = query.where(PainReportRow.session_id == session_id)
+            return list(s.scalars(query.order_by(PainReportRow.reported_at, PainReportRow.id)))
+
+    def pain_reports_for(self, session_ids: Collection[int]) -> list[PainReportRow]:
+        """Every pain report of these sessions, oldest first (one query)."""
+        with self.reading() as s:
+            query = select(PainReportRow).where(
+                PainReportRow.session_id.in_(sorted(set(session_ids)))
+            )
+            # see sets_for
+            return sorted(s.scalars(query), key=lambda row: (as_utc(row.reported_at), row.id))
+
+    def pain_reports_since(
+        self, moment: dt.datetime, moments: Collection[str] | None = None
+    ) -> list[PainReportRow]:
+        """Pain reports made at or after ``moment`` (UTC), of these ``moments`` (all when
+        None), oldest first."""
+        with self.reading() as s:
+            query = select(PainReportRow).where(PainReportRow.reported_at >= moment)
+            if moments is not None:
+                query = query.where(PainReportRow.moment.in_(sorted(moments)))
             return list(s.scalars(query.order_by(PainReportRow.reported_at, PainReportRow.id)))
 
     # --- progression ------------------------------------------------------------------------
@@ -385,9 +595,147 @@ class Store:
             )
 
     def decisions(self) -> list[ProgressionDecisionRow]:
-        with self._tx() as s:
+        with self.reading() as s:
             query = select(ProgressionDecisionRow).order_by(ProgressionDecisionRow.id)
             return list(s.scalars(query))
+
+    def save_decisions(self, decisions: list[dict[str, Any]]) -> None:
+        """Save several decisions (``save_decision``'s arguments each) in one transaction."""
+        if not decisions:
+            return
+        with self._tx() as s:
+            s.add_all(
+                ProgressionDecisionRow(
+                    decided_at=self._clock(),
+                    session_id=d.get("session_id"),
+                    exercise_id=d["exercise_id"],
+                    action=d["action"],
+                    dose=d["dose"],
+                    reason=d["reason"],
+                    decided_on=d.get("decided_on"),
+                    replacement=d.get("replacement"),
+                    until=d.get("until"),
+                )
+                for d in decisions
+            )
+
+    def deciding_decisions(
+        self,
+        today: dt.date,
+        day_ends: dt.datetime,
+        state_actions: Collection[str],
+        dose_actions: Collection[str],
+        lower_after_days: int,
+    ) -> list[ProgressionDecisionRow]:
+        """The decisions the programme's state as of ``today`` is folded from, oldest first:
+        a few dozen rows however many were ever made, in one query on indexes led by the
+        person.
+
+        Applied decisions are those dated ``today`` or earlier (an undated one: made before
+        ``day_ends``, the moment after today). The rows kept are: of the dated ones, the newest
+        of each of the ``state_actions`` for each exercise (a later decision wins, so a fold
+        ends on these); every move to a harder or easier exercise (few); every decision of the
+        latest day; and, within ``lower_after_days`` of the latest flare-up's end, the first
+        decision with one of the ``dose_actions`` for each exercise pair since it ended.
+        Undated decisions (only from records older than migration 0002, or imported from them:
+        they do not grow) are all kept; the fold itself leaves out those after today.
+        ``planning.program_state`` gives the same state from these as from every decision ever
+        made (tests/services/test_history_cost.py checks it against the whole history)."""
+        d = ProgressionDecisionRow
+        mine = d.person_id == self.person_id
+        dated = d.decided_on <= today
+        undated = and_(d.decided_on.is_(None), d.decided_at < day_ends)
+        applied = or_(dated, undated)
+        moves = ("progress-to", "regress-to")
+        # max(id + 0), not max(id): SQLite would otherwise walk every decision in id order.
+        last_flare = (
+            select(func.max(d.id + 0))
+            .where(mine, d.action == "flare-up", applied)
+            .scalar_subquery()
+        )
+        flare_until = select(d.until).where(mine, d.id == last_flare).scalar_subquery()
+        latest_day = select(func.max(d.decided_on)).where(mine, dated).scalar_subquery()
+        ids = union_all(
+            # dated ones only: read from the (person, action, exercise, day, id) index alone
+            select(func.max(d.id))
+            .where(mine, d.action.in_(sorted(state_actions)), dated)
+            .group_by(d.action, d.exercise_id),
+            # every move (rare: each one changes the exercise; a day condition here would
+            # steer SQLite onto the day index and through every decision)
+            select(d.id).where(mine, d.action.in_(moves)),
+            select(d.id).where(mine, d.decided_on == latest_day),
+            # every undated one (a time condition here would steer SQLite off the index)
+            select(d.id).where(mine, d.decided_on.is_(None)),
+            select(func.min(d.id))
+            .where(
+                mine,
+                d.decided_on > flare_until,
+                dated,
+                flare_until >= today - dt.timedelta(days=lower_after_days),
+                d.action.in_(sorted(dose_actions)),
+            )
+            .group_by(d.exercise_id, d.replacement),
+        )
+        with self.reading() as s:
+            return sorted(s.scalars(select(d).where(d.id.in_(ids))), key=lambda row: row.id)
+
+    def newest_decisions(
+        self, leaving_out: Collection[str], limit: int
+    ) -> list[ProgressionDecisionRow]:
+        """The ``limit`` newest decisions whose action is not one of ``leaving_out``, newest
+        first."""
+        d = ProgressionDecisionRow
+        with self.reading() as s:
+            query = (
+                select(d)
+                .where(d.action.not_in(sorted(leaving_out)))
+                .order_by(d.id.desc())
+                .limit(limit)
+            )
+            return list(s.scalars(query))
+
+    def decision_counts(self) -> dict[str, int]:
+        """action -> how many decisions with it were made (one query, on an index)."""
+        d = ProgressionDecisionRow
+        with self.reading() as s:
+            rows = s.execute(select(d.action, func.count(d.id)).group_by(d.action))
+            return {action: count for action, count in rows}
+
+    def flare_ups(self) -> list[ProgressionDecisionRow]:
+        """Every flare-up decision, in the order made (few: a flare-up lasts days)."""
+        d = ProgressionDecisionRow
+        with self.reading() as s:
+            rows = s.scalars(select(d).where(d.action == "flare-up"))
+            return sorted(rows, key=lambda row: row.id)  # see sets_for
+
+    def flare_up_until(self, today: dt.date, day_ends: dt.datetime) -> dt.date | None:
+        """The end of the latest flare-up decided by ``today`` (an undated one: made before
+        ``day_ends``), as the programme's state has it; None without one. Index look-ups."""
+        d = ProgressionDecisionRow
+        mine = d.person_id == self.person_id
+        applied = or_(d.decided_on <= today, and_(d.decided_on.is_(None), d.decided_at < day_ends))
+        last = select(func.max(d.id + 0)).where(mine, d.action == "flare-up", applied)
+        with self.reading() as s:
+            return s.scalar(select(d.until).where(mine, d.id == last.scalar_subquery()))
+
+    def decisions_since(self, day: dt.date, moment: dt.datetime) -> list[ProgressionDecisionRow]:
+        """Decisions dated ``day`` or later (an undated one: made at or after ``moment``), in
+        the order made, as a summary lists them: without their dose (not loaded)."""
+        d = ProgressionDecisionRow
+        mine = d.person_id == self.person_id
+        ids = union_all(
+            select(d.id).where(mine, d.decided_on >= day),
+            select(d.id).where(mine, d.decided_on.is_(None)),  # few: see deciding_decisions
+        )
+        listed = load_only(
+            d.decided_at, d.decided_on, d.exercise_id, d.action, d.reason, d.replacement, d.until
+        )
+        with self.reading() as s:
+            rows = s.scalars(select(d).where(d.id.in_(ids)).options(listed))
+            return sorted(
+                (r for r in rows if r.decided_on is not None or as_utc(r.decided_at) >= moment),
+                key=lambda row: row.id,
+            )
 
     # --- everything -------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -50,7 +51,9 @@ class PersonRow(Base):
 
 class Owned:
     """A personal row: ``person_id`` names its owner. The scoped store (records.store) adds it
-    to every query and every new row; there is no other path to these tables."""
+    to every query and every new row; there is no other path to these tables. A table queried
+    by time, day, session or exercise also has an index led by ``person_id`` and that column
+    (migration 0005): with ``person_id`` alone, SQLite scans the person's whole history."""
 
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
 
@@ -109,6 +112,7 @@ class SessionRow(Owned, Base):
     """One guided session. ``status``: in-progress, finished, stopped (ended early)."""
 
     __tablename__ = "sessions"
+    __table_args__ = (Index("ix_sessions_person_started", "person_id", "started_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
@@ -130,7 +134,10 @@ class SetLogRow(Owned, Base):
     session can never log the same set twice."""
 
     __tablename__ = "set_logs"
-    __table_args__ = (UniqueConstraint("session_id", "item_index", "set_number", "side"),)
+    __table_args__ = (
+        UniqueConstraint("session_id", "item_index", "set_number", "side"),
+        Index("ix_set_logs_person_session", "person_id", "session_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
@@ -157,7 +164,11 @@ class ExerciseOutcomeRow(Owned, Base):
     """How an exercise in a session ended: finished, skipped, or stopped by a stop rule."""
 
     __tablename__ = "exercise_outcomes"
-    __table_args__ = (UniqueConstraint("session_id", "item_index"),)
+    __table_args__ = (
+        UniqueConstraint("session_id", "item_index"),
+        Index("ix_exercise_outcomes_person_session", "person_id", "session_id"),
+        Index("ix_exercise_outcomes_person_exercise", "person_id", "exercise_id", "outcome"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
@@ -173,6 +184,11 @@ class PainReportRow(Owned, Base):
     """A pain check-in: before or after a session, after an exercise, next day, or any time."""
 
     __tablename__ = "pain_reports"
+    __table_args__ = (
+        Index("ix_pain_reports_person_session", "person_id", "session_id"),
+        Index("ix_pain_reports_person_reported", "person_id", "reported_at"),
+        Index("ix_pain_reports_person_moment", "person_id", "moment", "reported_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int | None] = mapped_column(
@@ -193,6 +209,17 @@ class ProgressionDecisionRow(Owned, Base):
     """A dose decision for one exercise, with its reason, shown to the person next time."""
 
     __tablename__ = "progression_decisions"
+    __table_args__ = (
+        Index(
+            "ix_progression_decisions_person_action",
+            "person_id",
+            "action",
+            "exercise_id",
+            "decided_on",
+            "id",
+        ),
+        Index("ix_progression_decisions_person_day", "person_id", "decided_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     decided_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
@@ -226,7 +253,11 @@ class ActivityRatingRow(Owned, Base):
     One rating per activity per day; rating again the same day replaces it."""
 
     __tablename__ = "activity_ratings"
-    __table_args__ = (UniqueConstraint("activity_id", "rated_on"),)
+    __table_args__ = (
+        UniqueConstraint("activity_id", "rated_on"),
+        Index("ix_activity_ratings_person_rated", "person_id", "rated_on"),
+        Index("ix_activity_ratings_person_activity", "person_id", "activity_id", "rated_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     activity_id: Mapped[int] = mapped_column(

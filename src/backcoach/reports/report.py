@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from backcoach.planning.plan import Plan
 
 REPORT_WEEKS = 8
-"""Weeks of adherence shown: two months is what a review appointment looks back on."""
+"""Weeks of adherence shown: two months is what a review appointment looks back on. At most
+``services.adherence.SUMMARY_WEEKS``, the weeks the progress summary holds."""
 
 REPORT_EVENTS = 8
 """Stop-rule events shown (newest first)."""
@@ -106,14 +107,38 @@ def _programme(coach: Coach, plan: Plan | None) -> list[dict[str, Any]]:
 
 def report_context(coach: Coach) -> dict[str, Any]:
     from backcoach.reports.charts import progress_chart
-    from backcoach.services.progress import progress_summary
 
+    with coach.store.reading():  # one read transaction for every query of the report's data
+        data = _report_data(coach)
+    summary = data["summary"]
+    chart = progress_chart(summary, "svg", size=CHART_SIZE)
+    return {**data, "chart": data_uri(chart, "image/svg+xml"), "fmt_date": _date, "signed": _signed}
+
+
+def _report_data(coach: Coach) -> dict[str, Any]:
+    """What the report shows, in a fixed number of queries however long the history: the
+    progress summary (its weeks), and the newest stops and dose changes with how many came
+    before them, read as such rather than from every record."""
+    import datetime as dt
+
+    from backcoach.services.adherence import flare_entry, stop_entry, week_start
+    from backcoach.services.progress import decision_entry, progress_summary
+
+    store = coach.store
     summary = progress_summary(coach)
     plan, refused = current_plan(coach)
     adherence = summary["adherence"]
-    changes = [d for d in summary["decisions"] if d["action"] not in ("same", "start")]
-    chart = progress_chart(summary, "svg", size=CHART_SIZE)
-    first_day = adherence["session_days"][0] if adherence["session_days"] else None
+    today = dt.date.fromisoformat(summary["today"])
+    first_day = adherence["first_session_day"]
+    all_weeks = 0
+    if first_day is not None:
+        first_week = week_start(dt.date.fromisoformat(first_day))
+        all_weeks = max(0, (week_start(today) - first_week).days // 7 + 1)
+    stops, stop_count = store.newest_stops(REPORT_EVENTS)
+    not_changes = ("same", "start")
+    changes = store.newest_decisions(not_changes, REPORT_DECISIONS)
+    counts = store.decision_counts()
+    change_count = sum(n for action, n in counts.items() if action not in not_changes)
     return {
         "today": _date(summary["today"]),
         "since": _date(first_day),
@@ -125,17 +150,14 @@ def report_context(coach: Coach) -> dict[str, Any]:
         "programme": _programme(coach, plan),
         "summary": summary,
         "weeks": adherence["weeks"][-REPORT_WEEKS:],
-        "earlier_weeks": max(0, len(adherence["weeks"]) - REPORT_WEEKS),
-        "chart": data_uri(chart, "image/svg+xml"),
+        "earlier_weeks": max(0, all_weeks - REPORT_WEEKS),
         "pain_rows": _pain_rows(summary),
-        "stopped": list(reversed(adherence["stopped"]))[:REPORT_EVENTS],
-        "more_stopped": max(0, len(adherence["stopped"]) - REPORT_EVENTS),
-        "flare_ups": list(reversed(adherence["flare_ups"])),
-        "changes": list(reversed(changes))[:REPORT_DECISIONS],
-        "more_changes": max(0, len(changes) - REPORT_DECISIONS),
-        "unchanged": sum(1 for d in summary["decisions"] if d["action"] == "same"),
-        "fmt_date": _date,
-        "signed": _signed,
+        "stopped": [stop_entry(coach, o, started) for o, started in stops],
+        "more_stopped": max(0, stop_count - REPORT_EVENTS),
+        "flare_ups": [flare_entry(d) for d in reversed(store.flare_ups())],
+        "changes": [decision_entry(coach, d) for d in changes],
+        "more_changes": max(0, change_count - REPORT_DECISIONS),
+        "unchanged": counts.get("same", 0),
     }
 
 

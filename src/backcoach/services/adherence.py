@@ -3,26 +3,41 @@ streak, exercises stopped by stop rules, and flare-ups.
 
 Reminders and feedback help people keep exercising (Lambert 2017, J Physiother 63:161), so
 this is shown kindly: a streak survives one missed day, and nothing here is a score to fail.
+
+The summary covers the last ``SUMMARY_WEEKS`` calendar weeks (``summary_start``), read in a
+fixed number of queries, so it costs the same after years of sessions: its weeks and totals,
+the streak, session days, stops and flare-ups are those of these weeks. Planned days count
+from the first session ever, as before.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from backcoach.planning.profile import WEEKDAYS
-from backcoach.records.store import local_day
+from backcoach.records.store import day_starts, local_day
 from backcoach.services.saved import saved_plan
 
 if TYPE_CHECKING:
     from backcoach.coach import Coach
-    from backcoach.records.tables import SessionRow
+    from backcoach.records.tables import ExerciseOutcomeRow, ProgressionDecisionRow
 
 MISSED_DAYS_THAT_BREAK_A_STREAK = 2
 """A streak forgives one missed planned day; two planned days missed in a row end it. Life gets
 in the way; one missed day should not undo weeks of effort (a product choice)."""
+
+SUMMARY_WEEKS = 8
+"""Calendar weeks (this one included) the progress summary covers: two months, what a review
+appointment looks back on, and so the weeks the report shows (``reports.report.REPORT_WEEKS``).
+Pain and activity changes still compare against the very first readings, however old."""
+
+
+def summary_start(today: dt.date) -> dt.date:
+    """The Monday the summary's ``SUMMARY_WEEKS`` weeks begin on."""
+    return week_start(today) - dt.timedelta(weeks=SUMMARY_WEEKS - 1)
 
 
 @dataclass(frozen=True)
@@ -36,34 +51,31 @@ class DoneSession:
     minutes: float
 
 
-def done_sessions(coach: Coach) -> list[DoneSession]:
-    """Every session that counts as done, oldest first."""
+def done_sessions(coach: Coach, since: dt.date | None = None) -> list[DoneSession]:
+    """Every session that counts as done, oldest first; from the day ``since`` on (all when
+    None). Three queries: the sessions, their plans and their complete sets."""
     store = coach.store
+    rows = store.done_sessions_since(None if since is None else day_starts(since))
+    plans = store.plans_for({row.plan_id for row in rows})
+    counts = store.complete_set_counts([row.id for row in rows])
     out = []
-    for row in sorted(store.sessions(), key=lambda r: (r.started_at, r.id)):
-        if row.status == "in-progress":
+    for row in rows:
+        plan_row = plans.get(row.plan_id)
+        if plan_row is None:
             continue
-        minutes = _minutes(coach, row)
-        if minutes is None:
-            continue
+        minutes = _minutes(saved_plan(plan_row), row.id, counts)
         out.append(DoneSession(row.id, local_day(row.started_at), row.status, minutes))
     return out
 
 
-def _minutes(coach: Coach, row: SessionRow) -> float | None:
+def _minutes(plan: Any, session_id: int, counts: dict[tuple[int, int], int]) -> float:
     """Minutes of exercise: each exercise's planned time, scaled by the share of its sets
     finished. Taken from the plan rather than the wall clock, so a session paused for a phone
-    call, or run on a sped-up clock, counts the exercise it held. None when no set was done."""
-    store = coach.store
-    plan_row = store.plan(row.plan_id)
-    complete = [s for s in store.sets(row.id) if s.complete]
-    if plan_row is None or not complete:
-        return None
-    plan = saved_plan(plan_row)
+    call, or run on a sped-up clock, counts the exercise it held."""
     seconds = 0.0
     for index, item in enumerate(plan.items):
         planned_sets = item.sets * (2 if item.per_side else 1)
-        done = sum(1 for s in complete if s.item_index == index)
+        done = counts.get((session_id, index), 0)
         seconds += item.estimated_seconds * min(1.0, done / planned_sets)
     return round(seconds / 60, 1)
 
@@ -77,17 +89,27 @@ def planned_weekdays(days: Collection[str]) -> set[int]:
     return {WEEKDAYS.index(d) for d in days}
 
 
-def weekly(sessions: list[DoneSession], planned: set[int], today: dt.date) -> list[dict[str, Any]]:
-    """One entry per week (Monday first) from the first session's week to this week.
+def weekly(
+    sessions: list[DoneSession],
+    planned: set[int],
+    today: dt.date,
+    first: dt.date | None = None,
+    since: dt.date | None = None,
+) -> list[dict[str, Any]]:
+    """One entry per week (Monday first) from the first session's week to this week; from the
+    week of ``since`` when that is later (``sessions`` then hold that window's sessions).
 
-    Planned days count from the first session on; the current week counts its whole plan and is
-    marked ``current``, so "1 of 3" reads as "so far this week".
+    Planned days count from the first session on (``first``; by default the first of
+    ``sessions``); the current week counts its whole plan and is marked ``current``, so "1 of
+    3" reads as "so far this week".
     """
-    if not sessions:
+    start = first or (sessions[0].day if sessions else None)
+    if start is None:
         return []
-    start = sessions[0].day
     weeks = []
     monday = week_start(start)
+    if since is not None:
+        monday = max(monday, week_start(since))
     while monday <= today:
         days = [monday + dt.timedelta(days=i) for i in range(7)]
         in_week = [s for s in sessions if monday <= s.day <= days[-1]]
@@ -104,25 +126,34 @@ def weekly(sessions: list[DoneSession], planned: set[int], today: dt.date) -> li
     return weeks
 
 
-def due_so_far(sessions: list[DoneSession], planned: set[int], today: dt.date) -> int:
-    """Planned days from the first session up to today: the days already over, and today
-    once its session is done (today is not missed until it is over, as for the streak).
+def due_so_far(
+    sessions: list[DoneSession],
+    planned: set[int],
+    today: dt.date,
+    first: dt.date | None = None,
+    since: dt.date | None = None,
+) -> int:
+    """Planned days from the first session (``first``, by default the first of ``sessions``;
+    ``since`` when later) up to today: the days already over, and today once its session is
+    done (today is not missed until it is over, as for the streak).
 
     The honest "of N" for a total: the rest of this week's plan is not yet due, so counting
     it would make Thursday's "11 of 15" read like a missed session that is really Friday's.
     """
-    if not sessions:
+    start = first or (sessions[0].day if sessions else None)
+    if start is None:
         return 0
-    days = (today - sessions[0].day).days
-    over = sum(
-        1 for n in range(days) if (sessions[0].day + dt.timedelta(days=n)).weekday() in planned
-    )
+    if since is not None:
+        start = max(start, since)
+    days = (today - start).days
+    over = sum(1 for n in range(days) if (start + dt.timedelta(days=n)).weekday() in planned)
     done_today = any(s.day == today for s in sessions)
     return over + (1 if today.weekday() in planned and done_today else 0)
 
 
 def streak(sessions: list[DoneSession], planned: set[int], today: dt.date) -> dict[str, int]:
-    """Days with a session in the current run, counting back from today.
+    """Days with a session in the current run, counting back from today to the first of
+    ``sessions`` at most (for the summary: the first of its weeks).
 
     A planned day without a session is forgiven once; two in a row end the run. Today is not
     yet missed (the day is not over). Extra sessions on unplanned days count too.
@@ -149,38 +180,52 @@ def streak(sessions: list[DoneSession], planned: set[int], today: dt.date) -> di
     return {"days": count, "forgiven": forgiven}
 
 
-def stopped_exercises(coach: Coach) -> list[dict[str, Any]]:
-    """Exercises a stop rule ended, with the reasons, oldest first."""
-    store = coach.store
-    days = {s.id: local_day(s.started_at) for s in store.sessions()}
-    out = []
-    for o in store.outcomes():
-        if o.outcome != "stopped":
-            continue
-        out.append(
-            {
-                "date": days.get(o.session_id, local_day(o.recorded_at)).isoformat(),
-                "session_id": o.session_id,
-                "exercise_id": o.exercise_id,
-                "name": exercise_name(coach, o.exercise_id),
-                "reasons": list(o.details.get("reasons", [])),
-                "not_tolerated": bool(o.details.get("not_tolerated")),
-            }
-        )
-    return out
-
-
-def flare_ups(coach: Coach) -> list[dict[str, Any]]:
-    """Flare-up periods started (by the person or by their pain), oldest first."""
+def stopped_exercises(coach: Coach, since: dt.date | None = None) -> list[dict[str, Any]]:
+    """Exercises a stop rule ended, with the reasons, oldest first; in sessions from the day
+    ``since`` on (all when None)."""
+    moment = day_starts(since) if since is not None else None
     return [
-        {
-            "date": (d.decided_on or local_day(d.decided_at)).isoformat(),
-            "until": d.until.isoformat() if d.until else None,
-            "reason": d.reason,
-        }
-        for d in coach.store.decisions()
-        if d.action == "flare-up"
+        stop_entry(coach, o, started) for o, started in coach.store.stopped_outcomes_since(moment)
     ]
+
+
+def stop_entry(coach: Coach, o: ExerciseOutcomeRow, started: dt.datetime) -> dict[str, Any]:
+    """One stopped exercise as the summary lists it (``started``: when its session began)."""
+    return {
+        "date": local_day(started).isoformat(),
+        "session_id": o.session_id,
+        "exercise_id": o.exercise_id,
+        "name": exercise_name(coach, o.exercise_id),
+        "reasons": list(o.details.get("reasons", [])),
+        "not_tolerated": bool(o.details.get("not_tolerated")),
+    }
+
+
+def decisions_since(coach: Coach, since: dt.date | None) -> list[ProgressionDecisionRow]:
+    """Decisions from the day ``since`` on (all when None), in the order made."""
+    if since is None:
+        return coach.store.decisions()
+    return coach.store.decisions_since(since, day_starts(since))
+
+
+def flare_ups(
+    coach: Coach,
+    since: dt.date | None = None,
+    decisions: Sequence[ProgressionDecisionRow] | None = None,
+) -> list[dict[str, Any]]:
+    """Flare-up periods started (by the person or by their pain), oldest first; from the day
+    ``since`` on (all when None). ``decisions``: those already read for the same days."""
+    rows = decisions if decisions is not None else decisions_since(coach, since)
+    return [flare_entry(d) for d in rows if d.action == "flare-up"]
+
+
+def flare_entry(d: ProgressionDecisionRow) -> dict[str, Any]:
+    """One flare-up decision as the summary lists it."""
+    return {
+        "date": (d.decided_on or local_day(d.decided_at)).isoformat(),
+        "until": d.until.isoformat() if d.until else None,
+        "reason": d.reason,
+    }
 
 
 def exercise_name(coach: Coach, exercise_id: str) -> str:
@@ -193,23 +238,38 @@ def exercise_name(coach: Coach, exercise_id: str) -> str:
         return exercise_id
 
 
-def adherence(coach: Coach) -> dict[str, Any]:
-    """The adherence part of the progress summary (shape documented in services.progress)."""
-    sessions = done_sessions(coach)
+def adherence(
+    coach: Coach, decisions: Sequence[ProgressionDecisionRow] | None = None
+) -> dict[str, Any]:
+    """The adherence part of the progress summary over its ``SUMMARY_WEEKS`` weeks (shape
+    documented in services.progress). ``decisions``: those of the same weeks, when already
+    read."""
+    with coach.store.reading():  # one read transaction for its queries
+        return _adherence(coach, decisions)
+
+
+def _adherence(coach: Coach, decisions: Sequence[ProgressionDecisionRow] | None) -> dict[str, Any]:
     today = coach.today()
-    planned = planned_weekdays(coach.profile().days)
-    weeks = weekly(sessions, planned, today)
+    since = summary_start(today)
+    started = coach.store.first_done_start()
+    first = local_day(started) if started is not None else None
+    sessions = done_sessions(coach, since)
+    days = coach.profile().days
+    planned = planned_weekdays(days)
+    weeks = weekly(sessions, planned, today, first, since)
     return {
-        "planned_days": list(coach.profile().days),
+        "summary_weeks": SUMMARY_WEEKS,
+        "planned_days": list(days),
         "weeks": weeks,
         "total": {
             "planned": sum(w["planned"] for w in weeks),
-            "due": due_so_far(sessions, planned, today),
+            "due": due_so_far(sessions, planned, today, first, since),
             "done": sum(w["done"] for w in weeks),
             "minutes": round(sum(s.minutes for s in sessions), 1),
         },
         "streak": streak(sessions, planned, today),
         "session_days": sorted({s.day.isoformat() for s in sessions}),
-        "stopped": stopped_exercises(coach),
-        "flare_ups": flare_ups(coach),
+        "first_session_day": first.isoformat() if first else None,
+        "stopped": stopped_exercises(coach, since),
+        "flare_ups": flare_ups(coach, since, decisions),
     }

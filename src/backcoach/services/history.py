@@ -1,7 +1,12 @@
-"""Past sessions as plain data: planned next to done, for `history`, reports and export."""
+"""Past sessions as plain data: planned next to done, for `history`, reports and export.
+
+Four queries however many sessions: the sessions, then their plans, outcomes and sets, each
+with one ``IN (...)``.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from backcoach.services.saved import saved_plan
@@ -12,12 +17,22 @@ if TYPE_CHECKING:
 
 def session_history(coach: Coach, limit: int | None = None) -> list[dict[str, Any]]:
     store = coach.store
+    with store.reading():  # one read transaction for the four queries
+        sessions = store.sessions(limit)
+        ids = [s.id for s in sessions]
+        plans = store.plans_for({s.plan_id for s in sessions})
+        outcomes_by: dict[int, dict[int, Any]] = defaultdict(dict)
+        for outcome in store.outcomes_for(ids):
+            outcomes_by[outcome.session_id][outcome.item_index] = outcome
+        sets_by: dict[int, list[Any]] = defaultdict(list)
+        for row in store.sets_for(ids):
+            sets_by[row.session_id].append(row)
     out = []
-    for session in store.sessions(limit):
-        plan_row = store.plan(session.plan_id)
+    for session in sessions:
+        plan_row = plans.get(session.plan_id)
         plan = saved_plan(plan_row) if plan_row else None
-        outcomes = {o.item_index: o for o in store.outcomes(session.id)}
-        sets = store.sets(session.id)
+        outcomes = outcomes_by[session.id]
+        sets = sets_by[session.id]
         exercises = []
         for index, item in enumerate(plan.items if plan else []):
             o = outcomes.get(index)

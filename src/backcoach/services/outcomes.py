@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from backcoach.coach import CoachError
 from backcoach.records.outcomes_store import PAIN_BEFORE, PAIN_NOW, WORST_24H, OutcomeStore
-from backcoach.records.store import local_day
+from backcoach.records.store import day_starts, local_day
 
 if TYPE_CHECKING:
     from backcoach.coach import Coach
@@ -78,6 +78,41 @@ def pain_now_series(coach: Coach) -> list[tuple[dt.date, int]]:
 
 def worst_pain_series(coach: Coach) -> list[tuple[dt.date, int]]:
     return daily_series(coach, (WORST_24H,))
+
+
+PAIN_NOW_MOMENTS = (PAIN_BEFORE, PAIN_NOW)
+WORST_MOMENTS = (WORST_24H,)
+
+
+def compared_series(
+    coach: Coach,
+    spans: Mapping[str, tuple[dt.datetime, dt.datetime]],
+    moments: tuple[str, ...],
+    since: dt.date,
+    compare_days: int,
+) -> list[tuple[dt.date, int]]:
+    """``daily_series`` for the days a summary reads, in one query: the first ``compare_days``
+    days of readings, the latest ``compare_days`` and every day from ``since`` on.
+
+    ``spans``: when each moment's readings began and ended (``OutcomeStore.pain_span``).
+    Each day is whole (bounded by local midnights), so its reading is the day's own highest.
+    """
+    known = [spans[m] for m in moments if m in spans]
+    if not known:
+        return []
+    first_day = local_day(min(first for first, _ in known))
+    last_day = local_day(max(last for _, last in known))
+    window = dt.timedelta(days=compare_days)
+    ranges = [
+        (day_starts(first_day), day_starts(first_day + window)),
+        (day_starts(last_day - window + dt.timedelta(days=1)), None),
+        (day_starts(since), None),
+    ]
+    by_day: dict[dt.date, int] = {}
+    for row in outcomes(coach).pain_readings_in(moments, ranges):
+        day = local_day(row.reported_at)
+        by_day[day] = max(by_day.get(day, 0), row.score)
+    return sorted(by_day.items())
 
 
 # --- activities -------------------------------------------------------------------------------
@@ -157,25 +192,26 @@ def due_today(coach: Coach) -> dict[str, Any]:
     ``worst_pain``: not yet given today. ``activities``: some current activity has no rating
     in the last week. ``weekly_checkin``: no pain given at all in the last week (for the status
     line: without sessions, pain is asked weekly). ``activities_missing``: fewer activities than
-    the scale needs, to suggest adding one.
+    the scale needs, to suggest adding one. Three queries: when pain was last given, the
+    current activities, and when each was last rated.
     """
     today = coach.today()
     store = outcomes(coach)
-    worst = worst_pain_series(coach)
-    any_pain = store.pain_readings((PAIN_BEFORE, PAIN_NOW, WORST_24H))
+    spans = store.pain_span((PAIN_BEFORE, PAIN_NOW, WORST_24H))
+    worst = spans.get(WORST_24H)
     current = store.activities(include_retired=False)
-    last_rated: dict[int, dt.date] = {}
-    for r in store.activity_ratings():
-        last_rated[r.activity_id] = r.rated_on
+    last_rated = store.latest_ratings()
     week = dt.timedelta(days=ACTIVITY_CHECK_DAYS)
     activities_due = [
         a.id for a in current if a.id not in last_rated or today - last_rated[a.id] >= week
     ]
     recent_pain = [
-        p for p in any_pain if today - local_day(p.reported_at) < dt.timedelta(WEEKLY_CHECKIN_DAYS)
+        last
+        for _, last in spans.values()
+        if today - local_day(last) < dt.timedelta(WEEKLY_CHECKIN_DAYS)
     ]
     return {
-        "worst_pain": not worst or worst[-1][0] != today,
+        "worst_pain": worst is None or local_day(worst[1]) != today,
         "activities": bool(activities_due),
         "activity_ids": activities_due,
         "weekly_checkin": not recent_pain or bool(activities_due),

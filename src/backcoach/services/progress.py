@@ -38,6 +38,14 @@
 CHANGE is ``{"measure", "label", "start", "latest", "points", "percent", "direction":
 "better"|"worse"|"same", "meaningful": bool, "message"}`` (records.outcomes.Change). Pain is
 compared first week against latest week; activities first rating against latest.
+
+The summary covers the last ``SUMMARY_WEEKS`` calendar weeks (services.adherence), so a
+progress page costs the same after years of sessions (a fixed number of queries, in one read
+transaction): the pain series, ``mean_series``, adherence (its weeks, totals, streak, session
+days, stops and flare-ups) and ``decisions`` are those of these weeks. The changes are not cut
+short: pain compares the very first week of readings with the latest, each activity its first
+rating with its latest, and an activity's ``ratings`` hold its first and latest rating with
+those of the summary's weeks. ``adherence.first_session_day`` is the first session ever.
 """
 
 from __future__ import annotations
@@ -48,6 +56,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from backcoach.records.outcomes import (
+    COMPARE_WINDOW_DAYS,
     Change,
     activity_change,
     activity_mean_change,
@@ -55,12 +64,19 @@ from backcoach.records.outcomes import (
     mean,
     pain_change,
 )
+from backcoach.records.outcomes_store import PAIN_BEFORE, PAIN_NOW, WORST_24H
 from backcoach.records.store import local_day
 from backcoach.services import outcomes as outcome_service
-from backcoach.services.adherence import adherence, exercise_name
+from backcoach.services.adherence import (
+    adherence,
+    decisions_since,
+    exercise_name,
+    summary_start,
+)
 
 if TYPE_CHECKING:
     from backcoach.coach import Coach
+    from backcoach.records.tables import ProgressionDecisionRow
 
 SUMMARY_VERSION = 1
 
@@ -71,13 +87,23 @@ TOO_EARLY = (
 
 
 def progress_summary(coach: Coach) -> dict[str, Any]:
-    now_series = outcome_service.pain_now_series(coach)
-    worst_series = outcome_service.worst_pain_series(coach)
+    with coach.store.reading():  # one snapshot, one read transaction for every query below
+        return _summary(coach)
+
+
+def _summary(coach: Coach) -> dict[str, Any]:
+    today = coach.today()
+    since = summary_start(today)
+    spans = outcome_service.outcomes(coach).pain_span((PAIN_BEFORE, PAIN_NOW, WORST_24H))
     pain = {
-        "now": _pain_block(now_series, "pain_now", "pain now"),
-        "worst_24h": _pain_block(worst_series, "pain_worst", "worst pain"),
+        "now": _pain_block(
+            coach, spans, outcome_service.PAIN_NOW_MOMENTS, since, "pain_now", "pain now"
+        ),
+        "worst_24h": _pain_block(
+            coach, spans, outcome_service.WORST_MOMENTS, since, "pain_worst", "worst pain"
+        ),
     }
-    acts = _activities(coach)
+    acts = _activities(coach, since)
     changes: list[dict[str, Any] | None] = [
         pain["worst_24h"]["change"],
         pain["now"]["change"],
@@ -85,13 +111,14 @@ def progress_summary(coach: Coach) -> dict[str, Any]:
     ]
     changes += [a["change"] for a in acts["current"] if a["change"] and a["change"]["meaningful"]]
     messages = [c["message"] for c in changes if c is not None]
+    decisions = decisions_since(coach, since)
     return {
         "version": SUMMARY_VERSION,
-        "today": coach.today().isoformat(),
+        "today": today.isoformat(),
         "pain": pain,
         "activities": acts,
-        "adherence": adherence(coach),
-        "decisions": _decisions(coach),
+        "adherence": adherence(coach, decisions),
+        "decisions": _decisions(coach, decisions),
         "messages": messages or [TOO_EARLY],
         "due": outcome_service.due_today(coach),
     }
@@ -101,21 +128,33 @@ def _series(points: Sequence[tuple[dt.date, float]]) -> list[dict[str, Any]]:
     return [{"date": day.isoformat(), "score": score} for day, score in points]
 
 
-def _pain_block(series: list[tuple[dt.date, int]], measure: str, label: str) -> dict[str, Any]:
-    compared = first_and_latest_week([(d, float(s)) for d, s in series])
+def _pain_block(
+    coach: Coach,
+    spans: Any,
+    moments: tuple[str, ...],
+    since: dt.date,
+    measure: str,
+    label: str,
+) -> dict[str, Any]:
+    """The series of the summary's weeks, and the change from the first week of readings ever
+    to the latest (read in one query: those weeks and days only)."""
+    read = outcome_service.compared_series(coach, spans, moments, since, COMPARE_WINDOW_DAYS)
+    compared = first_and_latest_week([(d, float(s)) for d, s in read])
     change: Change | None = None
     if compared is not None:
         change = pain_change(measure, label, *compared)
+    series = [(day, score) for day, score in read if day >= since]
     return {"series": _series(series), "change": change.as_dict() if change else None}
 
 
-def _activities(coach: Coach) -> dict[str, Any]:
+def _activities(coach: Coach, since: dt.date) -> dict[str, Any]:
     store = outcome_service.outcomes(coach)
     ratings: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
     by_day: dict[dt.date, list[int]] = defaultdict(list)
-    for r in store.activity_ratings():
+    for r in store.ratings_for_summary(since, store.rating_edges()):
         ratings[r.activity_id].append((r.rated_on, r.score))
-        by_day[r.rated_on].append(r.score)
+        if r.rated_on >= since:
+            by_day[r.rated_on].append(r.score)
     current: list[dict[str, Any]] = []
     retired: list[dict[str, Any]] = []
     firsts: list[int] = []
@@ -143,21 +182,21 @@ def _activities(coach: Coach) -> dict[str, Any]:
     }
 
 
-def _decisions(coach: Coach) -> list[dict[str, Any]]:
+def _decisions(coach: Coach, rows: Sequence[ProgressionDecisionRow]) -> list[dict[str, Any]]:
+    return [decision_entry(coach, d) for d in rows]
+
+
+def decision_entry(coach: Coach, d: ProgressionDecisionRow) -> dict[str, Any]:
+    """One decision as the summary lists it."""
     from backcoach.planning.flare import WHOLE_PROGRAMME
 
-    out = []
-    for d in coach.store.decisions():
-        whole = d.exercise_id == WHOLE_PROGRAMME
-        out.append(
-            {
-                "date": (d.decided_on or local_day(d.decided_at)).isoformat(),
-                "exercise_id": d.exercise_id,
-                "name": "whole programme" if whole else exercise_name(coach, d.exercise_id),
-                "action": d.action,
-                "reason": d.reason,
-                "replacement": d.replacement,
-                "until": d.until.isoformat() if d.until else None,
-            }
-        )
-    return out
+    whole = d.exercise_id == WHOLE_PROGRAMME
+    return {
+        "date": (d.decided_on or local_day(d.decided_at)).isoformat(),
+        "exercise_id": d.exercise_id,
+        "name": "whole programme" if whole else exercise_name(coach, d.exercise_id),
+        "action": d.action,
+        "reason": d.reason,
+        "replacement": d.replacement,
+        "until": d.until.isoformat() if d.until else None,
+    }

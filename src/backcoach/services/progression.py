@@ -2,6 +2,12 @@
 
 The rules are pure (planning.progression, planning.flare); this module only reads what the
 records hold into their input types and writes their decisions back.
+
+It reads only what the rules look at, in a fixed number of queries however long the history:
+the programme's state from the few decisions it is folded from (``Store.deciding_decisions``);
+an exercise's logs from the weeks ``decide`` compares (``BUILDING_WEEKS``), its last
+``EASY_SESSIONS_TO_PROGRESS`` sessions and every stop (``logs_for``); flare-up detection from
+the days ``detect_flare_up`` reads.
 """
 
 from __future__ import annotations
@@ -10,22 +16,42 @@ import datetime as dt
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from backcoach.planning.progression import Done, DoseValues, ExerciseLog, decide
+from backcoach.planning.flare import FLARE_DAYS, USUAL_WINDOW_DAYS
+from backcoach.planning.progression import (
+    BUILDING_WEEKS,
+    EASY_SESSIONS_TO_PROGRESS,
+    Done,
+    DoseValues,
+    ExerciseLog,
+    decide,
+)
 from backcoach.planning.state import Decision, DoseOverride, ProgramState
-from backcoach.records.store import local_day
+from backcoach.records.store import day_starts, local_day
 from backcoach.services.saved import saved_plan
 
 if TYPE_CHECKING:
+    from collections.abc import Collection, Iterable
+
     from backcoach.coach import Coach
     from backcoach.records.store import Store
-    from backcoach.records.tables import ProgressionDecisionRow
+    from backcoach.records.tables import (
+        ExerciseOutcomeRow,
+        PainReportRow,
+        ProgressionDecisionRow,
+        SessionRow,
+        SetLogRow,
+    )
 
 NEXT_DAY = "next-day"
 """Pain-report moment for the morning-after question: did yesterday's pain settle?"""
 
+NEXT_DAY_QUESTION_DAYS = 7
+"""Pain of 3-5 is asked about ("had it settled by the next morning?") for sessions up to this
+many days back; an older one can no longer be answered truthfully, and its answer would not
+change a decision made since."""
 
-def decisions(store: Store) -> list[Decision]:
-    return [_decision_from_row(row) for row in store.decisions()]
+FLARE_LOOKBACK_DAYS = FLARE_DAYS + USUAL_WINDOW_DAYS
+"""Days of daily pain flare-up detection reads: the raised days and the usual days before."""
 
 
 def _decision_from_row(row: ProgressionDecisionRow) -> Decision:
@@ -40,41 +66,98 @@ def _decision_from_row(row: ProgressionDecisionRow) -> Decision:
     )
 
 
+def _decision_fields(decision: Decision, session_id: int | None) -> dict[str, Any]:
+    return {
+        "exercise_id": decision.exercise_id,
+        "action": decision.action,
+        "dose": decision.dose.model_dump(exclude_none=True),
+        "reason": decision.reason,
+        "session_id": session_id,
+        "decided_on": decision.decided_on,
+        "replacement": decision.replacement,
+        "until": decision.until,
+    }
+
+
 def save_decision(store: Store, decision: Decision, session_id: int | None = None) -> None:
-    store.save_decision(
-        decision.exercise_id,
-        decision.action,
-        decision.dose.model_dump(exclude_none=True),
-        decision.reason,
-        session_id=session_id,
-        decided_on=decision.decided_on,
-        replacement=decision.replacement,
-        until=decision.until,
-    )
+    store.save_decisions([_decision_fields(decision, session_id)])
 
 
 def state(coach: Coach) -> ProgramState:
-    from backcoach.planning.program_state import program_state
+    """The programme as of today, folded from the few decisions that decide it."""
+    from backcoach.planning.flare import LOWER_AFTER_FLARE_DAYS
+    from backcoach.planning.program_state import DOSE_ACTIONS, STATE_ACTIONS, program_state
 
-    return program_state(decisions(coach.store), coach.today())
+    today = coach.today()
+    rows = coach.store.deciding_decisions(
+        today,
+        day_starts(today + dt.timedelta(days=1)),
+        STATE_ACTIONS,
+        DOSE_ACTIONS,
+        LOWER_AFTER_FLARE_DAYS,
+    )
+    return program_state([_decision_from_row(row) for row in rows], today)
 
 
-def exercise_logs(store: Store) -> dict[str, list[ExerciseLog]]:
-    """Every exercise's history across finished or stopped sessions, oldest first."""
+def logs_for(store: Store, exercise_ids: Collection[str]) -> dict[str, list[ExerciseLog]]:
+    """The logs of these exercises that ``decide`` reads, oldest first, in six queries however
+    long the history: every log in the ``BUILDING_WEEKS`` calendar weeks up to each exercise's
+    latest session, its last ``EASY_SESSIONS_TO_PROGRESS`` logs, and every log of a stop.
+
+    ``decide`` gives the same decision from these as from the whole history: it reads the last
+    log, the last two, the weekly peaks of the last ``BUILDING_WEEKS`` weeks and every pain
+    stop (``_since_restore`` only cuts off a prefix)."""
+    wanted = set(exercise_ids)
+    if not wanted:
+        return {}
+    with store.reading():
+        newest = store.newest_outcomes(wanted, EASY_SESSIONS_TO_PROGRESS)
+        if not newest:
+            return {}
+        latest: dict[str, dt.date] = {}
+        for exercise_id, _, started in newest:
+            latest[exercise_id] = max(latest.get(exercise_id, dt.date.min), local_day(started))
+        first_monday = min(
+            day - dt.timedelta(days=day.weekday(), weeks=BUILDING_WEEKS - 1)
+            for day in latest.values()
+        )
+        sessions = store.sessions_since(day_starts(first_monday), {sid for _, sid, _ in newest})
+        ended = [s for s in sessions if s.status != "in-progress"]
+        logs = _logs(store, ended, wanted)
+    return {exercise_id: logs[exercise_id] for exercise_id in wanted if exercise_id in logs}
+
+
+def _logs(
+    store: Store, sessions: list[SessionRow], wanted: set[str]
+) -> dict[str, list[ExerciseLog]]:
+    """The logs of the ``wanted`` exercises in these ended sessions, oldest first. Four
+    queries: the sessions' plans, sets, outcomes and pain reports."""
+    ids = [s.id for s in sessions]
+    plans = store.plans_for({s.plan_id for s in sessions})
+    sets_by: dict[int, list[SetLogRow]] = defaultdict(list)
+    for row in store.sets_for(ids):
+        sets_by[row.session_id].append(row)
+    outcomes_by: dict[int, dict[int, ExerciseOutcomeRow]] = defaultdict(dict)
+    for o in store.outcomes_for(ids):
+        outcomes_by[o.session_id][o.item_index] = o
+    pains_by: dict[int, list[PainReportRow]] = defaultdict(list)
+    pain_rows = store.pain_reports_for(ids)
+    for p in pain_rows:
+        pains_by[p.session_id or 0].append(p)
+    settled = _answers(pain_rows)
     logs: dict[str, list[ExerciseLog]] = defaultdict(list)
-    settled = _next_day_answers(store)
-    for session in sorted(store.sessions(), key=lambda s: (s.started_at, s.id)):
-        if session.status == "in-progress":
-            continue
-        plan_row = store.plan(session.plan_id)
+    for session in sorted(sessions, key=lambda s: (s.started_at, s.id)):
+        plan_row = plans.get(session.plan_id)
         if plan_row is None:
             continue
         plan = saved_plan(plan_row)
-        sets = store.sets(session.id)
-        outcomes = {o.item_index: o for o in store.outcomes(session.id)}
-        pains = store.pain_reports(session.id)
+        sets = sets_by[session.id]
+        outcomes = outcomes_by[session.id]
+        pains = pains_by[session.id]
         day = local_day(session.started_at)
         for index, item in enumerate(plan.items):
+            if item.exercise_id not in wanted:
+                continue
             outcome = outcomes.get(index)
             if outcome is None or outcome.outcome == "skipped":
                 continue  # not done: nothing to learn from
@@ -122,40 +205,51 @@ def _done(rows: list[Any], counted: bool) -> Done:
     return Done(sets=sets, duration_seconds=min(r.duration_seconds or 0 for r in rows))
 
 
-def _next_day_answers(store: Store) -> dict[tuple[int, int], bool]:
+def _answers(reports: Iterable[PainReportRow]) -> dict[tuple[int, int], bool]:
+    """(session id, item index) -> had the pain settled by the next morning (the latest answer
+    wins), from these pain reports, oldest first."""
     answers: dict[tuple[int, int], bool] = {}
-    for p in store.pain_reports():
+    for p in reports:
         if p.moment == NEXT_DAY and p.session_id is not None and p.item_index is not None:
             answers[(p.session_id, p.item_index)] = bool(p.decision.get("settled"))
     return answers
 
 
 def after_session(coach: Coach, session_id: int) -> list[Decision]:
-    """Decide the next dose of every exercise done in this session, and store the decisions."""
+    """Decide the next dose of every exercise done in this session, and store the decisions:
+    one read transaction, then one write."""
+    store = coach.store
+    with store.reading():
+        made = _decide_after(coach, session_id)
+    store.save_decisions([_decision_fields(d, session_id) for d in made])
+    return made
+
+
+def _decide_after(coach: Coach, session_id: int) -> list[Decision]:
     store = coach.store
     session = store.session(session_id)
     plan_row = store.plan(session.plan_id) if session else None
     if session is None or plan_row is None:
         return []
     plan = saved_plan(plan_row)
-    today = coach.today()
-    current = state(coach)
-    allowed = _allowed_exercises(coach, current)
-    logs = exercise_logs(store)
     done_here = {
         o.item_index for o in store.outcomes(session_id) if o.outcome in ("finished", "stopped")
     }
+    items = [item for index, item in enumerate(plan.items) if index in done_here]
+    if not items:
+        return []  # nothing done in this session: nothing new to decide from
+    today = coach.today()
+    current = state(coach)
+    allowed = _allowed_exercises(coach, current)
+    in_flare = _in_flare(coach, current)
+    logs = logs_for(store, {item.exercise_id for item in items})
     made: list[Decision] = []
-    for index, item in enumerate(plan.items):
-        if index not in done_here:
-            continue  # skipped or not reached in this session: nothing new to decide from
+    for item in items:
         history = _since_restore(logs.get(item.exercise_id, []), current, item.exercise_id)
         if not history:
             continue
         exercise = coach.exercise(item.exercise_id)
-        decision = decide(exercise, history, allowed, today, in_flare_up=_in_flare(coach, current))
-        save_decision(store, decision, session_id)
-        made.append(decision)
+        made.append(decide(exercise, history, allowed, today, in_flare_up=in_flare))
     return made
 
 
@@ -190,12 +284,16 @@ def _since_restore(
 
 def pending_next_day_questions(coach: Coach) -> list[tuple[int, int, str, str]]:
     """(session id, item index, exercise id, date) whose pain of 3-5 should be asked about:
-    did it settle by the next morning? Only from sessions on an earlier day."""
+    did it settle by the next morning? Only from sessions on an earlier day, in the last
+    ``NEXT_DAY_QUESTION_DAYS`` days."""
     store = coach.store
-    answered = _next_day_answers(store)
     today = coach.today()
+    reports = store.pain_reports_since(
+        day_starts(today - dt.timedelta(days=NEXT_DAY_QUESTION_DAYS))
+    )
+    answered = _answers(reports)
     out = []
-    for p in store.pain_reports():
+    for p in reports:
         if p.session_id is None or p.item_index is None or p.exercise_id is None:
             continue
         if not p.decision.get("check_next_day") or (p.session_id, p.item_index) in answered:
@@ -219,29 +317,31 @@ def answer_next_day(
         exercise_id=exercise_id,
         decision={"settled": settled},
     )
-    current = state(coach)
-    history = _since_restore(exercise_logs(store).get(exercise_id, []), current, exercise_id)
-    if not history:
-        return []
-    decision = decide(
-        coach.exercise(exercise_id),
-        history,
-        _allowed_exercises(coach, current),
-        coach.today(),
-        in_flare_up=_in_flare(coach, current),
-    )
+    with store.reading():  # after the answer is saved: it is read back with the logs
+        current = state(coach)
+        history = _since_restore(
+            logs_for(store, [exercise_id]).get(exercise_id, []), current, exercise_id
+        )
+        if not history:
+            return []
+        decision = decide(
+            coach.exercise(exercise_id),
+            history,
+            _allowed_exercises(coach, current),
+            coach.today(),
+            in_flare_up=_in_flare(coach, current),
+        )
     save_decision(store, decision, session_id)
     return [decision]
 
 
-def daily_pain(store: Store) -> dict[dt.date, int]:
+def daily_pain(store: Store, since: dt.date) -> dict[dt.date, int]:
     """One reading a day for flare-up detection: the day's highest pain before a session or
-    reported on its own."""
+    reported on its own, from the day ``since`` on."""
     by_day: dict[dt.date, int] = {}
-    for p in store.pain_reports():
-        if p.moment in ("before", "daily"):
-            day = local_day(p.reported_at)
-            by_day[day] = max(by_day.get(day, 0), p.score)
+    for p in store.pain_reports_since(day_starts(since), ("before", "daily")):
+        day = local_day(p.reported_at)
+        by_day[day] = max(by_day.get(day, 0), p.score)
     return by_day
 
 
@@ -250,10 +350,12 @@ def check_flare_up(coach: Coach, said_flare_up: bool = False) -> Decision | None
     from backcoach.planning.flare import detect_flare_up, start_flare_up
 
     today = coach.today()
-    current = state(coach)
-    if current.in_flare_up(today):
-        return None
-    reason = detect_flare_up(daily_pain(coach.store), said_flare_up, today)
+    with coach.store.reading():
+        until = coach.store.flare_up_until(today, day_starts(today + dt.timedelta(days=1)))
+        if until is not None and today <= until:  # in flare-up mode (ProgramState.in_flare_up)
+            return None
+        since = today - dt.timedelta(days=FLARE_LOOKBACK_DAYS)
+        reason = detect_flare_up(daily_pain(coach.store, since), said_flare_up, today)
     if reason is None:
         return None
     decision = start_flare_up(reason, today)

@@ -2,20 +2,69 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from backcoach.body.cache import moving_key, still_key
 from backcoach.catalogue.model import Category, Position
 from backcoach.web.api_errors import ERROR_RESPONSES
 
 router = APIRouter(tags=["exercises"], responses=ERROR_RESPONSES)
 
 SVG = "image/svg+xml"
-PICTURE_CACHE = "public, max-age=3600"
-"""Pictures change only when the catalogue does; an hour spares the phone re-fetching them."""
+PICTURE_CACHE = "private, max-age=300, must-revalidate"
+"""How long a browser keeps an exercise picture (``/figures/...`` and the API's ``.svg``).
+
+``private``, not ``public``: a picture holds no health data, but with ``--lan`` (and later in a
+clinic) only a paired or signed-in device may fetch it, and pictures of a person's own exercise
+files are theirs; only the person's own browser, which is all that gains, may keep a copy, never
+a shared proxy that would hand it to anyone. Five minutes without asking, then
+``must-revalidate``: the browser asks again with ``If-None-Match`` and a picture that has not
+changed costs a ``304`` without drawing; one that has (an own exercise file edited, a new
+backcoach) has another ``ETag`` (``body.cache``) and comes fresh."""
+
+PICTURE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not modified: the picture named by If-None-Match is current."}
+}
+
+
+def _tag_matches(if_none_match: str | None, tag: str) -> bool:
+    """Whether an ``If-None-Match`` header names ``tag`` (or is ``*``); RFC 9110 13.1.2 compares
+    weakly, so a ``W/`` prefix a proxy may add is ignored."""
+    if if_none_match is None:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    return any(part.strip().removeprefix("W/") == tag for part in if_none_match.split(","))
+
+
+def picture(request: Request, tag: str, draw: Callable[[], str]) -> Response:
+    """An exercise picture with its ``ETag`` and ``Cache-Control``; ``304 Not Modified``
+    without drawing when the browser already holds this very picture."""
+    headers = {"ETag": tag, "Cache-Control": PICTURE_CACHE}
+    if _tag_matches(request.headers.get("if-none-match"), tag):
+        return Response(status_code=304, headers=headers)
+    return Response(draw(), media_type=SVG, headers=headers)
+
+
+def still_picture(request: Request, coach: Any, exercise_id: str) -> Response:
+    """The still figure (UnknownExercise for an id not in the catalogue)."""
+    tag = still_key(coach.exercise(exercise_id)).tag
+    return picture(request, tag, lambda: coach.figure_svg(exercise_id))
+
+
+def moving_picture(request: Request, coach: Any, exercise_id: str) -> Response:
+    """The animated figure, or the still one when the exercise has no key poses."""
+    tag = moving_key(coach.exercise(exercise_id)).tag
+    return picture(
+        request,
+        tag,
+        lambda: coach.animation_svg(exercise_id) or coach.figure_svg(exercise_id),
+    )
 
 
 class ForMe(BaseModel):
@@ -79,22 +128,25 @@ def one_exercise(request: Request, exercise_id: str) -> dict[str, Any]:
 @router.get(
     "/exercises/{exercise_id}/figure.svg",
     response_class=Response,
-    responses={200: {"content": {SVG: {}}, "description": "The still figure (SVG)."}},
+    responses={
+        200: {"content": {SVG: {}}, "description": "The still figure (SVG)."},
+        **PICTURE_RESPONSES,
+    },
 )
 def figure(request: Request, exercise_id: str) -> Response:
     """The still figure of the exercise's key poses (a placeholder card when it has none)."""
-    svg = request.app.state.coach.figure_svg(exercise_id)
-    return Response(svg, media_type=SVG, headers={"Cache-Control": PICTURE_CACHE})
+    return still_picture(request, request.app.state.coach, exercise_id)
 
 
 @router.get(
     "/exercises/{exercise_id}/animation.svg",
     response_class=Response,
-    responses={200: {"content": {SVG: {}}, "description": "The animated figure (SVG)."}},
+    responses={
+        200: {"content": {SVG: {}}, "description": "The animated figure (SVG)."},
+        **PICTURE_RESPONSES,
+    },
 )
 def animation(request: Request, exercise_id: str) -> Response:
     """The figure animated at the exercise's tempo; the still figure when it has no key poses,
     so a player can always show this picture."""
-    coach = request.app.state.coach
-    svg = coach.animation_svg(exercise_id) or coach.figure_svg(exercise_id)
-    return Response(svg, media_type=SVG, headers={"Cache-Control": PICTURE_CACHE})
+    return moving_picture(request, request.app.state.coach, exercise_id)

@@ -3,48 +3,129 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
+from backcoach.body.cache import fingerprint
 from backcoach.catalogue.loader import UnknownExercise
-from backcoach.coach import Coach, PlanRefused
+from backcoach.coach import Coach, ProfileUnreadable
+from backcoach.errors import describe_validation
+from backcoach.planning.plan import Plan
+from backcoach.planning.profile import Profile
+from backcoach.planning.state import ProgramState
+from backcoach.web.api_exercises import moving_picture, still_picture
 from backcoach.web.pages_common import coach_of, render
 
 router = APIRouter()
 
-FIGURE_CACHE = "private, max-age=300"
-"""Pictures change only when the person edits their own exercise files; a short cache keeps
-pages quick without showing an old picture for long."""
+MAX_PLANS = 64
+"""Built plans kept (see ``todays_plan``): a person's plan changes a few times a day at most."""
 
 
 @router.get("/today", response_class=HTMLResponse)
 def today(request: Request) -> HTMLResponse:
+    """Today's plan. Everything is read once, in one read transaction: the screen (the gate),
+    the saved profile, the programme state and whether a session is unfinished; the plan built
+    from them is kept (``todays_plan``), so a reload does not build it again."""
     coach = coach_of(request)
-    context: dict[str, object] = {"nav": "today", "has_profile": coach.has_profile()}
-    try:
-        plan = coach.plan()
-    except PlanRefused as exc:
-        screen = coach.current_screen()
-        context.update(refused=str(exc), code=exc.code, screen=screen)
-        return render(request, "today_refused.html", context)
-    context.update(
-        plan=plan,
-        exercises={item.exercise_id: coach.exercise(item.exercise_id) for item in plan.items},
-        unfinished=coach.store.unfinished_session() is not None,
+    with coach.store.reading():
+        gate = coach.gate()
+        if not gate.allowed:
+            # As coach.plan() refuses: no plan while the screen does not allow one.
+            refused: dict[str, object] = {
+                "nav": "today",
+                "refused": gate.reason,
+                "code": gate.code,
+                "screen": coach.current_screen(),
+            }
+            return render(request, "today_refused.html", refused)
+        profile, has_profile = saved_profile(coach)
+        state = coach.program_state()
+        unfinished = coach.store.unfinished_session() is not None
+    made = todays_plan(coach, profile, state, coach.today())
+    plan = made.plan
+    context: dict[str, object] = {
+        "nav": "today",
+        "has_profile": has_profile,
+        "plan": plan,
+        "exercises": {item.exercise_id: coach.exercise(item.exercise_id) for item in plan.items},
+        "unfinished": unfinished,
         # The planner's notes that name a terminal command are for the terminal; this page
         # lists the exercises left out, with their reasons, itself.
-        notes=[note for note in plan.notes if "`backcoach " not in note],
-        not_offered=_not_offered(coach, plan.date),
-    )
+        "notes": [note for note in plan.notes if "`backcoach " not in note],
+        "not_offered": made.not_offered,
+    }
     return render(request, "today.html", context)
 
 
-def _not_offered(coach: Coach, day: dt.date) -> list[tuple[str, str]]:
+def saved_profile(coach: Coach) -> tuple[Profile, bool]:
+    """The saved profile (the defaults when none was saved) and whether one was saved, from a
+    single read; a saved profile that no longer validates raises ProfileUnreadable, exactly as
+    ``Coach.profile`` does."""
+    data = coach.store.load_profile()
+    if data is None:
+        return Profile(), False
+    try:
+        return Profile.model_validate(data), True
+    except ValidationError as exc:
+        raise ProfileUnreadable(describe_validation(exc, "saved profile")) from None
+
+
+@dataclass(frozen=True)
+class TodaysPlan:
+    plan: Plan
+    not_offered: list[tuple[str, str]]
+    """(name, reason) of every exercise the plan may not use today, as the planner decides."""
+
+
+_plans: OrderedDict[str, TodaysPlan] = OrderedDict()
+_plans_lock = threading.Lock()
+
+
+def todays_plan(coach: Coach, profile: Profile, state: ProgramState, day: dt.date) -> TodaysPlan:
+    """The plan for ``day`` and the exercises it may not use, built once for the same inputs.
+
+    Planning is deterministic (``planning.select``): the same catalogue, profile, programme
+    state and date always give the same plan, so it is kept under a hash of exactly those (each
+    exercise by its fingerprint). A changed profile, a new decision, another day or an edited
+    exercise file is another key. At most ``MAX_PLANS`` are kept, least recently used out. The
+    caller has checked the gate; nothing here decides whether a plan may be offered."""
+    digest = hashlib.sha256(day.isoformat().encode())
+    for exercise in coach.catalogue:
+        digest.update(b"\0" + fingerprint(exercise).encode())
+    digest.update(b"\0" + profile.model_dump_json().encode())
+    digest.update(b"\0" + state.model_dump_json().encode())
+    key = digest.hexdigest()
+    with _plans_lock:
+        found = _plans.get(key)
+        if found is not None:
+            _plans.move_to_end(key)
+            return found
+    made = TodaysPlan(
+        # Coach._build is coach.plan() after its gate check, with what was already read here.
+        coach._build(profile, day, None, state),
+        _not_offered(coach, profile, state, day),
+    )
+    with _plans_lock:
+        _plans[key] = made
+        while len(_plans) > MAX_PLANS:
+            _plans.popitem(last=False)
+    return made
+
+
+def _not_offered(
+    coach: Coach, profile: Profile, state: ProgramState, day: dt.date
+) -> list[tuple[str, str]]:
     """(name, reason) of every exercise the plan may not use today, as the planner decides."""
     from backcoach.planning.select import eligible
 
-    unavailable = eligible(coach.catalogue, coach.profile(), coach.program_state(), day).unavailable
+    unavailable = eligible(coach.catalogue, profile, state, day).unavailable
     names = {ex.id: ex.name for ex in coach.catalogue}
     return sorted((names.get(i, i), reason) for i, reason in unavailable.items())
 
@@ -61,15 +142,12 @@ def session_page(request: Request) -> Response:
     return render(request, "session.html", {"nav": "today", "names": names})
 
 
-def _svg(text: str) -> Response:
-    return Response(text, media_type="image/svg+xml", headers={"Cache-Control": FIGURE_CACHE})
-
-
 @router.get("/figures/{exercise_id}.svg")
 def figure(request: Request, exercise_id: str) -> Response:
-    """The still picture of an exercise (its key poses, or a plain card)."""
+    """The still picture of an exercise (its key poses, or a plain card); drawn once, then
+    from memory, with an ETag (``api_exercises.picture``)."""
     try:
-        return _svg(coach_of(request).figure_svg(exercise_id))
+        return still_picture(request, coach_of(request), exercise_id)
     except UnknownExercise as exc:
         raise HTTPException(404, str(exc)) from None
 
@@ -77,9 +155,7 @@ def figure(request: Request, exercise_id: str) -> Response:
 @router.get("/figures/{exercise_id}/moving.svg")
 def moving_figure(request: Request, exercise_id: str) -> Response:
     """The animated figure at the exercise's tempo; the still one when it has no key poses."""
-    coach = coach_of(request)
     try:
-        animated = coach.animation_svg(exercise_id)
-        return _svg(animated if animated is not None else coach.figure_svg(exercise_id))
+        return moving_picture(request, coach_of(request), exercise_id)
     except UnknownExercise as exc:
         raise HTTPException(404, str(exc)) from None
