@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from backcoach.bounded import KB, BoundedInputError, load_json
 from backcoach.catalogue.loader import explain_error
 
 
@@ -33,21 +34,36 @@ class InputFileError(ValueError):
     """A file the person gave cannot be read as what it should be; the message says where."""
 
 
-def read_json_file(path: Path, expect: type = dict, example: str = "{...}") -> Any:
-    """Read a JSON file a person wrote, with errors that name the file, the line and the fix."""
+PERSON_FILE_MAX_BYTES = 256 * KB
+"""A profile, screen-answers or session-answers file holds a few hundred bytes; 256 KB is room
+for any real one (with notes) and refuses a wrong file before it is read into memory."""
+
+
+def read_json_file(
+    path: Path,
+    expect: type = dict,
+    example: str = "{...}",
+    *,
+    kind: str = "a profile or answers file",
+    max_bytes: int = PERSON_FILE_MAX_BYTES,
+) -> Any:
+    """Read a JSON file a person wrote, with errors that name the file, the line and the fix.
+
+    The size is checked before reading and the nesting (at most
+    :data:`~backcoach.bounded.MAX_DEPTH` levels) before parsing, so no file can exhaust
+    memory or the parser's stack; every failure is an :class:`InputFileError`.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputFileError(f"cannot read '{path}': {exc.strerror}") from None
-    try:
-        data = json.loads(text)
+        data = load_json(path, max_bytes, kind)
+    except BoundedInputError as exc:
+        raise InputFileError(str(exc)) from None
     except json.JSONDecodeError as exc:
         raise InputFileError(
             f"{path}:{exc.lineno}: not valid JSON ({exc.msg}); fix the syntax, e.g. {example}"
         ) from None
     if not isinstance(data, expect):
         raise InputFileError(
-            f"{path}: must be a JSON {expect.__name__ if expect is not dict else 'object'} "
+            f"{path}:1: must be a JSON {expect.__name__ if expect is not dict else 'object'} "
             f"(got {type(data).__name__}); write {example}"
         )
     return data

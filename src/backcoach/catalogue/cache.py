@@ -4,6 +4,10 @@ Parsing YAML with line numbers costs a few milliseconds a file; a command that l
 would spend most of its start-up there. Files that validated cleanly are cached as JSON keyed by
 path, modification time and size; a changed, added or removed file is simply read again. Files
 with problems are never cached, so their messages always come from the file as it is now.
+
+The cache is read like any file that may have been tampered with: within a size and depth
+limit (:mod:`backcoach.bounded`), and a cache that is too large, too deep, malformed or of the
+wrong shape is ignored (every file is then read again) rather than trusted or crashed on.
 """
 
 from __future__ import annotations
@@ -15,9 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from backcoach import __version__
+from backcoach.bounded import MB, load_json
 from backcoach.catalogue.model import Exercise
 
 CACHE_FORMAT = 1
+
+MAX_CACHE_BYTES = 32 * MB
+"""A cached exercise takes 3 to 6 KB; 32 MB holds several thousand. A larger cache is
+ignored (and rewritten smaller on the next save, since only files still present are kept)."""
 
 
 def _stamp(path: Path) -> list[int]:
@@ -34,23 +43,36 @@ class FileCache:
         self._dirty = False
         if location is not None and location.is_file():
             try:
-                data = json.loads(location.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
+                data = load_json(location, MAX_CACHE_BYTES, "the catalogue cache")
+            except ValueError:  # too large or deep (BoundedInputError), not JSON, not UTF-8
                 data = {}
-            if data.get("format") == CACHE_FORMAT and data.get("version") == __version__:
-                self._entries = data.get("files", {})
+            if (
+                isinstance(data, dict)
+                and data.get("format") == CACHE_FORMAT
+                and data.get("version") == __version__
+                and isinstance(data.get("files"), dict)
+            ):
+                self._entries = data["files"]
 
     def get(self, path: Path) -> Exercise | None:
+        """The cached exercise for ``path`` when the file is unchanged; None otherwise (also
+        for an entry of the wrong shape or content: the file is then simply read again)."""
         entry = self._entries.get(str(path))
-        if entry is None or entry.get("stamp") != _stamp(path):
+        if not isinstance(entry, dict) or not isinstance(entry.get("exercise"), str):
             return None
         try:
+            if entry.get("stamp") != _stamp(path):
+                return None
             return Exercise.model_validate_json(entry["exercise"])
-        except ValueError:
+        except (OSError, ValueError):
             return None
 
     def put(self, path: Path, exercise: Exercise) -> None:
-        self._entries[str(path)] = {"stamp": _stamp(path), "exercise": exercise.model_dump_json()}
+        try:
+            stamp = _stamp(path)
+        except OSError:  # gone since it was read: nothing to cache
+            return
+        self._entries[str(path)] = {"stamp": stamp, "exercise": exercise.model_dump_json()}
         self._dirty = True
 
     def save(self) -> None:

@@ -89,21 +89,35 @@ def yaml_files(folder: Path) -> list[Path]:
 
 
 def load_file(path: Path) -> tuple[Exercise | None, list[Problem]]:
-    """Read and validate one exercise file."""
+    """Read and validate one exercise file; any failure becomes a problem of this file."""
+    try:
+        return _load_file(path)
+    except Exception as exc:  # one file never stops the others
+        return None, [_failure_problem(path, exc)]
+
+
+def _failure_problem(path: Path, exc: BaseException) -> Problem:
+    """An unexpected failure while checking ``path``, as a problem of that file."""
+    if isinstance(exc, RecursionError | MemoryError):
+        message = "is too complex to check (nested or repeated too much)"
+        fix = "simplify the file: write each value out plainly, a few levels deep at most"
+    else:
+        message = "could not be checked because backcoach failed on it"
+        fix = (
+            "please report this with the file; until then move the file out of the folder "
+            "so the other exercises are unaffected"
+        )
+    got = f"{type(exc).__name__}: {exc}"
+    return Problem(
+        path, 1, None, "(file)", message, got if len(got) <= 120 else got[:117] + "...", fix
+    )
+
+
+def _load_file(path: Path) -> tuple[Exercise | None, list[Problem]]:
     try:
         node = read_yaml(path)
     except YamlFailure as exc:
-        return None, [
-            Problem(
-                path,
-                exc.line,
-                None,
-                "(file)",
-                f"invalid YAML: {exc.message}",
-                None,
-                "fix the YAML syntax at this line (indentation, a missing ':' or quote)",
-            )
-        ]
+        return None, [Problem(path, exc.line, None, "(file)", exc.message, exc.got, exc.fix)]
     if not isinstance(node, Mapping):
         return None, [
             Problem(
@@ -278,8 +292,7 @@ def load_catalogue(
         for path in yaml_files(folder):
             exercise = cache.get(path) if cache is not None else None
             if exercise is None:
-                exercise, file_problems = load_file(path)
-                file_problems += _extra_problems(path, exercise, checks) if exercise else []
+                exercise, file_problems = _checked_file(path, checks)
                 problems.extend(file_problems)
                 if exercise is None or file_problems:
                     rejected.update(p.exercise_id for p in file_problems if p.exercise_id)
@@ -291,7 +304,7 @@ def load_catalogue(
                 problems.append(
                     Problem(
                         path,
-                        line_of(read_yaml(path), ["id"]),
+                        _line_in(path, ["id"]),
                         exercise.id,
                         "id",
                         f"is already used by {first}",
@@ -310,17 +323,43 @@ def load_catalogue(
     return catalogue, problems
 
 
+def _checked_file(
+    path: Path, checks: Sequence[ExtraCheck]
+) -> tuple[Exercise | None, list[Problem]]:
+    """:func:`load_file` plus the extra checks; a check that fails is a problem of this file."""
+    exercise, problems = load_file(path)
+    if exercise is None:
+        return None, problems
+    try:
+        return exercise, problems + _extra_problems(path, exercise, checks)
+    except Exception as exc:  # one file never stops the others
+        return exercise, [*problems, _failure_problem(path, exc)]
+
+
 def _extra_problems(path: Path, exercise: Exercise, checks: Sequence[ExtraCheck]) -> list[Problem]:
     findings = [finding for check in checks for finding in check(exercise)]
     if not findings:
         return []
-    node = read_yaml(path)
+    node = _node_of(path)
     return [
         Problem(
             path, line_of(node, loc), exercise.id, ".".join(str(p) for p in loc), msg, None, fix
         )
         for loc, msg, fix in findings
     ]
+
+
+def _line_in(path: Path, loc: Sequence[str | int]) -> int:
+    return line_of(_node_of(path), loc)
+
+
+def _node_of(path: Path) -> Any:
+    """A file that loaded before, read again for line numbers; None (so line 1) when it
+    cannot be read now (it changed since, or came from the cache)."""
+    try:
+        return read_yaml(path)
+    except Exception:  # a line number is never worth a crash
+        return None
 
 
 def _dangling_links(catalogue: Catalogue, rejected: set[str]) -> list[Problem]:
@@ -345,7 +384,7 @@ def _dangling_links(catalogue: Catalogue, rejected: set[str]) -> list[Problem]:
             problems.append(
                 Problem(
                     path,
-                    line_of(read_yaml(path), [link]),
+                    _line_in(path, [link]),
                     exercise.id,
                     link,
                     message,

@@ -27,11 +27,17 @@ from pathlib import Path
 from typing import Any
 
 from backcoach.body.landmarks import MEDIAPIPE_LANDMARKS
+from backcoach.bounded import MB, BoundedInputError, load_json
 from backcoach.motion.frames import Mark, Marks, PoseFrame
 
 FORMAT = "backcoach-landmarks"
 _NAMES = frozenset(MEDIAPIPE_LANDMARKS)
 _EXAMPLE = '{"t": 0.0, "landmarks": {"nose": [120.5, 80.0, 0.98]}}'
+
+MAX_JSON_BYTES = 64 * MB
+"""A JSON landmark file grows by about 2.4 MB a minute at 30 frames a second (33 landmarks a
+frame, as :func:`write_json` writes them): 64 MB is 26 minutes, longer than the sets of any one
+exercise, and is checked before the file is read (parsed, it takes several times its size)."""
 
 
 class LandmarkFileError(ValueError):
@@ -96,9 +102,13 @@ def _name(name: Any, where: str) -> str:
 
 def _read_json(path: Path) -> tuple[list[PoseFrame], float | None, tuple[int, int] | None]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise LandmarkFileError(f"{path}: not readable JSON ({exc}); see docs/coach.md") from None
+        data = load_json(path, MAX_JSON_BYTES, "a landmark file")
+    except BoundedInputError as exc:
+        raise LandmarkFileError(str(exc)) from None
+    except json.JSONDecodeError as exc:
+        raise LandmarkFileError(
+            f"{path}:{exc.lineno}: not readable JSON ({exc.msg}); see docs/coach.md"
+        ) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise LandmarkFileError(
             f'{path}: not a landmark file; it must be an object with "format": "{FORMAT}" '
