@@ -24,7 +24,7 @@ def tour_lines() -> list[str]:
 def test_every_tour_command_and_option_exists(line: str) -> None:
     words = shlex.split(line)
     assert words[0] == "backcoach"
-    command = [w for w in words[1:3] if re.fullmatch(r"[a-z-]+", w)]
+    command = [w for w in words[1:3] if re.fullmatch(r"[a-z][a-z-]*", w)]  # not "--out"
     runner = CliRunner()
     # the longest prefix of plain words that is a command (e.g. "exercises show")
     for size in range(len(command), -1, -1):
