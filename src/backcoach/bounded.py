@@ -32,11 +32,11 @@ the depth at which a recursive parser or validator runs out of stack (about 1,00
 KB = 1024
 MB = 1024 * KB
 
-_JSON_STRING = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"?')
+_JSON_STRING = re.compile(rb'"[^"\\\n]*(?:\\.[^"\\\n]*)*"?')
 """A JSON string, or an unclosed one up to the end of its line: JSON strings hold no raw line
 breaks, so removing them keeps every line break, and their brackets never count."""
-_NOT_STRUCTURE = re.compile(r"[^\[\]{}\n]+")
-_STEP = {"[": 1, "{": 1, "]": -1, "}": -1, "\n": 0}
+_NOT_STRUCTURE = re.compile(rb"[^\[\]{}\n]+")
+_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1, ord("\n"): 0}
 
 
 class BoundedInputError(ValueError):
@@ -93,16 +93,26 @@ def too_deep(
     )
 
 
-def read_text(path: Path, max_bytes: int, kind: str) -> str:
-    """The UTF-8 text of ``path``, refused before reading when it is over ``max_bytes``.
+class FileTooLarge(BoundedInputError):
+    """A file over its limit; ``size`` is None when only a read found it out (a pipe)."""
 
-    ``kind`` names the file in messages ("a profile file"). Raises :class:`BoundedInputError`
-    for a file that is too large, cannot be read or is not UTF-8.
-    """
+    def __init__(self, path: Path, size: int | None, max_bytes: int, kind: str) -> None:
+        self.size, self.max_bytes = size, max_bytes
+        error = too_large(path, size, max_bytes, kind)
+        super().__init__(path, error.line, error.message, error.got, error.fix)
+
+
+def read_bytes(path: Path, max_bytes: int, kind: str) -> bytes:
+    """The bytes of ``path``, refused before reading when it is over ``max_bytes``.
+
+    The size is checked with ``stat`` first, and at most ``max_bytes + 1`` bytes are ever
+    read, so a pipe or a file growing while it is read is bounded too. Raises
+    :class:`FileTooLarge`, or :class:`BoundedInputError` when the file cannot be read (its
+    ``__cause__`` is the ``OSError``)."""
     try:
         info = path.stat()
         if stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
-            raise too_large(path, info.st_size, max_bytes, kind)
+            raise FileTooLarge(path, info.st_size, max_bytes, kind)
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as exc:
@@ -113,9 +123,19 @@ def read_text(path: Path, max_bytes: int, kind: str) -> str:
             "the file cannot be read",
             reason,
             "check the path and that you may read the file",
-        ) from None
+        ) from exc
     if len(data) > max_bytes:
-        raise too_large(path, None, max_bytes, kind)
+        raise FileTooLarge(path, None, max_bytes, kind)
+    return data
+
+
+def read_text(path: Path, max_bytes: int, kind: str) -> str:
+    """The UTF-8 text of ``path`` within ``max_bytes`` (see :func:`read_bytes`).
+
+    ``kind`` names the file in messages ("a profile file"). Raises :class:`BoundedInputError`
+    for a file that is too large, cannot be read or is not UTF-8.
+    """
+    data = read_bytes(path, max_bytes, kind)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -129,20 +149,28 @@ def read_text(path: Path, max_bytes: int, kind: str) -> str:
         ) from None
 
 
-def check_json_depth(path: Path, text: str, kind: str, max_depth: int = MAX_DEPTH) -> None:
-    """Raise :func:`too_deep` when JSON ``text`` nests beyond ``max_depth``, without parsing.
+def json_skeleton(data: bytes) -> bytes:
+    """The brackets and line breaks of JSON ``data``, strings dropped (a bracket inside
+    quotes is text; JSON strings hold no raw line breaks, so every line break is kept)."""
+    return _NOT_STRUCTURE.sub(b"", _JSON_STRING.sub(b"", data))
 
-    Strings are dropped first (a bracket inside quotes is text); what is left is brackets and
-    line breaks, whose running depth is summed in C by ``itertools.accumulate``. The same
-    scan then finds the line only when the limit is crossed.
-    """
-    skeleton = _NOT_STRUCTURE.sub("", _JSON_STRING.sub("", text))
-    depths = itertools.accumulate(map(_STEP.__getitem__, skeleton))
-    if max(depths, default=0) <= max_depth:
-        return
+
+def deeper_than(skeleton: bytes, max_depth: int) -> int | None:
+    """The 1-based line where a :func:`json_skeleton` first nests beyond ``max_depth``, or
+    None. The running depth is summed in C by ``itertools.accumulate``; the line is looked
+    for only when the limit is crossed."""
+    if max(itertools.accumulate(map(_STEP.__getitem__, skeleton)), default=0) <= max_depth:
+        return None
     depths = itertools.accumulate(map(_STEP.__getitem__, skeleton))
     first = next(i for i, depth in enumerate(depths) if depth > max_depth)
-    raise too_deep(path, skeleton.count("\n", 0, first) + 1, kind, max_depth)
+    return skeleton.count(b"\n", 0, first) + 1
+
+
+def check_json_depth(path: Path, text: str, kind: str, max_depth: int = MAX_DEPTH) -> None:
+    """Raise :func:`too_deep` when JSON ``text`` nests beyond ``max_depth``, without parsing."""
+    line = deeper_than(json_skeleton(text.encode("utf-8")), max_depth)
+    if line is not None:
+        raise too_deep(path, line, kind, max_depth)
 
 
 def load_json(path: Path, max_bytes: int, kind: str, max_depth: int = MAX_DEPTH) -> Any:

@@ -15,6 +15,7 @@ import re
 import sys
 from collections import defaultdict
 from collections.abc import Sequence
+from itertools import islice
 from typing import TYPE_CHECKING, Any, get_args
 
 import annotated_types
@@ -22,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import JSON, Table, delete, insert
 from sqlalchemy.exc import DataError, IntegrityError
 
+from backcoach.bounded import deeper_than, json_skeleton
 from backcoach.reports.export import FORMAT, FORMAT_VERSION, columns, scoped_person, tables
 from backcoach.reports.export_models import AGAIN, ROW_MODELS
 
@@ -65,8 +67,7 @@ class DocumentSyntaxError(ExportFileError):
 
 # --- bytes -> JSON ----------------------------------------------------------------------------
 
-_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
-"""A JSON string (skipped whole, so brackets inside text do not count) or a bracket."""
+_OPENER = re.compile(rb"[\[{]")
 
 
 def load_document(raw: bytes | bytearray) -> Any:
@@ -100,29 +101,23 @@ def load_document(raw: bytes | bytearray) -> Any:
 
 
 def _check_nesting(raw: bytes | bytearray, max_containers: int) -> None:
-    depth = containers = 0
-    for match in _TOKEN.finditer(raw):
-        at = match.start()
-        byte = raw[at]
-        if byte == 0x22:  # a string
-            continue
-        if byte in (0x5B, 0x7B):  # [ {
-            depth += 1
-            containers += 1
-            if depth > MAX_DEPTH:
-                raise DocumentSyntaxError(
-                    f"objects and lists are nested more than {MAX_DEPTH} deep (an export "
-                    f"goes about 8 deep); {AGAIN}",
-                    raw.count(b"\n", 0, at) + 1,
-                )
-            if containers > max_containers:
-                raise DocumentSyntaxError(
-                    f"holds more than {max_containers:,} objects and lists for its "
-                    f"{len(raw):,} bytes, far more than an export has; {AGAIN}",
-                    raw.count(b"\n", 0, at) + 1,
-                )
-        else:
-            depth -= 1
+    """Depth and the number of objects and lists, from the brackets outside strings
+    (``bounded.json_skeleton``, the same scan every JSON file a person gives goes through)."""
+    skeleton = json_skeleton(bytes(raw))
+    line = deeper_than(skeleton, MAX_DEPTH)
+    if line is not None:
+        raise DocumentSyntaxError(
+            f"objects and lists are nested more than {MAX_DEPTH} deep (an export goes about 8 "
+            f"deep); {AGAIN}",
+            line,
+        )
+    if skeleton.count(b"[") + skeleton.count(b"{") > max_containers:
+        over = next(islice(_OPENER.finditer(skeleton), max_containers, None))
+        raise DocumentSyntaxError(
+            f"holds more than {max_containers:,} objects and lists for its {len(raw):,} bytes, "
+            f"far more than an export has; {AGAIN}",
+            skeleton.count(b"\n", 0, over.start()) + 1,
+        )
 
 
 class _BadNumber(ValueError):

@@ -153,23 +153,20 @@ def read_export(path: Path, max_bytes: int | None = None) -> Any:
     size, before any of it is read; at most ``max_bytes + 1`` bytes are ever read, so a pipe
     or a file growing while it is read is bounded too.
     """
+    from backcoach.bounded import BoundedInputError, FileTooLarge, read_bytes
     from backcoach.config import DEFAULT_IMPORT_MAX_MB, MB
 
     limit = max_bytes or DEFAULT_IMPORT_MAX_MB * MB
     try:
-        with path.open("rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > limit:
-                raise too_large(str(path), limit, size)
-            raw = handle.read(limit + 1)
-    except FileNotFoundError:
-        raise CoachError(f"{path}: no such file; give the path of a `backcoach export`") from None
-    except OSError as exc:
-        raise CoachError(
-            f"{path}: cannot be read ({exc.strerror or exc}); check the file"
-        ) from None
-    if len(raw) > limit:
-        raise too_large(str(path), limit)
+        raw = read_bytes(path, limit, "an export")
+    except FileTooLarge as exc:
+        raise too_large(str(path), limit, exc.size) from None
+    except BoundedInputError as exc:
+        if isinstance(exc.__cause__, FileNotFoundError):
+            raise CoachError(
+                f"{path}: no such file; give the path of a `backcoach export`"
+            ) from None
+        raise CoachError(f"{path}: cannot be read ({exc.got}); check the file") from None
     return parse_export(raw, str(path))
 
 
