@@ -42,11 +42,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import Engine, create_engine, event, func, insert, select, text
+from sqlalchemy import Engine, create_engine, event, func, select, text
 
 from backcoach.coach import Coach
 from backcoach.config import Settings
-from backcoach.records.store import as_utc
 from backcoach.records.tables import (
     ActivityRatingRow,
     ActivityRow,
@@ -64,6 +63,9 @@ from backcoach.records.tables import (
 from backcoach.safety.signs import SIGNS
 from backcoach.services import outcomes
 from backcoach.services.sessions import AutoAnswers, begin, run_auto
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout: tests.histories
+from tests.histories import lay_down
 
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BACKCOACH = str(Path(sys.executable).with_name("backcoach"))
@@ -154,58 +156,13 @@ def read_template(home: Path) -> dict[type[Base], list[dict[str, Any]]]:
     return rows
 
 
-def moved(row: dict[str, Any], back: dt.timedelta) -> dict[str, Any]:
-    """The row with every date and moment moved ``back`` (ids are remapped by the caller);
-    moments in UTC, as backcoach stores them (SQLite hands them back without a zone)."""
-    out = {}
-    for key, value in row.items():
-        if isinstance(value, dt.datetime):
-            value = as_utc(value) - back
-        elif isinstance(value, dt.date):
-            value = value - back
-        out[key] = value
-    return out
-
-
 def fill(
     store_coach: Coach, template: dict[type[Base], list[dict[str, Any]]], sessions: int
 ) -> None:
     """Lay the template's rows down ``sessions // 10`` times, oldest block first."""
-    per_block = len(template[SessionRow])
-    blocks = max(1, sessions // per_block)
-    stride = {entity: max((r["id"] for r in template[entity]), default=0) for entity in PER_SESSION}
-    store = store_coach.store
-    with store.scoped() as s:
-        for entity in ONCE:
-            if template[entity]:
-                s.execute(insert(entity), template[entity])
-        for b in range(blocks):
-            back = BLOCK * (blocks - 1 - b)
-
-            def new_id(entity: type[Base], old: int | None, b: int = b) -> int | None:
-                return None if old is None else old + b * stride[entity]
-
-            for entity in PER_SESSION:
-                batch = []
-                for row in template[entity]:
-                    row = moved(row, back)
-                    row["id"] = new_id(entity, row["id"])
-                    if entity is SessionRow:
-                        row["plan_id"] = new_id(PlanRow, row["plan_id"])
-                    if "session_id" in row:
-                        row["session_id"] = new_id(SessionRow, row["session_id"])
-                    batch.append(row)
-                if batch:
-                    s.execute(insert(entity), batch)
-        if s.get_bind().dialect.name == "postgresql":
-            for entity in ONCE + PER_SESSION:
-                table = entity.__tablename__
-                top = s.scalar(select(func.max(entity.id)))  # type: ignore[attr-defined]
-                if top is not None:
-                    s.execute(
-                        text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), :n)"),
-                        {"n": top},
-                    )
+    blocks = max(1, sessions // len(template[SessionRow]))
+    with store_coach.store.scoped() as s:
+        lay_down(s, template, blocks, BLOCK, PER_SESSION, ONCE)
 
 
 # --- measuring ----------------------------------------------------------------------------------

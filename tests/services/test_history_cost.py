@@ -32,7 +32,7 @@ from typing import Any, get_args
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, event, insert, select
+from sqlalchemy import Engine, event, select
 
 from backcoach.coach import Coach
 from backcoach.config import Settings
@@ -57,7 +57,6 @@ from backcoach.records.store import Store, as_utc, local_day
 from backcoach.records.tables import (
     ActivityRatingRow,
     ActivityRow,
-    Base,
     ExerciseOutcomeRow,
     PainReportRow,
     PlanRow,
@@ -97,6 +96,7 @@ from backcoach.services.saved import saved_plan
 from backcoach.services.sessions import AutoAnswers, begin, run_auto
 from backcoach.web.app import create_app
 from tests.dbfixtures import pg_schema_url
+from tests.histories import Rows, lay_down
 
 START = dt.date(2026, 9, 7)  # a Monday
 DAYS = [START + dt.timedelta(days=n) for n in (0, 2, 4, 7, 9)]
@@ -116,7 +116,6 @@ PER_BLOCK = (
     ScreenRow,
 )
 ONCE = (ProfileRow, ActivityRow)
-Rows = dict[type[Base], list[dict[str, Any]]]
 
 
 # --- the records --------------------------------------------------------------------------------
@@ -205,43 +204,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Rows:
 def fill(coach: Coach, template: Rows, sessions: int) -> None:
     """The template laid down ``sessions // 5`` times, oldest block first, ids in date order."""
     blocks = sessions // len(template[SessionRow])
-    stride = {e: max((r["id"] for r in template[e]), default=0) for e in PER_BLOCK}
     with coach.store.scoped() as s:
-        for entity in ONCE:
-            s.execute(insert(entity), template[entity])
-        for b in range(blocks):
-            back = BLOCK * (blocks - 1 - b)
-
-            def new(entity: type[Base], old: int | None, b: int = b) -> int | None:
-                return None if old is None else old + b * stride[entity]
-
-            for entity in PER_BLOCK:
-                batch = []
-                for row in template[entity]:
-                    row = {k: _moved(v, back) for k, v in row.items()}
-                    row["id"] = new(entity, row["id"])
-                    if entity is SessionRow:
-                        row["plan_id"] = new(PlanRow, row["plan_id"])
-                    if "session_id" in row:
-                        row["session_id"] = new(SessionRow, row["session_id"])
-                    batch.append(row)
-                if batch:
-                    s.execute(insert(entity), batch)
-        if s.get_bind().dialect.name == "postgresql":
-            from sqlalchemy import func, text
-
-            for entity in ONCE + PER_BLOCK:
-                top = s.scalar(select(func.max(entity.id)))  # type: ignore[attr-defined]
-                sequence = f"pg_get_serial_sequence('{entity.__tablename__}', 'id')"
-                s.execute(text(f"SELECT setval({sequence}, :n)"), {"n": top})
-
-
-def _moved(value: Any, back: dt.timedelta) -> Any:
-    if isinstance(value, dt.datetime):
-        return as_utc(value) - back
-    if isinstance(value, dt.date):
-        return value - back
-    return value
+        lay_down(s, template, blocks, BLOCK, PER_BLOCK, ONCE)
 
 
 @pytest.fixture
