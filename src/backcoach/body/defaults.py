@@ -7,8 +7,8 @@ listed parts touch the floor (the tests hold them to that).
 
 from __future__ import annotations
 
-from backcoach.catalogue.model import Position
 from backcoach.catalogue.poses import JointAngles, KeyPose, View
+from backcoach.catalogue.vocabulary import Position
 
 
 def _pose(angles: dict[str, float], **supports: list[str]) -> KeyPose:

@@ -16,11 +16,13 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backcoach import __version__
 from backcoach.bounded import MB, load_json
-from backcoach.catalogue.model import Exercise
+
+if TYPE_CHECKING:
+    from backcoach.catalogue.model import Exercise
 
 CACHE_FORMAT = 1
 
@@ -40,6 +42,7 @@ class FileCache:
     def __init__(self, location: Path | None) -> None:
         self.location = location
         self._entries: dict[str, Any] = {}
+        self._listing: list[str] | None = None
         self._dirty = False
         if location is not None and location.is_file():
             try:
@@ -53,6 +56,9 @@ class FileCache:
                 and isinstance(data.get("files"), dict)
             ):
                 self._entries = data["files"]
+                listing = data.get("listing")
+                if isinstance(listing, list) and all(isinstance(p, str) for p in listing):
+                    self._listing = listing
 
     def get(self, path: Path) -> Exercise | None:
         """The cached exercise for ``path`` when the file is unchanged; None otherwise (also
@@ -60,6 +66,8 @@ class FileCache:
         entry = self._entries.get(str(path))
         if not isinstance(entry, dict) or not isinstance(entry.get("exercise"), str):
             return None
+        from backcoach.catalogue.model import Exercise  # the models only when validating
+
         try:
             if entry.get("stamp") != _stamp(path):
                 return None
@@ -75,12 +83,44 @@ class FileCache:
         self._entries[str(path)] = {"stamp": stamp, "exercise": exercise.model_dump_json()}
         self._dirty = True
 
+    def note_clean_load(self, paths: list[Path] | None) -> None:
+        """Record the files of a load that found no problem at all, in load order (None: it
+        found some). ``catalogue.listing`` lists exercises from this without the models."""
+        listing = None if paths is None else [str(p) for p in paths]
+        if listing != self._listing:
+            self._listing = listing
+            self._dirty = True
+
+    def listed(self) -> list[tuple[Path, str]] | None:
+        """The files of the last clean load with their cached exercise JSON, when every one
+        is unchanged since; None when there was none or anything changed."""
+        if self._listing is None:
+            return None
+        out = []
+        for name in self._listing:
+            entry = self._entries.get(name)
+            if not isinstance(entry, dict) or not isinstance(entry.get("exercise"), str):
+                return None
+            path = Path(name)
+            try:
+                if entry.get("stamp") != _stamp(path):
+                    return None
+            except OSError:
+                return None
+            out.append((path, entry["exercise"]))
+        return out
+
     def save(self) -> None:
         """Write the cache atomically; a cache that cannot be written is simply skipped."""
         if self.location is None or not self._dirty:
             return
         live = {k: v for k, v in self._entries.items() if Path(k).is_file()}
-        payload = {"format": CACHE_FORMAT, "version": __version__, "files": live}
+        payload = {
+            "format": CACHE_FORMAT,
+            "version": __version__,
+            "files": live,
+            "listing": self._listing,
+        }
         try:
             self.location.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.location.parent, suffix=".tmp")

@@ -10,18 +10,16 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, get_args
 
 from pydantic import ValidationError
 
 from backcoach.catalogue.cache import FileCache
+from backcoach.catalogue.files import builtin_dir as builtin_dir
+from backcoach.catalogue.files import yaml_files as yaml_files
 from backcoach.catalogue.model import Exercise
 from backcoach.catalogue.yamlio import YamlFailure, line_of, read_yaml, to_plain
-
-BUILTIN_PACKAGE = "backcoach.catalogue"
-BUILTIN_FOLDER = "data"
 
 
 @dataclass(frozen=True)
@@ -73,16 +71,6 @@ class Catalogue:
 
 class UnknownExercise(LookupError):
     """An exercise id that is not in the catalogue; the message suggests close ids."""
-
-
-def builtin_dir() -> Path:
-    return Path(str(resources.files(BUILTIN_PACKAGE).joinpath(BUILTIN_FOLDER)))
-
-
-def yaml_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
 # --- one file -----------------------------------------------------------------------------
@@ -287,9 +275,11 @@ def load_catalogue(
     catalogue = Catalogue()
     problems: list[Problem] = []
     rejected: set[str] = set()
+    seen: list[Path] = []
     for folder, is_builtin in folders:
         checks = extra_checks if check_builtin or not is_builtin else ()
         for path in yaml_files(folder):
+            seen.append(path)
             exercise = cache.get(path) if cache is not None else None
             if exercise is None:
                 exercise, file_problems = _checked_file(path, checks)
@@ -319,6 +309,7 @@ def load_catalogue(
                 catalogue.builtin_ids.add(exercise.id)
     problems.extend(_dangling_links(catalogue, rejected - set(catalogue.exercises)))
     if cache is not None:
+        cache.note_clean_load(None if problems else seen)
         cache.save()
     return catalogue, problems
 

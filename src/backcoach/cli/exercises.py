@@ -27,7 +27,7 @@ def list_exercises(
     """List exercises as a table (or JSON)."""
     from typing import get_args
 
-    from backcoach.catalogue.model import Category, Position
+    from backcoach.catalogue.vocabulary import Category, Position
     from backcoach.cli.common import fail
 
     for value, allowed, name in (

@@ -13,7 +13,8 @@ import datetime as dt
 import statistics
 from collections.abc import Collection, Iterable, Mapping
 
-from backcoach.catalogue.model import CautionTag, Direction, Exercise, Position
+from backcoach.catalogue.model import Exercise
+from backcoach.catalogue.vocabulary import CautionTag, Direction, Position
 from backcoach.planning.profile import DirectionalPreference
 from backcoach.planning.state import Decision
 from backcoach.safety.restriction_rules import is_gentle

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from backcoach.catalogue.model import Equipment, Goal
+from backcoach.catalogue.vocabulary import Equipment, Goal
 from backcoach.safety.conditions import Condition
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]

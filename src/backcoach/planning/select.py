@@ -10,7 +10,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from backcoach.catalogue.model import Category, Exercise
+from backcoach.catalogue.model import Exercise
+from backcoach.catalogue.vocabulary import Category
 from backcoach.planning.plan import Phase
 from backcoach.planning.profile import Profile
 from backcoach.planning.state import ProgramState

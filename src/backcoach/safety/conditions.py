@@ -7,7 +7,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from backcoach.catalogue.model import ConditionId
+from backcoach.catalogue.vocabulary import ConditionId
 
 FIRST_TRIMESTER_END_WEEK = 13
 """Pregnancy week from which lying flat on the back for long, and lying on the front, are

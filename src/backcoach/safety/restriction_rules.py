@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from backcoach.catalogue.model import Category, CautionTag, ConditionId, Exercise, Position
+from backcoach.catalogue.model import Exercise
+from backcoach.catalogue.vocabulary import Category, CautionTag, ConditionId, Position
 
 Action = Literal["exclude", "modify", "note"]
 Applies = Literal["always", "after-first-trimester", "not-cleared", "cleared"]

@@ -16,7 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from backcoach.catalogue.model import ConditionId, Exercise
+from backcoach.catalogue.model import Exercise
+from backcoach.catalogue.vocabulary import ConditionId
 from backcoach.safety.conditions import Condition
 from backcoach.safety.restriction_rules import (
     CONDITION_LABELS,

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from backcoach.body.cache import moving_key, still_key
-from backcoach.catalogue.model import Category, Position
+from backcoach.catalogue.vocabulary import Category, Position
 from backcoach.web.api_errors import ERROR_RESPONSES
 
 router = APIRouter(tags=["exercises"], responses=ERROR_RESPONSES)

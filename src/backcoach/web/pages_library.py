@@ -8,7 +8,8 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from backcoach.catalogue.loader import UnknownExercise
-from backcoach.catalogue.model import Category, Exercise, Position
+from backcoach.catalogue.model import Exercise
+from backcoach.catalogue.vocabulary import Category, Position
 from backcoach.web.pages_common import coach_of, render
 
 router = APIRouter()

@@ -106,7 +106,7 @@ async def clearance_submit(request: Request) -> Response:
 def _options() -> dict[str, Any]:
     from typing import get_args
 
-    from backcoach.catalogue.model import ConditionId, Equipment, Goal
+    from backcoach.catalogue.vocabulary import ConditionId, Equipment, Goal
     from backcoach.planning.profile import MAX_MINUTES, MIN_MINUTES, WEEKDAYS
 
     return {
