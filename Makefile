@@ -47,6 +47,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/save_set.py
 	$(BIN)/python bench/web.py
 	$(BIN)/python bench/today_rate.py
+	$(BIN)/python bench/workers_rate.py
 	$(BIN)/python bench/history_cost.py
 	$(BIN)/python bench/motion.py
 	$(BIN)/python bench/import_memory.py

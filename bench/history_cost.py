@@ -43,8 +43,10 @@ from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, func, select, text
+from tests.histories import lay_down
+from tests.people import legacy_coach
 
-from backcoach.coach import Coach
+from backcoach.app import AppContext, PersonContext
 from backcoach.config import Settings
 from backcoach.records.tables import (
     ActivityRatingRow,
@@ -62,10 +64,11 @@ from backcoach.records.tables import (
 )
 from backcoach.safety.signs import SIGNS
 from backcoach.services import outcomes
+from backcoach.services.profiles import update_profile
+from backcoach.services.screening import take_screen
 from backcoach.services.sessions import AutoAnswers, begin, run_auto
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout: tests.histories
-from tests.histories import lay_down
 
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BACKCOACH = str(Path(sys.executable).with_name("backcoach"))
@@ -89,6 +92,7 @@ PER_SESSION = (
     ActivityRatingRow,
     ScreenRow,
 )
+
 """Tables laid down again in every block (their dates moved back by the block)."""
 ONCE = (ProfileRow, ActivityRow, DirectionCheckRow)
 """Tables copied once: the person's profile, the activities they rate, any direction check."""
@@ -103,11 +107,11 @@ def cli(home: Path, day: dt.date, *args: str) -> None:
     subprocess.run([BACKCOACH, *args], env=env, check=True, capture_output=True, timeout=300)
 
 
-def coach_on(home: Path, day: dt.date, db_url: str | None = None) -> Coach:
+def person_on(home: Path, day: dt.date, db_url: str | None = None) -> PersonContext:
     env = {"BACKCOACH_HOME": str(home), "BACKCOACH_TODAY": day.isoformat()}
     if db_url is not None:
         env["BACKCOACH_DATABASE_URL"] = db_url
-    return Coach(Settings.from_environ(env))
+    return AppContext(Settings.from_environ(env)).person()
 
 
 def answers_for(n: int) -> dict[str, Any]:
@@ -127,11 +131,11 @@ def answers_for(n: int) -> dict[str, Any]:
 
 def make_template(home: Path) -> None:
     """Ten sessions through the real command, each on its own pretend day."""
-    first = coach_on(home, FIRST_DAY)
-    first.take_screen({s.id: "no" for s in SIGNS})
-    first.update_profile(days=["mon", "wed", "fri"], minutes=10)
-    outcomes.add_activity(first, "putting on socks")
-    outcomes.add_activity(first, "sitting through a film")
+    first = person_on(home, FIRST_DAY)
+    take_screen(first.store, first.today(), {s.id: "no" for s in SIGNS})
+    update_profile(first.store, days=["mon", "wed", "fri"], minutes=10)
+    outcomes.add_activity(first.store, first.today(), "putting on socks")
+    outcomes.add_activity(first.store, first.today(), "sitting through a film")
     for n, day in enumerate(SESSION_DAYS):
         answers = home / f"answers-{n}.json"
         answers.write_text(json.dumps(answers_for(n)))
@@ -146,9 +150,9 @@ def columns(entity: type[Base]) -> list[str]:
 
 
 def read_template(home: Path) -> dict[type[Base], list[dict[str, Any]]]:
-    coach = coach_on(home, TODAY)
+    person = person_on(home, TODAY)
     rows: dict[type[Base], list[dict[str, Any]]] = {}
-    with coach.store.scoped() as s:
+    with person.store.scoped() as s:
         for entity in ONCE + PER_SESSION:
             names = columns(entity)
             found = s.scalars(select(entity).order_by(entity.id))  # type: ignore[attr-defined]
@@ -157,7 +161,7 @@ def read_template(home: Path) -> dict[type[Base], list[dict[str, Any]]]:
 
 
 def fill(
-    store_coach: Coach, template: dict[type[Base], list[dict[str, Any]]], sessions: int
+    store_coach: PersonContext, template: dict[type[Base], list[dict[str, Any]]], sessions: int
 ) -> None:
     """Lay the template's rows down ``sessions // 10`` times, oldest block first."""
     blocks = max(1, sessions // len(template[SessionRow]))
@@ -200,11 +204,11 @@ def web_client(home: Path, db_url: str) -> Any:
     return TestClient(app, base_url="http://127.0.0.1")
 
 
-def end_session(coach: Coach, statements: Statements) -> tuple[float, int]:
+def end_session(person: PersonContext, statements: Statements) -> tuple[float, int]:
     """Run one automatic session on today; the ms and statements of its end."""
-    live = begin(coach, "auto", 0.0, minutes=10)
+    live = begin(legacy_coach(person), "auto", 0.0, minutes=10)
     recorder = live.recorder
-    finish, after = coach.store.finish_session, recorder.on_finish
+    finish, after = person.store.finish_session, recorder.on_finish
     assert after is not None
     started: list[tuple[float, int]] = []
     spent: list[tuple[float, int]] = []
@@ -219,12 +223,12 @@ def end_session(coach: Coach, statements: Statements) -> tuple[float, int]:
         start, count = started[-1]
         spent.append(((time.perf_counter() - start) * 1000, statements.count - count))
 
-    coach.store.finish_session = timed_finish  # type: ignore[method-assign]
+    person.store.finish_session = timed_finish  # type: ignore[method-assign]
     recorder.on_finish = timed_after
     try:
         run_auto(live, AutoAnswers.from_data(answers_for(0)), 0, 0.0)
     finally:
-        del coach.store.finish_session
+        del person.store.finish_session
     [result] = spent
     return result
 
@@ -278,7 +282,7 @@ def compare(
     statements: Statements,
 ) -> bool:
     sizes = sorted(urls)
-    coaches = {n: coach_on(homes[n], TODAY, urls[n]) for n in sizes}
+    coaches = {n: person_on(homes[n], TODAY, urls[n]) for n in sizes}
     built = {}
     for n in sizes:
         start = time.perf_counter()

@@ -23,9 +23,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from backcoach.coach import Coach
+from tests.people import legacy_coach
+
+from backcoach.app import AppContext
 from backcoach.config import Settings
 from backcoach.safety.signs import SIGNS
+from backcoach.services.profiles import update_profile
+from backcoach.services.screening import take_screen
 from backcoach.services.sessions import AutoAnswers, begin, run_auto
 from backcoach.services.sharing import dumps, export_json
 
@@ -35,12 +39,16 @@ TODAY = "2026-11-02"
 
 
 def real_export(home: Path) -> dict[str, Any]:
-    coach = Coach(Settings.from_environ({"BACKCOACH_HOME": str(home), "BACKCOACH_TODAY": TODAY}))
-    coach.update_profile(minutes=10)
-    coach.take_screen({s.id: "no" for s in SIGNS})
-    run_auto(begin(coach, "auto", 0.0, minutes=10), AutoAnswers(pain_before=2), 0, 0.0)
-    document: dict[str, Any] = json.loads(dumps(export_json(coach)))
-    coach.store.factory.kw["bind"].dispose()
+    person = AppContext(
+        Settings.from_environ({"BACKCOACH_HOME": str(home), "BACKCOACH_TODAY": TODAY})
+    ).person()
+    update_profile(person.store, minutes=10)
+    take_screen(person.store, person.today(), {s.id: "no" for s in SIGNS})
+    run_auto(
+        begin(legacy_coach(person), "auto", 0.0, minutes=10), AutoAnswers(pain_before=2), 0, 0.0
+    )
+    document: dict[str, Any] = json.loads(dumps(export_json(person.store)))
+    person.store.factory.kw["bind"].dispose()
     return document
 
 

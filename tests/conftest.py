@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from backcoach.coach import Coach
+from backcoach.app import AppContext, PersonContext
 from backcoach.config import Settings
 from tests.dbfixtures import db_url  # noqa: F401  (a fixture for every test module)
 
@@ -27,8 +27,15 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 @pytest.fixture
-def coach(home: Path) -> Coach:
-    return Coach(Settings.from_environ({"BACKCOACH_HOME": str(home)}))
+def app_context(home: Path) -> AppContext:
+    """The application context of a fresh home (SQLite), as a process makes it once."""
+    return AppContext(Settings.from_environ({"BACKCOACH_HOME": str(home)}))
+
+
+@pytest.fixture
+def person(app_context: AppContext) -> PersonContext:
+    """Personal mode's one person, on ``app_context``."""
+    return app_context.person()
 
 
 def run_cli(

@@ -1,4 +1,10 @@
-"""Turning validation errors into sentences that name the field, the value and the fix."""
+"""The domain errors, and turning validation errors into sentences that name the field, the
+value and the fix.
+
+Services raise :class:`BackcoachError` (or a subclass) with a message a person can act on; only
+the edges turn them into something else: the CLI into exit code 2, the web app into an HTTP
+error (``web.api_errors``).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,42 @@ from pydantic import ValidationError
 
 from backcoach.bounded import KB, BoundedInputError, load_json
 from backcoach.catalogue.loader import explain_error
+
+
+class BackcoachError(Exception):
+    """A problem the person can fix; the message says how."""
+
+
+class PlanRefused(BackcoachError):
+    """No plan may be offered (warning signs, no screen, stale screen); the message says why and
+    ``code`` names the reason for programs (``no-screen``, ``rescreen``, ...)."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class ProfileUnreadable(BackcoachError):
+    """The saved profile does not validate; no plan is made from it until it is set again."""
+
+    def __init__(self, details: str) -> None:
+        super().__init__(
+            f"{details}\nYour saved profile cannot be read, so no exercise plan is offered. "
+            "Set it again with `backcoach profile set` (or the Settings page); your records "
+            "are kept."
+        )
+
+
+class RecordUnreadable(BackcoachError):
+    """A saved record does not fit the app's model; the message names it and the fix."""
+
+
+class StoreNotEmpty(BackcoachError):
+    """Importing would replace records already saved; the caller must say so (replace=True)."""
+
+
+class ImportTooLarge(BackcoachError):
+    """The file is larger than import reads (BACKCOACH_IMPORT_MAX_MB); refused unread."""
 
 
 def describe_validation(exc: ValidationError, where: str = "") -> str:

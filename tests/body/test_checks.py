@@ -9,11 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from backcoach.app import PersonContext
 from backcoach.body.checks import check_exercise
 from backcoach.catalogue.loader import builtin_dir, load_file
 from backcoach.catalogue.model import Exercise
 from backcoach.catalogue.poses import KeyPoses
-from backcoach.coach import Coach
 
 QUADRUPED = "{hip: 82, knee: 92, ankle: -53, shoulder: 92, wrist: -71, lumbar: -10}"
 
@@ -33,7 +33,9 @@ def _line(path: Path, needle: str) -> int:
     return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
 
 
-def test_a_resting_part_that_floats_is_reported_at_its_line(coach: Coach, tmp_path: Path) -> None:
+def test_a_resting_part_that_floats_is_reported_at_its_line(
+    person: PersonContext, tmp_path: Path
+) -> None:
     path = _own_exercise(
         tmp_path / "mine",
         f"""key_poses:
@@ -51,7 +53,7 @@ def test_a_resting_part_that_floats_is_reported_at_its_line(coach: Coach, tmp_pa
         - head
 """,
     )
-    catalogue, problems = coach.check_catalogue(tmp_path / "mine")
+    catalogue, problems = person.app.check_catalogue(tmp_path / "mine")
     mine = [p for p in problems if p.path == path]
     assert len(mine) == 1, [str(p) for p in problems]
     problem = mine[0]
@@ -63,7 +65,7 @@ def test_a_resting_part_that_floats_is_reported_at_its_line(coach: Coach, tmp_pa
     assert "my-press-up" not in catalogue  # a file with problems is left out
 
 
-def test_a_chair_pose_needs_a_chair_in_the_equipment(coach: Coach, tmp_path: Path) -> None:
+def test_a_chair_pose_needs_a_chair_in_the_equipment(person: PersonContext, tmp_path: Path) -> None:
     path = _own_exercise(
         tmp_path / "mine",
         """key_poses:
@@ -80,16 +82,18 @@ def test_a_chair_pose_needs_a_chair_in_the_equipment(coach: Coach, tmp_path: Pat
       floor: [feet]
 """,
     )
-    _, problems = coach.check_catalogue(tmp_path / "mine")
+    _, problems = person.app.check_catalogue(tmp_path / "mine")
     mine = [p for p in problems if p.path == path]
     assert [p.field for p in mine] == ["key_poses.poses.0.chair", "key_poses.poses.1.chair"]
     assert "add 'chair' to 'equipment'" in mine[0].fix
     assert mine[0].line == _line(path, "chair: [pelvis]")
 
 
-def test_an_exercise_without_key_poses_is_not_an_error(coach: Coach, tmp_path: Path) -> None:
+def test_an_exercise_without_key_poses_is_not_an_error(
+    person: PersonContext, tmp_path: Path
+) -> None:
     _own_exercise(tmp_path / "mine", "")
-    catalogue, problems = coach.check_catalogue(tmp_path / "mine")
+    catalogue, problems = person.app.check_catalogue(tmp_path / "mine")
     assert [str(p) for p in problems if "my-press-up" in str(p.path)] == []
     assert "my-press-up" in catalogue
 

@@ -27,16 +27,18 @@ import httpx
 import pytest
 
 from backcoach import __version__
+from backcoach.app import AppContext
 from backcoach.bounded import MAX_DEPTH, BoundedInputError, check_json_depth
 from backcoach.catalogue import builtin_dir, load_catalogue, load_file
 from backcoach.catalogue.cache import CACHE_FORMAT, MAX_CACHE_BYTES, FileCache
 from backcoach.catalogue.loader import load_default, yaml_files
 from backcoach.catalogue.yamlio import MAX_FILE_BYTES, MAX_TEXT_CHARS, MAX_VALUES
-from backcoach.coach import Coach
 from backcoach.config import Settings
 from backcoach.errors import PERSON_FILE_MAX_BYTES
 from backcoach.motion.recorded import MAX_JSON_BYTES, LandmarkFileError, RecordedSource
 from backcoach.safety.signs import SIGNS
+from backcoach.services.profiles import update_profile
+from backcoach.services.screening import take_screen
 from tests.conftest import BACKCOACH, run_cli
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "exercises"
@@ -101,9 +103,13 @@ def own_folder(home: Path) -> Path:
 
 def ready_to_exercise(home: Path) -> None:
     """A clear warning-sign screen and the default profile, saved on ``MONDAY``."""
-    coach = Coach(Settings.from_environ({"BACKCOACH_HOME": str(home), "BACKCOACH_TODAY": MONDAY}))
-    coach.take_screen({s.id: "no" for s in SIGNS})
-    coach.update_profile()
+    person = AppContext(
+        Settings.from_environ({"BACKCOACH_HOME": str(home), "BACKCOACH_TODAY": MONDAY})
+    ).person()
+    take_screen(person.store, person.today(), {s.id: "no" for s in SIGNS})
+    update_profile(
+        person.store,
+    )
 
 
 def no_traceback(result: subprocess.CompletedProcess[str]) -> None:

@@ -25,13 +25,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from backcoach.app import AppContext
 from backcoach.body.checks import check_exercise
 from backcoach.catalogue import builtin_dir, load_catalogue
 from backcoach.catalogue.cache import FileCache
 from backcoach.catalogue.loader import yaml_files
-from backcoach.coach import Coach, CoachError
-from backcoach.errors import InputFileError, read_json_file
+from backcoach.errors import BackcoachError, InputFileError, read_json_file
 from backcoach.motion.checks import check_coach
+from backcoach.services.plans import plan_for_profile
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "exercises"
 GOOD = EXAMPLES / "wall-sit.yaml"
@@ -379,7 +380,7 @@ def test_mangled_profile_files_give_a_plan_or_a_worded_error(
 ) -> None:
     from backcoach.config import Settings
 
-    coach = Coach(Settings.from_environ({"BACKCOACH_HOME": str(home)}))
+    person = AppContext(Settings.from_environ({"BACKCOACH_HOME": str(home)})).person()
     path = tmp_path / "profile.json"
     tried: Counter[str] = Counter()
     started = time.monotonic()
@@ -396,8 +397,8 @@ def test_mangled_profile_files_give_a_plan_or_a_worded_error(
             tried["refused when read (file:line)"] += 1
             return
         try:
-            coach.plan_for_profile(data)
-        except CoachError as exc:
+            plan_for_profile(person.catalogue, person.today(), data)
+        except BackcoachError as exc:
             assert str(exc) and "Traceback" not in str(exc)
             tried["refused with a worded error"] += 1
             return

@@ -6,6 +6,7 @@ import io
 import os
 import termios
 import time
+from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -14,6 +15,7 @@ from backcoach.cli import player_view as pv
 from backcoach.cli.player import NotATerminal, Player, play, run
 from backcoach.cli.player_keys import cbreak, split_keys
 from backcoach.coach import Coach
+from backcoach.config import Settings
 from backcoach.safety.signs import SIGNS
 from backcoach.services.sessions import begin, resume_unfinished
 from backcoach.session import (
@@ -358,6 +360,11 @@ class ScriptedKeys:
         due = [keys for at, keys in self.script if at <= self.clock[0]]
         self.script = [(at, keys) for at, keys in self.script if at > self.clock[0]]
         return [key for keys in due for key in split_keys(keys)]
+
+
+@pytest.fixture
+def coach(home: Path) -> Coach:
+    return Coach(Settings.from_environ({"BACKCOACH_HOME": str(home)}))
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ import pypdfium2 as pdfium
 import pytest
 
 from backcoach.records.outcomes_store import OutcomeStore
+from backcoach.services.screening import take_screen
 from tests.conftest import run_cli
-from tests.services.simulate import ALL_NO, START, coach_on, three_weeks
+from tests.services.simulate import ALL_NO, START, person_on, three_weeks
 
 FRIDAY = "2026-11-20"
 
@@ -79,7 +80,7 @@ def test_checkin_and_activities(home: Path) -> None:
     assert result.returncode == 2 and "no current activity called 'nope'" in result.stderr
     result = run("checkin", "--rate", "socks")
     assert result.returncode == 2 and "NAME=SCORE" in result.stderr
-    store = OutcomeStore(coach_on(home, None, START).store)
+    store = OutcomeStore(person_on(home, None, START).store)
     assert store.pain_readings(("daily", "worst-24h")) == []  # nothing saved by a bad check-in
     result = run("checkin", "--pain-now", "3", "--worst", "5", "--rate", "putting on socks=4")
     assert result.returncode == 0, result.stderr
@@ -103,8 +104,8 @@ def test_checkin_and_activities(home: Path) -> None:
 @pytest.mark.slow  # several real processes
 def test_auto_session_records_worst_pain_once_a_day(home: Path, tmp_path: Path) -> None:
     monday = START.isoformat()
-    coach = coach_on(home, None, START)
-    coach.take_screen(ALL_NO)
+    person = person_on(home, None, START)
+    take_screen(person.store, person.today(), ALL_NO)
     result = run_cli(home=home, BACKCOACH_TODAY=monday)
     assert "Your weekly check-in is due: backcoach checkin" in result.stdout
     run_cli("activities", "add", "driving", home=home, BACKCOACH_TODAY=monday)
@@ -116,7 +117,7 @@ def test_auto_session_records_worst_pain_once_a_day(home: Path, tmp_path: Path) 
             home=home, BACKCOACH_TODAY=day,
         )  # fmt: skip
         assert result.returncode == 0, result.stderr
-    store = OutcomeStore(coach.store)
+    store = OutcomeStore(person.store)
     worst = [(r.reported_at.date(), r.score) for r in store.pain_readings(("worst-24h",))]
     assert worst == [(START, 6), (START + dt.timedelta(days=1), 6)]  # once a day
     assert [(r.rated_on, r.score) for r in store.activity_ratings()] == [(START, 3)]  # weekly

@@ -10,12 +10,15 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 
-from backcoach.coach import Coach
+from backcoach.app import AppContext
 from backcoach.config import Settings
 from backcoach.safety.signs import SIGNS
-from backcoach.services.history import session_history
+from backcoach.services.history import past_sessions
+from backcoach.services.profiles import has_profile, update_profile
+from backcoach.services.screening import take_screen
 from backcoach.services.sessions import AutoAnswers, begin, run_auto
 from tests.conftest import run_cli
+from tests.people import legacy_coach
 
 ALL_NO = {s.id: False for s in SIGNS}
 
@@ -23,15 +26,19 @@ ALL_NO = {s.id: False for s in SIGNS}
 def with_a_session(home: Path, tmp_path: Path) -> None:
     """A profile, a screen and one finished session, made in-process (faster than three
     CLI runs; `start --auto` itself is tested in test_start_cli.py)."""
-    coach = Coach(Settings.from_environ({"BACKCOACH_HOME": str(home)}))
-    coach.update_profile(days=["mon", "thu"], reminder_time="07:15", minutes=10)
-    coach.take_screen(ALL_NO)
-    run_auto(begin(coach, "auto", 0.0, minutes=10), AutoAnswers(pain_before=2), 0, 0.0)
+    person = AppContext(Settings.from_environ({"BACKCOACH_HOME": str(home)})).person()
+    update_profile(person.store, days=["mon", "thu"], reminder_time="07:15", minutes=10)
+    take_screen(person.store, person.today(), ALL_NO)
+    run_auto(
+        begin(legacy_coach(person), "auto", 0.0, minutes=10), AutoAnswers(pain_before=2), 0, 0.0
+    )
 
 
 def history(home: Path) -> list[dict[str, Any]]:
     """Sessions planned next to done, read in-process (what `history --json` prints)."""
-    return session_history(Coach(Settings.from_environ({"BACKCOACH_HOME": str(home)})))
+    return past_sessions(
+        AppContext(Settings.from_environ({"BACKCOACH_HOME": str(home)})).person().store
+    )
 
 
 def test_remind_writes_a_calendar_file(home: Path, tmp_path: Path) -> None:
@@ -133,8 +140,8 @@ def test_forget_asks_for_the_word(home: Path, tmp_path: Path) -> None:
     assert gone.returncode == 0, gone.stderr
     assert "Kept your own exercise files" in gone.stdout
     assert history(home) == [] and (own / "my-stretch.yaml").exists()
-    coach = Coach(Settings.from_environ({"BACKCOACH_HOME": str(home)}))
-    assert not coach.has_profile() and coach.current_screen() is None
+    person = AppContext(Settings.from_environ({"BACKCOACH_HOME": str(home)})).person()
+    assert not has_profile(person.store) and person.store.current_screen() is None
 
     scripted = run_cli("forget", "--yes", "--json", home=home)
     assert scripted.returncode == 0, scripted.stderr

@@ -78,7 +78,11 @@ def test_sigkill_mid_session_loses_at_most_the_set_in_progress(home: Path, tmp_p
     before = {
         (s.item_index, s.set_number, s.side): s.finished_at for s in coach.store.sets(killed.id)
     }
-    result = run_cli("start", "--auto", home=home)
+    # It was heard a moment ago: carried on elsewhere only when asked to.
+    refused = run_cli("start", "--auto", home=home)
+    assert refused.returncode == 3 and "--take-over" in refused.stderr, refused.stderr
+    assert "being run in another place" in refused.stderr
+    result = run_cli("start", "--auto", "--take-over", home=home)
     assert result.returncode == 0, result.stderr
     assert "Resumed your session" in result.stdout
     assert len(coach.store.sessions()) == 1

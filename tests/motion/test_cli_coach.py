@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from backcoach.app import AppContext
 from backcoach.body.timing import tempo_of
-from backcoach.coach import Coach
 from backcoach.config import Settings
 from backcoach.motion.recorded import write_json
 from backcoach.motion.synthetic import Camera, RepPlan, play
@@ -47,10 +47,10 @@ def test_recorded_landmarks_counted_and_logged_with_faults(tmp_path: Path, db_ur
     assert data["tracking"]["quality"] == "good"
     assert [r["rep"] for r in data["rep_times"]] == [1, 2, 3]
 
-    coach = Coach(Settings.from_environ({"BACKCOACH_HOME": str(home), **env}))
-    session = coach.store.session(data["logged"]["session_id"])
+    person = AppContext(Settings.from_environ({"BACKCOACH_HOME": str(home), **env})).person()
+    session = person.store.session(data["logged"]["session_id"])
     assert session is not None and session.mode == "coach" and session.status == "finished"
-    (row,) = coach.store.sets(session.id)
+    (row,) = person.store.sets(session.id)
     assert (row.exercise_id, row.reps, row.target_reps, row.source) == ("bridge", 3, 10, "camera")
     assert row.target_hold_seconds == 3 and row.hold_seconds is not None
     assert [f["rep"] for f in row.faults] == [2]
@@ -60,7 +60,7 @@ def test_recorded_landmarks_counted_and_logged_with_faults(tmp_path: Path, db_ur
     assert "bridge: 3 repetitions" in text.stdout
     assert "at " in text.stdout and "straight line" in text.stdout
     assert "Logged" not in text.stdout  # only with --log
-    assert len(coach.store.sets(session.id)) == 1
+    assert len(person.store.sets(session.id)) == 1
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from backcoach.coach import Coach
+from backcoach.app import AppContext
 from backcoach.config import Settings
 from backcoach.records.store import local_day
 
@@ -41,9 +41,9 @@ def test_a_pretend_today_comes_back_as_the_day_of_what_is_saved(
 ) -> None:
     set_zone(monkeypatch, name)
     today = dt.date(2026, 11, 2)
-    coach = Coach(
+    person = AppContext(
         Settings.from_environ({"BACKCOACH_HOME": str(home), "BACKCOACH_TODAY": "2026-11-02"})
-    )
-    coach.store.save_pain(moment="daily", score=3)
-    (row,) = coach.store.pain_reports()
+    ).person()
+    person.store.save_pain(moment="daily", score=3)
+    (row,) = person.store.pain_reports()
     assert local_day(row.reported_at) == today

@@ -13,7 +13,7 @@ from alembic import command
 from sqlalchemy import MetaData, func, insert, inspect, select, text
 from sqlalchemy.orm import sessionmaker
 
-from backcoach.coach import Coach
+from backcoach.app import AppContext
 from backcoach.config import Settings
 from backcoach.records.db import (
     SCHEMA_HEAD,
@@ -25,8 +25,17 @@ from backcoach.records.db import (
 from backcoach.records.outcomes_store import OutcomeStore
 from backcoach.records.scoping import UnscopedQuery
 from backcoach.records.store import Store
-from backcoach.records.tables import OWNED_BY_TABLE, PersonRow, ScreenRow, SessionRow
+from backcoach.records.tables import (
+    CLINIC_TABLES,
+    OWNED_BY_TABLE,
+    PersonRow,
+    ScreenRow,
+    SessionRow,
+)
 from backcoach.safety.signs import SIGN_IDS
+from backcoach.services.plans import todays_plan
+from backcoach.services.profiles import load_profile
+from backcoach.services.screening import gate
 from tests.dbfixtures import pg_schema_url
 
 FIXTURE = Path(__file__).with_name("data") / "release-0003.db"
@@ -92,14 +101,14 @@ def test_the_migrated_release_database_works_as_before(tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()
     shutil.copy(FIXTURE, home / "backcoach.db")
-    coach = Coach(
+    person = AppContext(
         Settings.from_environ({"BACKCOACH_HOME": str(home), "BACKCOACH_TODAY": "2026-11-12"})
-    )
-    assert coach.profile().minutes == 15
-    assert len(coach.store.sessions()) == 5
-    assert coach.gate().allowed
-    assert coach.plan().items
-    assert len(OutcomeStore(coach.store).activities()) == 3
+    ).person()
+    assert load_profile(person.store).minutes == 15
+    assert len(person.store.sessions()) == 5
+    assert gate(person.store, person.today()).allowed
+    assert todays_plan(person.store, person.catalogue, person.today()).items
+    assert len(OutcomeStore(person.store).activities()) == 3
 
 
 def test_downgrade_and_upgrade_again_keep_every_row(tmp_path: Path) -> None:
@@ -245,6 +254,6 @@ def test_every_personal_table_is_owned() -> None:
     """A new table holding personal rows must carry person_id (and so be scoped)."""
     from backcoach.records.tables import Base
 
-    personal = {t.name for t in Base.metadata.sorted_tables} - {"people"}
+    personal = {t.name for t in Base.metadata.sorted_tables} - {"people"} - CLINIC_TABLES
     assert set(OWNED_BY_TABLE) == personal
     assert SIGN_IDS  # the screen's ids are what screens store

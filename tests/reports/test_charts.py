@@ -13,7 +13,7 @@ from backcoach.reports.charts import MIN_SPAN_DAYS, progress_chart, x_span
 from backcoach.services import outcomes
 from backcoach.services.progress import progress_summary
 from tests.body.pngread import pixels
-from tests.services.simulate import START, coach_on, three_weeks
+from tests.services.simulate import START, person_on, three_weeks
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -22,7 +22,8 @@ SVG = "{http://www.w3.org/2000/svg}"
 def summary(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     home = tmp_path_factory.mktemp("home")
     three_weeks(home, None)
-    return progress_summary(coach_on(home, None, START + dt.timedelta(days=18)))
+    person = person_on(home, None, START + dt.timedelta(days=18))
+    return progress_summary(person.store, person.catalogue, person.today())
 
 
 def test_png_is_a_real_picture_with_the_lines(summary: dict[str, Any]) -> None:
@@ -46,7 +47,8 @@ def test_svg_parses_and_is_stable(summary: dict[str, Any]) -> None:
 
 
 def test_empty_chart_says_so(tmp_path: Path) -> None:
-    empty = progress_summary(coach_on(tmp_path, None, START))
+    person = person_on(tmp_path, None, START)
+    empty = progress_summary(person.store, person.catalogue, person.today())
     svg = progress_chart(empty, "svg")
     assert b"#c0504d" not in svg
     png = progress_chart(empty, "png")
@@ -59,9 +61,9 @@ def test_unknown_format_is_refused(summary: dict[str, Any]) -> None:
 
 
 def test_a_first_day_is_not_stretched_across_the_chart(tmp_path: Path) -> None:
-    coach = coach_on(tmp_path, None, START)
-    outcomes.record_pain(coach, now=4, worst_24h=6)
-    left, right = x_span(progress_summary(coach))
+    person = person_on(tmp_path, None, START)
+    outcomes.record_pain(person.store, now=4, worst_24h=6)
+    left, right = x_span(progress_summary(person.store, person.catalogue, person.today()))
     assert left < dt.datetime(2026, 11, 2) < left + dt.timedelta(days=1)
     assert right - left == dt.timedelta(days=MIN_SPAN_DAYS)  # room to grow, not one wide day
 

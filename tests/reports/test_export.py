@@ -26,27 +26,31 @@ from sqlalchemy import (
     text,
 )
 
-from backcoach.coach import Coach, CoachError
+from backcoach.app import AppContext, PersonContext
 from backcoach.config import Settings
+from backcoach.errors import BackcoachError
 from backcoach.records.db import normalise_url
-from backcoach.records.tables import OWNED_BY_TABLE, Base
+from backcoach.records.tables import DERIVED_TABLES, OWNED_BY_TABLE, Base
 from backcoach.reports.export import FORMAT_VERSION
 from backcoach.reports.export import columns as export_columns
 from backcoach.reports.export import tables as export_tables
 from backcoach.safety.signs import SIGNS
 from backcoach.services import sharing
+from backcoach.services.profiles import update_profile
+from backcoach.services.screening import record_clearance, take_screen
 from backcoach.services.sessions import AutoAnswers, begin, run_auto
+from tests.people import legacy_coach
 
 ALL_NO = {s.id: False for s in SIGNS}
 MARKER = "Dr Unforgettable-7f3a"
 """A name that appears in the records only; `forget` must leave no trace of it on disk."""
 
 
-def make_coach(home: Path, db_url: str | None = None, today: str = "2026-11-02") -> Coach:
+def make_person(home: Path, db_url: str | None = None, today: str = "2026-11-02") -> PersonContext:
     env = {"BACKCOACH_HOME": str(home), "BACKCOACH_TODAY": today}
     if db_url:
         env["BACKCOACH_DATABASE_URL"] = db_url
-    return Coach(Settings.from_environ(env))
+    return AppContext(Settings.from_environ(env)).person()
 
 
 def synthetic_row(table: Any, existing: dict[str, list[int]]) -> dict[str, Any]:
@@ -76,16 +80,16 @@ def synthetic_row(table: Any, existing: dict[str, list[int]]) -> dict[str, Any]:
     return row
 
 
-def fill(coach: Coach) -> None:
+def fill(person: PersonContext) -> None:
     """Records made the way a person makes them, plus one row in any table still empty."""
-    coach.update_profile(days=["tue", "thu"], minutes=15, conditions=["wrist"])
-    coach.take_screen(ALL_NO)
-    coach.record_clearance(coach.today(), MARKER)
-    coach.store.add_direction_check(
-        coach.today(),
+    update_profile(person.store, days=["tue", "thu"], minutes=15, conditions=["wrist"])
+    take_screen(person.store, person.today(), ALL_NO)
+    record_clearance(person.store, person.today(), person.today(), MARKER)
+    person.store.add_direction_check(
+        person.today(),
         "extension",
         {
-            "on": coach.today().isoformat(),
+            "on": person.today().isoformat(),
             "preference": "extension",
             "avoid": [],
             "reasons": ["It eased."],
@@ -101,9 +105,9 @@ def fill(coach: Coach) -> None:
             ],
         },
     )
-    live = begin(coach, "auto", 0.0, minutes=10)
+    live = begin(legacy_coach(person), "auto", 0.0, minutes=10)
     run_auto(live, AutoAnswers(pain_before=3, pain_after=2), 0, 0.0)
-    engine = create_engine(normalise_url(coach.settings.database_url))
+    engine = create_engine(normalise_url(person.settings.database_url))
     try:
         with engine.begin() as conn:
             existing: dict[str, list[int]] = {}
@@ -151,28 +155,29 @@ def same_records(document: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def source(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Coach]:
+def source(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PersonContext]:
     """A person's records in a SQLite store, every table holding at least one row (built
     once per module; tests only read it)."""
-    coach = make_coach(tmp_path_factory.mktemp("source"))
-    fill(coach)
-    yield coach
+    person = make_person(tmp_path_factory.mktemp("source"))
+    fill(person)
+    yield person
 
 
-def test_round_trip_loses_nothing(source: Coach, tmp_path: Path, db_url: str) -> None:
-    document = json.loads(sharing.dumps(sharing.export_json(source)))
+def test_round_trip_loses_nothing(source: PersonContext, tmp_path: Path, db_url: str) -> None:
+    document = json.loads(sharing.dumps(sharing.export_json(source.store)))
     assert document["format"] == "backcoach-export" and document["format_version"] == 1
     assert document["schema_revision"]
-    assert set(document["tables"]) == set(OWNED_BY_TABLE)  # a person's tables, not `people`
+    # a person's tables, not `people`, nor the derived ones (documents) remade from them
+    assert set(document["tables"]) == set(OWNED_BY_TABLE) - DERIVED_TABLES
     assert all("person_id" not in row for rows in document["tables"].values() for row in rows)
     assert all(document["tables"].values()), "every table has rows to carry"
     assert MARKER in json.dumps(document)
 
-    target = make_coach(tmp_path / "target", db_url)
-    summary = sharing.import_json(target, document)
+    target = make_person(tmp_path / "target", db_url)
+    summary = sharing.import_json(target.store, target.settings.home, document)
     assert summary.replaced_rows == 0 and summary.backup is None
     assert summary.rows == {name: len(rows) for name, rows in document["tables"].items()}
-    again = json.loads(sharing.dumps(sharing.export_json(target)))
+    again = json.loads(sharing.dumps(sharing.export_json(target.store)))
     assert without_stamp(again) == without_stamp(document)
 
     # The store keeps working after the import: new rows get fresh ids (PostgreSQL sequences).
@@ -180,18 +185,20 @@ def test_round_trip_loses_nothing(source: Coach, tmp_path: Path, db_url: str) ->
     assert next_plan == max(r["id"] for r in document["tables"]["plans"]) + 1
 
 
-def test_importing_twice_never_duplicates(source: Coach, tmp_path: Path, db_url: str) -> None:
-    document = sharing.export_json(source)
-    target = make_coach(tmp_path / "target", db_url)
-    sharing.import_json(target, document)
+def test_importing_twice_never_duplicates(
+    source: PersonContext, tmp_path: Path, db_url: str
+) -> None:
+    document = sharing.export_json(source.store)
+    target = make_person(tmp_path / "target", db_url)
+    sharing.import_json(target.store, target.settings.home, document)
     with pytest.raises(sharing.StoreNotEmpty, match="replaces them"):
-        sharing.import_json(target, document)
-    summary = sharing.import_json(target, document, replace=True)
+        sharing.import_json(target.store, target.settings.home, document)
+    summary = sharing.import_json(target.store, target.settings.home, document, replace=True)
     assert summary.replaced_rows == sum(summary.rows.values())
     assert summary.backup is not None and summary.backup.stat().st_mode & 0o077 == 0
     backup = json.loads(summary.backup.read_text(encoding="utf-8"))
     assert without_stamp(backup) == without_stamp(document)
-    after = sharing.export_json(target)
+    after = sharing.export_json(target.store)
     assert same_records(after) == same_records(document)
 
 
@@ -239,32 +246,33 @@ BROKEN = {
 
 @pytest.mark.parametrize("how", sorted(BROKEN))
 def test_a_bad_file_is_named_and_changes_nothing(
-    source: Coach, tmp_path: Path, db_url: str, how: str
+    source: PersonContext, tmp_path: Path, db_url: str, how: str
 ) -> None:
-    document = sharing.export_json(source)
-    target = make_coach(tmp_path / "target", db_url)
-    target.update_profile(minutes=30)
-    target.take_screen(ALL_NO)
-    before = sharing.export_json(target)
-    with pytest.raises(CoachError) as caught:
-        sharing.import_json(target, broken(document, how), replace=True)
+    document = sharing.export_json(source.store)
+    target = make_person(tmp_path / "target", db_url)
+    update_profile(target.store, minutes=30)
+    take_screen(target.store, target.today(), ALL_NO)
+    before = sharing.export_json(target.store)
+    with pytest.raises(BackcoachError) as caught:
+        sharing.import_json(target.store, target.settings.home, broken(document, how), replace=True)
     assert BROKEN[how] in str(caught.value)
     assert "Nothing was changed" in str(caught.value)
-    assert without_stamp(sharing.export_json(target)) == without_stamp(before)
+    assert without_stamp(sharing.export_json(target.store)) == without_stamp(before)
 
 
 def test_bad_json_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "cut.json"
     path.write_text('{\n  "format": "backcoach-export",\n  "tables": {', encoding="utf-8")
-    with pytest.raises(CoachError, match=r"cut\.json:3:\d+: not valid JSON"):
+    with pytest.raises(BackcoachError, match=r"cut\.json:3:\d+: not valid JSON"):
         sharing.read_export(path)
-    with pytest.raises(CoachError, match="not a backcoach export"):
-        sharing.import_json(make_coach(tmp_path / "h"), ["a", "list"])
+    with pytest.raises(BackcoachError, match="not a backcoach export"):
+        fresh = make_person(tmp_path / "h")
+        sharing.import_json(fresh.store, fresh.settings.home, ["a", "list"])
 
 
-def test_csv_has_every_table_and_row(source: Coach, tmp_path: Path) -> None:
-    document = sharing.export_json(source)
-    paths = sharing.write_csv(source, tmp_path / "csv")
+def test_csv_has_every_table_and_row(source: PersonContext, tmp_path: Path) -> None:
+    document = sharing.export_json(source.store)
+    paths = sharing.write_csv(source.store, tmp_path / "csv")
     assert sorted(p.stem for p in paths) == sorted(document["tables"])
     for path in paths:
         with path.open(encoding="utf-8", newline="") as handle:
@@ -287,37 +295,39 @@ def test_csv_has_every_table_and_row(source: Coach, tmp_path: Path) -> None:
 
 
 def test_forget_deletes_every_record_and_its_trace(tmp_path: Path) -> None:
-    coach = make_coach(tmp_path / "home")
-    fill(coach)
-    own = coach.settings.exercises_dir
+    person = make_person(tmp_path / "home")
+    fill(person)
+    own = person.settings.exercises_dir
     own.mkdir(parents=True)
     (own / "my-stretch.yaml").write_text("id: my-stretch\n", encoding="utf-8")
-    sharing.import_json(coach, sharing.export_json(coach), replace=True)  # makes a backup
-    assert (coach.settings.home / sharing.BACKUPS).exists()
+    sharing.import_json(
+        person.store, person.settings.home, sharing.export_json(person.store), replace=True
+    )  # makes a backup
+    assert (person.settings.home / sharing.BACKUPS).exists()
 
-    summary = sharing.forget(coach)
+    summary = sharing.forget(person.store, person.settings)
     assert summary.rows["set_logs"] > 0 and summary.rows["profile"] == 1
     assert own in summary.kept and (own / "my-stretch.yaml").exists()
-    assert not (coach.settings.home / sharing.BACKUPS).exists()
-    engine = create_engine(coach.settings.database_url)
+    assert not (person.settings.home / sharing.BACKUPS).exists()
+    engine = create_engine(person.settings.database_url)
     with engine.connect() as conn:
         for table in export_tables():
             assert conn.scalar(select(func.count()).select_from(table)) == 0, table.name
         # the person's own entry stays (personal mode's one person), holding nothing of theirs
         assert conn.execute(text("SELECT id, name FROM people")).all() == [(1, None)]
     engine.dispose()
-    for path in coach.settings.home.glob("backcoach.db*"):
+    for path in person.settings.home.glob("backcoach.db*"):
         assert MARKER.encode() not in path.read_bytes(), f"{path.name} still holds the name"
-    assert sharing.is_empty(coach)
+    assert sharing.is_empty(person.store)
 
 
 def test_forget_empties_every_table(tmp_path: Path, db_url: str) -> None:
-    coach = make_coach(tmp_path / "home", db_url)
-    fill(coach)
-    assert not sharing.is_empty(coach)
-    summary = sharing.forget(coach)
+    person = make_person(tmp_path / "home", db_url)
+    fill(person)
+    assert not sharing.is_empty(person.store)
+    summary = sharing.forget(person.store, person.settings)
     assert sum(summary.rows.values()) > 0
-    assert sharing.is_empty(coach)
+    assert sharing.is_empty(person.store)
 
 
 def test_every_table_is_documented() -> None:

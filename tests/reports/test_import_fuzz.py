@@ -24,13 +24,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from backcoach.app import PersonContext
 from backcoach.cli.app import app
-from backcoach.coach import Coach, CoachError
+from backcoach.errors import BackcoachError
 from backcoach.records.tables import Base
 from backcoach.reports.export import columns as export_columns
 from backcoach.reports.export import tables as export_tables
 from backcoach.services import sharing
-from tests.reports.test_import_hardening import TODAY, exported, make_coach, make_records
+from tests.reports.test_import_hardening import TODAY, exported, make_person, make_records
 
 MAX_EXAMPLES = 400
 """Inputs per run through the service (about 10 s); the CLI run below adds a few dozen."""
@@ -312,18 +313,18 @@ def malformed(draw: st.DrawFn, document: dict[str, Any]) -> Malformed:
 
 @pytest.fixture(scope="module")
 def source(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    coach = make_coach(tmp_path_factory.mktemp("fuzz-source"))
-    make_records(coach)
-    document: dict[str, Any] = json.loads(sharing.dumps(sharing.export_json(coach)))
+    person = make_person(tmp_path_factory.mktemp("fuzz-source"))
+    make_records(person)
+    document: dict[str, Any] = json.loads(sharing.dumps(sharing.export_json(person.store)))
     return document
 
 
 def test_malformed_exports_are_refused_and_change_nothing(
     tmp_path: Path, source: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    coach: Coach = make_coach(tmp_path / "store")
-    sharing.import_json(coach, source)
-    before = exported(coach)
+    person: PersonContext = make_person(tmp_path / "store")
+    sharing.import_json(person.store, person.settings.home, source)
+    before = exported(person)
     tried: Counter[str] = Counter()
 
     @settings(
@@ -334,12 +335,17 @@ def test_malformed_exports_are_refused_and_change_nothing(
     @given(malformed(source))
     def refused(case: Malformed) -> None:
         tried[case.kind] += 1
-        with pytest.raises(CoachError) as caught:
-            sharing.import_json(coach, sharing.parse_export(case.raw, "x.json"), replace=True)
+        with pytest.raises(BackcoachError) as caught:
+            sharing.import_json(
+                person.store,
+                person.settings.home,
+                sharing.parse_export(case.raw, "x.json"),
+                replace=True,
+            )
         message = str(caught.value)
         assert case.expect in message, f"{case.kind}: {message}"
         assert message.endswith("Nothing was changed.") and "Traceback" not in message
-        assert exported(coach) == before
+        assert exported(person) == before
 
     refused()
     with capsys.disabled():
@@ -356,8 +362,9 @@ def test_malformed_exports_through_the_command(
     """The same inputs through `backcoach import` (Typer's runner, in-process): exit code 2,
     the message printed as written (values like ``[/x]`` are not Rich markup), no trace."""
     home = tmp_path / "home"
-    sharing.import_json(make_coach(home), source)
-    before = exported(make_coach(home))
+    target = make_person(home)
+    sharing.import_json(target.store, target.settings.home, source)
+    before = exported(make_person(home))
     env = {
         "BACKCOACH_HOME": str(home),
         "BACKCOACH_TODAY": TODAY,
@@ -383,4 +390,4 @@ def test_malformed_exports_through_the_command(
     refused()
     with capsys.disabled():
         print(f"\nimport fuzz (CLI): {tried} malformed files tried, all refused")
-    assert exported(make_coach(home)) == before
+    assert exported(make_person(home)) == before

@@ -23,8 +23,9 @@ import jsonschema
 import pytest
 from fastapi.testclient import TestClient
 
-from backcoach.coach import Coach, CoachError
+from backcoach.app import AppContext, PersonContext
 from backcoach.config import Settings
+from backcoach.errors import BackcoachError
 from backcoach.planning.direction import Reading
 from backcoach.records.outcomes_store import PAIN_BEFORE, PAIN_NOW, WORST_24H
 from backcoach.reports import export_models as models
@@ -35,40 +36,48 @@ from backcoach.reports.importing import MAX_DEPTH
 from backcoach.safety.signs import SIGNS
 from backcoach.services import sharing
 from backcoach.services.coaching import CAMERA_SOURCE, SESSION_MODE
+from backcoach.services.directions import save_direction_result, start_direction_check
 from backcoach.services.outcomes import add_activity, rate_activities, record_pain
+from backcoach.services.profiles import update_profile
 from backcoach.services.progression import NEXT_DAY
+from backcoach.services.screening import take_screen
 from backcoach.services.sessions import END_STATUS, AutoAnswers, begin, run_auto
 from backcoach.session.effects import PainWhen, Side
 from backcoach.session.state import Outcome
 from backcoach.web.app import create_app
 from tests.conftest import BACKCOACH, run_cli
+from tests.people import legacy_coach
 
 TODAY = "2026-11-02"
 ALL_NO = {s.id: "no" for s in SIGNS}
 Doc = dict[str, Any]
 
 
-def make_coach(home: Path, db_url: str | None = None, **env: str) -> Coach:
+def make_person(home: Path, db_url: str | None = None, **env: str) -> PersonContext:
     environ = {"BACKCOACH_HOME": str(home), "BACKCOACH_TODAY": TODAY, **env}
     if db_url:
         environ["BACKCOACH_DATABASE_URL"] = db_url
-    return Coach(Settings.from_environ(environ))
+    return AppContext(Settings.from_environ(environ)).person()
 
 
-def make_records(coach: Coach) -> None:
+def make_records(person: PersonContext) -> None:
     """Records made the way a person makes them, touching every table."""
-    coach.update_profile(days=["mon", "thu"], minutes=10, conditions=["wrist"])
-    coach.take_screen(ALL_NO)
-    check = coach.start_direction_check().record(Reading("buttock", 4), Reading("back", 3))
-    coach.save_direction_result(check.result())
-    run_auto(begin(coach, "auto", 0.0, minutes=10), AutoAnswers(pain_before=2), 0, 0.0)
-    add_activity(coach, "putting on socks")
-    rate_activities(coach, {"putting on socks": 4})
-    record_pain(coach, now=3, worst_24h=5)
+    update_profile(person.store, days=["mon", "thu"], minutes=10, conditions=["wrist"])
+    take_screen(person.store, person.today(), ALL_NO)
+    check = start_direction_check(person.store, person.catalogue, person.today()).record(
+        Reading("buttock", 4), Reading("back", 3)
+    )
+    save_direction_result(person.store, check.result())
+    run_auto(
+        begin(legacy_coach(person), "auto", 0.0, minutes=10), AutoAnswers(pain_before=2), 0, 0.0
+    )
+    add_activity(person.store, person.today(), "putting on socks")
+    rate_activities(person.store, person.today(), {"putting on socks": 4})
+    record_pain(person.store, now=3, worst_24h=5)
 
 
-def exported(coach: Coach) -> Doc:
-    document: Doc = json.loads(sharing.dumps(sharing.export_json(coach)))
+def exported(person: PersonContext) -> Doc:
+    document: Doc = json.loads(sharing.dumps(sharing.export_json(person.store)))
     document.pop("exported_at")
     return document
 
@@ -76,9 +85,9 @@ def exported(coach: Coach) -> Doc:
 @pytest.fixture(scope="module")
 def source(tmp_path_factory: pytest.TempPathFactory) -> Doc:
     """A real export holding rows in every table (built once; tests copy it)."""
-    coach = make_coach(tmp_path_factory.mktemp("source"))
-    make_records(coach)
-    document: Doc = json.loads(sharing.dumps(sharing.export_json(coach)))
+    person = make_person(tmp_path_factory.mktemp("source"))
+    make_records(person)
+    document: Doc = json.loads(sharing.dumps(sharing.export_json(person.store)))
     assert all(document["tables"].values()), "every table has rows"
     return document
 
@@ -102,13 +111,13 @@ def db_bytes(home: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in files if "shm" not in p.name and p.stat().st_size}
 
 
-def filled(home: Path, document: Doc) -> Coach:
+def filled(home: Path, document: Doc) -> PersonContext:
     """A store holding ``document`` (imported in-process), its engine closed so the SQLite
     file is complete on disk."""
-    coach = make_coach(home)
-    sharing.import_json(coach, document)
-    coach.store.factory.kw["bind"].dispose()
-    return make_coach(home)
+    person = make_person(home)
+    sharing.import_json(person.store, person.settings.home, document)
+    person.store.factory.kw["bind"].dispose()
+    return make_person(home)
 
 
 def no_traceback(result: subprocess.CompletedProcess[str]) -> None:
@@ -125,8 +134,8 @@ def test_an_emergency_screen_spelled_differently_is_refused(
         "import", str(write(tmp_path / "me.json", source)), home=home, BACKCOACH_TODAY=TODAY
     )
     assert first.returncode == 0, first.stderr  # a real export with every table goes in
-    assert exported(make_coach(home)) == {k: v for k, v in source.items() if k != "exported_at"}
-    before = exported(make_coach(home))
+    assert exported(make_person(home)) == {k: v for k, v in source.items() if k != "exported_at"}
+    before = exported(make_person(home))
 
     def emergency(tables: dict[str, Any]) -> None:
         tables["screens"][-1].update(tier="Emergency", flags=["bladder_change"])
@@ -141,7 +150,7 @@ def test_an_emergency_screen_spelled_differently_is_refused(
     )
     assert "Nothing was changed" in result.stderr
     no_traceback(result)
-    assert exported(make_coach(home)) == before
+    assert exported(make_person(home)) == before
 
     def unknown_sign(tables: dict[str, Any]) -> None:
         tables["screens"][-1]["flags"] = ["Bladder_change"]
@@ -153,7 +162,7 @@ def test_an_emergency_screen_spelled_differently_is_refused(
         result.stderr
     )
     assert "(got 'Bladder_change'); use one of bladder_change," in result.stderr
-    assert exported(make_coach(home)) == before
+    assert exported(make_person(home)) == before
 
 
 def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
@@ -308,8 +317,10 @@ def test_values_the_app_cannot_use_are_refused(tmp_path: Path, source: Doc, case
     path, value, message = BAD_VALUES[case]
     target = filled(tmp_path / "target", source)
     before = exported(target)
-    with pytest.raises(CoachError) as caught:
-        sharing.import_json(target, changed(source, _set(path, value)), replace=True)
+    with pytest.raises(BackcoachError) as caught:
+        sharing.import_json(
+            target.store, target.settings.home, changed(source, _set(path, value)), replace=True
+        )
     assert message in str(caught.value)
     assert str(caught.value).endswith("Nothing was changed.")
     assert exported(target) == before
@@ -327,20 +338,22 @@ def test_pain_99_is_named_and_the_sqlite_file_is_untouched(tmp_path: Path, sourc
     )
     no_traceback(result)
     assert db_bytes(home) == before_bytes
-    assert exported(make_coach(home)) == before
+    assert exported(make_person(home)) == before
 
 
 def test_a_rejected_import_changes_nothing(tmp_path: Path, source: Doc, db_url: str) -> None:
-    target = make_coach(tmp_path / "target", db_url)
-    sharing.import_json(target, source)
+    target = make_person(tmp_path / "target", db_url)
+    sharing.import_json(target.store, target.settings.home, source)
     before = exported(target)
 
     def broken(tables: dict[str, Any]) -> None:
         tables["profile"][0]["data"] = 5
         tables["pain_reports"][3]["score"] = 99
 
-    with pytest.raises(CoachError) as caught:
-        sharing.import_json(target, changed(source, broken), replace=True)
+    with pytest.raises(BackcoachError) as caught:
+        sharing.import_json(
+            target.store, target.settings.home, changed(source, broken), replace=True
+        )
     assert "tables.profile[0].data: expected an object (got 5)" in str(caught.value)
     assert "tables.pain_reports[3].score: must be from 0 to 10 (got 99)" in str(caught.value)
     assert exported(target) == before
@@ -355,8 +368,8 @@ def test_times_keep_their_instant(tmp_path: Path, source: Doc, db_url: str) -> N
         tables["pain_reports"][0]["reported_at"] = "2026-11-02T10:00:00"
         tables["screens"][0]["taken_at"] = "2026-11-01T23:30:00-08:00"
 
-    target = make_coach(tmp_path / "target", db_url)
-    sharing.import_json(target, changed(source, times))
+    target = make_person(tmp_path / "target", db_url)
+    sharing.import_json(target.store, target.settings.home, changed(source, times))
     back = exported(target)["tables"]
     assert back["sessions"][0]["started_at"] == "2026-11-02T05:00:00+00:00"
     assert back["pain_reports"][0]["reported_at"] == "2026-11-02T10:00:00+00:00"
@@ -394,7 +407,7 @@ def test_deep_nesting_and_huge_numbers_are_clear_errors(
         in " ".join(result.stderr.split())
     )
     no_traceback(result)
-    assert sharing.is_empty(make_coach(home))
+    assert sharing.is_empty(make_person(home).store)
 
     text = json.dumps(changed(source, _set("pain_reports.0.score", "HOLE")))
     for raw, message in (
@@ -403,7 +416,7 @@ def test_deep_nesting_and_huge_numbers_are_clear_errors(
         ("-Infinity", "-Infinity is not a number JSON allows"),
         ("1e999", "1e999 is too large"),
     ):
-        with pytest.raises(CoachError, match=message):
+        with pytest.raises(BackcoachError, match=message):
             sharing.parse_export(text.replace('"HOLE"', raw).encode(), "x.json")
 
 
@@ -452,7 +465,7 @@ def test_files_over_the_limit_are_refused_unread(home: Path, tmp_path: Path, sou
     typo = run_cli("import", str(padded), home=home, BACKCOACH_IMPORT_MAX_MB="lots")
     assert typo.returncode == 2
     assert "BACKCOACH_IMPORT_MAX_MB='lots' is not a whole number of MB" in typo.stderr
-    assert sharing.is_empty(make_coach(home))
+    assert sharing.is_empty(make_person(home).store)
     fits = run_cli("import", str(padded), home=home, BACKCOACH_IMPORT_MAX_MB="2")
     assert fits.returncode == 0, fits.stderr
 

@@ -10,12 +10,15 @@ from typing import Any
 import pypdfium2 as pdfium
 import pytest
 
-from backcoach.coach import Coach, PlanRefused
+from backcoach.body.cache import still_svg
+from backcoach.coach import PersonContext, PlanRefused
 from backcoach.reports.handout import is_wide
 from backcoach.reports.pdf import RefusedURL, allowed_url, html_to_pdf
-from backcoach.reports.report import handout_html, handout_pdf, report_pdf
-from backcoach.services.progression import check_flare_up
-from tests.services.simulate import START, coach_on, three_weeks
+from backcoach.services.documents import handout_html, handout_pdf, report_pdf
+from backcoach.services.plans import todays_plan
+from backcoach.services.profiles import update_profile
+from backcoach.services.progression import start_flare_up_if_due
+from tests.services.simulate import START, person_on, three_weeks
 
 SECTIONS = (
     "Profile and conditions",
@@ -54,18 +57,18 @@ def flat(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def records(tmp_path_factory: pytest.TempPathFactory) -> tuple[Coach, dict[str, Any]]:
+def records(tmp_path_factory: pytest.TempPathFactory) -> tuple[PersonContext, dict[str, Any]]:
     home = tmp_path_factory.mktemp("home")
     sim = three_weeks(home, None)
-    coach = coach_on(home, None, START + dt.timedelta(days=18))
-    coach.update_profile(conditions=["knee"], goals=["relief", "strength"])
-    check_flare_up(coach, said_flare_up=True)
-    return coach, sim
+    person = person_on(home, None, START + dt.timedelta(days=18))
+    update_profile(person.store, conditions=["knee"], goals=["relief", "strength"])
+    start_flare_up_if_due(person.store, person.today(), said_flare_up=True)
+    return person, sim
 
 
-def test_report_sections_figures_and_pages(records: tuple[Coach, dict[str, Any]]) -> None:
-    coach, sim = records
-    pdf = report_pdf(coach)
+def test_report_sections_figures_and_pages(records: tuple[PersonContext, dict[str, Any]]) -> None:
+    person, sim = records
+    pdf = report_pdf(person.store, person.catalogue, person.today())
     assert pdf[:5] == b"%PDF-"
     texts = pages(pdf)
     assert 1 <= len(texts) <= 3
@@ -74,29 +77,29 @@ def test_report_sections_figures_and_pages(records: tuple[Coach, dict[str, Any]]
         assert section in text, section
     assert "knee" in text and "relief, strength" in text and "Mon, Wed, Fri" in text
     assert "clear on 02 Nov 2026" in text and "No warning signs reported" in text
-    plan = coach.plan()
+    plan = todays_plan(person.store, person.catalogue, person.today())
     assert plan.flare_up
     assert "flare-up mode" in text
     for item in plan.items:
-        assert coach.exercise(item.exercise_id).name in text
+        assert person.catalogue.get(item.exercise_id).name in text
     assert "6 sessions done of 9 planned in the last 8 weeks" in text
     assert "Current run: 1 session day;" in text  # Mon 16 and Wed 18 missed: a new run
     assert "Worst pain in 24 h (0-10) 6 6.67 3 -3.67 yes, better" in text
     assert "Your worst pain is down 3.67 points" in text
     assert "putting on socks" in text and "sitting through a film" in text
-    stopped = coach.exercise(sim["stopped"]).name
+    stopped = person.catalogue.get(sim["stopped"]).name
     assert f"13 Nov 2026 {stopped}" in text and "(left out of the plan)" in text
     assert "Flare-up from 20 Nov 2026 to" in text
-    drop = next(d for d in coach.store.decisions() if d.action == "drop")
+    drop = next(d for d in person.store.decisions() if d.action == "drop")
     assert flat(drop.reason)[:60] in text
     images = rendered(pdf)
     assert sum(near(page, CHART_RED) for page in images) > 300  # the chart's worst-pain line
 
 
 def test_report_stays_short_with_long_records(tmp_path: Path) -> None:
-    coach = coach_on(tmp_path, None, START)
+    person = person_on(tmp_path, None, START)
     three_weeks(tmp_path, None)
-    store = coach.store
+    store = person.store
     for n in range(60):
         store.save_decision(
             "bridge", "less", {"reps": 8}, f"Decision number {n}: a long reason. " * 3
@@ -104,7 +107,8 @@ def test_report_stays_short_with_long_records(tmp_path: Path) -> None:
     for session in store.sessions():
         for index in range(5):
             store.save_outcome(session.id, index, "bridge", "stopped", {"reasons": ["sharp"]})
-    pdf = report_pdf(coach_on(tmp_path, None, START + dt.timedelta(days=60)))
+    person = person_on(tmp_path, None, START + dt.timedelta(days=60))
+    pdf = report_pdf(person.store, person.catalogue, person.today())
     texts = pages(pdf)
     assert len(texts) <= 3
     text = flat(" ".join(texts))
@@ -114,27 +118,27 @@ def test_report_stays_short_with_long_records(tmp_path: Path) -> None:
 
 
 def test_report_without_any_records(tmp_path: Path) -> None:
-    coach = coach_on(tmp_path, None, START)
-    text = flat(" ".join(pages(report_pdf(coach))))
+    person = person_on(tmp_path, None, START)
+    text = flat(" ".join(pages(report_pdf(person.store, person.catalogue, person.today()))))
     assert "No screen taken yet" in text and "No plan can be offered" in text
     assert "No sessions yet" in text and "no readings yet" in text
     assert "too early to compare" not in text  # nothing to compare is not "early"
 
 
 def test_handout_has_every_exercise_with_picture_steps_dose_and_cautions(
-    records: tuple[Coach, dict[str, Any]], tmp_path: Path
+    records: tuple[PersonContext, dict[str, Any]], tmp_path: Path
 ) -> None:
-    coach, _ = records
-    plan = coach.plan()
-    html = handout_html(coach)
+    person, _ = records
+    plan = todays_plan(person.store, person.catalogue, person.today())
+    html = handout_html(person.store, person.catalogue, person.today())
     assert html.count('src="data:image/svg+xml;base64,') == len(plan.items)
-    wide = sum(is_wide(coach.figure_svg(item.exercise_id)) for item in plan.items)
+    wide = sum(is_wide(still_svg(person.catalogue.get(item.exercise_id))) for item in plan.items)
     assert html.count('class="wide-pic"') == wide
-    pdf = handout_pdf(coach)
+    pdf = handout_pdf(person.store, person.catalogue, person.today())
     text = flat(" ".join(pages(pdf)))
     assert "Stop an exercise at once for sharp or shooting pain" in text
     for item in plan.items:
-        ex = coach.exercise(item.exercise_id)
+        ex = person.catalogue.get(item.exercise_id)
         assert ex.name in text
         assert flat(ex.steps[0].text)[:40] in text
         assert flat(ex.feel.should_not[0])[:30] in text
@@ -142,7 +146,8 @@ def test_handout_has_every_exercise_with_picture_steps_dose_and_cautions(
     images = rendered(pdf)
     assert sum(near(page, FIGURE_BLUE, 6) for page in images) > 1000  # the figures are drawn
     with pytest.raises(PlanRefused):
-        handout_pdf(coach_on(tmp_path, None, START))  # no screen: no programme to hand out
+        fresh = person_on(tmp_path, None, START)  # no screen: no programme to hand out
+        handout_pdf(fresh.store, fresh.catalogue, fresh.today())
 
 
 def test_wide_pictures_get_their_own_row() -> None:

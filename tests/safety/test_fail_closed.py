@@ -18,14 +18,19 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from backcoach.coach import Coach, CoachError, PlanRefused
+from backcoach.app import AppContext, PersonContext
+from backcoach.errors import BackcoachError, PlanRefused
 from backcoach.records.tables import ProfileRow, ScreenRow, SessionRow
 from backcoach.safety.gate import plan_gate
 from backcoach.safety.screen import saved_screen_problem, screen
 from backcoach.safety.signs import SIGNS
 from backcoach.safety.stoprules import PainCheck, judge
 from backcoach.services import sessions
+from backcoach.services.plans import plan_for_profile, todays_plan
+from backcoach.services.profiles import update_profile
+from backcoach.services.screening import gate, record_clearance, take_screen
 from tests.conftest import run_cli
+from tests.people import legacy_coach
 
 ALL_NO: dict[str, Any] = {s.id: "no" for s in SIGNS}
 TODAY = dt.date(2026, 11, 2)
@@ -89,43 +94,43 @@ ANSWER_SETS: list[object] = [
 """Saved answers: the app stores them normalised (yes / no / unsure), so anything else is damage."""
 
 
-def _coach(home: Path) -> Coach:
+def _person(home: Path) -> PersonContext:
     from backcoach.config import Settings
 
-    return Coach(
+    return AppContext(
         Settings.from_environ({"BACKCOACH_HOME": str(home), "BACKCOACH_TODAY": TODAY.isoformat()})
-    )
+    ).person()
 
 
 @pytest.fixture
-def ready(tmp_path: Path) -> Iterator[Coach]:
+def ready(tmp_path: Path) -> Iterator[PersonContext]:
     """A person with a clear screen and a saved profile: a plan is allowed, before tampering."""
     home = tmp_path / "home"
     home.mkdir()
-    coach = _coach(home)
-    coach.take_screen(ALL_NO)
-    coach.update_profile(minutes=15)
-    assert coach.gate().allowed
-    yield coach
+    person = _person(home)
+    take_screen(person.store, person.today(), ALL_NO)
+    update_profile(person.store, minutes=15)
+    assert gate(person.store, person.today()).allowed
+    yield person
 
 
-def _tamper_screen(coach: Coach, **values: Any) -> None:
+def _tamper_screen(person: PersonContext, **values: Any) -> None:
     """Change the saved screen as a hand edit, a damaged file or a foreign import would."""
-    with coach.store.scoped() as s:
+    with person.store.scoped() as s:
         s.execute(update(ScreenRow).values(**values))
 
 
-def _assert_no_plan_no_session(coach: Coach) -> str:
-    gate = coach.gate()
-    assert not gate.allowed
-    assert gate.reason and "Traceback" not in gate.reason
+def _assert_no_plan_no_session(person: PersonContext) -> str:
+    decision = gate(person.store, person.today())
+    assert not decision.allowed
+    assert decision.reason and "Traceback" not in decision.reason
     with pytest.raises(PlanRefused):
-        coach.plan()
-    with pytest.raises(CoachError):
-        sessions.begin(coach, "auto", 0.0)
-    with coach.store.scoped() as s:
+        todays_plan(person.store, person.catalogue, person.today())
+    with pytest.raises(BackcoachError):
+        sessions.begin(legacy_coach(person), "auto", 0.0)
+    with person.store.scoped() as s:
         assert s.scalars(select(SessionRow)).all() == []
-    return gate.reason
+    return decision.reason
 
 
 # --- the gate itself ---------------------------------------------------------------------------
@@ -148,13 +153,15 @@ def test_plan_gate_refuses_a_date_that_is_not_a_date(taken: object) -> None:
 
 
 @pytest.mark.parametrize("tier", TIER_LOOKALIKES, ids=repr)
-def test_a_saved_screen_with_an_unknown_tier_gives_no_plan(ready: Coach, tier: object) -> None:
+def test_a_saved_screen_with_an_unknown_tier_gives_no_plan(
+    ready: PersonContext, tier: object
+) -> None:
     _tamper_screen(ready, tier=str(tier) if not isinstance(tier, str) else tier)
     reason = _assert_no_plan_no_session(ready)
     assert "cannot be read safely" in reason
 
 
-def test_the_capital_e_emergency_of_the_finding_gives_no_plan(ready: Coach) -> None:
+def test_the_capital_e_emergency_of_the_finding_gives_no_plan(ready: PersonContext) -> None:
     """The finding: tier "Emergency" with the flag bladder_change let a plan through."""
     _tamper_screen(ready, tier="Emergency", flags=["bladder_change"])
     reason = _assert_no_plan_no_session(ready)
@@ -164,7 +171,7 @@ def test_the_capital_e_emergency_of_the_finding_gives_no_plan(ready: Coach) -> N
 @pytest.mark.parametrize("field", ["flags", "unanswered"])
 @pytest.mark.parametrize("value", SIGN_LISTS, ids=repr)
 def test_a_saved_screen_with_unknown_sign_ids_gives_no_plan(
-    ready: Coach, field: str, value: object
+    ready: PersonContext, field: str, value: object
 ) -> None:
     _tamper_screen(ready, **{field: value})
     _assert_no_plan_no_session(ready)
@@ -172,7 +179,7 @@ def test_a_saved_screen_with_unknown_sign_ids_gives_no_plan(
 
 @pytest.mark.parametrize("answers", ANSWER_SETS, ids=repr)
 def test_saved_answers_that_are_not_yes_no_unsure_give_no_plan(
-    ready: Coach, answers: object
+    ready: PersonContext, answers: object
 ) -> None:
     _tamper_screen(ready, answers=answers)
     _assert_no_plan_no_session(ready)
@@ -192,16 +199,16 @@ def test_saved_answers_that_are_not_yes_no_unsure_give_no_plan(
     ids=["emergency-answers", "flag-without-answer", "nothing-answered", "one-unanswered"],
 )
 def test_a_saved_screen_that_contradicts_its_answers_gives_no_plan(
-    ready: Coach, values: dict[str, Any]
+    ready: PersonContext, values: dict[str, Any]
 ) -> None:
     _tamper_screen(ready, **values)
     _assert_no_plan_no_session(ready)
 
 
-def test_a_damaged_screen_cannot_be_cleared(ready: Coach) -> None:
+def test_a_damaged_screen_cannot_be_cleared(ready: PersonContext) -> None:
     _tamper_screen(ready, tier="Urgent")
-    with pytest.raises(CoachError, match="answer the questions again"):
-        ready.record_clearance(TODAY, "Dr Who")
+    with pytest.raises(BackcoachError, match="answer the questions again"):
+        record_clearance(ready.store, ready.today(), TODAY, "Dr Who")
 
 
 def test_every_screen_the_app_writes_passes_its_own_check() -> None:
@@ -248,15 +255,15 @@ def test_every_screen_the_app_writes_passes_its_own_check() -> None:
 )
 def test_malformed_screen_answers_never_open_the_gate(tmp_path: Path, answers: object) -> None:
     """Either the answers are refused (nothing saved) or the screen is not clear; no plan."""
-    coach = _coach(tmp_path)
+    person = _person(tmp_path)
     try:
-        result = coach.take_screen(answers)  # type: ignore[arg-type]
-    except CoachError as exc:
+        result = take_screen(person.store, person.today(), answers)  # type: ignore[arg-type]
+    except BackcoachError as exc:
         assert "Traceback" not in str(exc)
-        assert coach.current_screen() is None
+        assert person.store.current_screen() is None
     else:
         assert result.tier != "clear"
-    _assert_no_plan_no_session(coach)
+    _assert_no_plan_no_session(person)
 
 
 # --- the profile ---------------------------------------------------------------------------
@@ -282,11 +289,11 @@ def test_malformed_screen_answers_never_open_the_gate(tmp_path: Path, answers: o
     ids=repr,
 )
 def test_malformed_conditions_are_refused_and_nothing_is_saved(
-    ready: Coach, conditions: object
+    ready: PersonContext, conditions: object
 ) -> None:
     before = ready.store.load_profile()
-    with pytest.raises(CoachError) as caught:
-        ready.update_profile(conditions=conditions)
+    with pytest.raises(BackcoachError) as caught:
+        update_profile(ready.store, conditions=conditions)
     assert "conditions" in str(caught.value)
     assert ready.store.load_profile() == before
 
@@ -307,26 +314,26 @@ def test_malformed_conditions_are_refused_and_nothing_is_saved(
     ids=repr,
 )
 def test_a_damaged_saved_profile_gives_no_plan_and_a_plain_reason(
-    ready: Coach, data: object
+    ready: PersonContext, data: object
 ) -> None:
     """The finding: profile.data = 5 or minutes = "lots" made every command crash."""
     with ready.store.scoped() as s:
         s.execute(update(ProfileRow).values(data=data))
-    with pytest.raises(CoachError) as caught:
-        ready.plan()
+    with pytest.raises(BackcoachError) as caught:
+        todays_plan(ready.store, ready.catalogue, ready.today())
     assert "saved profile" in str(caught.value) and "profile set" in str(caught.value)
-    with pytest.raises(CoachError):
-        sessions.begin(ready, "auto", 0.0)
+    with pytest.raises(BackcoachError):
+        sessions.begin(legacy_coach(ready), "auto", 0.0)
     with ready.store.scoped() as s:
         assert s.scalars(select(SessionRow)).all() == []
 
 
-def test_a_damaged_profile_can_be_mended_by_setting_the_field(ready: Coach) -> None:
+def test_a_damaged_profile_can_be_mended_by_setting_the_field(ready: PersonContext) -> None:
     with ready.store.scoped() as s:
         s.execute(update(ProfileRow).values(data={"minutes": "lots", "days": ["tue"]}))
-    profile = ready.update_profile(minutes=20)
+    profile = update_profile(ready.store, minutes=20)
     assert profile.minutes == 20 and profile.days == ["tue"]
-    ready.plan()
+    todays_plan(ready.store, ready.catalogue, ready.today())
 
 
 # --- a profile file's screen entry (a clinician's file) -----------------------------------------
@@ -347,23 +354,31 @@ def test_a_damaged_profile_can_be_mended_by_setting_the_field(ready: Coach) -> N
     ids=repr,
 )
 def test_a_profile_files_screen_entry_fails_closed(tmp_path: Path, screen_entry: object) -> None:
-    coach = _coach(tmp_path)
-    with pytest.raises(CoachError):
-        coach.plan_for_profile({"minutes": 15, "screen": screen_entry})
+    person = _person(tmp_path)
+    with pytest.raises(BackcoachError):
+        plan_for_profile(person.catalogue, person.today(), {"minutes": 15, "screen": screen_entry})
 
 
 def test_a_profile_file_without_a_screen_gets_no_plan(tmp_path: Path) -> None:
     """Saying nothing about warning signs is not "clear": no plan until the file says."""
-    coach = _coach(tmp_path)
+    person = _person(tmp_path)
     with pytest.raises(PlanRefused, match="screen: missing") as caught:
-        coach.plan_for_profile({"minutes": 15})
+        plan_for_profile(person.catalogue, person.today(), {"minutes": 15})
     assert caught.value.code == "no-screen"
-    with pytest.raises(CoachError, match="taken_on: missing"):
-        coach.plan_for_profile({"minutes": 15, "screen": {"tier": "clear"}})
-    with pytest.raises(CoachError, match="unknown field flags"):
-        coach.plan_for_profile({"minutes": 15, "screen": {"tier": "clear", "flags": []}})
+    with pytest.raises(BackcoachError, match="taken_on: missing"):
+        plan_for_profile(
+            person.catalogue, person.today(), {"minutes": 15, "screen": {"tier": "clear"}}
+        )
+    with pytest.raises(BackcoachError, match="unknown field flags"):
+        plan_for_profile(
+            person.catalogue,
+            person.today(),
+            {"minutes": 15, "screen": {"tier": "clear", "flags": []}},
+        )
     screen = {"tier": "clear", "taken_on": TODAY.isoformat()}
-    assert coach.plan_for_profile({"minutes": 15, "screen": screen}).items
+    assert plan_for_profile(
+        person.catalogue, person.today(), {"minutes": 15, "screen": screen}
+    ).items
 
 
 # --- stop-rule inputs ----------------------------------------------------------------------
@@ -390,7 +405,7 @@ def test_a_pain_flag_that_is_not_true_or_false_is_refused(flag: str, value: obje
 # --- the same through the real CLI and the web API ------------------------------------------
 
 
-def test_the_real_cli_refuses_plan_and_session_after_a_damaged_screen(ready: Coach) -> None:
+def test_the_real_cli_refuses_plan_and_session_after_a_damaged_screen(ready: PersonContext) -> None:
     _tamper_screen(ready, tier="Emergency", flags=["bladder_change"])
     home = ready.settings.home
     env = {"BACKCOACH_TODAY": TODAY.isoformat()}
@@ -405,7 +420,7 @@ def test_the_real_cli_refuses_plan_and_session_after_a_damaged_screen(ready: Coa
         assert s.scalars(select(SessionRow)).all() == []
 
 
-def test_the_real_cli_says_a_damaged_profile_plainly(ready: Coach) -> None:
+def test_the_real_cli_says_a_damaged_profile_plainly(ready: PersonContext) -> None:
     with ready.store.scoped() as s:
         s.execute(update(ProfileRow).values(data=5))
     home = ready.settings.home
@@ -416,7 +431,7 @@ def test_the_real_cli_says_a_damaged_profile_plainly(ready: Coach) -> None:
     assert plan.returncode != 0 and "saved profile" in plan.stderr
 
 
-def test_the_web_api_refuses_plan_and_session_after_a_damaged_screen(ready: Coach) -> None:
+def test_the_web_api_refuses_plan_and_session_after_a_damaged_screen(ready: PersonContext) -> None:
     from backcoach.web.app import create_app
     from tests.web.conftest import csrf_client
 
@@ -449,8 +464,8 @@ def test_the_web_api_never_opens_the_gate_on_malformed_answers(
     from backcoach.web.app import create_app
     from tests.web.conftest import csrf_client
 
-    coach = _coach(tmp_path)
-    client = csrf_client(create_app(coach.settings, test_client=True))
+    person = _person(tmp_path)
+    client = csrf_client(create_app(person.settings, test_client=True))
     answered = client.post("/api/screen", json={"answers": answers})
     assert answered.status_code in (200, 400, 422), answered.text
     assert "Traceback" not in answered.text
@@ -478,7 +493,7 @@ def test_the_web_api_never_opens_the_gate_on_malformed_answers(
     ids=repr,
 )
 def test_the_web_api_refuses_a_pain_report_it_cannot_read_exactly(
-    ready: Coach, event: dict[str, Any]
+    ready: PersonContext, event: dict[str, Any]
 ) -> None:
     """Stop-rule inputs from the browser: refused (422, naming the field), never coerced."""
     from backcoach.records.tables import PainReportRow

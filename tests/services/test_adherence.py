@@ -14,8 +14,8 @@ from backcoach.services.adherence import (
     streak,
     weekly,
 )
-from backcoach.services.progression import check_flare_up
-from tests.services.simulate import START, coach_on, three_weeks
+from backcoach.services.progression import start_flare_up_if_due
+from tests.services.simulate import START, person_on, three_weeks
 
 MON_WED_FRI = planned_weekdays(["mon", "wed", "fri"])
 
@@ -23,8 +23,8 @@ MON_WED_FRI = planned_weekdays(["mon", "wed", "fri"])
 def test_weeks_minutes_streak_and_stops_from_real_sessions(tmp_path: Path, db_url: str) -> None:
     sim = three_weeks(tmp_path, db_url)
     friday = START + dt.timedelta(days=18)
-    coach = coach_on(tmp_path, db_url, friday)
-    a = adherence(coach)
+    person = person_on(tmp_path, db_url, friday)
+    a = adherence(person.store, person.catalogue, person.today())
     assert [(w["week_start"], w["planned"], w["done"]) for w in a["weeks"]] == [
         ("2026-11-02", 3, 3),
         ("2026-11-09", 3, 2),
@@ -45,7 +45,7 @@ def test_weeks_minutes_streak_and_stops_from_real_sessions(tmp_path: Path, db_ur
     assert a["flare_ups"] == []
     # On Wednesday 18th (before its session) one missed day (Mon 16) is forgiven, and so is
     # Wed 11 between two sessions: the run counts back to the first session.
-    sessions = done_sessions(coach)
+    sessions = done_sessions(person.store)
     assert streak(sessions, MON_WED_FRI, START + dt.timedelta(days=16)) == {
         "days": 5,
         "forgiven": 2,
@@ -53,10 +53,10 @@ def test_weeks_minutes_streak_and_stops_from_real_sessions(tmp_path: Path, db_ur
 
 
 def test_a_flare_up_is_listed_with_its_dates(tmp_path: Path, db_url: str) -> None:
-    coach = coach_on(tmp_path, db_url, START)
-    decision = check_flare_up(coach, said_flare_up=True)
+    person = person_on(tmp_path, db_url, START)
+    decision = start_flare_up_if_due(person.store, person.today(), said_flare_up=True)
     assert decision is not None
-    [flare] = adherence(coach)["flare_ups"]
+    [flare] = adherence(person.store, person.catalogue, person.today())["flare_ups"]
     assert flare["date"] == "2026-11-02" and flare["until"] == decision.until.isoformat()
     assert flare["reason"] == decision.reason
 
@@ -87,7 +87,8 @@ def test_streak_forgives_one_missed_planned_day_not_two_in_a_row() -> None:
 
 
 def test_no_sessions_means_no_weeks(tmp_path: Path) -> None:
-    a = adherence(coach_on(tmp_path, None, START))
+    person = person_on(tmp_path, None, START)
+    a = adherence(person.store, person.catalogue, person.today())
     assert a["weeks"] == [] and a["total"] == {"planned": 0, "due": 0, "done": 0, "minutes": 0}
     assert a["streak"] == {"days": 0, "forgiven": 0}
 

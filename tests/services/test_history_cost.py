@@ -34,7 +34,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, select
 
-from backcoach.coach import Coach
+from backcoach.app import AppContext, PersonContext
 from backcoach.config import Settings
 from backcoach.planning.program_state import program_state, restore
 from backcoach.planning.progression import (
@@ -66,7 +66,7 @@ from backcoach.records.tables import (
     SessionRow,
     SetLogRow,
 )
-from backcoach.reports.report import REPORT_DECISIONS, REPORT_EVENTS, REPORT_WEEKS, _report_data
+from backcoach.reports.report import REPORT_DECISIONS, REPORT_EVENTS, REPORT_WEEKS
 from backcoach.safety.signs import SIGNS
 from backcoach.services import outcomes
 from backcoach.services.adherence import (
@@ -79,24 +79,31 @@ from backcoach.services.adherence import (
     week_start,
     weekly,
 )
+from backcoach.services.documents import report_data
+from backcoach.services.plans import todays_plan
+from backcoach.services.profiles import load_profile, update_profile
 from backcoach.services.progress import progress_summary
 from backcoach.services.progression import (
     NEXT_DAY,
     _decision_from_row,
     _since_restore,
-    after_session,
-    answer_next_day,
-    check_flare_up,
+    decide_after_session,
     logs_for,
-    pending_next_day_questions,
+    next_day_questions,
+    record_next_day_answer,
     save_decision,
-    state,
+    start_flare_up_if_due,
+)
+from backcoach.services.progression import (
+    program_state as state_of,
 )
 from backcoach.services.saved import saved_plan
+from backcoach.services.screening import take_screen
 from backcoach.services.sessions import AutoAnswers, begin, run_auto
 from backcoach.web.app import create_app
 from tests.dbfixtures import pg_schema_url
 from tests.histories import Rows, lay_down
+from tests.people import legacy_coach
 
 START = dt.date(2026, 9, 7)  # a Monday
 DAYS = [START + dt.timedelta(days=n) for n in (0, 2, 4, 7, 9)]
@@ -115,23 +122,32 @@ PER_BLOCK = (
     ActivityRatingRow,
     ScreenRow,
 )
+
 ONCE = (ProfileRow, ActivityRow)
 
 
 # --- the records --------------------------------------------------------------------------------
 
 
-def coach_on(home: Path, day: dt.date, url: str | None = None) -> Coach:
+def person_on(home: Path, day: dt.date, url: str | None = None) -> PersonContext:
     env = {"BACKCOACH_HOME": str(home), "BACKCOACH_TODAY": day.isoformat()}
     if url is not None:
         env["BACKCOACH_DATABASE_URL"] = url
-    return Coach(Settings.from_environ(env))
+    return AppContext(Settings.from_environ(env)).person()
 
 
-def run_session(coach: Coach, answers: dict[str, Any]) -> int:
-    for session_id, index, exercise_id, _ in pending_next_day_questions(coach):
-        answer_next_day(coach, session_id, index, exercise_id, settled=False)
-    live = begin(coach, "auto", 0.0, minutes=10)
+def run_session(person: PersonContext, answers: dict[str, Any]) -> int:
+    for session_id, index, exercise_id, _ in next_day_questions(person.store, person.today()):
+        record_next_day_answer(
+            person.store,
+            person.catalogue,
+            person.today(),
+            session_id,
+            index,
+            exercise_id,
+            settled=False,
+        )
+    live = begin(legacy_coach(person), "auto", 0.0, minutes=10)
     run_auto(live, AutoAnswers.from_data(answers), 0, 0.0)
     return live.session_id
 
@@ -140,18 +156,21 @@ def run_session(coach: Coach, answers: dict[str, Any]) -> int:
 def template(tmp_path_factory: pytest.TempPathFactory) -> Rows:
     """Five real sessions with every kind of record progression and progress read."""
     home = tmp_path_factory.mktemp("template")
-    first = coach_on(home, DAYS[0])
-    first.take_screen({s.id: "no" for s in SIGNS})
-    first.update_profile(days=["mon", "wed", "fri"], minutes=10)
-    socks = outcomes.add_activity(first, "putting on socks")
-    film = outcomes.add_activity(first, "sitting through a film")
-    ids = [item.exercise_id for item in first.plan(minutes=10).items]
+    first = person_on(home, DAYS[0])
+    take_screen(first.store, first.today(), {s.id: "no" for s in SIGNS})
+    update_profile(first.store, days=["mon", "wed", "fri"], minutes=10)
+    socks = outcomes.add_activity(first.store, first.today(), "putting on socks")
+    film = outcomes.add_activity(first.store, first.today(), "sitting through a film")
+    ids = [
+        item.exercise_id
+        for item in todays_plan(first.store, first.catalogue, first.today(), minutes=10).items
+    ]
     assert len(ids) >= 4, ids
     for n, day in enumerate(DAYS):
-        coach = coach_on(home, day)
-        outcomes.record_pain(coach, now=3 + n % 2, worst_24h=6 - n)
+        person = person_on(home, day)
+        outcomes.record_pain(person.store, now=3 + n % 2, worst_24h=6 - n)
         if n in (0, 3):
-            outcomes.rate_activities(coach, {socks.id: 2 + n, film.id: 5})
+            outcomes.rate_activities(person.store, person.today(), {socks.id: 2 + n, film.id: 5})
         answers: dict[str, Any] = {
             "pain_before": 3,
             "pain_after": 2,
@@ -162,17 +181,23 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Rows:
         if n == 2:  # a pain stop and a warning-sign stop
             answers["exercises"] = {ids[1]: {"pain": 7}, ids[2]: {"pain": 3, "sharp": True}}
         if n == 3:  # the dropped exercise brought back, and a move to a harder exercise
-            current = state(coach)
+            current = state_of(person.store, person.today())
             for dropped in current.dropped:
-                save_decision(coach.store, restore(coach.exercise(dropped), current, day, "person"))
+                save_decision(
+                    person.store, restore(person.catalogue.get(dropped), current, day, "person")
+                )
             mover = next(
-                (coach.exercise(i) for i in ids if coach.exercise(i).progression is not None),
+                (
+                    person.catalogue.get(i)
+                    for i in ids
+                    if person.catalogue.get(i).progression is not None
+                ),
                 None,
             )
             if mover is not None:
-                harder = coach.exercise(mover.progression or "")
+                harder = person.catalogue.get(mover.progression or "")
                 save_decision(
-                    coach.store,
+                    person.store,
                     Decision(
                         decided_on=day,
                         exercise_id=mover.id,
@@ -182,13 +207,15 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Rows:
                         reason=f"{mover.name} was easy at its top dose.",
                     ),
                 )
-        run_session(coach, answers)
+        run_session(person, answers)
         if n == 2:  # a flare-up: gentle days, then a week of lower doses and new ones
-            assert check_flare_up(coach, said_flare_up=True) is not None
+            assert (
+                start_flare_up_if_due(person.store, person.today(), said_flare_up=True) is not None
+            )
         if n == 4:  # a decision without a day, as records from before migration 0002 have
-            coach.store.save_decision(ids[0], "same", {}, "An old record.", decided_on=None)
+            person.store.save_decision(ids[0], "same", {}, "An old record.", decided_on=None)
     rows: Rows = {}
-    with coach_on(home, TODAY).store.scoped() as s:
+    with person_on(home, TODAY).store.scoped() as s:
         for entity in ONCE + PER_BLOCK:
             names = [c.key for c in entity.__table__.columns]  # type: ignore[attr-defined]
             found = s.scalars(select(entity).order_by(entity.id))  # type: ignore[attr-defined]
@@ -201,10 +228,10 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Rows:
     return rows
 
 
-def fill(coach: Coach, template: Rows, sessions: int) -> None:
+def fill(person: PersonContext, template: Rows, sessions: int) -> None:
     """The template laid down ``sessions // 5`` times, oldest block first, ids in date order."""
     blocks = sessions // len(template[SessionRow])
-    with coach.store.scoped() as s:
+    with person.store.scoped() as s:
         lay_down(s, template, blocks, BLOCK, PER_BLOCK, ONCE)
 
 
@@ -227,13 +254,13 @@ def stores(template: Rows, db_url: str, second_url: str, tmp_path: Path) -> dict
         home = tmp_path / f"home-{size}"
         home.mkdir()
         (home / "url").write_text(url)
-        fill(coach_on(home, TODAY, url), template, size)
+        fill(person_on(home, TODAY, url), template, size)
         homes[size] = home
     return homes
 
 
-def coach_of(home: Path, day: dt.date = TODAY) -> Coach:
-    return coach_on(home, day, (home / "url").read_text())
+def person_of(home: Path, day: dt.date = TODAY) -> PersonContext:
+    return person_on(home, day, (home / "url").read_text())
 
 
 # --- counting statements --------------------------------------------------------------------------
@@ -287,13 +314,15 @@ def test_statements_per_request_are_the_same_at_5_and_60_sessions(
                     client.get(path).raise_for_status()
 
                 counted[path][size] = count(get)
-        coach = coach_of(home)
-        counted["report data"][size] = count(lambda c=coach: _report_data(c))
-        last = max(r.id for r in coach.store.sessions())
+        person = person_of(home)
+        counted["report data"][size] = count(
+            lambda c=person: report_data(c.store, c.catalogue, c.today())
+        )
+        last = max(r.id for r in person.store.sessions())
         decided: list[Decision] = []
 
-        def end(c: Coach = coach, last: int = last, out: list[Decision] = decided) -> None:
-            out.extend(after_session(c, last))
+        def end(c: PersonContext = person, last: int = last, out: list[Decision] = decided) -> None:
+            out.extend(decide_after_session(c.store, c.catalogue, c.today(), last))
 
         counted["after_session"][size] = count(end)
         assert decided, "the last session's exercises were decided again"
@@ -311,9 +340,9 @@ def test_statements_per_request_are_the_same_at_5_and_60_sessions(
 # --- the same answers as the whole history --------------------------------------------------------
 
 
-def whole_history_logs(coach: Coach) -> dict[str, list[ExerciseLog]]:
+def whole_history_logs(person: PersonContext) -> dict[str, list[ExerciseLog]]:
     """Every exercise's logs from every session, one query per session (the old way)."""
-    store = coach.store
+    store = person.store
     settled = {
         (p.session_id, p.item_index): bool(p.decision.get("settled"))
         for p in store.pain_reports()
@@ -370,8 +399,8 @@ def _stop_kind(o: ExerciseOutcomeRow) -> str:
     return "flag" if o.details.get("not_tolerated") else "pain"
 
 
-def whole_history_state(coach: Coach) -> Any:
-    return program_state([_decision_from_row(r) for r in coach.store.decisions()], coach.today())
+def whole_history_state(person: PersonContext) -> Any:
+    return program_state([_decision_from_row(r) for r in person.store.decisions()], person.today())
 
 
 def test_state_and_decisions_match_the_whole_history(stores: dict[int, Path]) -> None:
@@ -382,17 +411,17 @@ def test_state_and_decisions_match_the_whole_history(stores: dict[int, Path]) ->
     days += [first_day + dt.timedelta(days=n) for n in (0, 3, 10, 40, 85)]
     redosed = 0
     for day in days:
-        coach = coach_of(home, day)
-        expected = whole_history_state(coach)
-        assert state(coach) == expected, day
+        person = person_of(home, day)
+        expected = whole_history_state(person)
+        assert state_of(person.store, person.today()) == expected, day
         redosed += len(expected.redosed_since_flare)
     assert redosed  # the lower week after a flare-up was among them
-    coach = coach_of(home)
-    current = whole_history_state(coach)
+    person = person_of(home)
+    current = whole_history_state(person)
     assert current.dropped or current.replaced or current.doses
-    every = whole_history_logs(coach)
-    windowed = logs_for(coach.store, every)
-    allowed = {ex.id: ex for ex in coach.catalogue}
+    every = whole_history_logs(person)
+    windowed = logs_for(person.store, every)
+    allowed = {ex.id: ex for ex in person.catalogue}
     # The window, not the whole history: a part of every log, ending with the same one.
     assert sum(map(len, windowed.values())) < sum(map(len, every.values())) / 2
     for exercise_id, history in every.items():
@@ -406,19 +435,26 @@ def test_state_and_decisions_match_the_whole_history(stores: dict[int, Path]) ->
         assert [g for g in kept if g.date >= weeks] == [g for g in history if g.date >= weeks]
         assert [g for g in kept if g.stop] == [g for g in history if g.stop]
         expected = decide(
-            coach.exercise(exercise_id),
+            person.catalogue.get(exercise_id),
             _since_restore(history, current, exercise_id),
             allowed,
             TODAY,
         )
         got = decide(
-            coach.exercise(exercise_id), _since_restore(kept, current, exercise_id), allowed, TODAY
+            person.catalogue.get(exercise_id),
+            _since_restore(kept, current, exercise_id),
+            allowed,
+            TODAY,
         )
         assert got == expected, exercise_id
     # after_session decides the last session's exercises exactly as from every log.
-    last = max(coach.store.sessions(), key=lambda s: (as_utc(s.started_at), s.id))
-    expected_made = _expected_after_session(coach, last.id)
-    assert after_session(coach, last.id) == expected_made and expected_made
+    last = max(person.store.sessions(), key=lambda s: (as_utc(s.started_at), s.id))
+    expected_made = _expected_after_session(person, last.id)
+    assert (
+        decide_after_session(person.store, person.catalogue, person.today(), last.id)
+        == expected_made
+        and expected_made
+    )
 
 
 def test_state_from_a_few_decisions_is_the_state_from_all_of_them(
@@ -453,15 +489,16 @@ def test_state_from_a_few_decisions_is_the_state_from_all_of_them(
     for offset in range(-2, 125):
         day = first + dt.timedelta(days=offset)
         expected = program_state(every, day)
-        assert state(coach_on(tmp_path, day, db_url)) == expected, day
+        later = person_on(tmp_path, day, db_url)
+        assert state_of(later.store, later.today()) == expected, day
         redosed += len(expected.redosed_since_flare)
     assert redosed
 
 
-def _expected_after_session(coach: Coach, session_id: int) -> list[Decision]:
+def _expected_after_session(person: PersonContext, session_id: int) -> list[Decision]:
     from backcoach.services.progression import _allowed_exercises, _in_flare
 
-    store, current = coach.store, whole_history_state(coach)
+    store, current = person.store, whole_history_state(person)
     session = store.session(session_id)
     assert session is not None
     plan_row = store.plan(session.plan_id)
@@ -469,26 +506,27 @@ def _expected_after_session(coach: Coach, session_id: int) -> list[Decision]:
     done = {
         o.item_index for o in store.outcomes(session_id) if o.outcome in ("finished", "stopped")
     }
-    logs, allowed = whole_history_logs(coach), _allowed_exercises(coach, current)
+    logs = whole_history_logs(person)
+    allowed = _allowed_exercises(person.store, person.catalogue, person.today(), current)
     made = []
     for index, item in enumerate(saved_plan(plan_row).items):
         history = _since_restore(logs.get(item.exercise_id, []), current, item.exercise_id)
         if index in done and history:
             made.append(
                 decide(
-                    coach.exercise(item.exercise_id),
+                    person.catalogue.get(item.exercise_id),
                     history,
                     allowed,
-                    coach.today(),
-                    in_flare_up=_in_flare(coach, current),
+                    person.today(),
+                    in_flare_up=_in_flare(person.store, person.today(), current),
                 )
             )
     return made
 
 
-def whole_history_done(coach: Coach) -> list[DoneSession]:
+def whole_history_done(person: PersonContext) -> list[DoneSession]:
     """Every session that counts as done, with its minutes, one query per session."""
-    store, out = coach.store, []
+    store, out = person.store, []
     for row in sorted(store.sessions(), key=lambda r: (as_utc(r.started_at), r.id)):
         plan_row = store.plan(row.plan_id)
         complete = [s for s in store.sets(row.id) if s.complete]
@@ -504,9 +542,9 @@ def whole_history_done(coach: Coach) -> list[DoneSession]:
     return out
 
 
-def daily(coach: Coach, moments: tuple[str, ...]) -> list[tuple[dt.date, int]]:
+def daily(person: PersonContext, moments: tuple[str, ...]) -> list[tuple[dt.date, int]]:
     by_day: dict[dt.date, int] = {}
-    for p in coach.store.pain_reports():
+    for p in person.store.pain_reports():
         if p.moment in moments:
             day = local_day(p.reported_at)
             by_day[day] = max(by_day.get(day, 0), p.score)
@@ -521,8 +559,8 @@ def test_progress_summary_matches_the_whole_history(
     stores: dict[int, Path], size: int, weeks_later: int
 ) -> None:
     today = TODAY + dt.timedelta(weeks=weeks_later)
-    coach = coach_of(stores[size], today)
-    summary = progress_summary(coach)
+    person = person_of(stores[size], today)
+    summary = progress_summary(person.store, person.catalogue, person.today())
     since = summary_start(today)
     recorded = weeks_later == 0
     # Pain: the series of the summary's weeks; the change from the very first week.
@@ -530,7 +568,7 @@ def test_progress_summary_matches_the_whole_history(
         ("now", (PAIN_BEFORE, PAIN_NOW), "pain_now", "pain now"),
         ("worst_24h", (WORST_24H,), "pain_worst", "worst pain"),
     ):
-        every = daily(coach, moments)
+        every = daily(person, moments)
         block = summary["pain"][key]
         shown = [{"date": d.isoformat(), "score": s} for d, s in every if d >= since]
         assert block["series"] == shown and bool(shown) == recorded
@@ -538,7 +576,7 @@ def test_progress_summary_matches_the_whole_history(
         assert compared is not None
         assert block["change"] == pain_change(measure, label, *compared).as_dict()
     # Activities: first rating against latest, however old.
-    ratings = _ratings(coach)
+    ratings = _ratings(person)
     for act in summary["activities"]["current"]:
         mine = [r for r in ratings if r.activity_id == act["id"]]
         expected = activity_change(act["id"], act["name"], mine[0].score, mine[-1].score)
@@ -554,9 +592,9 @@ def test_progress_summary_matches_the_whole_history(
         for d, v in sorted(means.items())
     ]
     # Adherence over the summary's weeks, planned days counted from the first session ever.
-    done = whole_history_done(coach)
+    done = whole_history_done(person)
     window = [s for s in done if s.day >= since]
-    planned = planned_weekdays(coach.profile().days)
+    planned = planned_weekdays(load_profile(person.store).days)
     a = summary["adherence"]
     weeks = weekly(window, planned, today, done[0].day, since)
     all_weeks = (today - week_start(done[0].day)).days // 7 + 1
@@ -574,10 +612,10 @@ def test_progress_summary_matches_the_whole_history(
         assert a["weeks"] == weekly(done, planned, today)
         assert a["streak"] == streak(done, planned, today)
         assert a["total"]["due"] == due_so_far(done, planned, today)
-    starts = {s.id: local_day(s.started_at) for s in coach.store.sessions()}
+    starts = {s.id: local_day(s.started_at) for s in person.store.sessions()}
     stops = [
         o
-        for o in coach.store.outcomes()
+        for o in person.store.outcomes()
         if o.outcome == "stopped" and starts[o.session_id] >= since
     ]
     assert [(s["session_id"], s["exercise_id"]) for s in a["stopped"]] == [
@@ -585,7 +623,7 @@ def test_progress_summary_matches_the_whole_history(
     ]
     assert bool(stops) == recorded
     recent = [
-        d for d in coach.store.decisions() if (d.decided_on or local_day(d.decided_at)) >= since
+        d for d in person.store.decisions() if (d.decided_on or local_day(d.decided_at)) >= since
     ]
     assert [(f["date"], f["reason"]) for f in a["flare_ups"]] == [
         (str(d.decided_on), d.reason) for d in recent if d.action == "flare-up"
@@ -594,22 +632,24 @@ def test_progress_summary_matches_the_whole_history(
         (d.action, d.reason) for d in recent
     ]
     # What is due today, from every check-in.
-    assert summary["due"] == _due(coach)
+    assert summary["due"] == _due(person)
 
 
-def _ratings(coach: Coach) -> list[Any]:
-    return sorted(outcomes.outcomes(coach).activity_ratings(), key=lambda r: (r.rated_on, r.id))
+def _ratings(person: PersonContext) -> list[Any]:
+    return sorted(
+        outcomes.outcomes(person.store).activity_ratings(), key=lambda r: (r.rated_on, r.id)
+    )
 
 
-def _due(coach: Coach) -> dict[str, Any]:
+def _due(person: PersonContext) -> dict[str, Any]:
     """outcomes.due_today computed from every pain report and rating."""
-    today = coach.today()
-    worst = daily(coach, (WORST_24H,))
+    today = person.today()
+    worst = daily(person, (WORST_24H,))
     readings = [
-        p for p in coach.store.pain_reports() if p.moment in (PAIN_BEFORE, PAIN_NOW, WORST_24H)
+        p for p in person.store.pain_reports() if p.moment in (PAIN_BEFORE, PAIN_NOW, WORST_24H)
     ]
-    current = outcomes.activities(coach)
-    last = {r.activity_id: r.rated_on for r in _ratings(coach)}
+    current = outcomes.activities(person.store)
+    last = {r.activity_id: r.rated_on for r in _ratings(person)}
     due = [a.id for a in current if a.id not in last or (today - last[a.id]).days >= 7]
     return {
         "worst_pain": not worst or worst[-1][0] != today,
@@ -622,16 +662,16 @@ def _due(coach: Coach) -> dict[str, Any]:
 
 
 def test_report_lists_and_counts_match_the_whole_history(stores: dict[int, Path]) -> None:
-    coach = coach_of(stores[LARGE])
-    data = _report_data(coach)
-    decisions = coach.store.decisions()
+    person = person_of(stores[LARGE])
+    data = report_data(person.store, person.catalogue, person.today())
+    decisions = person.store.decisions()
     changes = [d for d in decisions if d.action not in ("same", "start")]
     assert [(c["action"], c["reason"]) for c in data["changes"]] == [
         (d.action, d.reason) for d in reversed(changes)
     ][:REPORT_DECISIONS]
     assert data["more_changes"] == len(changes) - REPORT_DECISIONS > 0
     assert data["unchanged"] == sum(1 for d in decisions if d.action == "same")
-    stops = [o for o in coach.store.outcomes() if o.outcome == "stopped"]
+    stops = [o for o in person.store.outcomes() if o.outcome == "stopped"]
     assert [s["session_id"] for s in data["stopped"]] == [o.session_id for o in reversed(stops)][
         :REPORT_EVENTS
     ]
@@ -639,11 +679,16 @@ def test_report_lists_and_counts_match_the_whole_history(stores: dict[int, Path]
     flares = [d for d in decisions if d.action == "flare-up"]
     assert [f["reason"] for f in data["flare_ups"]] == [d.reason for d in reversed(flares)]
     assert len(flares) == LARGE // SMALL
-    done = whole_history_done(coach)
+    done = whole_history_done(person)
     all_weeks = (week_start(TODAY) - week_start(done[0].day)).days // 7 + 1
     assert data["earlier_weeks"] == all_weeks - REPORT_WEEKS > 0
     assert REPORT_WEEKS <= SUMMARY_WEEKS  # the summary holds every week the report shows
-    assert data["weeks"] == progress_summary(coach)["adherence"]["weeks"][-REPORT_WEEKS:]
+    assert (
+        data["weeks"]
+        == progress_summary(person.store, person.catalogue, person.today())["adherence"]["weeks"][
+            -REPORT_WEEKS:
+        ]
+    )
     assert len(data["weeks"]) == REPORT_WEEKS
     assert data["since"] == done[0].day.strftime("%d %b %Y")
 
@@ -667,6 +712,6 @@ def test_reading_takes_no_write_lock(stores: dict[int, Path], db_url: str) -> No
         finally:
             holder.rollback()
             holder.close()
-    coach = coach_of(home)
-    writes = count(lambda: coach.update_profile(minutes=15))
+    person = person_of(home)
+    writes = count(lambda: update_profile(person.store, minutes=15))
     assert "BEGIN IMMEDIATE" in writes

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from backcoach.coach import CoachError
+from backcoach.errors import BackcoachError
 from backcoach.records.outcomes import (
     ACTIVITY_MEAN_MEANINGFUL_POINTS,
     ACTIVITY_SINGLE_MEANINGFUL_POINTS,
@@ -20,7 +20,7 @@ from backcoach.records.outcomes import (
 )
 from backcoach.records.outcomes_store import OutcomeStore
 from backcoach.services import outcomes
-from tests.services.simulate import START, coach_on
+from tests.services.simulate import START, person_on
 
 
 def test_thresholds_are_the_published_ones() -> None:
@@ -120,20 +120,22 @@ def test_first_and_latest_week() -> None:
 
 
 def test_activities_add_retire_rate_and_history(tmp_path: Path, db_url: str) -> None:
-    coach = coach_on(tmp_path, db_url, START)
-    socks = outcomes.add_activity(coach, "  putting   on socks ")
+    person = person_on(tmp_path, db_url, START)
+    socks = outcomes.add_activity(person.store, person.today(), "  putting   on socks ")
     assert socks.name == "putting on socks" and socks.added_on == START
-    with pytest.raises(CoachError, match="already on your list"):
-        outcomes.add_activity(coach, "Putting on socks")
+    with pytest.raises(BackcoachError, match="already on your list"):
+        outcomes.add_activity(person.store, person.today(), "Putting on socks")
     for name in ("sitting through a film", "lifting a child", "walking the dog", "driving"):
-        outcomes.add_activity(coach, name)
-    with pytest.raises(CoachError, match="retire one first"):
-        outcomes.add_activity(coach, "gardening")
-    outcomes.rate_activities(coach, {socks.id: 2, "driving": 4})
-    outcomes.rate_activities(coach, {"putting on socks": 3})  # same day: replaces
-    later = coach_on(tmp_path, db_url, START + dt.timedelta(days=7))
-    outcomes.rate_activities(later, {str(socks.id): 7})
-    outcomes.retire_activity(later, "driving")
+        outcomes.add_activity(person.store, person.today(), name)
+    with pytest.raises(BackcoachError, match="retire one first"):
+        outcomes.add_activity(person.store, person.today(), "gardening")
+    outcomes.rate_activities(person.store, person.today(), {socks.id: 2, "driving": 4})
+    outcomes.rate_activities(
+        person.store, person.today(), {"putting on socks": 3}
+    )  # same day: replaces
+    later = person_on(tmp_path, db_url, START + dt.timedelta(days=7))
+    outcomes.rate_activities(later.store, later.today(), {str(socks.id): 7})
+    outcomes.retire_activity(later.store, later.today(), "driving")
     store = OutcomeStore(later.store)
     ratings = [(r.activity_id, r.rated_on, r.score) for r in store.activity_ratings()]
     driving = next(a for a in store.activities() if a.name == "driving")
@@ -143,46 +145,50 @@ def test_activities_add_retire_rate_and_history(tmp_path: Path, db_url: str) -> 
         (socks.id, START + dt.timedelta(days=7), 7),
     ]
     assert driving.retired_on == START + dt.timedelta(days=7)
-    assert [a.name for a in outcomes.activities(later)] == [
+    assert [a.name for a in outcomes.activities(later.store)] == [
         "putting on socks",
         "sitting through a film",
         "lifting a child",
         "walking the dog",
     ]
-    outcomes.add_activity(later, "gardening")  # room again after retiring one
-    with pytest.raises(CoachError, match="no current activity called 'driving'"):
-        outcomes.rate_activities(later, {"driving": 5})
+    outcomes.add_activity(later.store, later.today(), "gardening")  # room again after retiring one
+    with pytest.raises(BackcoachError, match="no current activity called 'driving'"):
+        outcomes.rate_activities(later.store, later.today(), {"driving": 5})
 
 
 def test_bad_scores_save_nothing(tmp_path: Path, db_url: str) -> None:
-    coach = coach_on(tmp_path, db_url, START)
-    socks = outcomes.add_activity(coach, "putting on socks")
-    with pytest.raises(CoachError, match=r"worst pain \(24 h\): must be a whole number .* 11"):
-        outcomes.record_pain(coach, now=3, worst_24h=11)
-    with pytest.raises(CoachError, match="must be a whole number"):
-        outcomes.rate_activities(coach, {socks.id: 4, "putting on socks": -1})
-    with pytest.raises(CoachError, match="give pain now"):
-        outcomes.record_pain(coach)
-    assert OutcomeStore(coach.store).pain_readings(("daily", "worst-24h")) == []
-    assert OutcomeStore(coach.store).activity_ratings() == []
+    person = person_on(tmp_path, db_url, START)
+    socks = outcomes.add_activity(person.store, person.today(), "putting on socks")
+    with pytest.raises(BackcoachError, match=r"worst pain \(24 h\): must be a whole number .* 11"):
+        outcomes.record_pain(person.store, now=3, worst_24h=11)
+    with pytest.raises(BackcoachError, match="must be a whole number"):
+        outcomes.rate_activities(
+            person.store, person.today(), {socks.id: 4, "putting on socks": -1}
+        )
+    with pytest.raises(BackcoachError, match="give pain now"):
+        outcomes.record_pain(person.store)
+    assert OutcomeStore(person.store).pain_readings(("daily", "worst-24h")) == []
+    assert OutcomeStore(person.store).activity_ratings() == []
 
 
 def test_what_is_due_once_a_day_and_weekly(tmp_path: Path, db_url: str) -> None:
-    coach = coach_on(tmp_path, db_url, START)
-    due = outcomes.due_today(coach)
+    person = person_on(tmp_path, db_url, START)
+    due = outcomes.due_today(person.store, person.today())
     assert due["worst_pain"] and due["weekly_checkin"] and not due["activities"]
     assert due["activities_missing"] == 3
-    socks = outcomes.add_activity(coach, "putting on socks")
-    assert outcomes.due_today(coach)["activity_ids"] == [socks.id]  # never rated yet
-    outcomes.record_pain(coach, now=4, worst_24h=6)
-    outcomes.rate_activities(coach, {socks.id: 3})
-    due = outcomes.due_today(coach)
+    socks = outcomes.add_activity(person.store, person.today(), "putting on socks")
+    assert outcomes.due_today(person.store, person.today())["activity_ids"] == [
+        socks.id
+    ]  # never rated yet
+    outcomes.record_pain(person.store, now=4, worst_24h=6)
+    outcomes.rate_activities(person.store, person.today(), {socks.id: 3})
+    due = outcomes.due_today(person.store, person.today())
     assert not due["worst_pain"] and not due["activities"] and not due["weekly_checkin"]
-    six_days = coach_on(tmp_path, db_url, START + dt.timedelta(days=6))
-    due = outcomes.due_today(six_days)
+    six_days = person_on(tmp_path, db_url, START + dt.timedelta(days=6))
+    due = outcomes.due_today(six_days.store, six_days.today())
     assert due["worst_pain"] and not due["activities"] and not due["weekly_checkin"]
-    week = coach_on(tmp_path, db_url, START + dt.timedelta(days=7))
-    due = outcomes.due_today(week)
+    week = person_on(tmp_path, db_url, START + dt.timedelta(days=7))
+    due = outcomes.due_today(week.store, week.today())
     assert due["activities"] and due["weekly_checkin"]
-    assert outcomes.worst_pain_series(week) == [(START, 6)]
-    assert outcomes.pain_now_series(week) == [(START, 4)]
+    assert outcomes.worst_pain_series(week.store) == [(START, 6)]
+    assert outcomes.pain_now_series(week.store) == [(START, 4)]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from backcoach.services import outcomes
 from backcoach.services.progress import TOO_EARLY, progress_summary
-from tests.services.simulate import START, coach_on, three_weeks
+from tests.services.simulate import START, person_on, three_weeks
 
 CHANGE_KEYS = {
     "measure",
@@ -25,8 +25,8 @@ CHANGE_KEYS = {
 
 def test_summary_shape_and_figures(tmp_path: Path, db_url: str) -> None:
     sim = three_weeks(tmp_path, db_url)
-    coach = coach_on(tmp_path, db_url, START + dt.timedelta(days=18))
-    summary = progress_summary(coach)
+    person = person_on(tmp_path, db_url, START + dt.timedelta(days=18))
+    summary = progress_summary(person.store, person.catalogue, person.today())
     assert json.loads(json.dumps(summary)) == summary  # JSON-ready as it is
     assert set(summary) == {
         "version",
@@ -73,17 +73,17 @@ def test_summary_shape_and_figures(tmp_path: Path, db_url: str) -> None:
 
 
 def test_early_days_and_retired_activities(tmp_path: Path, db_url: str) -> None:
-    coach = coach_on(tmp_path, db_url, START)
-    summary = progress_summary(coach)
+    person = person_on(tmp_path, db_url, START)
+    summary = progress_summary(person.store, person.catalogue, person.today())
     assert summary["messages"] == [TOO_EARLY]
     assert summary["pain"]["now"] == {"series": [], "change": None}
     assert summary["activities"]["change"] is None
-    row = outcomes.add_activity(coach, "driving")
-    outcomes.rate_activities(coach, {row.id: 2})
-    later = coach_on(tmp_path, db_url, START + dt.timedelta(days=7))
-    outcomes.rate_activities(later, {row.id: 6})
-    outcomes.retire_activity(later, row.id)
-    acts = progress_summary(later)["activities"]
+    row = outcomes.add_activity(person.store, person.today(), "driving")
+    outcomes.rate_activities(person.store, person.today(), {row.id: 2})
+    later = person_on(tmp_path, db_url, START + dt.timedelta(days=7))
+    outcomes.rate_activities(later.store, later.today(), {row.id: 6})
+    outcomes.retire_activity(later.store, later.today(), row.id)
+    acts = progress_summary(later.store, later.catalogue, later.today())["activities"]
     assert acts["current"] == [] and acts["retired"][0]["retired_on"] == "2026-11-09"
     assert acts["retired"][0]["change"]["points"] == 4  # history kept
     assert acts["change"] is None  # the score is the mean of current activities only

@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import delete
 
 from backcoach.coach import Coach, PlanRefused
 from backcoach.config import Settings
+from backcoach.records.tables import LiveSessionRow
 from backcoach.safety.signs import SIGNS
+from backcoach.services.live import Conflict
 from backcoach.services.sessions import AutoAnswers, begin, resume_unfinished, run_auto
 
 ALL_NO = {s.id: "no" for s in SIGNS}
@@ -100,7 +103,10 @@ def test_numbness_ends_the_session_and_asks_for_a_new_screen(tmp_path: Path, db_
     assert coach.plan().items
 
 
-def test_resume_continues_at_the_next_unsaved_set(tmp_path: Path, db_url: str) -> None:
+@pytest.mark.parametrize("live_row", [True, False], ids=["live-row", "records-only"])
+def test_resume_continues_without_a_set_twice(tmp_path: Path, db_url: str, live_row: bool) -> None:
+    """After a crash the session carries on from its saved live state (or, without a live
+    row, from the records at its next unsaved set); no set is ever saved twice."""
     coach = make_coach(tmp_path, db_url)
     coach.take_screen(ALL_NO)
     live = begin(coach, "auto", 0.0, minutes=15)
@@ -121,7 +127,14 @@ def test_resume_continues_at_the_next_unsaved_set(tmp_path: Path, db_url: str) -
             live.engine.send(Tick(now))
     saved_before = [(s.item_index, s.set_number, s.side) for s in coach.store.sets(live.session_id)]
     del live  # the process "dies" here: nothing more is sent
-    again = resume_unfinished(make_coach(tmp_path, db_url), 100.0)
+    if live_row:
+        with pytest.raises(Conflict) as busy:  # it was heard a moment ago: not without asking
+            resume_unfinished(make_coach(tmp_path, db_url), 100.0)
+        assert busy.value.code == "session-elsewhere"
+    else:
+        with coach.store.scoped() as s:
+            s.execute(delete(LiveSessionRow))
+    again = resume_unfinished(make_coach(tmp_path, db_url), 100.0, take_over=True)
     assert again is not None and again.resumed
     summary = run_auto(again, AutoAnswers(), 0, 100.0)
     rows = coach.store.sets(again.session_id)
@@ -158,7 +171,7 @@ def test_a_resumed_session_gets_its_progression_decisions(tmp_path: Path, db_url
     while not coach.store.sets(live.session_id):
         now += 0.5
         live.engine.send(Tick(now))
-    again = resume_unfinished(make_coach(tmp_path, db_url), 50.0)
+    again = resume_unfinished(make_coach(tmp_path, db_url), 50.0, take_over=True)
     assert again is not None
     run_auto(again, AutoAnswers(), 0, 50.0)
     decided = {d.exercise_id for d in coach.store.decisions() if d.session_id == again.session_id}

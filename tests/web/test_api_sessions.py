@@ -11,7 +11,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
+from backcoach.records.tables import LiveSessionRow
 from backcoach.session import GET_READY_SECONDS
 from backcoach.web.app import create_app
 from backcoach.web.live import HEARTBEAT_SECONDS, LOST_CONTACT_SECONDS
@@ -240,27 +242,57 @@ def test_a_silent_page_pauses_the_session_where_it_was_last_heard(
     assert app.state.coach.store.sets(sid) == []
 
 
-def test_a_new_server_carries_on_at_the_next_unsaved_set(
+def test_a_new_server_carries_on_exactly_where_it_was(
     tmp_path: Path, db_url: str, wall: FakeWall
 ) -> None:
+    """The engine state is in the database: a restarted server (or another worker) serves
+    the next event from it, at the same phase and second, with nothing saved twice."""
     app = session_app(tmp_path, db_url, wall)
     ready_to_exercise(app.state.coach, minutes=10)
     api = csrf_client(app)
     sid = api.post("/api/sessions", json={}).json()["view"]["session_id"]
     step = event(api, sid, "pain", score=2)
     step, _ = drive(api, wall, step, until=lambda view: len(app.state.coach.store.sets(sid)) >= 2)
+    shown = step["view"]
     saved = len(app.state.coach.store.sets(sid))
 
     restarted = session_app(tmp_path, db_url, wall)  # the server was restarted
     api2 = csrf_client(restarted)
-    step = api2.get("/api/sessions/current").json()
-    assert step["view"]["session_id"] == sid and step["view"]["paused"] is True
-    assert "Welcome back" in step["view"]["cue"] and step["speak"]
+    view = api2.get("/api/sessions/current").json()["view"]
+    for key in ("session_id", "item_index", "phase", "set_number", "rep", "seconds_left"):
+        assert view[key] == shown[key], key
+    assert view["paused"] is False
     assert len(restarted.state.coach.store.sets(sid)) == saved
-    step, _ = drive(api2, wall, step)
+    step, _ = drive(api2, wall, {"view": view, "effects": []})
     assert step["view"]["ended_by"] == "completed"
     rows = restarted.state.coach.store.sets(sid)
     assert len(rows) == step["view"]["summary"]["sets_planned"]
+    assert len({(r.item_index, r.set_number, r.side) for r in rows}) == len(rows)
+
+
+def test_an_unreadable_live_state_carries_on_at_the_next_unsaved_set(
+    tmp_path: Path, db_url: str, wall: FakeWall
+) -> None:
+    """A live row this version cannot read (another version's format) is not guessed at: the
+    session is picked up from its records, paused at its next unsaved set."""
+    app = session_app(tmp_path, db_url, wall)
+    coach = app.state.coach
+    ready_to_exercise(coach, minutes=10)
+    api = csrf_client(app)
+    sid = api.post("/api/sessions", json={}).json()["view"]["session_id"]
+    step = event(api, sid, "pain", score=2)
+    step, _ = drive(api, wall, step, until=lambda view: len(coach.store.sets(sid)) >= 2)
+    saved = len(coach.store.sets(sid))
+    with coach.store.scoped() as s:
+        s.execute(update(LiveSessionRow).values(state={"format": 999}))
+
+    step = csrf_client(session_app(tmp_path, db_url, wall)).get("/api/sessions/current").json()
+    assert step["view"]["session_id"] == sid and step["view"]["paused"] is True
+    assert "Welcome back" in step["view"]["cue"] and step["speak"]
+    assert len(coach.store.sets(sid)) == saved
+    step, _ = drive(api, wall, step)
+    assert step["view"]["ended_by"] == "completed"
+    rows = coach.store.sets(sid)
     assert len({(r.item_index, r.set_number, r.side) for r in rows}) == len(rows)
 
 

@@ -9,13 +9,16 @@ from fastapi.testclient import TestClient
 
 from backcoach.services.sessions import AutoAnswers, begin, run_auto
 from backcoach.web.app import create_app
-from tests.web.conftest import ALL_NO, csrf_client, make_settings, ready_to_exercise
+from tests.people import legacy_coach
+from tests.web.conftest import ALL_NO, csrf_client, make_settings, person_of, ready_to_exercise
 
 
 def one_session(api: TestClient) -> None:
-    coach = api.app.state.coach  # type: ignore[attr-defined]
-    ready_to_exercise(coach, minutes=10)
-    run_auto(begin(coach, "auto", 0.0), AutoAnswers(pain_before=3, pain_after=2), 0, 0.0)
+    person = person_of(api.app)
+    ready_to_exercise(person, minutes=10)
+    run_auto(
+        begin(legacy_coach(person), "auto", 0.0), AutoAnswers(pain_before=3, pain_after=2), 0, 0.0
+    )
 
 
 def test_progress_shows_the_session_and_draws_a_chart(api: TestClient) -> None:

@@ -16,13 +16,14 @@ from fastapi.testclient import TestClient
 from backcoach.body import animation, cache, figure
 from backcoach.body.cache import FIGURES, FigureCache, Key
 from backcoach.catalogue.loader import builtin_dir
-from backcoach.planning import planner
+from backcoach.services import plans as planning_service
+from backcoach.services.plans import todays_plan
 from backcoach.web import pages_today
 from backcoach.web.api_exercises import PICTURE_CACHE
 from backcoach.web.app import create_app
 from backcoach.web.security import CACHEABLE
 from backcoach.web.templating import minutes_text
-from tests.web.conftest import csrf_client, make_settings, ready_to_exercise
+from tests.web.conftest import csrf_client, make_settings, person_of, ready_to_exercise
 
 STILL = ("/figures/bridge.svg", "/api/exercises/bridge/figure.svg")
 MOVING = ("/figures/bridge/moving.svg", "/api/exercises/bridge/animation.svg")
@@ -68,12 +69,12 @@ def test_a_figure_is_drawn_once_for_the_pages_and_the_api(
 def test_an_exercise_without_key_poses_falls_back_to_its_still_card_once(
     api: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    coach = api.app.state.coach  # type: ignore[attr-defined]
+    person = person_of(api.app)
     # An exercise without key poses, as an own file may be (the built-ins all have them).
-    bare = coach.exercise("walking-warm-up").model_copy(
+    bare = person.catalogue.get("walking-warm-up").model_copy(
         update={"id": "no-poses", "key_poses": None}
     )
-    coach.catalogue.exercises[bare.id] = bare
+    person.catalogue.exercises[bare.id] = bare
     movings = counting(monkeypatch, animation, "exercise_animation_svg")
     stills = counting(monkeypatch, figure, "exercise_svg")
     first = api.get(f"/figures/{bare.id}/moving.svg")
@@ -150,7 +151,7 @@ def test_a_changed_own_exercise_file_gets_a_new_etag_and_a_fresh_picture(
         # A new app, as `backcoach serve` started again reads the files again; the figure
         # cache is the process's, so it still holds what the first app drew.
         app = create_app(make_settings(web_home))
-        assert "my-bridge" in app.state.coach.catalogue, app.state.coach.catalogue_problems
+        assert "my-bridge" in person_of(app).catalogue, person_of(app).catalogue_problems
         client = csrf_client(app)
         answers = {path: client.get(path) for path in ("/figures/my-bridge.svg",
                    "/figures/my-bridge/moving.svg")}  # fmt: skip
@@ -184,7 +185,7 @@ def test_a_changed_own_exercise_file_gets_a_new_etag_and_a_fresh_picture(
 def test_pictures_are_cacheable_while_pages_and_json_with_personal_data_are_not(
     app: FastAPI, api: TestClient
 ) -> None:
-    ready_to_exercise(app.state.coach)
+    ready_to_exercise(person_of(app))
     for path in STILL + MOVING:
         r = api.get(path)
         assert r.status_code == 200 and r.headers.get_list("cache-control") == [PICTURE_CACHE]
@@ -231,7 +232,7 @@ def test_the_shared_cache_stays_within_its_bound_through_the_routes(
 ) -> None:
     monkeypatch.setattr(FIGURES, "max_entries", 4)
     stills = counting(monkeypatch, figure, "exercise_svg")
-    ids = [ex.id for ex in api.app.state.coach.catalogue][:6]  # type: ignore[attr-defined]
+    ids = [ex.id for ex in person_of(api.app).catalogue][:6]  # type: ignore[attr-defined]
     for exercise_id in ids:
         assert api.get(f"/figures/{exercise_id}.svg").status_code == 200
     assert len(FIGURES) == 4 and len(stills) == 6
@@ -242,8 +243,8 @@ def test_the_shared_cache_stays_within_its_bound_through_the_routes(
 
 
 def test_fingerprints_follow_the_definition_not_the_object(api: TestClient) -> None:
-    coach = api.app.state.coach  # type: ignore[attr-defined]
-    bridge = coach.exercise("bridge")
+    person = person_of(api.app)
+    bridge = person.catalogue.get("bridge")
     copy = bridge.model_validate_json(bridge.model_dump_json())
     assert copy is not bridge and cache.fingerprint(copy) == cache.fingerprint(bridge)
     changed = bridge.model_copy(update={"name": "Another bridge"})
@@ -264,13 +265,14 @@ def test_todays_plan_is_built_once_for_the_same_inputs_and_again_when_they_chang
     app: FastAPI, api: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pages_today._plans.clear()
-    coach = app.state.coach
-    ready_to_exercise(coach, minutes=10)
-    builds = counting(monkeypatch, planner, "build_plan")
+    person = person_of(app)
+    ready_to_exercise(person, minutes=10)
+    builds = counting(monkeypatch, planning_service, "build_plan")  # as services.plans calls it
     first, second = api.get("/today"), api.get("/today")
     assert first.status_code == second.status_code == 200
     assert len(builds) == 1
-    plan = coach.plan()  # built again: what the page shows is exactly coach.plan()'s plan
+    # built again: what the page shows is exactly the plan services.plans.todays_plan gives
+    plan = todays_plan(person.store, person.catalogue, person.today())
     assert len(builds) == 2
     assert shown(first.text) == shown(second.text) == [i.exercise_id for i in plan.items]
     assert minutes_text(plan.total_seconds) in first.text
@@ -278,7 +280,7 @@ def test_todays_plan_is_built_once_for_the_same_inputs_and_again_when_they_chang
     assert api.put("/api/profile", json={"minutes": 30}).status_code == 200
     longer = api.get("/today")
     assert len(builds) == 3
-    plan = coach.plan()
+    plan = todays_plan(person.store, person.catalogue, person.today())
     assert shown(longer.text) == [i.exercise_id for i in plan.items] != shown(first.text)
     assert minutes_text(plan.total_seconds) in longer.text
     assert len(pages_today._plans) == 2 <= pages_today.MAX_PLANS
@@ -289,7 +291,7 @@ def test_the_kept_plans_are_bounded(
 ) -> None:
     pages_today._plans.clear()
     monkeypatch.setattr(pages_today, "MAX_PLANS", 2)
-    ready_to_exercise(app.state.coach)
+    ready_to_exercise(person_of(app))
     for minutes in (10, 15, 20, 25):
         assert api.put("/api/profile", json={"minutes": minutes}).status_code == 200
         assert api.get("/today").status_code == 200

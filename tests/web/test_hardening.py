@@ -32,7 +32,15 @@ from backcoach.web.security import (
     SESSION_COOKIE,
 )
 from tests.conftest import BACKCOACH
-from tests.web.conftest import BASE_URL, csrf_client, free_port, make_settings, ready_to_exercise
+from tests.people import legacy_coach
+from tests.web.conftest import (
+    BASE_URL,
+    csrf_client,
+    free_port,
+    make_settings,
+    person_of,
+    ready_to_exercise,
+)
 
 PORT = 8765
 
@@ -68,7 +76,7 @@ def assert_guarded(r: httpx.Response, status: int) -> None:
 def bound_app(web_home: Path) -> FastAPI:
     """The app as `backcoach serve --port 8765` makes it."""
     app = create_app(make_settings(web_home), port=PORT)
-    ready_to_exercise(app.state.coach, minutes=10)
+    ready_to_exercise(person_of(app), minutes=10)
     return app
 
 
@@ -328,10 +336,12 @@ def test_serve_lan_logs_wrong_codes_locks_out_and_prints_a_new_link(web_home: Pa
 def full_app(web_home: Path) -> tuple[FastAPI, int]:
     """An app with a profile, a screen and one finished session: every route has data."""
     app = create_app(make_settings(web_home))
-    coach = app.state.coach
-    ready_to_exercise(coach, minutes=10)
-    run_auto(begin(coach, "auto", 0.0), AutoAnswers(pain_before=3, pain_after=2), 0, 0.0)
-    [session] = coach.store.sessions()
+    person = person_of(app)
+    ready_to_exercise(person, minutes=10)
+    run_auto(
+        begin(legacy_coach(person), "auto", 0.0), AutoAnswers(pain_before=3, pain_after=2), 0, 0.0
+    )
+    [session] = person.store.sessions()
     return app, session.id
 
 

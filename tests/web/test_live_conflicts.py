@@ -1,8 +1,8 @@
 """A live session whose records change underneath it (issue 20): forget, import, another process.
 
-The browser app holds the running session in memory; `backcoach forget` and `backcoach start`
-run in other processes on the same database, and SQLite gives a deleted session's id to the
-next session. Every event after such a change must answer 409 saying what happened, never 500,
+The running session lives in the database; `backcoach forget` and `backcoach start` run in
+other processes on the same database, and SQLite gives a deleted session's id to the next
+session. Every event after such a change must answer 409 saying what happened, never 500,
 and never write into a session that is not the one the page was running.
 """
 
@@ -233,7 +233,10 @@ def test_a_session_finished_in_a_terminal_takes_nothing_more_from_the_page(
     server: LiveServer, page: httpx.Client
 ) -> None:
     sid = start_in_browser(page)
-    out = cli(server, "start", "--auto")  # resumes the unfinished session and finishes it
+    refused = run_cli("start", "--auto", home=server.home, BACKCOACH_TODAY=TODAY)
+    assert refused.returncode == 3, refused.stderr  # the page is running it: not unasked
+    assert "a browser page" in refused.stderr and "--take-over" in refused.stderr
+    out = cli(server, "start", "--auto", "--take-over")  # carries it on and finishes it
     assert "Resumed your session" in out
     coach = server.coach()
     assert coach.store.session(sid).status == "finished"
@@ -269,9 +272,11 @@ def test_a_finished_session_shows_its_summary_but_records_nothing_more(
     assert pain_reports(coach, sid) == saved
 
 
-def test_a_failure_mid_event_drops_the_engine_and_the_next_event_carries_on(
+def test_a_failure_mid_event_changes_nothing_and_the_next_event_carries_on(
     tmp_path: Path, wall: FakeWall, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """An event is one transaction: when writing its effects fails, its state is not saved
+    either, and the next event carries on from the last one saved (the set is saved then)."""
     app: FastAPI = session_app(tmp_path, f"sqlite:///{tmp_path / 'a.db'}", wall)
     coach = app.state.coach
     ready_to_exercise(coach, minutes=10)
@@ -287,16 +292,23 @@ def test_a_failure_mid_event_drops_the_engine_and_the_next_event_carries_on(
     broken = TestClient(app, base_url=BASE_URL, raise_server_exceptions=False)
     broken.get("/api/status")
     broken.headers["X-CSRF-Token"] = broken.cookies["backcoach_csrf"]
+    shown = event(api, sid, "tick")["view"]
     for _ in range(200):  # heartbeats until the first set ends and cannot be saved
         wall.advance(HEARTBEAT_SECONDS)
         r = broken.post(f"/api/sessions/{sid}/events", json={"type": "tick"})
         if r.status_code != 200:
             break
+        shown = r.json()["view"]
     assert r.status_code == 500, r.text
     assert r.json()["detail"]["code"] == "server-error" and "Traceback" not in r.text
+    assert store.sets(sid) == []
     monkeypatch.setattr(store, "save_set", real)
-    # Not stuck until a restart: the session is picked up from the records, paused.
+    # Not stuck: the next event starts from the last state saved, and saves the set now.
     step = event(api, sid, "tick")
-    assert step["view"]["session_id"] == sid and step["view"]["paused"] is True
+    assert step["view"]["session_id"] == sid and step["view"]["paused"] is False
+    assert (step["view"]["item_index"], step["view"]["set_number"]) != (None, None)
+    assert shown["item_index"] == 0 and len(store.sets(sid)) == 1
     step, _ = drive(api, wall, step)
     assert step["view"]["ended_by"] == "completed"
+    rows = store.sets(sid)
+    assert len({(r.item_index, r.set_number, r.side) for r in rows}) == len(rows)

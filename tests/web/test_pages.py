@@ -14,12 +14,16 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from backcoach.coach import Coach
+from backcoach.app import PersonContext
 from backcoach.safety.signs import SIGN_IDS, SIGNS
+from backcoach.services.plans import todays_plan, verdicts
+from backcoach.services.profiles import has_profile, load_profile, update_profile
 from backcoach.services.progress import progress_summary
+from backcoach.services.screening import gate, take_screen
 from backcoach.services.sessions import AutoAnswers, ExerciseAnswer, begin, run_auto
 from backcoach.web.app import create_app
-from tests.web.conftest import ALL_NO, BASE_URL, make_settings, ready_to_exercise
+from tests.people import legacy_coach
+from tests.web.conftest import ALL_NO, BASE_URL, make_settings, person_of, ready_to_exercise
 
 PAGES = ["/welcome", "/screen", "/today", "/library", "/library/bridge", "/progress", "/profile",
          "/settings", "/session"]  # fmt: skip
@@ -49,21 +53,21 @@ def client(app: FastAPI) -> TestClient:
 
 
 @pytest.fixture
-def coach(app: FastAPI) -> Coach:
-    result: Coach = app.state.coach
+def person(app: FastAPI) -> PersonContext:
+    result: PersonContext = person_of(app)
     return result
 
 
-def test_first_visit_welcomes_then_goes_to_today(client: TestClient, coach: Coach) -> None:
+def test_first_visit_welcomes_then_goes_to_today(client: TestClient, person: PersonContext) -> None:
     assert client.get("/", follow_redirects=False).headers["location"] == "/welcome"
     welcome = client.get("/welcome").text
     assert "It is not a diagnosis" in welcome and 'href="/screen"' in welcome
-    coach.take_screen(ALL_NO)
+    take_screen(person.store, person.today(), ALL_NO)
     assert client.get("/", follow_redirects=False).headers["location"] == "/today"
 
 
 def test_screen_form_asks_every_question_and_saves_a_clear_screen(
-    client: TestClient, coach: Coach
+    client: TestClient, person: PersonContext
 ) -> None:
     html = client.get("/screen").text
     for sign in SIGNS:
@@ -73,7 +77,7 @@ def test_screen_form_asks_every_question_and_saves_a_clear_screen(
     response = post_form(client, "/screen", "/screen", {s: "no" for s in SIGN_IDS})
     assert response.status_code == 303
     assert response.headers["location"] == "/screen/result"
-    row = coach.current_screen()
+    row = person.store.current_screen()
     assert row is not None and row.tier == "clear"
     result = client.get("/screen/result").text
     assert "No warning signs reported" in result
@@ -81,16 +85,16 @@ def test_screen_form_asks_every_question_and_saves_a_clear_screen(
 
 
 def test_a_form_post_without_its_token_is_refused_and_saves_nothing(
-    client: TestClient, coach: Coach
+    client: TestClient, person: PersonContext
 ) -> None:
     client.get("/screen")
     response = client.post("/screen", data=dict.fromkeys(SIGN_IDS, "no"))
     assert response.status_code == 403
-    assert coach.current_screen() is None
+    assert person.store.current_screen() is None
 
 
 def test_an_emergency_screen_says_what_to_do_and_blocks_today(
-    client: TestClient, coach: Coach
+    client: TestClient, person: PersonContext
 ) -> None:
     answers = {**dict.fromkeys(SIGN_IDS, "no"), "bladder_change": "unsure"}
     post_form(client, "/screen", "/screen", answers)
@@ -105,7 +109,7 @@ def test_an_emergency_screen_says_what_to_do_and_blocks_today(
 
 
 def test_unanswered_questions_need_a_clearance_recorded_on_the_result_page(
-    client: TestClient, coach: Coach
+    client: TestClient, person: PersonContext
 ) -> None:
     answers = {s: "no" for s in SIGN_IDS[:-3]}  # three left unanswered: never read as no
     post_form(client, "/screen", "/screen", answers)
@@ -116,17 +120,17 @@ def test_unanswered_questions_need_a_clearance_recorded_on_the_result_page(
     bad = post_form(client, "/screen/result", "/screen/clearance", {"cleared_on": "14/03"})
     assert bad.status_code == 400
     assert "&#39;14/03&#39; is not a date" in bad.text
-    assert coach.gate().code == "needs-clearance"
+    assert gate(person.store, person.today()).code == "needs-clearance"
 
     ok = post_form(client, "/screen/result", "/screen/clearance", {"cleared_on": "2026-11-02"})
     assert ok.status_code == 303
-    assert coach.gate().allowed
+    assert gate(person.store, person.today()).allowed
     assert "You have been cleared" in client.get("/screen/result").text
 
 
 def test_profile_form_saves_every_field(db_url: str, tmp_path: Path) -> None:
     app = create_app(make_settings(tmp_path / "home", db_url))
-    client, coach = client_for(app), app.state.coach
+    client, person = client_for(app), person_of(app)
     data = {
         "minutes": "20",
         "days": ["tue", "thu"],
@@ -141,7 +145,7 @@ def test_profile_form_saves_every_field(db_url: str, tmp_path: Path) -> None:
     }
     response = post_form(client, "/profile", "/profile", data)
     assert response.headers["location"] == "/today"
-    saved = coach.profile()
+    saved = load_profile(person.store)
     assert (saved.minutes, saved.days, saved.reminder_time) == (20, ["tue", "thu"], "07:30")
     assert saved.goals == ["relief", "strength"] and saved.equipment == ["mat", "chair"]
     assert saved.experience == "some" and saved.directional_preference == "extension"
@@ -152,7 +156,7 @@ def test_profile_form_saves_every_field(db_url: str, tmp_path: Path) -> None:
     assert re.search(r'value="tue"\s+checked', html) and 'value="20"' in html
     again = post_form(client, "/profile", "/profile", {**data, "conditions": []})
     assert again.headers["location"] == "/profile?saved=true"
-    assert coach.profile().conditions == []
+    assert load_profile(person.store).conditions == []
 
 
 @pytest.mark.parametrize(
@@ -165,34 +169,34 @@ def test_profile_form_saves_every_field(db_url: str, tmp_path: Path) -> None:
     ],
 )
 def test_a_bad_profile_field_is_named_and_nothing_is_saved(
-    client: TestClient, coach: Coach, field: str, value: str, message: str
+    client: TestClient, person: PersonContext, field: str, value: str, message: str
 ) -> None:
-    coach.update_profile(minutes=12)
+    update_profile(person.store, minutes=12)
     data = {"minutes": "15", "reminder_time": "18:00", "conditions": ["pregnancy"], field: value}
     response = post_form(client, "/profile", "/profile", data)
     assert response.status_code == 400
     html = response.text
     assert "Nothing was saved yet" in html and message in html
     assert f'value="{value}"' in html  # what the person typed is still there to fix
-    assert coach.profile().minutes == 12 and coach.profile().conditions == []
+    assert load_profile(person.store).minutes == 12 and load_profile(person.store).conditions == []
 
 
 def test_today_shows_each_exercise_with_picture_dose_and_reason(
-    client: TestClient, coach: Coach
+    client: TestClient, person: PersonContext
 ) -> None:
-    ready_to_exercise(coach, minutes=10)
-    plan = coach.plan()
+    ready_to_exercise(person, minutes=10)
+    plan = todays_plan(person.store, person.catalogue, person.today())
     html = client.get("/today").text
     assert html.count('class="plan-item card"') == len(plan.items)
     for item in plan.items:
-        exercise = coach.exercise(item.exercise_id)
+        exercise = person.catalogue.get(item.exercise_id)
         assert exercise.name.replace("'", "&#39;") in html
         assert f'src="/figures/{exercise.id}.svg"' in html
     assert "Start the session" in html and 'href="/session"' in html
     assert "Why:" in html
     # What the planner leaves out is listed with its reasons, not as a terminal command.
     assert "`backcoach" not in html and "not offered to you, and why" in html
-    chair = next(ex for ex in coach.catalogue if "chair" in ex.equipment)
+    chair = next(ex for ex in person.catalogue if "chair" in ex.equipment)
     assert f"{chair.name}: needs chair".replace("'", "&#39;") in html
 
 
@@ -202,16 +206,16 @@ def test_today_without_a_screen_sends_the_person_to_the_questions(client: TestCl
     assert 'href="/screen"' in html
 
 
-def test_library_filters_and_search(client: TestClient, coach: Coach) -> None:
-    coach.update_profile(conditions=["osteoporosis"])
+def test_library_filters_and_search(client: TestClient, person: PersonContext) -> None:
+    update_profile(person.store, conditions=["osteoporosis"])
     everything = client.get("/library").text.count('class="card library-item"')
-    assert everything == len(coach.catalogue.exercises)
+    assert everything == len(person.catalogue.exercises)
     supine = client.get("/library", params={"position": "supine"}).text
-    expected = sum(1 for ex in coach.catalogue if ex.position == "supine")
+    expected = sum(1 for ex in person.catalogue if ex.position == "supine")
     assert supine.count('class="card library-item"') == expected
-    verdicts = coach.verdicts()
+    judged = verdicts(person.catalogue, load_profile(person.store), person.today())
     left_out = client.get("/library", params={"suits": "not"}).text
-    excluded = [ex for ex in coach.catalogue if not verdicts[ex.id].allowed]
+    excluded = [ex for ex in person.catalogue if not judged[ex.id].allowed]
     assert excluded and left_out.count('class="card library-item"') == len(excluded)
     assert left_out.count("badge-excluded") == len(excluded)
     found = client.get("/library", params={"q": "bridge"}).text
@@ -220,17 +224,25 @@ def test_library_filters_and_search(client: TestClient, coach: Coach) -> None:
     assert client.get("/library", params={"category": "nonsense"}).status_code == 200
 
 
-def test_exercise_page_says_whether_it_suits_the_person(client: TestClient, coach: Coach) -> None:
-    coach.update_profile(conditions=["osteoporosis"])
-    excluded = next(ex for ex in coach.catalogue if not coach.verdicts()[ex.id].allowed)
+def test_exercise_page_says_whether_it_suits_the_person(
+    client: TestClient, person: PersonContext
+) -> None:
+    update_profile(person.store, conditions=["osteoporosis"])
+    excluded = next(
+        ex
+        for ex in person.catalogue
+        if not verdicts(person.catalogue, load_profile(person.store), person.today())[ex.id].allowed
+    )
     html = client.get(f"/library/{excluded.id}").text
     assert "Not for you now" in html
-    for reason in coach.verdicts()[excluded.id].reasons:
+    for reason in verdicts(person.catalogue, load_profile(person.store), person.today())[
+        excluded.id
+    ].reasons:
         assert reason.replace("'", "&#39;") in html
     bridge = client.get("/library/bridge").text
     assert 'src="/figures/bridge/moving.svg"' in bridge
     assert "lying on your back" in bridge and "supine" not in bridge  # everyday words
-    for step in coach.exercise("bridge").steps:
+    for step in person.catalogue.get("bridge").steps:
         assert step.text.replace("'", "&#39;") in bridge
     missing = client.get("/library/no-such-thing")
     assert missing.status_code == 404
@@ -247,10 +259,10 @@ def test_figures_are_svg_and_unknown_ones_are_404(client: TestClient) -> None:
     assert client.get("/figures/nothing.svg").status_code == 404
 
 
-def test_progress_shows_a_session_with_its_stop(client: TestClient, coach: Coach) -> None:
+def test_progress_shows_a_session_with_its_stop(client: TestClient, person: PersonContext) -> None:
     assert "No sessions yet" in client.get("/progress").text
-    ready_to_exercise(coach, minutes=10)
-    live = begin(coach, "auto", now=0.0)
+    ready_to_exercise(person, minutes=10)
+    live = begin(legacy_coach(person), "auto", now=0.0)
     stopped = live.plan.items[1].exercise_id
     answers = AutoAnswers(
         pain_before=2, exercises={stopped: ExerciseAnswer(pain=2, sharp=True, rating="too-hard")}
@@ -258,17 +270,27 @@ def test_progress_shows_a_session_with_its_stop(client: TestClient, coach: Coach
     run_auto(live, answers, speed=0, start_clock=0.0)
     html = client.get("/progress").text
     assert "Finished" in html and "2 before" in html
-    assert f"Stopped to look after your back: {coach.exercise(stopped).name}" in html
+    assert f"Stopped to look after your back: {person.catalogue.get(stopped).name}" in html
     assert "1</span>" in html  # one session in all
 
 
 def test_progress_counts_a_session_on_an_unplanned_day_kindly(tmp_path: Path) -> None:
     saturday = "2026-11-07"  # the profile's only day, Monday, has gone by this week
     app = create_app(make_settings(tmp_path, today=saturday))
-    coach = app.state.coach
-    ready_to_exercise(coach, minutes=5, days=["mon"])
-    run_auto(begin(coach, "auto", now=0.0), AutoAnswers(pain_before=2), speed=0, start_clock=0.0)
-    assert progress_summary(coach)["adherence"]["weeks"][-1]["planned"] == 0
+    person = person_of(app)
+    ready_to_exercise(person, minutes=5, days=["mon"])
+    run_auto(
+        begin(legacy_coach(person), "auto", now=0.0),
+        AutoAnswers(pain_before=2),
+        speed=0,
+        start_clock=0.0,
+    )
+    assert (
+        progress_summary(person.store, person.catalogue, person.today())["adherence"]["weeks"][-1][
+            "planned"
+        ]
+        == 0
+    )
     html = client_for(app).get("/progress").text
     stat = re.search(
         r'<span class="stat-value">([^<]*)</span>\s*<span class="stat-label">this week', html
@@ -278,24 +300,24 @@ def test_progress_counts_a_session_on_an_unplanned_day_kindly(tmp_path: Path) ->
 
 
 def test_forget_needs_the_word_and_then_deletes_everything(
-    client: TestClient, coach: Coach
+    client: TestClient, person: PersonContext
 ) -> None:
-    ready_to_exercise(coach, minutes=12)
+    ready_to_exercise(person, minutes=12)
     wrong = post_form(client, "/settings", "/settings/forget", {"confirm": "yes"})
     assert wrong.status_code == 400
     assert "Nothing was deleted" in wrong.text
-    assert coach.has_profile() and coach.current_screen() is not None
+    assert has_profile(person.store) and person.store.current_screen() is not None
     right = post_form(client, "/settings", "/settings/forget", {"confirm": "Forget"})
     assert right.headers["location"].startswith("/settings?forgotten=")
-    assert not coach.has_profile() and coach.current_screen() is None
+    assert not has_profile(person.store) and person.store.current_screen() is None
     assert "Everything was deleted" in client.get(right.headers["location"]).text
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_pages_keep_to_the_content_security_policy(
-    client: TestClient, coach: Coach, path: str
+    client: TestClient, person: PersonContext, path: str
 ) -> None:
-    ready_to_exercise(coach)
+    ready_to_exercise(person)
     response = client.get(path)
     assert response.status_code == 200
     html = response.text

@@ -20,8 +20,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from backcoach.services.profiles import update_profile
+from backcoach.services.screening import take_screen
 from backcoach.web.app import create_app
-from tests.web.conftest import ALL_NO, make_settings
+from tests.web.conftest import ALL_NO, make_settings, person_of
 
 # FastAPI describes its API in OpenAPI 3.1, which schemathesis 3 supports as "experimental".
 schemathesis.experimental.OPEN_API_3_1.enable()
@@ -40,8 +42,8 @@ def api_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
     home: Path = tmp_path_factory.mktemp("schemathesis-home")
     app = create_app(make_settings(home), test_client=True)  # its client is `testserver`
     # Ready to exercise, so plans and sessions are reachable, not only refusals.
-    app.state.coach.take_screen(ALL_NO)
-    app.state.coach.update_profile(minutes=10)
+    take_screen(person_of(app).store, person_of(app).today(), ALL_NO)
+    update_profile(person_of(app).store, minutes=10)
     return app
 
 

@@ -6,6 +6,7 @@ import typer
 
 from backcoach.cli import (
     catalogue_cmd,
+    clinic_cmd,
     coach_cmd,
     direction_cmd,
     exercises,
@@ -17,6 +18,7 @@ from backcoach.cli import (
     serve_cmd,
     share_cmd,
     start_cmd,
+    worker_cmd,
 )
 
 app = typer.Typer(
@@ -42,7 +44,9 @@ app.command("history")(start_cmd.history)
 progress_cmd.register(app)
 share_cmd.register(app)
 serve_cmd.register(app)
+worker_cmd.register(app)
 coach_cmd.register(app)
+app.add_typer(clinic_cmd.app, name="clinic")
 
 
 @app.callback()
@@ -59,9 +63,9 @@ def main() -> None:
     code 2, never a traceback."""
     from backcoach.catalogue import UnknownExercise
     from backcoach.cli.common import fail
-    from backcoach.coach import CoachError
+    from backcoach.errors import BackcoachError
 
     try:
         app()
-    except (CoachError, UnknownExercise) as exc:
+    except (BackcoachError, UnknownExercise) as exc:
         raise SystemExit(fail(str(exc)).exit_code) from None

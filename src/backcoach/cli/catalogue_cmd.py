@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from backcoach.cli.common import EXIT_INVALID, console, err_console, fail, get_coach
+from backcoach.cli.common import EXIT_INVALID, app_context, console, err_console, fail
 
 app = typer.Typer(help="Check exercise files and print their schema.", no_args_is_help=True)
 
@@ -26,8 +26,7 @@ def check(
     """Validate the built-in catalogue together with your files (or DIR)."""
     if folder is not None and not folder.is_dir():
         raise fail(f"'{folder}' is not a folder; give a folder that holds .yaml exercise files")
-    coach = get_coach()
-    catalogue, problems = coach.check_catalogue(folder)
+    catalogue, problems = app_context().check_catalogue(folder)
     for problem in problems:
         # One plain line per problem: easy to read, grep and click in an editor.
         err_console.print(str(problem), markup=False, highlight=False, soft_wrap=True)

@@ -6,11 +6,14 @@ at most once a day, activity ratings weekly (pain now is the session's own first
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from backcoach.cli.common import console, fail, get_coach, print_json, user_errors
+from backcoach.cli.common import console, fail, person_context, print_json, user_errors
+
+if TYPE_CHECKING:
+    from backcoach.records.store import Store
 
 activities_app = typer.Typer(
     help="The activities your back makes hard, rated weekly (0 = cannot, 10 = as before).",
@@ -53,10 +56,10 @@ def _parse_ratings(pairs: list[str]) -> dict[str | int, Any]:
     return ratings
 
 
-def ask_activities(coach: Any, ids: list[int]) -> dict[str | int, Any]:
+def ask_activities(store: Store, ids: list[int]) -> dict[str | int, Any]:
     from backcoach.services.outcomes import activities
 
-    chosen = [a for a in activities(coach) if a.id in ids]
+    chosen = [a for a in activities(store) if a.id in ids]
     if chosen:
         console.print("How well can you do these now? 0 = cannot, 10 = as before your back pain.")
     return {a.id: _ask_score(f"  {a.name}") for a in chosen}
@@ -83,56 +86,61 @@ def checkin(
     """
     from backcoach.services import outcomes
 
-    coach = get_coach()
+    person = person_context()
+    store, today = person.store, person.today()
     ratings = _parse_ratings(rate or [])
     given = pain_now is not None or worst is not None or ratings
-    due = outcomes.due_today(coach)
+    due = outcomes.due_today(store, today)
     if not given:
         pain_now = _ask_score(NOW_QUESTION)
         if due["worst_pain"]:
             worst = _ask_score(WORST_QUESTION)
         if due["activities"]:
-            ratings = ask_activities(coach, due["activity_ids"])
+            ratings = ask_activities(store, due["activity_ids"])
     with user_errors():
         # Everything is checked before anything is saved: a bad rating loses nothing.
         for key in ratings:
-            outcomes.find_activity(coach, key)
+            outcomes.find_activity(store, key)
         if pain_now is not None or worst is not None:
-            outcomes.record_pain(coach, pain_now, worst)
+            outcomes.record_pain(store, pain_now, worst)
         if ratings:
-            outcomes.rate_activities(coach, ratings)
+            outcomes.rate_activities(store, today, ratings)
     console.print("Thank you, saved. See how things are going with [bold]backcoach progress[/].")
-    if due["activities_missing"] and not outcomes.activities(coach):
+    if due["activities_missing"] and not outcomes.activities(store):
         console.print(
             "Name 3 to 5 activities your back makes hard, to follow them week by week: "
             '[bold cyan]backcoach activities add "putting on socks"[/]'
         )
 
 
-def session_checkin(coach: Any, auto_answers: Any) -> None:
+def session_checkin(person: Any, auto_answers: Any) -> None:
     """With a session: worst pain (at most once a day) and activity ratings (weekly).
 
     Asked before the session starts (pain now is the session's own first question). An
     automatic session records only what its answers file gives (``worst_pain_24h``,
     ``activities``): nothing is made up for it. In the terminal the questions are asked only
     when standard input is a terminal.
+
+    ``person``: the PersonContext (or, until cli/start_cmd.py moves off it, the temporary
+    Coach adapter; both have ``store`` and ``today()``).
     """
     from backcoach.services import outcomes
 
-    due = outcomes.due_today(coach)
+    store, today = person.store, person.today()
+    due = outcomes.due_today(store, today)
     if auto_answers is not None:
         worst = auto_answers.worst_pain_24h if due["worst_pain"] else None
         ratings: dict[str | int, Any] = dict(auto_answers.activities) if due["activities"] else {}
     else:
         worst = _ask_score(WORST_QUESTION) if due["worst_pain"] else None
-        ratings = ask_activities(coach, due["activity_ids"]) if due["activities"] else {}
+        ratings = ask_activities(store, due["activity_ids"]) if due["activities"] else {}
     with user_errors():
         for key in ratings:
-            outcomes.find_activity(coach, key)
+            outcomes.find_activity(store, key)
         if worst is not None:
-            outcomes.record_pain(coach, worst_24h=worst)
+            outcomes.record_pain(store, worst_24h=worst)
         if ratings:
-            outcomes.rate_activities(coach, ratings)
+            outcomes.rate_activities(store, today, ratings)
 
 
 @activities_app.command("add")
@@ -145,13 +153,13 @@ def activities_add(
     """Add an activity your back makes hard (3-5 in all)."""
     from backcoach.services import outcomes
 
-    coach = get_coach()
+    person = person_context()
     with user_errors():
         if score is not None:
             outcomes.check_score(score, "--score")
-        row = outcomes.add_activity(coach, name)
+        row = outcomes.add_activity(person.store, person.today(), name)
         if score is not None:
-            outcomes.rate_activities(coach, {row.id: score})
+            outcomes.rate_activities(person.store, person.today(), {row.id: score})
     console.print(f"Added {row.id}: {row.name}.")
     if score is None:
         console.print("Rate it with [bold cyan]backcoach checkin[/].")
@@ -164,9 +172,9 @@ def activities_retire(
     """Stop asking about an activity (its history is kept)."""
     from backcoach.services import outcomes
 
-    coach = get_coach()
+    person = person_context()
     with user_errors():
-        row = outcomes.retire_activity(coach, activity)
+        row = outcomes.retire_activity(person.store, person.today(), activity)
     console.print(f"Retired {row.name}; its ratings stay in your history.")
 
 
@@ -178,7 +186,8 @@ def activities_list(
     """Your activities and their latest ratings."""
     from backcoach.services.progress import progress_summary
 
-    summary = progress_summary(get_coach())["activities"]
+    person = person_context()
+    summary = progress_summary(person.store, person.catalogue, person.today())["activities"]
     rows = summary["current"] + (summary["retired"] if show_all else [])
     if as_json:
         print_json(rows)

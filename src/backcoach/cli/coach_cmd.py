@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from backcoach.cli.common import console, fail, get_coach, print_json
+from backcoach.cli.common import console, fail, person_context, print_json
 
 
 def register(app: typer.Typer) -> None:
@@ -62,21 +62,24 @@ def coach_command(
     from rich.markup import escape
 
     from backcoach.catalogue import UnknownExercise
-    from backcoach.coach import CoachError
+    from backcoach.errors import BackcoachError
     from backcoach.services.coaching import log_coached_set, open_source, run_coach
 
-    coach = get_coach()
+    person = person_context()
+    catalogue = person.catalogue
     try:
-        coach.exercise(exercise)
+        catalogue.get(exercise)
         source = open_source(video, camera, landmarks, seconds)
         live = _live_printer() if camera is not None and not as_json else None
         try:
-            result = run_coach(coach, exercise, source, annotate, save_landmarks, live)
+            result = run_coach(catalogue, exercise, source, annotate, save_landmarks, live)
         except KeyboardInterrupt:
             raise fail("stopped before the end; nothing was logged") from None
         if log:
-            result["logged"] = log_coached_set(coach, exercise, result)
-    except (CoachError, UnknownExercise) as exc:
+            result["logged"] = log_coached_set(
+                person.store, catalogue, person.today(), exercise, result
+            )
+    except (BackcoachError, UnknownExercise) as exc:
         # Messages quote things like backcoach[vision]: not Rich markup.
         raise fail(escape(str(exc))) from None
     if as_json:

@@ -6,10 +6,14 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from backcoach.app import AppContext, PersonContext
+    from backcoach.config import Settings
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -18,11 +22,35 @@ EXIT_INVALID = 2
 """Exit code for invalid input (files, answers, arguments), as in the issue's contract."""
 
 
-def get_coach() -> Any:
-    from backcoach.coach import Coach
+_APPS: dict[Settings, AppContext] = {}
+"""The application context of each settings seen: one per process in normal use (a process
+runs one command); keyed so in-process test runs with another BACKCOACH_HOME get their own."""
+
+
+def app_context() -> AppContext:
+    """The process's application context (settings from the environment), made once."""
+    from backcoach.app import AppContext
     from backcoach.config import Settings
 
-    return Coach(Settings.from_environ())
+    settings = Settings.from_environ()
+    made = _APPS.get(settings)
+    if made is None:
+        made = _APPS[settings] = AppContext(settings)
+    return made
+
+
+def person_context() -> PersonContext:
+    """The person this command works for (personal mode: the one implicit person)."""
+    return app_context().person()
+
+
+def get_coach() -> Any:
+    """Temporary, for cli/start_cmd.py until it is moved off Coach: the old adapter on the
+    process's application context."""
+    from backcoach.coach import Coach
+
+    app = app_context()
+    return Coach(app.settings, app)
 
 
 def print_json(data: Any) -> None:
@@ -39,17 +67,17 @@ def fail(message: str, code: int = EXIT_INVALID) -> typer.Exit:
 def user_errors() -> Iterator[None]:
     """Turn the service layer's own errors into a clear message and exit code 2."""
     from backcoach.catalogue import UnknownExercise
-    from backcoach.coach import CoachError
+    from backcoach.errors import BackcoachError
 
     try:
         yield
-    except (CoachError, UnknownExercise) as exc:
+    except (BackcoachError, UnknownExercise) as exc:
         raise fail(str(exc)) from None
 
 
-def warn_problems(coach: Any) -> None:
+def warn_problems(app: AppContext) -> None:
     """Say which of the user's own files were left out, without stopping the command."""
-    problems = coach.catalogue_problems
+    problems = app.catalogue_problems
     if problems:
         err_console.print(
             f"[yellow]{len(problems)} problem(s) in your own exercise files; those files were "

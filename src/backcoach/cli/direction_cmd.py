@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backcoach.cli.common import console, get_coach, user_errors
+from backcoach.cli.common import console, person_context, user_errors
 
 LOCATION_KEYS = {
     "0": ("none", "no pain"),
@@ -21,10 +21,11 @@ def check_direction() -> None:
     Stop at once if pain spreads further down your leg: that direction is then avoided.
     """
     from backcoach.planning.direction import interpret
+    from backcoach.services.directions import save_direction_result, start_direction_check
 
-    coach = get_coach()
+    person = person_context()
     with user_errors():
-        check = coach.start_direction_check()
+        check = start_direction_check(person.store, person.catalogue, person.today())
     console.print(
         "[bold]Direction check.[/] You will do one set of about 10 slow repetitions in one "
         "direction and say where your pain is before and after. If pain spreads further down "
@@ -34,7 +35,7 @@ def check_direction() -> None:
         console.print(f"[dim]{note}[/]")
     before = _reading("Before you start")
     while (trial := check.next_trial) is not None:
-        ex = coach.exercise(trial.exercise_id)
+        ex = person.catalogue.get(trial.exercise_id)
         console.print(f"\n[bold]{ex.name}[/] — {trial.reps} slow repetitions.")
         for n, step in enumerate(ex.steps, 1):
             console.print(f"  {n}. {step.text}")
@@ -47,7 +48,7 @@ def check_direction() -> None:
         check = check.record(before, after)
         before = after
     result = check.result()
-    profile = coach.save_direction_result(result)
+    profile = save_direction_result(person.store, result)
     console.print()
     for reason in result.reasons:
         console.print(reason)
@@ -91,12 +92,12 @@ def _reading(when: str) -> Any:
 
 def flare_up() -> None:
     """Tell backcoach your back is flaring up: a few gentle days, then back a step lighter."""
-    from backcoach.services.progression import check_flare_up
+    from backcoach.services.progression import program_state, start_flare_up_if_due
 
-    coach = get_coach()
-    decision = check_flare_up(coach, said_flare_up=True)
+    person = person_context()
+    decision = start_flare_up_if_due(person.store, person.today(), said_flare_up=True)
     if decision is None:
-        state = coach.program_state()
+        state = program_state(person.store, person.today())
         console.print(f"You are already in flare-up mode until {state.flare_up_until}.")
         return
     console.print(decision.reason)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from backcoach.cli.common import console, get_coach, print_json, user_errors, warn_problems
+from backcoach.cli.common import console, person_context, print_json, user_errors, warn_problems
 
 app = typer.Typer(help="Browse the exercise catalogue.", no_args_is_help=True)
 
@@ -36,14 +36,20 @@ def list_exercises(
     ):
         if value is not None and value not in get_args(allowed):
             raise fail(f"unknown {name} '{value}'; use one of {', '.join(get_args(allowed))}")
-    coach = get_coach()
+    person = person_context()
+    catalogue = person.catalogue
     chosen = [
         ex
-        for ex in coach.catalogue
+        for ex in catalogue
         if (category is None or ex.category == category)
         and (position is None or ex.position == position)
     ]
-    verdicts = coach.verdicts() if for_me else {}
+    verdicts = {}
+    if for_me:
+        from backcoach.services.plans import verdicts as assess
+        from backcoach.services.profiles import load_profile
+
+        verdicts = assess(catalogue, load_profile(person.store), person.today())
     if as_json:
         rows = []
         for ex in chosen:
@@ -59,7 +65,7 @@ def list_exercises(
             rows.append(row)
         print_json(rows)
         return
-    warn_problems(coach)
+    warn_problems(person.app)
     from rich.table import Table
 
     table = Table(title=f"{len(chosen)} exercises", title_justify="left")
@@ -70,7 +76,7 @@ def list_exercises(
         table.add_column(column, overflow="fold")
     style = {"allowed": "green", "modified": "yellow", "excluded": "red"}
     for ex in chosen:
-        mark = "" if coach.catalogue.is_builtin(ex.id) else " (yours)"
+        mark = "" if catalogue.is_builtin(ex.id) else " (yours)"
         if for_me:
             v = verdicts[ex.id]
             why = " ".join([*v.reasons, *v.modifications]) or "-"
@@ -89,13 +95,13 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show one exercise as a card: steps, dose, cautions, modifications."""
-    coach = get_coach()
+    catalogue = person_context().catalogue
     with user_errors():
-        ex = coach.exercise(exercise_id)
+        ex = catalogue.get(exercise_id)
     if as_json:
         print_json(ex.model_dump(mode="json"))
         return
-    console.print(exercise_card(ex, builtin=coach.catalogue.is_builtin(ex.id)))
+    console.print(exercise_card(ex, builtin=catalogue.is_builtin(ex.id)))
 
 
 def exercise_card(ex: Any, builtin: bool = True) -> Any:

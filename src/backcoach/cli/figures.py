@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from backcoach.cli.common import console, fail, get_coach, user_errors, warn_problems
+from backcoach.cli.common import app_context, console, fail, user_errors, warn_problems
 
 SHEET_NAME = "contact-sheet"
 
@@ -23,7 +23,7 @@ def figures(
     sheet: Annotated[
         bool, typer.Option("--sheet", help="Also write a contact sheet of the chosen exercises.")
     ] = False,
-    png: Annotated[bool, typer.Option("--png/--no-png", help="Also write PNG files.")] = True,
+    pngs: Annotated[bool, typer.Option("--png/--no-png", help="Also write PNG files.")] = True,
     width: Annotated[
         int, typer.Option(min=200, max=8000, help="Width of the PNG files in pixels.")
     ] = 1200,
@@ -33,10 +33,14 @@ def figures(
     ] = None,
 ) -> None:
     """Write each exercise's figure (ID.svg, ID.png) and animation (ID.anim.svg)."""
-    coach = get_coach()
-    warn_problems(coach)
+    # The drawing code is heavy: imported by this command only.
+    from backcoach.body.cache import moving_svg, png, sheet_svg, still_svg
+
+    app = app_context()
+    warn_problems(app)
+    catalogue = app.catalogue
     with user_errors():
-        chosen = [coach.exercise(i).id for i in ids] if ids else [ex.id for ex in coach.catalogue]
+        chosen = [catalogue.get(i) for i in ids] if ids else list(catalogue)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -44,19 +48,19 @@ def figures(
             f"cannot create '{out}' ({exc.strerror}); choose another folder with --out"
         ) from None
     written = 0
-    for exercise_id in chosen:
-        svg = coach.figure_svg(exercise_id, title=True)
-        written += _write(out / f"{exercise_id}.svg", svg)
-        if png:
-            written += _write(out / f"{exercise_id}.png", coach.svg_to_png(svg, width))
-        animation = coach.animation_svg(exercise_id, max_hold=max_hold)
+    for exercise in chosen:
+        svg = still_svg(exercise, title=True)
+        written += _write(out / f"{exercise.id}.svg", svg)
+        if pngs:
+            written += _write(out / f"{exercise.id}.png", png(svg, width))
+        animation = moving_svg(exercise, max_hold=max_hold)
         if animation is not None:
-            written += _write(out / f"{exercise_id}.anim.svg", animation)
+            written += _write(out / f"{exercise.id}.anim.svg", animation)
     if sheet:
-        sheet_svg = coach.contact_sheet_svg(chosen)
-        written += _write(out / f"{SHEET_NAME}.svg", sheet_svg)
-        if png:
-            written += _write(out / f"{SHEET_NAME}.png", coach.svg_to_png(sheet_svg, 2 * width))
+        whole = sheet_svg(chosen)
+        written += _write(out / f"{SHEET_NAME}.svg", whole)
+        if pngs:
+            written += _write(out / f"{SHEET_NAME}.png", png(whole, 2 * width))
     console.print(f"Wrote {written} files for {len(chosen)} exercise(s) to {out}/")
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from backcoach.cli.common import console, err_console, fail, get_coach, print_json
+from backcoach.cli.common import console, err_console, fail, person_context, print_json
 
 
 def plan(
@@ -27,30 +27,33 @@ def plan(
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
 ) -> None:
     """Show today's plan: each exercise with its dose and the reason for it."""
-    from backcoach.coach import CoachError, PlanRefused
+    from backcoach.errors import BackcoachError, PlanRefused
+    from backcoach.services.plans import plan_for_profile, todays_plan
 
-    coach = get_coach()
+    person = person_context()
+    catalogue = person.catalogue
     try:
         day = dt.date.fromisoformat(date) if date else None
     except ValueError:
         raise fail(f"--date: '{date}' is not a date; write it as YYYY-MM-DD") from None
     try:
         if profile is not None:
-            result = coach.plan_for_profile(_read_profile(profile), day, minutes)
+            data = _read_profile(profile)
+            result = plan_for_profile(catalogue, person.today(), data, day, minutes)
         else:
-            result = coach.plan(day, minutes)
+            result = todays_plan(person.store, catalogue, person.today(), day, minutes)
     except PlanRefused as exc:
         if as_json:
             print_json({"refused": True, "code": exc.code, "reason": str(exc)})
         else:
             err_console.print(f"[bold yellow]No plan yet.[/] {exc}")
         raise typer.Exit(3) from None
-    except CoachError as exc:
+    except BackcoachError as exc:
         raise fail(str(exc)) from None
     if as_json:
         print_json(plan_json(result))
         return
-    render_plan(result, coach)
+    render_plan(result, catalogue)
 
 
 def _read_profile(path: Path) -> dict[str, Any]:
@@ -68,7 +71,7 @@ def plan_json(result: Any) -> dict[str, Any]:
     return data
 
 
-def render_plan(result: Any, coach: Any) -> None:
+def render_plan(result: Any, catalogue: Any) -> None:
     from rich.table import Table
 
     from backcoach.catalogue.text import seconds_text
@@ -84,7 +87,7 @@ def render_plan(result: Any, coach: Any) -> None:
     table.add_column("dose")
     table.add_column("why", ratio=3)
     for n, item in enumerate(result.items, 1):
-        ex = coach.exercise(item.exercise_id)
+        ex = catalogue.get(item.exercise_id)
         dose = item.dose_words(ex)
         table.add_row(str(n), item.phase, f"{ex.name}\n[dim]{ex.id}[/]", dose, item.reason)
     console.print(table)

@@ -5,8 +5,10 @@ player only draws and listens. ``Player`` holds what the screen adds to the engi
 cue, the question being answered, advice waiting to be read) and is tested without a terminal;
 ``play`` wraps it in a Rich ``Live`` display and a terminal in cbreak mode.
 
-Quitting (q or Ctrl-C) sends no event: the session stays in progress in the records, so the
-next ``backcoach start`` offers to carry on from the last saved set. Ending the session (e, then
+Every step the engine takes is saved to the session's live row as it goes (``services.live``):
+quitting (q or Ctrl-C) sends no event and lets the session go, so the next ``backcoach start``
+(or the browser) carries it on where it was. A session taken over elsewhere stops here with
+``services.live.Conflict``. Ending the session (e, then
 e or y to confirm) sends ``Stop``: what was done is kept, the pain after the session is asked,
 and the session is closed in the records.
 """
@@ -14,7 +16,6 @@ and the session is closed in the records.
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -367,7 +368,7 @@ def play(
         if speaker is None:
             console.print(MISSING_NOTE, style="dim")
     with cbreak(sys.stdin) as keys:
-        summary = run(live, keys, console, time.monotonic, speaker)
+        summary = run(live, keys, console, live.now, speaker)
     return summary
 
 
@@ -399,6 +400,7 @@ def run(
         if speaker is not None and not ended:
             speaker.close()  # the person left (or something broke): silence at once
     if not ended:
+        live.release()  # another place may carry it on at once
         return None  # the caller says how to carry on; every finished set is already saved
     if player.summary is not None:
         show_summary(console, player)

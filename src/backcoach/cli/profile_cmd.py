@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from backcoach.cli.common import console, fail, get_coach, print_json, user_errors
+from backcoach.cli.common import console, fail, person_context, print_json, user_errors
 
 app = typer.Typer(help="Show or change your profile.", no_args_is_help=True)
 
@@ -69,7 +69,9 @@ def set_profile(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Change your profile. Only the options you give change; the rest stays as it was."""
-    coach = get_coach()
+    from backcoach.services.profiles import load_profile, update_profile
+
+    store = person_context().store
     changes: dict[str, Any] = {
         "minutes": minutes,
         "days": _split(days),
@@ -81,12 +83,14 @@ def set_profile(
     equipment_list = _split(equipment)
     if equipment_list is not None:
         changes["equipment"] = [] if equipment_list == ["none"] else equipment_list
-    current = coach.profile()
+    current = load_profile(store)
     conditions: list[dict[str, Any]] | None = None
     if no_conditions:
         conditions = []
     elif condition:
-        old = {c.id: c.model_dump(mode="json") for c in current.conditions}
+        old: dict[str, dict[str, Any]] = {
+            c.id: c.model_dump(mode="json") for c in current.conditions
+        }
         conditions = [old.get(cid, {"id": cid}) for cid in dict.fromkeys(_split(condition) or [])]
     if pregnancy_weeks is not None or surgery_cleared_on is not None:
         if conditions is None:
@@ -94,7 +98,7 @@ def set_profile(
         conditions = _apply_details(conditions, pregnancy_weeks, surgery_cleared_on)
     changes["conditions"] = conditions
     with user_errors():
-        profile = coach.update_profile(**changes)
+        profile = update_profile(store, **changes)
     if as_json:
         print_json(profile.model_dump(mode="json"))
         return
@@ -134,12 +138,15 @@ def _apply_details(
 @app.command("show")
 def show(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Show your profile."""
-    coach = get_coach()
-    profile = coach.profile()
+    from backcoach.services.profiles import has_profile, load_profile
+
+    store = person_context().store
+    profile = load_profile(store)
+    saved = has_profile(store)
     if as_json:
-        print_json({**profile.model_dump(mode="json"), "saved": coach.has_profile()})
+        print_json({**profile.model_dump(mode="json"), "saved": saved})
         return
-    if not coach.has_profile():
+    if not saved:
         console.print("[dim]No profile saved yet; these are the defaults.[/]")
     render_profile(profile)
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from backcoach.cli.common import console, err_console, fail, get_coach, print_json
+from backcoach.cli.common import console, err_console, fail, person_context, print_json
 
 SPARKS = "▁▂▃▄▅▆▇█"
 
@@ -62,8 +62,8 @@ def progress(
 
     if chart is not None:
         _out_file(chart, (".png", ".svg"), "--chart")
-    coach = get_coach()
-    summary = progress_summary(coach)
+    person = person_context()
+    summary = progress_summary(person.store, person.catalogue, person.today())
     if chart is not None:
         from backcoach.reports.charts import progress_chart
 
@@ -170,10 +170,10 @@ def report(
 ) -> None:
     """A PDF report for your physiotherapist: profile, screen, programme, adherence, trends."""
     _out_file(out, (".pdf",), "--out")
-    from backcoach.reports.report import report_pdf
+    from backcoach.services.documents import report_pdf
 
-    coach = get_coach()
-    _write(out, report_pdf(coach), "--out")
+    person = person_context()
+    _write(out, report_pdf(person.store, person.catalogue, person.today()), "--out")
     console.print(f"Report saved to {out}")
 
 
@@ -182,12 +182,12 @@ def handout(
 ) -> None:
     """Your programme on paper: each exercise with its picture, steps, dose and cautions."""
     _out_file(out, (".pdf",), "--out")
-    from backcoach.coach import PlanRefused
-    from backcoach.reports.report import handout_pdf
+    from backcoach.errors import PlanRefused
+    from backcoach.services.documents import handout_pdf
 
-    coach = get_coach()
+    person = person_context()
     try:
-        pdf = handout_pdf(coach)
+        pdf = handout_pdf(person.store, person.catalogue, person.today())
     except PlanRefused as exc:
         err_console.print(f"[bold yellow]No programme yet.[/] {exc}")
         raise typer.Exit(3) from None

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from backcoach.cli.common import console, fail, get_coach, print_json, user_errors
+from backcoach.cli.common import console, fail, person_context, print_json, user_errors
 
 TIER_STYLE = {
     "emergency": "bold white on red",
@@ -40,10 +40,15 @@ def screen(
     ] = False,
 ) -> None:
     """Answer the warning-sign questions (yes / no / not sure) before exercising."""
-    coach = get_coach()
+    from backcoach.services.screening import judge_screen, take_screen
+
+    person = person_context()
     given = _read_answers(answers) if answers is not None else _ask_interactively()
     with user_errors():
-        result = coach.take_screen(given, save=not dry_run)
+        if dry_run:
+            result = judge_screen(given)
+        else:
+            result = take_screen(person.store, person.today(), given)
     if as_json:
         print_json(result.to_json())
     else:
@@ -112,13 +117,15 @@ def clearance(
     by: Annotated[str | None, typer.Option("--by", help="Who cleared you (optional).")] = None,
 ) -> None:
     """Record that a clinician saw you and cleared you to exercise after your screen."""
-    coach = get_coach()
+    from backcoach.services.screening import record_clearance
+
+    person = person_context()
     try:
-        day = dt.date.fromisoformat(on) if on else coach.today()
+        day = dt.date.fromisoformat(on) if on else person.today()
     except ValueError:
         raise fail(f"--on: '{on}' is not a date; write it as YYYY-MM-DD") from None
     with user_errors():
-        row = coach.record_clearance(day, by)
+        row = record_clearance(person.store, person.today(), day, by)
     who = f" by {row.cleared_by}" if row.cleared_by else ""
     console.print(
         f"[green]Recorded:[/] cleared{who} on {row.cleared_on} after your screen of "

@@ -9,6 +9,9 @@ import typer
 LOCAL_HOST = "127.0.0.1"
 LAN_HOST = "0.0.0.0"
 DEFAULT_PORT = 8765
+MAX_WORKERS = 64
+PORT_VARIABLE = "BACKCOACH_SERVE_PORT"
+"""Set by `serve --workers N` for its worker processes: the port their Host check expects."""
 
 
 def serve(
@@ -28,6 +31,16 @@ def serve(
     open_browser: Annotated[
         bool, typer.Option("--open/--no-open", help="Open the app in this machine's browser.")
     ] = True,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=MAX_WORKERS,
+            help="Web worker processes. More than 1 needs PostgreSQL "
+            "(BACKCOACH_DATABASE_URL) and serves this machine only (e.g. behind a reverse "
+            "proxy); --lan pairing needs 1.",
+        ),
+    ] = 1,
 ) -> None:
     """Start the browser app: today's plan, the session player, progress and the library."""
     from backcoach.cli.common import console, fail
@@ -38,12 +51,25 @@ def serve(
             f"--host {bind} would let other machines reach your health data without pairing; "
             "add --lan to require pairing, or leave out --host"
         )
+    if workers > 1:
+        _check_workers(workers, lan)
     try:
         app = _make_app(lan, port)
     except ValueError as exc:
         raise fail(str(exc)) from None
     _log_warnings()
     local_url = f"http://127.0.0.1:{port}/"
+    if workers > 1:
+        del app  # each worker process makes its own (worker_app)
+        _prepare_database()
+        console.print(
+            f"backcoach is running at [bold]{local_url}[/] with {workers} worker processes "
+            "(Ctrl-C stops them)"
+        )
+        if open_browser:
+            _open_later(local_url)
+        _run_workers(bind, port, workers)
+        return
     console.print(f"backcoach is running at [bold]{local_url}[/]  (Ctrl-C stops it)")
     if lan:
         _show_pairing(app, bind, port)
@@ -58,6 +84,75 @@ def _make_app(lan: bool, port: int) -> object:
     from backcoach.web.app import create_app
 
     return create_app(lan=lan, port=port)
+
+
+def _check_workers(workers: int, lan: bool) -> None:
+    """Several processes need a database they can all write at once, and one place for what
+    a request may change: PostgreSQL, without --lan (pairing codes live in one process)."""
+    from backcoach.cli.common import fail
+    from backcoach.config import Settings
+
+    try:
+        settings = Settings.from_environ()
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    if settings.is_sqlite:
+        raise fail(
+            f"--workers {workers} needs PostgreSQL: on SQLite (personal mode) one process "
+            "serves the app. Set BACKCOACH_DATABASE_URL=postgresql://USER@HOST/DATABASE, or "
+            "leave out --workers"
+        )
+    if lan:
+        raise fail(
+            f"--lan with --workers {workers}: a pairing code lives in the process that printed "
+            "it, so the other workers would refuse the phone; use --workers 1 with --lan"
+        )
+
+
+def _prepare_database() -> None:
+    """Migrate the database (and make the job queue's tables) once, before the workers start,
+    so they do not race for it and a fault is shown here, once."""
+    from backcoach.config import Settings
+    from backcoach.jobs.queue import QUEUE, queue_choice
+    from backcoach.records.db import make_engine, upgrade
+
+    settings = Settings.from_environ()
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade(engine)
+        if queue_choice(settings.database_url) == QUEUE:
+            from backcoach.jobs.pgqueue import ensure_schema
+
+            ensure_schema(engine)
+    finally:
+        engine.dispose()
+
+
+def worker_app() -> object:
+    """The app of one worker process (``uvicorn --factory``): the settings come from the
+    environment the workers inherit, the port from PORT_VARIABLE."""
+    import os
+
+    from backcoach.web.app import create_app
+
+    _log_warnings()
+    return create_app(port=int(os.environ[PORT_VARIABLE]))
+
+
+def _run_workers(host: str, port: int, workers: int) -> None:
+    import os
+
+    import uvicorn
+
+    os.environ[PORT_VARIABLE] = str(port)  # the workers are spawned with this environment
+    uvicorn.run(
+        f"{__name__}:worker_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
 
 
 def _log_warnings() -> None:

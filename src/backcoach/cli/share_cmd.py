@@ -9,7 +9,7 @@ from typing import Annotated, TypeVar
 import typer
 from rich.markup import escape
 
-from backcoach.cli.common import console, err_console, fail, get_coach, print_json, user_errors
+from backcoach.cli.common import console, err_console, fail, person_context, print_json, user_errors
 
 T = TypeVar("T")
 
@@ -24,13 +24,14 @@ def remind(
     ] = False,
 ) -> None:
     """Write a calendar file with your exercise days as one repeating event."""
+    from backcoach.services.profiles import load_profile
     from backcoach.services.sharing import reminders_ics
 
-    coach = get_coach()
+    person = person_context()
     with user_errors():
-        data = reminders_ics(coach, alert=not no_alert)
+        data = reminders_ics(person.store, person.catalogue, person.today(), alert=not no_alert)
     _write_bytes(out, data)
-    profile = coach.profile()
+    profile = load_profile(person.store)
     console.print(
         f"Wrote {out}: {', '.join(profile.days)} at {profile.reminder_time}, "
         f"{profile.minutes} minutes. Open it with your calendar app to add the reminder; "
@@ -72,16 +73,16 @@ def export(
         )
     if csv is not None and csv.exists() and not csv.is_dir():
         raise fail(f"--csv: {csv} is a file, not a folder; give a folder to write the CSV files in")
-    coach = get_coach()
+    store = person_context().store
     summary: dict[str, object] = {}
     if out is not None:
-        document = _guard(lambda: write_export(coach, out), out)
+        document = _guard(lambda: write_export(store, out), out)
         counts = {name: len(rows) for name, rows in document["tables"].items()}
         summary["json"] = {"path": str(out), "rows": counts}
         if not as_json:
             console.print(f"Wrote {out}: {sum(counts.values())} records from {len(counts)} tables.")
     if csv is not None:
-        paths = _guard(lambda: write_csv(coach, csv), csv)
+        paths = _guard(lambda: write_csv(store, csv), csv)
         summary["csv"] = [str(p) for p in paths]
         if not as_json:
             console.print(f"Wrote {len(paths)} CSV files into {csv}.")
@@ -101,7 +102,7 @@ def import_(
     """Load a `backcoach export` file. Your records become exactly the file's (never doubled).
 
     Files over BACKCOACH_IMPORT_MAX_MB (default 20) are refused unread."""
-    from backcoach.coach import CoachError
+    from backcoach.errors import BackcoachError
     from backcoach.services.sharing import (
         check_export,
         import_json,
@@ -110,16 +111,16 @@ def import_(
         read_export,
     )
 
-    coach = get_coach()
+    person = person_context()
     with user_errors():
-        limit = import_limit(coach)
+        limit = import_limit(person.settings)
     try:
         # A bad file is refused before any question; its errors already name the file.
-        checked = check_export(coach, read_export(file, limit))
-    except CoachError as exc:
+        checked = check_export(person.store, read_export(file, limit))
+    except BackcoachError as exc:
         raise _refused(file, exc) from None
     replace = False
-    if not is_empty(coach):
+    if not is_empty(person.store):
         if not yes and not typer.confirm(
             "You already have records saved here. Importing replaces them with the file's "
             "(a copy of the current ones is kept in the backups folder). Go ahead?",
@@ -129,8 +130,8 @@ def import_(
             raise typer.Exit(1)
         replace = True
     try:
-        summary = import_json(coach, checked, replace=replace)
-    except CoachError as exc:
+        summary = import_json(person.store, person.settings.home, checked, replace=replace)
+    except BackcoachError as exc:
         raise _refused(file, exc) from None
     if as_json:
         print_json(summary.as_dict())
@@ -161,7 +162,7 @@ def forget(
     browser app then tells its page that the records were deleted."""
     from backcoach.services.sharing import forget as forget_all
 
-    coach = get_coach()
+    person = person_context()
     if not yes:
         console.print(
             "This deletes everything backcoach has recorded about you: your profile, warning-"
@@ -176,7 +177,7 @@ def forget(
             err_console.print("Nothing was deleted.")
             raise typer.Exit(1)
     with user_errors():
-        summary = forget_all(coach)
+        summary = forget_all(person.store, person.settings)
     if as_json:
         print_json(summary.as_dict())
         return

@@ -41,10 +41,19 @@ def start(
         ),
     ] = None,
     voice: Annotated[bool, typer.Option("--voice", help="Speak the cues (espeak-ng).")] = False,
+    take_over: Annotated[
+        bool,
+        typer.Option(
+            "--take-over",
+            help="Carry on here a session being run elsewhere (a browser page, another "
+            "terminal); that place is told and records nothing more.",
+        ),
+    ] = False,
 ) -> None:
     """Start today's guided session: timers, cues and pain check-ins, saved as you go."""
     from backcoach.coach import CoachError, PlanRefused
     from backcoach.services import sessions
+    from backcoach.services.live import Conflict
 
     coach = get_coach()
     auto_answers = _auto_answers(answers) if auto else None
@@ -71,7 +80,7 @@ def start(
         if wanted is None:
             wanted = True if auto else _ask_resume(unfinished)
         if wanted:
-            live = sessions.resume_unfinished(coach, time.monotonic() if not auto else 0.0)
+            live = _carry_on(coach, auto, take_over)
             console.print(f"Resumed your session from {unfinished.started_at:%d %b %H:%M}.")
         else:
             sessions.abandon(coach, unfinished.id)
@@ -84,19 +93,24 @@ def start(
         except CoachError as exc:
             raise fail(str(exc)) from None
     summary: Any
-    if auto:
-        assert auto_answers is not None
-        summary = sessions.run_auto(live, auto_answers, speed, 0.0, on_effects=_print_effects)
-    else:
-        from backcoach.cli.player import NotATerminal, play
+    try:
+        if auto:
+            assert auto_answers is not None
+            summary = sessions.run_auto(live, auto_answers, speed, 0.0, on_effects=_print_effects)
+        else:
+            from backcoach.cli.player import NotATerminal, play
 
-        try:
-            summary = play(live, voice=voice)
-        except NotATerminal as exc:
-            raise fail(str(exc)) from None
-        if summary is None:
-            console.print("Saved. Run [bold]backcoach start[/] again to carry on.")
-            return
+            try:
+                summary = play(live, voice=voice)
+            except NotATerminal as exc:
+                raise fail(str(exc)) from None
+            if summary is None:
+                console.print("Saved. Run [bold]backcoach start[/] again to carry on.")
+                return
+    except Conflict as exc:
+        # Taken over, ended or forgotten elsewhere: what was saved stays saved.
+        err_console.print(f"[bold yellow]Stopped here.[/] {exc.message}.")
+        raise typer.Exit(4) from None
     if auto:
         from backcoach.cli.player_view import summary_panel
 
@@ -105,7 +119,35 @@ def start(
 
 
 def _clock(auto: bool) -> float:
-    return 0.0 if auto else time.monotonic()
+    """The session clock a new session starts at: a simulated 0 for --auto, else wall time
+    (the session's live row anchors it, so a browser taking over reads the same clock)."""
+    return 0.0 if auto else time.time()
+
+
+def _carry_on(coach: Any, auto: bool, take_over: bool) -> Any:
+    """Resume the unfinished session here; one being run elsewhere right now only with
+    --take-over (or, in a terminal, when the person says so)."""
+    from backcoach.services import sessions
+    from backcoach.services.live import Conflict, PlayerKind
+
+    kind: PlayerKind = "auto" if auto else "terminal"
+    try:
+        return sessions.resume_unfinished(coach, _clock(auto), kind=kind, take_over=take_over)
+    except Conflict as exc:
+        if auto or not sys.stdin.isatty() or not _ask_take_over(exc.message):
+            err_console.print(
+                f"[bold yellow]Not started.[/] {exc.message}. Run [bold]backcoach start "
+                "--take-over[/] to carry it on here instead."
+            )
+            raise typer.Exit(3) from None
+    return sessions.resume_unfinished(coach, _clock(auto), kind=kind, take_over=True)
+
+
+def _ask_take_over(message: str) -> bool:
+    from rich.prompt import Confirm
+
+    console.print(f"{message[0].upper()}{message[1:]}.")
+    return Confirm.ask("Carry it on here instead?", default=False, console=console)
 
 
 def _auto_answers(path: Path | None) -> Any:

@@ -61,6 +61,12 @@ _READING: ContextVar[tuple[sessionmaker[Session], int, Session] | None] = Contex
 )
 """The read transaction open in this context (``Store.reading``), shared by the reads in it."""
 
+_WRITING: ContextVar[tuple[sessionmaker[Session], int, Session] | None] = ContextVar(
+    "backcoach_writing", default=None
+)
+"""The write transaction open in this context (``Store.writing``): every write and read of the
+same database and person inside it joins it."""
+
 
 class Store:
     """One person's records. Every statement a session from here runs is limited to that
@@ -93,7 +99,40 @@ class Store:
             session.info[PERSON] = self.person_id
             yield session
 
-    _tx = scoped
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """One write transaction for a unit of work: every write and read this store (or another
+        on the same database and person) makes inside the block joins it, so they commit
+        together or not at all (a live session's event: ``services.live``). On SQLite it begins
+        IMMEDIATE, so units of work on one database run one after another."""
+        current = self._joined()
+        if current is not None:
+            yield current
+            return
+        with self.scoped() as session:
+            token = _WRITING.set((self._factory, self.person_id, session))
+            try:
+                yield session
+            finally:
+                _WRITING.reset(token)
+
+    def _joined(self) -> Session | None:
+        current = _WRITING.get()
+        if current is not None and current[0] is self._factory and current[1] == self.person_id:
+            return current[2]
+        return None
+
+    @contextmanager
+    def _tx(self) -> Iterator[Session]:
+        """A write in its own transaction, or a savepoint of the open ``writing()`` one (so a
+        write that fails, such as ``save_set``'s duplicate, leaves the rest standing)."""
+        current = self._joined()
+        if current is None:
+            with self.scoped() as session:
+                yield session
+            return
+        with current.begin_nested():
+            yield current
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -104,6 +143,10 @@ class Store:
         person) share its transaction: one snapshot, one BEGIN. Writes never go through here;
         one made inside such a block runs in its own transaction, unseen by the block's later
         reads, so services that write read afresh after writing."""
+        writing = self._joined()
+        if writing is not None:  # inside writing(): read what it wrote
+            yield writing
+            return
         current = _READING.get()
         if current is not None and current[0] is self._factory and current[1] == self.person_id:
             yield current[2]

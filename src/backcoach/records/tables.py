@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -266,6 +267,236 @@ class ActivityRatingRow(Owned, Base):
     rated_on: Mapped[dt.date] = mapped_column(Date, index=True)
     score: Mapped[int] = mapped_column(Integer)
     rated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LiveSessionRow(Owned, Base):
+    """A running (or just finished) session's engine state, saved with a version after every
+    accepted event so any process can serve the next one (services.live). ``player`` is the
+    token of the page or terminal driving it; the session clock is ``clock_origin`` plus the
+    wall seconds since ``wall_origin`` times ``clock_speed``. Working state: starting a
+    session deletes the rows of older ones."""
+
+    __tablename__ = "live_sessions"
+    __table_args__ = (UniqueConstraint("session_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    board: Mapped[dict[str, Any]] = mapped_column(JSON)
+    player: Mapped[str] = mapped_column(String(64))
+    player_kind: Mapped[str] = mapped_column(String(16))
+    clock_speed: Mapped[float] = mapped_column(Float)
+    clock_origin: Mapped[float] = mapped_column(Float)
+    wall_origin: Mapped[float] = mapped_column(Float)
+    last_contact: Mapped[float | None] = mapped_column(Float, default=None)
+    """Wall time the driving player was last heard: a silent page pauses the exercise."""
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LiveEventRow(Owned, Base):
+    """A client event applied to a live session, with the answer it got: a resend of the same
+    id gets that answer and changes nothing. Kept as long as its session's live row."""
+
+    __tablename__ = "live_events"
+    __table_args__ = (
+        UniqueConstraint("session_id", "event_id"),
+        Index("ix_live_events_person_session", "person_id", "session_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    event_id: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    """The live row's version this event made."""
+    answer: Mapped[dict[str, Any]] = mapped_column(JSON)
+    applied_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DocumentRow(Owned, Base):
+    """A document made by a job (backcoach.jobs): the report or the handout as a PDF, with
+    the job's state: ``queued``, ``running``, ``done`` (``content`` holds the file) or
+    ``failed`` (``error`` says why, ``error_code`` names it). A retried job writes over its own
+    row, never a second one. Derived data: remade from the other tables at any time, so it is
+    not exported (``DERIVED_TABLES``); forget deletes it with the rest."""
+
+    __tablename__ = "documents"
+    __table_args__ = (Index("ix_documents_person_kind", "person_id", "kind", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    error_code: Mapped[str | None] = mapped_column(String(80), default=None)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, default=None, deferred=True)
+    size: Mapped[int | None] = mapped_column(Integer, default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+# --- the clinic (backcoach.clinic): accounts, care, invites, sign-in sessions, audit ---------
+# Not personal records: none inherits ``Owned``, so none is scoped, exported or forgotten with a
+# person's records. Sign-in has to find a row before it knows whose it is (an e-mail, a code,
+# a session token), and the audit trail must outlive what it tells about. The clinic reaches
+# these through backcoach.clinic alone (docs/clinic.md).
+
+
+class PracticeRow(Base):
+    """A practice: its clinicians, admins and patients. One server usually holds one."""
+
+    __tablename__ = "practices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AccountRow(Base):
+    """A clinician's or practice admin's sign-in: a normalised e-mail, an argon2id hash (never
+    the password), and an optional TOTP secret (``totp_last_step``: the newest time step a
+    code was accepted for, so each code works once)."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), unique=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practices.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    password_changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    totp_secret: Mapped[str | None] = mapped_column(String(64), default=None)
+    totp_pending: Mapped[str | None] = mapped_column(String(64), default=None)
+    """A secret being set up: it replaces ``totp_secret`` once a code from it is confirmed."""
+    totp_last_step: Mapped[int | None] = mapped_column(Integer, default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class PatientRow(Base):
+    """A person who is a practice's patient: the birth year their invite is checked against."""
+
+    __tablename__ = "patients"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practices.id"), index=True)
+    birth_year: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    archived_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class CareRow(Base):
+    """A clinician looks after a patient: the only thing that lets a clinician see a record."""
+
+    __tablename__ = "care"
+    __table_args__ = (UniqueConstraint("clinician_id", "patient_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    patient_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class InviteRow(Base):
+    """A patient's single-use invite. Only the code's SHA-256 is stored; the code is shown
+    once. Spent by ``used_at``, withdrawn by ``revoked_at`` (a reissue, or too many wrong birth
+    years), dead after ``expires_at``."""
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_by: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    wrong_birth_years: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AuthSessionRow(Base):
+    """A signed-in browser (a clinician's) or device (a patient's): only the token's SHA-256
+    is stored. Valid while not revoked, before ``expires_at`` and within its kind's idle time
+    of ``last_seen_at``."""
+
+    __tablename__ = "auth_sessions"
+    __table_args__ = (Index("ix_auth_sessions_person", "person_id", "revoked_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), default=None
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    address: Mapped[str | None] = mapped_column(String(64), default=None)
+    user_agent: Mapped[str | None] = mapped_column(String(200), default=None)
+
+
+class AuthThrottleRow(Base):
+    """Failed sign-in or invite attempts for one account or client address (``key`` is the
+    SHA-256 of the e-mail or address), counted in the database so every worker process shares
+    them; ``locked_until`` set once the count reaches the limit."""
+
+    __tablename__ = "auth_throttles"
+
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    """When the row no longer matters (window and lock both over): pruned after that."""
+
+
+class AuditRow(Base):
+    """Who viewed or changed which patient's record, when and what; sign-in events too
+    (``patient_id`` empty). Append-only. The ids are plain numbers, not foreign keys, so the
+    trail outlives the people it names."""
+
+    __tablename__ = "audit"
+    __table_args__ = (Index("ix_audit_patient_at", "patient_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor_id: Mapped[int | None] = mapped_column(Integer, default=None, index=True)
+    actor_role: Mapped[str | None] = mapped_column(String(16), default=None)
+    patient_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    action: Mapped[str] = mapped_column(String(32))
+    what: Mapped[str] = mapped_column(String(120))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    address: Mapped[str | None] = mapped_column(String(64), default=None)
+
+
+CLINIC_TABLES = frozenset(
+    {
+        "practices",
+        "accounts",
+        "patients",
+        "care",
+        "invites",
+        "auth_sessions",
+        "auth_throttles",
+        "audit",
+    }
+)
+"""The clinic's own tables (backcoach.clinic): not a person's records, so not ``Owned``."""
+
+
+DERIVED_TABLES = frozenset({"documents", "live_sessions", "live_events"})
+"""Personal tables remade from the others (documents made by jobs) or holding only working
+state (a running session's engine state and applied events, whose results are in the
+records): scoped and forgotten like every personal table, but left out of export and import,
+which carry the records themselves."""
 
 
 OWNED_BY_TABLE: dict[str, type[Owned]] = {

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from backcoach.planning.profile import WEEKDAYS, Profile
 
 if TYPE_CHECKING:
-    from backcoach.coach import Coach
+    from backcoach.catalogue import Catalogue
     from backcoach.planning.plan import Plan
 
 PRODID = "-//backcoach//backcoach offline exercise coach//EN"
@@ -54,26 +54,29 @@ def first_occurrence(profile: Profile, today: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute))
 
 
-def description(coach: Coach, today: dt.date) -> str:
-    """What the event says: today's exercises, or what to do while no plan may be offered."""
-    from backcoach.coach import CoachError, PlanRefused
-
+def description(
+    today: dt.date,
+    catalogue: Catalogue,
+    plan: Plan | None,
+    refused: str | None = None,
+    problem: str | None = None,
+) -> str:
+    """What the event says: today's exercises (``plan``), or what to do while no plan may be
+    offered (``refused``: why not) or none could be made (``problem``)."""
     lines = ["Your back exercise session with backcoach."]
-    try:
-        plan: Plan = coach.plan(today)
-    except PlanRefused as refused:
+    if refused is not None:
         lines += [
             "",
-            "backcoach cannot offer a plan just now: " + str(refused),
+            "backcoach cannot offer a plan just now: " + refused,
             "Open backcoach (run `backcoach`) to see what to do next.",
         ]
-    except CoachError as problem:
+    elif problem is not None or plan is None:
         lines += ["", f"backcoach could not make a plan: {problem}"]
     else:
         lines += ["", f"Your plan as of {today:%A %d %B %Y}:"]
         for item in plan.items:
             try:
-                exercise = coach.exercise(item.exercise_id)
+                exercise = catalogue.get(item.exercise_id)
             except LookupError:
                 lines.append(f"- {item.exercise_id}")
                 continue
@@ -89,12 +92,21 @@ def description(coach: Coach, today: dt.date) -> str:
     return "\n".join(lines)
 
 
-def reminders_ics(coach: Coach, *, alert: bool = True, now: dt.datetime | None = None) -> bytes:
-    """The person's routine as an iCalendar file (RFC 5545)."""
+def reminders_ics(
+    profile: Profile,
+    today: dt.date,
+    catalogue: Catalogue,
+    plan: Plan | None,
+    refused: str | None = None,
+    problem: str | None = None,
+    *,
+    alert: bool = True,
+    now: dt.datetime | None = None,
+) -> bytes:
+    """The person's routine as an iCalendar file (RFC 5545); the event describes ``plan`` (or
+    why there is none: see ``description``)."""
     from icalendar import Alarm, Calendar, Event, vRecur
 
-    profile = coach.profile()
-    today = coach.today()
     now = now or dt.datetime.now(dt.UTC)
     start = first_occurrence(profile, today)
 
@@ -103,7 +115,7 @@ def reminders_ics(coach: Coach, *, alert: bool = True, now: dt.datetime | None =
     event.add("dtstamp", now)
     event.add("sequence", max(0, int((now - SEQUENCE_EPOCH).total_seconds() // 60)))
     event.add("summary", "Back exercises")
-    event.add("description", description(coach, today))
+    event.add("description", description(today, catalogue, plan, refused, problem))
     event.add("dtstart", start)  # naive datetime: written as floating local time
     event.add("duration", dt.timedelta(minutes=profile.minutes))
     byday = [BYDAY[day] for day in WEEKDAYS if day in profile.days]

@@ -17,7 +17,7 @@ from sqlalchemy import Date, DateTime, Table, select
 
 from backcoach import __version__
 from backcoach.records.scoping import UnscopedQuery, person_of
-from backcoach.records.tables import OWNED_BY_TABLE, Base
+from backcoach.records.tables import DERIVED_TABLES, OWNED_BY_TABLE, Base
 
 if TYPE_CHECKING:
     from sqlalchemy import Column
@@ -31,8 +31,13 @@ file can hold, and an older file simply lacks the newer ones."""
 
 
 def tables() -> list[Table]:
-    """Every table of a person's records, parents before children (not ``people`` itself)."""
-    return [t for t in Base.metadata.sorted_tables if t.name in OWNED_BY_TABLE]
+    """Every table of a person's records, parents before children (not ``people`` itself, nor
+    the derived tables such as ``documents``, which are remade from these)."""
+    return [
+        t
+        for t in Base.metadata.sorted_tables
+        if t.name in OWNED_BY_TABLE and t.name not in DERIVED_TABLES
+    ]
 
 
 def columns(table: Table) -> list[Column[Any]]:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from backcoach.body.cache import still_svg
 from backcoach.reports.pdf import data_uri
 
 if TYPE_CHECKING:
-    from backcoach.coach import Coach
+    from backcoach.catalogue import Catalogue
+    from backcoach.planning.plan import Plan
 
 STOP_RULES = (
     "Stop an exercise at once for sharp or shooting pain, pain spreading down a leg, or new "
@@ -46,14 +48,12 @@ def is_wide(svg: str) -> bool:
     return height > 0 and width / height > WIDE_PICTURE
 
 
-def handout_context(coach: Coach) -> dict[str, Any]:
-    """Raises PlanRefused when no plan may be offered."""
-
-    plan = coach.plan()
+def handout_context(plan: Plan, catalogue: Catalogue) -> dict[str, Any]:
+    """The handout template's context for this plan: one card per exercise."""
     cards = []
     for number, item in enumerate(plan.items, 1):
-        ex = coach.exercise(item.exercise_id)
-        svg = coach.figure_svg(ex.id)
+        ex = catalogue.get(item.exercise_id)
+        svg = still_svg(ex)
         cards.append(
             {
                 "number": number,

@@ -9,13 +9,18 @@ cut to their newest entries so the report stays short; the JSON export holds eve
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from backcoach.reports.charts import progress_chart
 from backcoach.reports.pdf import data_uri, html_to_pdf, render_html
+from backcoach.safety.signs import SIGNS
 
 if TYPE_CHECKING:
-    from backcoach.coach import Coach
+    from backcoach.catalogue import Catalogue
     from backcoach.planning.plan import Plan
+    from backcoach.planning.profile import Profile
+    from backcoach.records.tables import ScreenRow
 
 REPORT_WEEKS = 8
 """Weeks of adherence shown: two months is what a review appointment looks back on. At most
@@ -31,14 +36,13 @@ CHART_SIZE = (7.0, 2.6)
 """Inches: the width of an A4 page inside its margins, short enough to share a page."""
 
 
-def _date(iso: str | None) -> str:
-    import datetime as dt
-
+def fmt_date(iso: str | None) -> str:
+    """``2026-11-02`` as ``02 Nov 2026``; empty for None."""
     return dt.date.fromisoformat(iso).strftime("%d %b %Y") if iso else ""
 
 
-def _profile(coach: Coach) -> dict[str, Any]:
-    profile = coach.profile()
+def profile_lines(profile: Profile, saved: bool) -> dict[str, Any]:
+    """The profile as the report prints it (``saved``: whether one was saved at all)."""
     conditions = []
     for c in profile.conditions:
         text = c.id.replace("-", " ")
@@ -48,7 +52,7 @@ def _profile(coach: Coach) -> dict[str, Any]:
             text += f", cleared {c.cleared_on:%d %b %Y}"
         conditions.append(text)
     return {
-        "saved": coach.has_profile(),
+        "saved": saved,
         "minutes": profile.minutes,
         "days": ", ".join(d.capitalize() for d in profile.days),
         "goals": ", ".join(profile.goals),
@@ -60,10 +64,8 @@ def _profile(coach: Coach) -> dict[str, Any]:
     }
 
 
-def _screen(coach: Coach) -> dict[str, Any] | None:
-    from backcoach.safety.signs import SIGNS
-
-    row = coach.current_screen()
+def screen_lines(row: ScreenRow | None) -> dict[str, Any] | None:
+    """The latest screen as the report prints it, or None when there is none."""
     if row is None:
         return None
     labels = {s.id: s.label for s in SIGNS}
@@ -78,21 +80,11 @@ def _screen(coach: Coach) -> dict[str, Any] | None:
     }
 
 
-def current_plan(coach: Coach) -> tuple[Plan | None, str | None]:
-    """Today's plan, or None with the reason none may be offered."""
-    from backcoach.coach import PlanRefused
-
-    try:
-        return coach.plan(), None
-    except PlanRefused as exc:
-        return None, str(exc)
-
-
-def _programme(coach: Coach, plan: Plan | None) -> list[dict[str, Any]]:
-
+def programme_lines(catalogue: Catalogue, plan: Plan | None) -> list[dict[str, Any]]:
+    """Each exercise of the plan as the report lists it."""
     items = []
     for item in plan.items if plan else []:
-        ex = coach.exercise(item.exercise_id)
+        ex = catalogue.get(item.exercise_id)
         items.append(
             {
                 "name": ex.name,
@@ -105,59 +97,15 @@ def _programme(coach: Coach, plan: Plan | None) -> list[dict[str, Any]]:
     return items
 
 
-def report_context(coach: Coach) -> dict[str, Any]:
-    from backcoach.reports.charts import progress_chart
-
-    with coach.store.reading():  # one read transaction for every query of the report's data
-        data = _report_data(coach)
-    summary = data["summary"]
-    chart = progress_chart(summary, "svg", size=CHART_SIZE)
-    return {**data, "chart": data_uri(chart, "image/svg+xml"), "fmt_date": _date, "signed": _signed}
-
-
-def _report_data(coach: Coach) -> dict[str, Any]:
-    """What the report shows, in a fixed number of queries however long the history: the
-    progress summary (its weeks), and the newest stops and dose changes with how many came
-    before them, read as such rather than from every record."""
-    import datetime as dt
-
-    from backcoach.services.adherence import flare_entry, stop_entry, week_start
-    from backcoach.services.progress import decision_entry, progress_summary
-
-    store = coach.store
-    summary = progress_summary(coach)
-    plan, refused = current_plan(coach)
-    adherence = summary["adherence"]
-    today = dt.date.fromisoformat(summary["today"])
-    first_day = adherence["first_session_day"]
-    all_weeks = 0
-    if first_day is not None:
-        first_week = week_start(dt.date.fromisoformat(first_day))
-        all_weeks = max(0, (week_start(today) - first_week).days // 7 + 1)
-    stops, stop_count = store.newest_stops(REPORT_EVENTS)
-    not_changes = ("same", "start")
-    changes = store.newest_decisions(not_changes, REPORT_DECISIONS)
-    counts = store.decision_counts()
-    change_count = sum(n for action, n in counts.items() if action not in not_changes)
+def report_context(data: dict[str, Any]) -> dict[str, Any]:
+    """The template's context: the report's data (``services.documents.report_data``) with
+    the chart drawn and the formatting helpers."""
+    chart = progress_chart(data["summary"], "svg", size=CHART_SIZE)
     return {
-        "today": _date(summary["today"]),
-        "since": _date(first_day),
-        "profile": _profile(coach),
-        "screen": _screen(coach),
-        "plan": plan,
-        "plan_minutes": round(plan.total_seconds / 60) if plan else 0,
-        "refused": refused,
-        "programme": _programme(coach, plan),
-        "summary": summary,
-        "weeks": adherence["weeks"][-REPORT_WEEKS:],
-        "earlier_weeks": max(0, all_weeks - REPORT_WEEKS),
-        "pain_rows": _pain_rows(summary),
-        "stopped": [stop_entry(coach, o, started) for o, started in stops],
-        "more_stopped": max(0, stop_count - REPORT_EVENTS),
-        "flare_ups": [flare_entry(d) for d in reversed(store.flare_ups())],
-        "changes": [decision_entry(coach, d) for d in changes],
-        "more_changes": max(0, change_count - REPORT_DECISIONS),
-        "unchanged": counts.get("same", 0),
+        **data,
+        "chart": data_uri(chart, "image/svg+xml"),
+        "fmt_date": fmt_date,
+        "signed": _signed,
     }
 
 
@@ -166,7 +114,7 @@ def _signed(value: float) -> str:
     return f"{value:+g}" if value else "0"
 
 
-def _pain_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+def pain_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
     """Start and latest of each measure, for the small table beside the chart."""
     rows = []
     for label, block in (
@@ -190,22 +138,20 @@ def _pain_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def report_html(coach: Coach) -> str:
-    return render_html("report.html", **report_context(coach))
+def report_html(data: dict[str, Any]) -> str:
+    return render_html("report.html", **report_context(data))
 
 
-def report_pdf(coach: Coach) -> bytes:
-    """The clinician's report (1-3 A4 pages)."""
-    return html_to_pdf(report_html(coach))
+def report_pdf(data: dict[str, Any]) -> bytes:
+    """The clinician's report (1-3 A4 pages) from its data."""
+    return html_to_pdf(report_html(data))
 
 
-def handout_html(coach: Coach) -> str:
-    from backcoach.reports.handout import handout_context
-
-    return render_html("handout.html", **handout_context(coach))
+def handout_html(context: dict[str, Any]) -> str:
+    return render_html("handout.html", **context)
 
 
-def handout_pdf(coach: Coach) -> bytes:
-    """The printable programme: every exercise with its picture, steps, dose and cautions.
-    Raises PlanRefused when no plan may be offered (no screen, or warning signs)."""
-    return html_to_pdf(handout_html(coach))
+def handout_pdf(context: dict[str, Any]) -> bytes:
+    """The printable programme (``reports.handout.handout_context``): every exercise with its
+    picture, steps, dose and cautions."""
+    return html_to_pdf(handout_html(context))

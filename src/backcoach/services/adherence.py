@@ -19,10 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 from backcoach.planning.profile import WEEKDAYS
 from backcoach.records.store import day_starts, local_day
+from backcoach.services.library import exercise_name
+from backcoach.services.profiles import load_profile
 from backcoach.services.saved import saved_plan
 
 if TYPE_CHECKING:
-    from backcoach.coach import Coach
+    from backcoach.catalogue import Catalogue
+    from backcoach.records.store import Store
     from backcoach.records.tables import ExerciseOutcomeRow, ProgressionDecisionRow
 
 MISSED_DAYS_THAT_BREAK_A_STREAK = 2
@@ -51,10 +54,9 @@ class DoneSession:
     minutes: float
 
 
-def done_sessions(coach: Coach, since: dt.date | None = None) -> list[DoneSession]:
+def done_sessions(store: Store, since: dt.date | None = None) -> list[DoneSession]:
     """Every session that counts as done, oldest first; from the day ``since`` on (all when
     None). Three queries: the sessions, their plans and their complete sets."""
-    store = coach.store
     rows = store.done_sessions_since(None if since is None else day_starts(since))
     plans = store.plans_for({row.plan_id for row in rows})
     counts = store.complete_set_counts([row.id for row in rows])
@@ -180,42 +182,44 @@ def streak(sessions: list[DoneSession], planned: set[int], today: dt.date) -> di
     return {"days": count, "forgiven": forgiven}
 
 
-def stopped_exercises(coach: Coach, since: dt.date | None = None) -> list[dict[str, Any]]:
+def stopped_exercises(
+    store: Store, catalogue: Catalogue, since: dt.date | None = None
+) -> list[dict[str, Any]]:
     """Exercises a stop rule ended, with the reasons, oldest first; in sessions from the day
     ``since`` on (all when None)."""
     moment = day_starts(since) if since is not None else None
     return [
-        stop_entry(coach, o, started) for o, started in coach.store.stopped_outcomes_since(moment)
+        stop_entry(catalogue, o, started) for o, started in store.stopped_outcomes_since(moment)
     ]
 
 
-def stop_entry(coach: Coach, o: ExerciseOutcomeRow, started: dt.datetime) -> dict[str, Any]:
+def stop_entry(catalogue: Catalogue, o: ExerciseOutcomeRow, started: dt.datetime) -> dict[str, Any]:
     """One stopped exercise as the summary lists it (``started``: when its session began)."""
     return {
         "date": local_day(started).isoformat(),
         "session_id": o.session_id,
         "exercise_id": o.exercise_id,
-        "name": exercise_name(coach, o.exercise_id),
+        "name": exercise_name(catalogue, o.exercise_id),
         "reasons": list(o.details.get("reasons", [])),
         "not_tolerated": bool(o.details.get("not_tolerated")),
     }
 
 
-def decisions_since(coach: Coach, since: dt.date | None) -> list[ProgressionDecisionRow]:
+def decisions_since(store: Store, since: dt.date | None) -> list[ProgressionDecisionRow]:
     """Decisions from the day ``since`` on (all when None), in the order made."""
     if since is None:
-        return coach.store.decisions()
-    return coach.store.decisions_since(since, day_starts(since))
+        return store.decisions()
+    return store.decisions_since(since, day_starts(since))
 
 
 def flare_ups(
-    coach: Coach,
+    store: Store,
     since: dt.date | None = None,
     decisions: Sequence[ProgressionDecisionRow] | None = None,
 ) -> list[dict[str, Any]]:
     """Flare-up periods started (by the person or by their pain), oldest first; from the day
     ``since`` on (all when None). ``decisions``: those already read for the same days."""
-    rows = decisions if decisions is not None else decisions_since(coach, since)
+    rows = decisions if decisions is not None else decisions_since(store, since)
     return [flare_entry(d) for d in rows if d.action == "flare-up"]
 
 
@@ -228,33 +232,30 @@ def flare_entry(d: ProgressionDecisionRow) -> dict[str, Any]:
     }
 
 
-def exercise_name(coach: Coach, exercise_id: str) -> str:
-    """The exercise's name, or its id when it is no longer in the catalogue."""
-    from backcoach.catalogue import UnknownExercise
-
-    try:
-        return coach.exercise(exercise_id).name
-    except UnknownExercise:
-        return exercise_id
-
-
 def adherence(
-    coach: Coach, decisions: Sequence[ProgressionDecisionRow] | None = None
+    store: Store,
+    catalogue: Catalogue,
+    today: dt.date,
+    decisions: Sequence[ProgressionDecisionRow] | None = None,
 ) -> dict[str, Any]:
     """The adherence part of the progress summary over its ``SUMMARY_WEEKS`` weeks (shape
     documented in services.progress). ``decisions``: those of the same weeks, when already
     read."""
-    with coach.store.reading():  # one read transaction for its queries
-        return _adherence(coach, decisions)
+    with store.reading():  # one read transaction for its queries
+        return _adherence(store, catalogue, today, decisions)
 
 
-def _adherence(coach: Coach, decisions: Sequence[ProgressionDecisionRow] | None) -> dict[str, Any]:
-    today = coach.today()
+def _adherence(
+    store: Store,
+    catalogue: Catalogue,
+    today: dt.date,
+    decisions: Sequence[ProgressionDecisionRow] | None,
+) -> dict[str, Any]:
     since = summary_start(today)
-    started = coach.store.first_done_start()
+    started = store.first_done_start()
     first = local_day(started) if started is not None else None
-    sessions = done_sessions(coach, since)
-    days = coach.profile().days
+    sessions = done_sessions(store, since)
+    days = load_profile(store).days
     planned = planned_weekdays(days)
     weeks = weekly(sessions, planned, today, first, since)
     return {
@@ -270,6 +271,6 @@ def _adherence(coach: Coach, decisions: Sequence[ProgressionDecisionRow] | None)
         "streak": streak(sessions, planned, today),
         "session_days": sorted({s.day.isoformat() for s in sessions}),
         "first_session_day": first.isoformat() if first else None,
-        "stopped": stopped_exercises(coach, since),
-        "flare_ups": flare_ups(coach, since, decisions),
+        "stopped": stopped_exercises(store, catalogue, since),
+        "flare_ups": flare_ups(store, since, decisions),
     }

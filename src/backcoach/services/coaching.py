@@ -3,37 +3,44 @@ the set it saw like any other set, with its faults.
 
 Pictures never leave the machine: frames are read, measured and dropped one by one; only the
 numbers found (and, when asked, an annotated video or a landmark file) are written, locally.
+
+The camera code (``motion``: NumPy, and MediaPipe and OpenCV when installed) is imported inside
+the functions that use it, so importing this module costs nothing until a set is coached.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from backcoach.coach import CoachError
+from backcoach.errors import BackcoachError
+from backcoach.planning.plan import Plan, PlanItem
+from backcoach.planning.select import PHASE_OF
 
 if TYPE_CHECKING:
-    from backcoach.coach import Coach
+    from backcoach.catalogue import Catalogue
     from backcoach.motion.analyse import Moment
     from backcoach.motion.frames import PoseSource
     from backcoach.motion.reference import Reference
+    from backcoach.records.store import Store
 
 CAMERA_SOURCE = "camera"
 """``set_logs.source`` for a set counted by the camera coach (the guided player uses 'timer')."""
 SESSION_MODE = "coach"
 
 
-def reference_for(coach: Coach, exercise_id: str) -> Reference:
-    """The exercise's reference values, or a CoachError saying why it cannot be coached."""
+def reference_for(catalogue: Catalogue, exercise_id: str) -> Reference:
+    """The exercise's reference values, or a BackcoachError saying why it cannot be coached."""
     from backcoach.motion.reference import NotCoachable, reference
 
-    exercise = coach.exercise(exercise_id)
+    exercise = catalogue.get(exercise_id)
     try:
         return reference(exercise)
     except NotCoachable as exc:
-        coachable = ", ".join(sorted(e.id for e in coach.catalogue if e.coach is not None))
-        raise CoachError(f"{exc} (exercises the coach knows: {coachable})") from None
+        coachable = ", ".join(sorted(e.id for e in catalogue if e.coach is not None))
+        raise BackcoachError(f"{exc} (exercises the coach knows: {coachable})") from None
 
 
 def open_source(
@@ -45,7 +52,7 @@ def open_source(
     """Exactly one of a video file, a camera number or a recorded landmark file."""
     given = [x for x in (video, camera, landmarks) if x is not None]
     if len(given) != 1:
-        raise CoachError(
+        raise BackcoachError(
             f"give exactly one of a VIDEO file, --camera N or --landmarks FILE (got {len(given)})"
         )
     try:
@@ -65,13 +72,13 @@ def open_source(
             assert camera is not None
             return CameraSource(camera, seconds)
         except VisionMissing as exc:
-            raise CoachError(str(exc)) from None
+            raise BackcoachError(str(exc)) from None
     except ValueError as exc:
-        raise CoachError(str(exc)) from None
+        raise BackcoachError(str(exc)) from None
 
 
 def run_coach(
-    coach: Coach,
+    catalogue: Catalogue,
     exercise_id: str,
     source: PoseSource,
     annotate: Path | None = None,
@@ -82,25 +89,26 @@ def run_coach(
     from backcoach.motion.pose_model import VisionMissing
     from backcoach.motion.run import coach_run
 
-    ref = reference_for(coach, exercise_id)
+    ref = reference_for(catalogue, exercise_id)
     for path, option in ((annotate, "--annotate"), (save_landmarks, "--save-landmarks")):
         if path is not None and not path.parent.is_dir():
-            raise CoachError(f"{option}: the folder {path.parent} does not exist; create it first")
+            raise BackcoachError(
+                f"{option}: the folder {path.parent} does not exist; create it first"
+            )
     try:
         return coach_run(source, ref, annotate, save_landmarks, on_moment)
     except VisionMissing as exc:
-        raise CoachError(str(exc)) from None
+        raise BackcoachError(str(exc)) from None
     except ValueError as exc:
-        raise CoachError(str(exc)) from None
+        raise BackcoachError(str(exc)) from None
 
 
-def log_coached_set(coach: Coach, exercise_id: str, result: dict[str, Any]) -> dict[str, Any]:
+def log_coached_set(
+    store: Store, catalogue: Catalogue, today: dt.date, exercise_id: str, result: dict[str, Any]
+) -> dict[str, Any]:
     """Save the set the coach saw as a one-exercise session (mode 'coach'), planned next to
     done like any other set, with its faults. Returns the ids saved."""
-    from backcoach.planning.plan import Plan, PlanItem
-    from backcoach.planning.select import PHASE_OF
-
-    exercise = coach.exercise(exercise_id)
+    exercise = catalogue.get(exercise_id)
     dose = exercise.dose
     target_reps = dose.reps.default if dose.reps is not None else None
     target_hold = dose.hold_seconds.default if dose.hold_seconds is not None else 0
@@ -120,8 +128,7 @@ def log_coached_set(coach: Coach, exercise_id: str, result: dict[str, Any]) -> d
         movement_seconds=dose.movement_seconds,
         reason="A set watched by the camera coach.",
     )
-    plan = Plan(date=coach.today(), total_seconds=float(result["duration_seconds"]), items=[item])
-    store = coach.store
+    plan = Plan(date=today, total_seconds=float(result["duration_seconds"]), items=[item])
     plan_id = store.save_plan(plan.date, plan.model_dump(mode="json"), False)
     session_id = store.start_session(plan_id, SESSION_MODE)
     holds = result["hold_seconds"]

@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any
 from backcoach.services.saved import saved_plan
 
 if TYPE_CHECKING:
-    from backcoach.coach import Coach
+    from backcoach.records.store import Store
+    from backcoach.services.legacy import LegacyPerson
 
 
-def session_history(coach: Coach, limit: int | None = None) -> list[dict[str, Any]]:
-    store = coach.store
+def past_sessions(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
+    """The newest ``limit`` sessions (all when None), newest first, planned next to done."""
     with store.reading():  # one read transaction for the four queries
         sessions = store.sessions(limit)
         ids = [s.id for s in sessions]
@@ -81,3 +82,9 @@ def session_history(coach: Coach, limit: int | None = None) -> list[dict[str, An
             }
         )
     return out
+
+
+def session_history(coach: LegacyPerson, limit: int | None = None) -> list[dict[str, Any]]:
+    """Temporary, for web/api_sessions.py and cli/start_cmd.py until they are moved off Coach:
+    ``past_sessions(store, limit)``."""
+    return past_sessions(coach.store, limit)

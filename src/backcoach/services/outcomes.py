@@ -11,12 +11,12 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from backcoach.coach import CoachError
+from backcoach.errors import BackcoachError
 from backcoach.records.outcomes_store import PAIN_BEFORE, PAIN_NOW, WORST_24H, OutcomeStore
 from backcoach.records.store import day_starts, local_day
 
 if TYPE_CHECKING:
-    from backcoach.coach import Coach
+    from backcoach.records.store import Store
     from backcoach.records.tables import ActivityRow
 
 MAX_ACTIVITIES = 5
@@ -35,49 +35,49 @@ WEEKLY_CHECKIN_DAYS = 7
 MAX_NAME = 120
 
 
-def outcomes(coach: Coach) -> OutcomeStore:
-    return OutcomeStore(coach.store)
+def outcomes(store: Store) -> OutcomeStore:
+    return OutcomeStore(store)
 
 
 def check_score(value: Any, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
-        raise CoachError(f"{field}: must be a whole number from 0 to 10 (got {value!r})")
+        raise BackcoachError(f"{field}: must be a whole number from 0 to 10 (got {value!r})")
     return value
 
 
 # --- pain -------------------------------------------------------------------------------------
 
 
-def record_pain(coach: Coach, now: int | None = None, worst_24h: int | None = None) -> None:
+def record_pain(store: Store, now: int | None = None, worst_24h: int | None = None) -> None:
     """Save pain now and/or worst pain in the last 24 hours; both are checked before either
     is saved, so a bad value saves nothing."""
     if now is None and worst_24h is None:
-        raise CoachError("give pain now, worst pain in the last 24 hours, or both")
+        raise BackcoachError("give pain now, worst pain in the last 24 hours, or both")
     now = None if now is None else check_score(now, "pain now")
     worst_24h = None if worst_24h is None else check_score(worst_24h, "worst pain (24 h)")
-    store = outcomes(coach)
+    scores = outcomes(store)
     if now is not None:
-        store.save_pain_now(now)
+        scores.save_pain_now(now)
     if worst_24h is not None:
-        store.save_worst_pain(worst_24h)
+        scores.save_worst_pain(worst_24h)
 
 
-def daily_series(coach: Coach, moments: tuple[str, ...]) -> list[tuple[dt.date, int]]:
+def daily_series(store: Store, moments: tuple[str, ...]) -> list[tuple[dt.date, int]]:
     """One reading a day, oldest first: the day's highest (the cautious reading, as flare-up
     detection uses)."""
     by_day: dict[dt.date, int] = {}
-    for row in outcomes(coach).pain_readings(moments):
+    for row in outcomes(store).pain_readings(moments):
         day = local_day(row.reported_at)
         by_day[day] = max(by_day.get(day, 0), row.score)
     return sorted(by_day.items())
 
 
-def pain_now_series(coach: Coach) -> list[tuple[dt.date, int]]:
-    return daily_series(coach, (PAIN_BEFORE, PAIN_NOW))
+def pain_now_series(store: Store) -> list[tuple[dt.date, int]]:
+    return daily_series(store, (PAIN_BEFORE, PAIN_NOW))
 
 
-def worst_pain_series(coach: Coach) -> list[tuple[dt.date, int]]:
-    return daily_series(coach, (WORST_24H,))
+def worst_pain_series(store: Store) -> list[tuple[dt.date, int]]:
+    return daily_series(store, (WORST_24H,))
 
 
 PAIN_NOW_MOMENTS = (PAIN_BEFORE, PAIN_NOW)
@@ -85,7 +85,7 @@ WORST_MOMENTS = (WORST_24H,)
 
 
 def compared_series(
-    coach: Coach,
+    store: Store,
     spans: Mapping[str, tuple[dt.datetime, dt.datetime]],
     moments: tuple[str, ...],
     since: dt.date,
@@ -109,7 +109,7 @@ def compared_series(
         (day_starts(since), None),
     ]
     by_day: dict[dt.date, int] = {}
-    for row in outcomes(coach).pain_readings_in(moments, ranges):
+    for row in outcomes(store).pain_readings_in(moments, ranges):
         day = local_day(row.reported_at)
         by_day[day] = max(by_day.get(day, 0), row.score)
     return sorted(by_day.items())
@@ -127,66 +127,66 @@ def activity_dict(row: ActivityRow) -> dict[str, Any]:
     }
 
 
-def activities(coach: Coach, include_retired: bool = False) -> list[ActivityRow]:
-    return outcomes(coach).activities(include_retired)
+def activities(store: Store, include_retired: bool = False) -> list[ActivityRow]:
+    return outcomes(store).activities(include_retired)
 
 
-def add_activity(coach: Coach, name: str) -> ActivityRow:
+def add_activity(store: Store, today: dt.date, name: str) -> ActivityRow:
     name = " ".join(name.split())
     if not name:
-        raise CoachError('activity: give a name, e.g. "putting on socks"')
+        raise BackcoachError('activity: give a name, e.g. "putting on socks"')
     if len(name) > MAX_NAME:
-        raise CoachError(
+        raise BackcoachError(
             f"activity: the name is {len(name)} characters long; keep it under {MAX_NAME}"
         )
-    current = activities(coach)
+    current = activities(store)
     if any(a.name.casefold() == name.casefold() for a in current):
-        raise CoachError(f'activity: "{name}" is already on your list')
+        raise BackcoachError(f'activity: "{name}" is already on your list')
     if len(current) >= MAX_ACTIVITIES:
-        raise CoachError(
+        raise BackcoachError(
             f"activity: you already have {MAX_ACTIVITIES} activities; retire one first "
             "(`backcoach activities retire NAME`) so the weekly check-in stays short"
         )
-    return outcomes(coach).add_activity(name, coach.today())
+    return outcomes(store).add_activity(name, today)
 
 
-def find_activity(coach: Coach, key: str | int) -> ActivityRow:
+def find_activity(store: Store, key: str | int) -> ActivityRow:
     """A current activity by its number or (case-insensitive) name."""
-    current = activities(coach)
+    current = activities(store)
     text = str(key).strip()
     for row in current:
         if str(row.id) == text or row.name.casefold() == text.casefold():
             return row
     names = ", ".join(f"{a.id} ({a.name})" for a in current) or "none yet"
-    raise CoachError(
+    raise BackcoachError(
         f"activity: no current activity called {text!r}; yours are: {names}. "
         "Use the number or the exact name (`backcoach activities list`)"
     )
 
 
-def retire_activity(coach: Coach, key: str | int) -> ActivityRow:
+def retire_activity(store: Store, today: dt.date, key: str | int) -> ActivityRow:
     """Stop asking about an activity; its ratings stay in the history."""
-    row = find_activity(coach, key)
-    outcomes(coach).retire_activity(row.id, coach.today())
-    row.retired_on = coach.today()
+    row = find_activity(store, key)
+    outcomes(store).retire_activity(row.id, today)
+    row.retired_on = today
     return row
 
 
-def rate_activities(coach: Coach, ratings: Mapping[str | int, Any]) -> None:
+def rate_activities(store: Store, today: dt.date, ratings: Mapping[str | int, Any]) -> None:
     """Rate current activities (by number or name) for today; all are checked first."""
     checked = [
-        (find_activity(coach, key).id, check_score(score, f"activity {key!r}"))
+        (find_activity(store, key).id, check_score(score, f"activity {key!r}"))
         for key, score in ratings.items()
     ]
-    store = outcomes(coach)
+    scores = outcomes(store)
     for activity_id, score in checked:
-        store.rate_activity(activity_id, coach.today(), score)
+        scores.rate_activity(activity_id, today, score)
 
 
 # --- what is due ------------------------------------------------------------------------------
 
 
-def due_today(coach: Coach) -> dict[str, Any]:
+def due_today(store: Store, today: dt.date) -> dict[str, Any]:
     """What the check-in should ask today.
 
     ``worst_pain``: not yet given today. ``activities``: some current activity has no rating
@@ -195,12 +195,11 @@ def due_today(coach: Coach) -> dict[str, Any]:
     the scale needs, to suggest adding one. Three queries: when pain was last given, the
     current activities, and when each was last rated.
     """
-    today = coach.today()
-    store = outcomes(coach)
-    spans = store.pain_span((PAIN_BEFORE, PAIN_NOW, WORST_24H))
+    scores = outcomes(store)
+    spans = scores.pain_span((PAIN_BEFORE, PAIN_NOW, WORST_24H))
     worst = spans.get(WORST_24H)
-    current = store.activities(include_retired=False)
-    last_rated = store.latest_ratings()
+    current = scores.activities(include_retired=False)
+    last_rated = scores.latest_ratings()
     week = dt.timedelta(days=ACTIVITY_CHECK_DAYS)
     activities_due = [
         a.id for a in current if a.id not in last_rated or today - last_rated[a.id] >= week

@@ -1,6 +1,7 @@
 """One summary of progress, shared by `backcoach progress`, the PDF report and the web page.
 
-``progress_summary(coach)`` returns plain JSON-ready data (dates as ``YYYY-MM-DD`` strings)::
+``progress_summary(store, catalogue, today)`` returns plain JSON-ready data (dates as
+``YYYY-MM-DD`` strings)::
 
     {
       "version": 1,
@@ -55,6 +56,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from backcoach.planning.flare import WHOLE_PROGRAMME
 from backcoach.records.outcomes import (
     COMPARE_WINDOW_DAYS,
     Change,
@@ -67,15 +69,12 @@ from backcoach.records.outcomes import (
 from backcoach.records.outcomes_store import PAIN_BEFORE, PAIN_NOW, WORST_24H
 from backcoach.records.store import local_day
 from backcoach.services import outcomes as outcome_service
-from backcoach.services.adherence import (
-    adherence,
-    decisions_since,
-    exercise_name,
-    summary_start,
-)
+from backcoach.services.adherence import adherence, decisions_since, summary_start
+from backcoach.services.library import exercise_name
 
 if TYPE_CHECKING:
-    from backcoach.coach import Coach
+    from backcoach.catalogue import Catalogue
+    from backcoach.records.store import Store
     from backcoach.records.tables import ProgressionDecisionRow
 
 SUMMARY_VERSION = 1
@@ -86,24 +85,23 @@ TOO_EARLY = (
 )
 
 
-def progress_summary(coach: Coach) -> dict[str, Any]:
-    with coach.store.reading():  # one snapshot, one read transaction for every query below
-        return _summary(coach)
+def progress_summary(store: Store, catalogue: Catalogue, today: dt.date) -> dict[str, Any]:
+    with store.reading():  # one snapshot, one read transaction for every query below
+        return _summary(store, catalogue, today)
 
 
-def _summary(coach: Coach) -> dict[str, Any]:
-    today = coach.today()
+def _summary(store: Store, catalogue: Catalogue, today: dt.date) -> dict[str, Any]:
     since = summary_start(today)
-    spans = outcome_service.outcomes(coach).pain_span((PAIN_BEFORE, PAIN_NOW, WORST_24H))
+    spans = outcome_service.outcomes(store).pain_span((PAIN_BEFORE, PAIN_NOW, WORST_24H))
     pain = {
         "now": _pain_block(
-            coach, spans, outcome_service.PAIN_NOW_MOMENTS, since, "pain_now", "pain now"
+            store, spans, outcome_service.PAIN_NOW_MOMENTS, since, "pain_now", "pain now"
         ),
         "worst_24h": _pain_block(
-            coach, spans, outcome_service.WORST_MOMENTS, since, "pain_worst", "worst pain"
+            store, spans, outcome_service.WORST_MOMENTS, since, "pain_worst", "worst pain"
         ),
     }
-    acts = _activities(coach, since)
+    acts = _activities(store, since)
     changes: list[dict[str, Any] | None] = [
         pain["worst_24h"]["change"],
         pain["now"]["change"],
@@ -111,16 +109,16 @@ def _summary(coach: Coach) -> dict[str, Any]:
     ]
     changes += [a["change"] for a in acts["current"] if a["change"] and a["change"]["meaningful"]]
     messages = [c["message"] for c in changes if c is not None]
-    decisions = decisions_since(coach, since)
+    decisions = decisions_since(store, since)
     return {
         "version": SUMMARY_VERSION,
         "today": today.isoformat(),
         "pain": pain,
         "activities": acts,
-        "adherence": adherence(coach, decisions),
-        "decisions": _decisions(coach, decisions),
+        "adherence": adherence(store, catalogue, today, decisions),
+        "decisions": [decision_entry(catalogue, d) for d in decisions],
         "messages": messages or [TOO_EARLY],
-        "due": outcome_service.due_today(coach),
+        "due": outcome_service.due_today(store, today),
     }
 
 
@@ -129,7 +127,7 @@ def _series(points: Sequence[tuple[dt.date, float]]) -> list[dict[str, Any]]:
 
 
 def _pain_block(
-    coach: Coach,
+    store: Store,
     spans: Any,
     moments: tuple[str, ...],
     since: dt.date,
@@ -138,7 +136,7 @@ def _pain_block(
 ) -> dict[str, Any]:
     """The series of the summary's weeks, and the change from the first week of readings ever
     to the latest (read in one query: those weeks and days only)."""
-    read = outcome_service.compared_series(coach, spans, moments, since, COMPARE_WINDOW_DAYS)
+    read = outcome_service.compared_series(store, spans, moments, since, COMPARE_WINDOW_DAYS)
     compared = first_and_latest_week([(d, float(s)) for d, s in read])
     change: Change | None = None
     if compared is not None:
@@ -147,11 +145,11 @@ def _pain_block(
     return {"series": _series(series), "change": change.as_dict() if change else None}
 
 
-def _activities(coach: Coach, since: dt.date) -> dict[str, Any]:
-    store = outcome_service.outcomes(coach)
+def _activities(store: Store, since: dt.date) -> dict[str, Any]:
+    scores = outcome_service.outcomes(store)
     ratings: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
     by_day: dict[dt.date, list[int]] = defaultdict(list)
-    for r in store.ratings_for_summary(since, store.rating_edges()):
+    for r in scores.ratings_for_summary(since, scores.rating_edges()):
         ratings[r.activity_id].append((r.rated_on, r.score))
         if r.rated_on >= since:
             by_day[r.rated_on].append(r.score)
@@ -159,7 +157,7 @@ def _activities(coach: Coach, since: dt.date) -> dict[str, Any]:
     retired: list[dict[str, Any]] = []
     firsts: list[int] = []
     latests: list[int] = []
-    for row in store.activities(include_retired=True):
+    for row in scores.activities(include_retired=True):
         rated = ratings.get(row.id, [])
         change = None
         if len(rated) >= 2:
@@ -182,19 +180,13 @@ def _activities(coach: Coach, since: dt.date) -> dict[str, Any]:
     }
 
 
-def _decisions(coach: Coach, rows: Sequence[ProgressionDecisionRow]) -> list[dict[str, Any]]:
-    return [decision_entry(coach, d) for d in rows]
-
-
-def decision_entry(coach: Coach, d: ProgressionDecisionRow) -> dict[str, Any]:
+def decision_entry(catalogue: Catalogue, d: ProgressionDecisionRow) -> dict[str, Any]:
     """One decision as the summary lists it."""
-    from backcoach.planning.flare import WHOLE_PROGRAMME
-
     whole = d.exercise_id == WHOLE_PROGRAMME
     return {
         "date": (d.decided_on or local_day(d.decided_at)).isoformat(),
         "exercise_id": d.exercise_id,
-        "name": "whole programme" if whole else exercise_name(coach, d.exercise_id),
+        "name": "whole programme" if whole else exercise_name(catalogue, d.exercise_id),
         "action": d.action,
         "reason": d.reason,
         "replacement": d.replacement,

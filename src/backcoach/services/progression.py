@@ -16,7 +16,15 @@ import datetime as dt
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from backcoach.planning.flare import FLARE_DAYS, USUAL_WINDOW_DAYS
+from backcoach.planning.flare import (
+    FLARE_DAYS,
+    LOWER_AFTER_FLARE_DAYS,
+    USUAL_WINDOW_DAYS,
+    detect_flare_up,
+    start_flare_up,
+)
+from backcoach.planning.program_state import DOSE_ACTIONS, STATE_ACTIONS
+from backcoach.planning.program_state import program_state as fold_program_state
 from backcoach.planning.progression import (
     BUILDING_WEEKS,
     EASY_SESSIONS_TO_PROGRESS,
@@ -27,12 +35,14 @@ from backcoach.planning.progression import (
 )
 from backcoach.planning.state import Decision, DoseOverride, ProgramState
 from backcoach.records.store import day_starts, local_day
+from backcoach.safety.restrictions import assess_all
+from backcoach.services.profiles import load_profile
 from backcoach.services.saved import saved_plan
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable
 
-    from backcoach.coach import Coach
+    from backcoach.catalogue import Catalogue
     from backcoach.records.store import Store
     from backcoach.records.tables import (
         ExerciseOutcomeRow,
@@ -41,6 +51,7 @@ if TYPE_CHECKING:
         SessionRow,
         SetLogRow,
     )
+    from backcoach.services.legacy import LegacyPerson
 
 NEXT_DAY = "next-day"
 """Pain-report moment for the morning-after question: did yesterday's pain settle?"""
@@ -83,20 +94,16 @@ def save_decision(store: Store, decision: Decision, session_id: int | None = Non
     store.save_decisions([_decision_fields(decision, session_id)])
 
 
-def state(coach: Coach) -> ProgramState:
+def program_state(store: Store, today: dt.date) -> ProgramState:
     """The programme as of today, folded from the few decisions that decide it."""
-    from backcoach.planning.flare import LOWER_AFTER_FLARE_DAYS
-    from backcoach.planning.program_state import DOSE_ACTIONS, STATE_ACTIONS, program_state
-
-    today = coach.today()
-    rows = coach.store.deciding_decisions(
+    rows = store.deciding_decisions(
         today,
         day_starts(today + dt.timedelta(days=1)),
         STATE_ACTIONS,
         DOSE_ACTIONS,
         LOWER_AFTER_FLARE_DAYS,
     )
-    return program_state([_decision_from_row(row) for row in rows], today)
+    return fold_program_state([_decision_from_row(row) for row in rows], today)
 
 
 def logs_for(store: Store, exercise_ids: Collection[str]) -> dict[str, list[ExerciseLog]]:
@@ -215,18 +222,21 @@ def _answers(reports: Iterable[PainReportRow]) -> dict[tuple[int, int], bool]:
     return answers
 
 
-def after_session(coach: Coach, session_id: int) -> list[Decision]:
+def decide_after_session(
+    store: Store, catalogue: Catalogue, today: dt.date, session_id: int
+) -> list[Decision]:
     """Decide the next dose of every exercise done in this session, and store the decisions:
     one read transaction, then one write."""
-    store = coach.store
     with store.reading():
-        made = _decide_after(coach, session_id)
+        made = decisions_after(store, catalogue, today, session_id)
     store.save_decisions([_decision_fields(d, session_id) for d in made])
     return made
 
 
-def _decide_after(coach: Coach, session_id: int) -> list[Decision]:
-    store = coach.store
+def decisions_after(
+    store: Store, catalogue: Catalogue, today: dt.date, session_id: int
+) -> list[Decision]:
+    """The decisions ``decide_after_session`` stores, made without storing them."""
     session = store.session(session_id)
     plan_row = store.plan(session.plan_id) if session else None
     if session is None or plan_row is None:
@@ -238,34 +248,31 @@ def _decide_after(coach: Coach, session_id: int) -> list[Decision]:
     items = [item for index, item in enumerate(plan.items) if index in done_here]
     if not items:
         return []  # nothing done in this session: nothing new to decide from
-    today = coach.today()
-    current = state(coach)
-    allowed = _allowed_exercises(coach, current)
-    in_flare = _in_flare(coach, current)
+    current = program_state(store, today)
+    allowed = _allowed_exercises(store, catalogue, today, current)
+    in_flare = _in_flare(store, today, current)
     logs = logs_for(store, {item.exercise_id for item in items})
     made: list[Decision] = []
     for item in items:
         history = _since_restore(logs.get(item.exercise_id, []), current, item.exercise_id)
         if not history:
             continue
-        exercise = coach.exercise(item.exercise_id)
+        exercise = catalogue.get(item.exercise_id)
         made.append(decide(exercise, history, allowed, today, in_flare_up=in_flare))
     return made
 
 
-def _in_flare(coach: Coach, current: ProgramState) -> bool:
+def _in_flare(store: Store, today: dt.date, current: ProgramState) -> bool:
     """Flare-up mode, or an acute flare recorded in the profile: either way nothing goes up."""
-    return (
-        current.in_flare_up(coach.today()) or coach.profile().condition("acute-flare") is not None
-    )
+    return current.in_flare_up(today) or load_profile(store).condition("acute-flare") is not None
 
 
-def _allowed_exercises(coach: Coach, current: ProgramState) -> dict[str, Any]:
-    verdicts = coach.verdicts()
+def _allowed_exercises(
+    store: Store, catalogue: Catalogue, today: dt.date, current: ProgramState
+) -> dict[str, Any]:
+    verdicts = assess_all(catalogue, load_profile(store).conditions, today)
     return {
-        ex.id: ex
-        for ex in coach.catalogue
-        if verdicts[ex.id].allowed and ex.id not in current.dropped
+        ex.id: ex for ex in catalogue if verdicts[ex.id].allowed and ex.id not in current.dropped
     }
 
 
@@ -282,12 +289,10 @@ def _since_restore(
     return [log for log in history if log.date >= max(restored)]
 
 
-def pending_next_day_questions(coach: Coach) -> list[tuple[int, int, str, str]]:
+def next_day_questions(store: Store, today: dt.date) -> list[tuple[int, int, str, str]]:
     """(session id, item index, exercise id, date) whose pain of 3-5 should be asked about:
     did it settle by the next morning? Only from sessions on an earlier day, in the last
     ``NEXT_DAY_QUESTION_DAYS`` days."""
-    store = coach.store
-    today = coach.today()
     reports = store.pain_reports_since(
         day_starts(today - dt.timedelta(days=NEXT_DAY_QUESTION_DAYS))
     )
@@ -303,12 +308,17 @@ def pending_next_day_questions(coach: Coach) -> list[tuple[int, int, str, str]]:
     return out
 
 
-def answer_next_day(
-    coach: Coach, session_id: int, item_index: int, exercise_id: str, settled: bool
+def record_next_day_answer(
+    store: Store,
+    catalogue: Catalogue,
+    today: dt.date,
+    session_id: int,
+    item_index: int,
+    exercise_id: str,
+    settled: bool,
 ) -> list[Decision]:
     """Record whether yesterday's pain settled, then decide that exercise again (the later
     decision wins)."""
-    store = coach.store
     store.save_pain(
         moment=NEXT_DAY,
         score=0,
@@ -318,18 +328,18 @@ def answer_next_day(
         decision={"settled": settled},
     )
     with store.reading():  # after the answer is saved: it is read back with the logs
-        current = state(coach)
+        current = program_state(store, today)
         history = _since_restore(
             logs_for(store, [exercise_id]).get(exercise_id, []), current, exercise_id
         )
         if not history:
             return []
         decision = decide(
-            coach.exercise(exercise_id),
+            catalogue.get(exercise_id),
             history,
-            _allowed_exercises(coach, current),
-            coach.today(),
-            in_flare_up=_in_flare(coach, current),
+            _allowed_exercises(store, catalogue, today, current),
+            today,
+            in_flare_up=_in_flare(store, today, current),
         )
     save_decision(store, decision, session_id)
     return [decision]
@@ -345,19 +355,47 @@ def daily_pain(store: Store, since: dt.date) -> dict[dt.date, int]:
     return by_day
 
 
-def check_flare_up(coach: Coach, said_flare_up: bool = False) -> Decision | None:
+def start_flare_up_if_due(
+    store: Store, today: dt.date, said_flare_up: bool = False
+) -> Decision | None:
     """Start flare-up mode when the person says so or their pain says so; store it."""
-    from backcoach.planning.flare import detect_flare_up, start_flare_up
-
-    today = coach.today()
-    with coach.store.reading():
-        until = coach.store.flare_up_until(today, day_starts(today + dt.timedelta(days=1)))
+    with store.reading():
+        until = store.flare_up_until(today, day_starts(today + dt.timedelta(days=1)))
         if until is not None and today <= until:  # in flare-up mode (ProgramState.in_flare_up)
             return None
         since = today - dt.timedelta(days=FLARE_LOOKBACK_DAYS)
-        reason = detect_flare_up(daily_pain(coach.store, since), said_flare_up, today)
+        reason = detect_flare_up(daily_pain(store, since), said_flare_up, today)
     if reason is None:
         return None
     decision = start_flare_up(reason, today)
-    save_decision(coach.store, decision)
+    save_decision(store, decision)
     return decision
+
+
+# --- temporary: the old calls, taking the Coach adapter -----------------------------------
+# For services/sessions.py, web/live.py, web/api_sessions.py and cli/start_cmd.py until they
+# are moved off Coach; removed with coach.py. Each forwards to the function it names.
+
+
+def after_session(coach: LegacyPerson, session_id: int) -> list[Decision]:
+    """Temporary: ``decide_after_session(store, catalogue, today, session_id)``."""
+    return decide_after_session(coach.store, coach.catalogue, coach.today(), session_id)
+
+
+def check_flare_up(coach: LegacyPerson, said_flare_up: bool = False) -> Decision | None:
+    """Temporary: ``start_flare_up_if_due(store, today, said_flare_up)``."""
+    return start_flare_up_if_due(coach.store, coach.today(), said_flare_up)
+
+
+def pending_next_day_questions(coach: LegacyPerson) -> list[tuple[int, int, str, str]]:
+    """Temporary: ``next_day_questions(store, today)``."""
+    return next_day_questions(coach.store, coach.today())
+
+
+def answer_next_day(
+    coach: LegacyPerson, session_id: int, item_index: int, exercise_id: str, settled: bool
+) -> list[Decision]:
+    """Temporary: ``record_next_day_answer(store, catalogue, today, ...)``."""
+    return record_next_day_answer(
+        coach.store, coach.catalogue, coach.today(), session_id, item_index, exercise_id, settled
+    )

@@ -11,16 +11,11 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from backcoach.coach import CoachError
-from backcoach.errors import describe_validation
+from backcoach.errors import RecordUnreadable, describe_validation
 from backcoach.planning.plan import Plan
 
 if TYPE_CHECKING:
     from backcoach.records.tables import PlanRow
-
-
-class RecordUnreadable(CoachError):
-    """A saved record does not fit the app's model; the message names it and the fix."""
 
 
 def saved_plan(row: PlanRow) -> Plan:

@@ -1,8 +1,9 @@
 """Running a guided session against the records: start, save as it goes, resume, auto-run.
 
-The engine is pure; this module is the listener that turns its effects into rows, one commit
-per effect, so a killed process loses at most the set in progress. The terminal player, the
-automatic runner and the web app all go through here.
+The engine is pure; ``SessionRecorder`` is the listener that turns its effects into rows. It
+writes through the store, so inside a live session's transaction (``services.live``: the
+state, its version and the effects of one event commit together) its rows commit with the
+rest. The terminal player, the automatic runner and the web app all go through here.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from backcoach.planning.plan import Plan
 from backcoach.safety.stoprules import StopDecision
+from backcoach.services import live as rows
+from backcoach.services.live import Anchor, LiveEngine, PlayerKind
+from backcoach.services.plans import todays_plan
 from backcoach.services.saved import saved_plan
 from backcoach.session import (
     DoneSet,
@@ -30,16 +34,20 @@ from backcoach.session import (
     Rated,
     RescreenNeeded,
     Resume,
+    SessionDefinition,
     SessionFinished,
+    SessionState,
     SessionSummary,
     SetFinished,
     Side,
     Tick,
+    resume,
+    start,
 )
 
 if TYPE_CHECKING:
-    from backcoach.coach import Coach
     from backcoach.records.store import Store
+    from backcoach.services.legacy import LegacyPerson
 
 END_STATUS = {"completed": "finished", "stopped": "stopped", "rescreen": "stopped"}
 
@@ -147,7 +155,7 @@ class SessionRecorder:
 
 @dataclass
 class LiveSession:
-    """A session being run: its id, plan, engine and the recorder saving it."""
+    """A session being run here: its id, plan, engine (saving to its live row) and recorder."""
 
     session_id: int
     plan: Plan
@@ -155,47 +163,148 @@ class LiveSession:
     recorder: SessionRecorder
     resumed: bool = False
     first_effects: tuple[Effect, ...] = ()
+    anchor: Anchor = field(default_factory=lambda: Anchor(1.0, 0.0, 0.0))
+    """The session clock (``now``); the automatic runner keeps its own simulated one."""
+    player: str = ""
 
     @property
     def finished(self) -> bool:
         return self.engine.finished
 
+    def now(self, wall: float | None = None) -> float:
+        return self.anchor.now(time.time() if wall is None else wall)
 
-def begin(coach: Coach, mode: str, now: float, minutes: int | None = None) -> LiveSession:
-    """Plan today's session (the screen must allow it), save the plan and start."""
-    plan = coach.plan(minutes=minutes)
+    def release(self) -> None:
+        """Let the session go (the person quit here): another player may carry it on at once."""
+        engine = self.engine
+        if not isinstance(engine, LiveEngine):
+            return
+        with engine.store.writing() as s:
+            row = rows.lock(s, self.session_id)
+            if row is not None and row.player == self.player:
+                row.last_contact = None
+
+
+MODE_KINDS: dict[str, PlayerKind] = {"web": "web", "auto": "auto"}
+"""The player kind of a session's mode; every other mode is a terminal."""
+
+
+def begin(
+    coach: LegacyPerson,
+    mode: str,
+    now: float,
+    minutes: int | None = None,
+    *,
+    player: str | None = None,
+    speed: float = 1.0,
+    wall: Callable[[], float] = time.time,
+) -> LiveSession:
+    """Plan today's session (the screen must allow it), save the plan, start, and make its
+    live row (``player`` drives it; one is made when not given), all in one transaction."""
+    kind = MODE_KINDS.get(mode, "terminal")
+    player = player or rows.new_player(kind)
     store = coach.store
-    plan_id = store.save_plan(plan.date, plan.model_dump(mode="json"), plan.flare_up)
-    session_id = store.start_session(plan_id, mode)
-    recorder = SessionRecorder(store, session_id, _progress_after(coach))
-    exercises = {i.exercise_id: coach.exercise(i.exercise_id) for i in plan.items}
-    engine, effects = Engine.start(plan, exercises, now, listeners=[recorder])
-    return LiveSession(session_id, plan, engine, recorder, first_effects=effects)
+    moment = wall()
+    with store.writing() as s:
+        rows.lock_person(s, store.person_id)
+        plan = todays_plan(store, coach.catalogue, coach.today(), None, minutes)
+        plan_id = store.save_plan(plan.date, plan.model_dump(mode="json"), plan.flare_up)
+        session_id = store.start_session(plan_id, mode)
+        recorder = SessionRecorder(store, session_id, progress_after(coach))
+        definition = _definition(coach, plan)
+        state, effects = start(definition, now)
+        anchor = Anchor(speed, now, moment)
+        row = rows.create(s, session_id, state, {}, player, kind, anchor, moment)
+        engine = LiveEngine(
+            definition, state, store, session_id, player, row.version, [recorder], wall
+        )
+        for effect in effects:
+            recorder(effect)
+    return LiveSession(
+        session_id, plan, engine, recorder, first_effects=effects, anchor=anchor, player=player
+    )
 
 
-def resume_unfinished(coach: Coach, now: float) -> LiveSession | None:
-    """Carry on the newest unfinished session at its next unsaved set, if there is one."""
+def resume_unfinished(
+    coach: LegacyPerson,
+    now: float,
+    *,
+    player: str | None = None,
+    kind: PlayerKind = "terminal",
+    take_over: bool = False,
+    speed: float = 1.0,
+    wall: Callable[[], float] = time.time,
+) -> LiveSession | None:
+    """Carry on the newest unfinished session here, if there is one: from its live row where it
+    was (paused if an exercise was running), else from the records at its next unsaved set.
+
+    A session another player drove within LOST_CONTACT_SECONDS is taken only with
+    ``take_over``; otherwise ``services.live.Conflict`` (``session-elsewhere``) says where."""
+    player = player or rows.new_player(kind)
     store = coach.store
-    row = store.unfinished_session()
-    if row is None:
-        return None
-    plan_row = store.plan(row.plan_id)
-    assert plan_row is not None
-    plan = saved_plan(plan_row)
+    moment = wall()
+    with store.writing() as s:
+        rows.lock_person(s, store.person_id)
+        srow = store.unfinished_session()
+        if srow is None:
+            return None
+        row = rows.lock(s, srow.id)
+        busy = row is not None and row.player != player and not rows.idle(row, moment)
+        if busy and not take_over:
+            assert row is not None
+            raise rows.elsewhere(row, moment)
+        plan_row = store.plan(srow.plan_id)
+        assert plan_row is not None
+        plan = saved_plan(plan_row)
+        definition = _definition(coach, plan)
+        recorder = SessionRecorder(store, srow.id, progress_after(coach))
+        state = rows.read_state(row) if row is not None else None
+        if row is None or state is None or state.plan_key != definition.key:
+            state, effects = _from_records(store, srow, definition, now)
+            anchor = Anchor(speed, now, moment)
+            row = rows.create(s, srow.id, state, {}, player, kind, anchor, moment)
+        else:
+            effects = ()
+            if row.player != player:
+                state, effects = rows.hand_over(definition, state, row, player, kind, speed, moment)
+            rows.save(s, row, state, {}, moment)
+            anchor = Anchor.of(row)
+        engine = LiveEngine(
+            definition, state, store, srow.id, player, row.version, [recorder], wall
+        )
+        for effect in effects:
+            recorder(effect)
+    return LiveSession(
+        srow.id,
+        plan,
+        engine,
+        recorder,
+        resumed=True,
+        first_effects=effects,
+        anchor=anchor,
+        player=player,
+    )
+
+
+def _definition(coach: LegacyPerson, plan: Plan) -> SessionDefinition:
+    exercises = {i.exercise_id: coach.catalogue.get(i.exercise_id) for i in plan.items}
+    return SessionDefinition.build(plan, exercises)
+
+
+def _from_records(
+    store: Store, srow: Any, definition: SessionDefinition, now: float
+) -> tuple[SessionState, tuple[Effect, ...]]:
+    """The state of an unfinished session without a readable live row, from its records: at
+    its next unsaved set, paused (as after a crash)."""
     done: list[DoneSet] = [
-        (s.item_index, s.set_number, _side(s.side)) for s in store.sets(row.id) if s.complete
+        (s.item_index, s.set_number, _side(s.side)) for s in store.sets(srow.id) if s.complete
     ]
     closed: dict[int, Any] = {
         o.item_index: o.outcome
-        for o in store.outcomes(row.id)
+        for o in store.outcomes(srow.id)
         if o.outcome in ("stopped", "skipped") or (o.outcome == "finished" and o.rating)
     }
-    exercises = {i.exercise_id: coach.exercise(i.exercise_id) for i in plan.items}
-    recorder = SessionRecorder(store, row.id, _progress_after(coach))
-    engine, effects = Engine.resume(
-        plan, exercises, done, row.pain_before, now, closed, listeners=[recorder]
-    )
-    return LiveSession(row.id, plan, engine, recorder, resumed=True, first_effects=effects)
+    return resume(definition, done, srow.pain_before, now, closed)
 
 
 def _side(stored: str) -> Side | None:
@@ -206,7 +315,7 @@ def _side(stored: str) -> Side | None:
     return None
 
 
-def _progress_after(coach: Coach) -> Callable[[int], None]:
+def progress_after(coach: LegacyPerson) -> Callable[[int], None]:
     """After a session: decide each exercise's next dose, and look for a flare-up."""
 
     def run(session_id: int) -> None:
@@ -218,7 +327,7 @@ def _progress_after(coach: Coach) -> Callable[[int], None]:
     return run
 
 
-def abandon(coach: Coach, session_id: int) -> None:
+def abandon(coach: LegacyPerson, session_id: int) -> None:
     """Close an unfinished session without resuming it; what was saved stays saved."""
     coach.store.finish_session(session_id, "stopped", None)
 
@@ -365,7 +474,7 @@ def run_auto(
     records are written exactly as in a real session, through the same recorder.
     """
     engine = live.engine
-    now = start_clock
+    now = max(start_clock, engine.state.clock)  # a session carried on keeps its clock
     while not engine.finished:
         view = engine.progress(now)
         effects: tuple[Effect, ...]

@@ -1,7 +1,7 @@
 """Taking the person's data anywhere: export, import, CSV, calendar reminders, forget.
 
 The CLI (`backcoach export/import/remind/forget`) and the web app call these. Errors a person
-can fix are raised as CoachError with a message that says how.
+can fix are raised as BackcoachError with a message that says how.
 """
 
 from __future__ import annotations
@@ -16,18 +16,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from backcoach.coach import CoachError
+from backcoach.bounded import BoundedInputError, FileTooLarge, read_bytes
+from backcoach.config import DEFAULT_IMPORT_MAX_MB, IMPORT_MAX_MB_VARIABLE, MB
+from backcoach.errors import BackcoachError, ImportTooLarge, PlanRefused, StoreNotEmpty
+from backcoach.records.db import SCHEMA_HEAD, current_revision
+from backcoach.reports import calendar
+from backcoach.reports.csv_export import write_csv as write_tables
+from backcoach.reports.export import build_export, row_count, row_counts
+from backcoach.reports.importing import (
+    DocumentSyntaxError,
+    ExportFileError,
+    check_document,
+    load_document,
+    replace_all,
+)
+from backcoach.services.plans import todays_plan
+from backcoach.services.profiles import load_profile
 
 if TYPE_CHECKING:
-    from backcoach.coach import Coach
+    from backcoach.catalogue import Catalogue
+    from backcoach.config import Settings
     from backcoach.records.store import Store
 
 BACKUPS = "backups"
 """Folder in BACKCOACH_HOME for the copy of the records taken before an import replaces them."""
-
-
-class StoreNotEmpty(CoachError):
-    """Importing would replace records already saved; the caller must say so (replace=True)."""
 
 
 @dataclass(frozen=True)
@@ -62,12 +74,8 @@ class ForgetSummary:
 
 
 @contextlib.contextmanager
-def _records(coach: Coach) -> Iterator[tuple[Store, str | None]]:
-    """The coach's own (migrated) store, scoped to its person, and the schema revision: one
-    engine and pool per database, shared with everything else the coach does."""
-    from backcoach.records.db import current_revision
-
-    store = coach.store
+def _records(store: Store) -> Iterator[tuple[Store, str | None]]:
+    """The person's (migrated) store and the schema revision of its database."""
     yield store, current_revision(store.factory.kw["bind"])
 
 
@@ -90,11 +98,9 @@ _write_private = write_private  # the name the export and import code use
 # --- export -----------------------------------------------------------------------------------
 
 
-def export_json(coach: Coach) -> dict[str, Any]:
+def export_json(store: Store) -> dict[str, Any]:
     """Everything recorded, with the format version and the database revision."""
-    from backcoach.reports.export import build_export
-
-    with _records(coach) as (store, revision), store.scoped() as session:
+    with _records(store) as (store, revision), store.scoped() as session:
         return build_export(session, revision)
 
 
@@ -102,17 +108,15 @@ def dumps(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_export(coach: Coach, path: Path) -> dict[str, Any]:
-    document = export_json(coach)
+def write_export(store: Store, path: Path) -> dict[str, Any]:
+    document = export_json(store)
     _write_private(path, dumps(document))
     return document
 
 
-def write_csv(coach: Coach, folder: Path) -> list[Path]:
+def write_csv(store: Store, folder: Path) -> list[Path]:
     """One CSV per table into ``folder``."""
-    from backcoach.reports.csv_export import write_csv as write_tables
-
-    with _records(coach) as (store, _), store.scoped() as session:
+    with _records(store) as (store, _), store.scoped() as session:
         paths = write_tables(session, folder)
     for path in paths:
         with contextlib.suppress(OSError):
@@ -123,21 +127,15 @@ def write_csv(coach: Coach, folder: Path) -> list[Path]:
 # --- import -----------------------------------------------------------------------------------
 
 
-class ImportTooLarge(CoachError):
-    """The file is larger than import reads (BACKCOACH_IMPORT_MAX_MB); refused unread."""
-
-
-def import_limit(coach: Coach) -> int:
+def import_limit(settings: Settings) -> int:
     """The largest file import reads, in bytes (BACKCOACH_IMPORT_MAX_MB, default 20)."""
     try:
-        return coach.settings.import_max_bytes()
+        return settings.import_max_bytes()
     except ValueError as exc:
-        raise CoachError(str(exc)) from None
+        raise BackcoachError(str(exc)) from None
 
 
 def too_large(name: str, limit: int, size: int | None = None) -> ImportTooLarge:
-    from backcoach.config import IMPORT_MAX_MB_VARIABLE, MB
-
     what = f"is {size / MB:.1f} MB" if size is not None else "is larger than that"
     return ImportTooLarge(
         f"{name}: import reads files up to {limit / MB:g} MB and this one {what}; if it really "
@@ -147,15 +145,12 @@ def too_large(name: str, limit: int, size: int | None = None) -> ImportTooLarge:
 
 
 def read_export(path: Path, max_bytes: int | None = None) -> Any:
-    """The parsed file, or CoachError naming the file, and the line and column of bad JSON.
+    """The parsed file, or BackcoachError naming the file, and the line and column of bad JSON.
 
     A file larger than ``max_bytes`` (default: the default import limit) is refused from its
     size, before any of it is read; at most ``max_bytes + 1`` bytes are ever read, so a pipe
     or a file growing while it is read is bounded too.
     """
-    from backcoach.bounded import BoundedInputError, FileTooLarge, read_bytes
-    from backcoach.config import DEFAULT_IMPORT_MAX_MB, MB
-
     limit = max_bytes or DEFAULT_IMPORT_MAX_MB * MB
     try:
         raw = read_bytes(path, limit, "an export")
@@ -163,22 +158,20 @@ def read_export(path: Path, max_bytes: int | None = None) -> Any:
         raise too_large(str(path), limit, exc.size) from None
     except BoundedInputError as exc:
         if isinstance(exc.__cause__, FileNotFoundError):
-            raise CoachError(
+            raise BackcoachError(
                 f"{path}: no such file; give the path of a `backcoach export`"
             ) from None
-        raise CoachError(f"{path}: cannot be read ({exc.got}); check the file") from None
+        raise BackcoachError(f"{path}: cannot be read ({exc.got}); check the file") from None
     return parse_export(raw, str(path))
 
 
 def parse_export(raw: bytes | bytearray, name: str) -> Any:
     """The document in ``raw`` (at most the import limit, already checked by the caller), or
-    CoachError: too deep, too many objects, not UTF-8 or not JSON, with ``name:line:column``."""
-    from backcoach.reports.importing import DocumentSyntaxError, load_document
-
+    BackcoachError: too deep, too many objects, not UTF-8 or not JSON, with ``name:line:column``."""
     try:
         return load_document(raw)
     except DocumentSyntaxError as exc:
-        raise CoachError(f"{exc.located(name)}. Nothing was changed.") from None
+        raise BackcoachError(f"{exc.located(name)}. Nothing was changed.") from None
 
 
 @dataclass(frozen=True)
@@ -189,41 +182,33 @@ class CheckedExport:
     rows: dict[str, list[dict[str, Any]]]
 
 
-def check_export(coach: Coach, data: Any) -> CheckedExport:
-    """The document's rows, checked, or CoachError naming its faults; nothing is written.
+def check_export(store: Store, data: Any) -> CheckedExport:
+    """The document's rows, checked, or BackcoachError naming its faults; nothing is written.
     Lets the CLI refuse a bad file before asking whether to replace the records."""
-    from backcoach.records.db import SCHEMA_HEAD
-    from backcoach.reports.importing import ExportFileError, check_document
-
-    with _records(coach) as (_, revision):
+    with _records(store) as (_, revision):
         try:
             return CheckedExport(check_document(data, revision or SCHEMA_HEAD))
         except ExportFileError as exc:
-            raise CoachError(f"{exc}. Nothing was changed.") from None
+            raise BackcoachError(f"{exc}. Nothing was changed.") from None
 
 
-def is_empty(coach: Coach) -> bool:
-    from backcoach.reports.export import row_count
-
-    with _records(coach) as (store, _), store.scoped() as session:
+def is_empty(store: Store) -> bool:
+    with _records(store) as (store, _), store.scoped() as session:
         return row_count(session) == 0
 
 
-def import_json(coach: Coach, data: Any, replace: bool = False) -> ImportSummary:
+def import_json(store: Store, home: Path, data: Any, replace: bool = False) -> ImportSummary:
     """Make the records exactly what ``data`` (a document, or a CheckedExport of one) holds,
     in one transaction.
 
     Into an empty store this just loads the file. Records already saved are replaced only
     with ``replace=True`` (StoreNotEmpty otherwise), after a copy of them is written to
-    ``$BACKCOACH_HOME/backups/``. A file with any fault changes nothing: every row is checked
-    with the app's own models first (reports.export_models).
+    ``home/backups/`` (``home``: ``$BACKCOACH_HOME``). A file with any fault changes nothing:
+    every row is checked with the app's own models first (reports.export_models).
     """
-    from backcoach.reports.export import row_count
-    from backcoach.reports.importing import ExportFileError, replace_all
-
-    rows = (data if isinstance(data, CheckedExport) else check_export(coach, data)).rows
+    rows = (data if isinstance(data, CheckedExport) else check_export(store, data)).rows
     del data
-    with _records(coach) as (store, _):
+    with _records(store) as (store, _):
         with store.scoped() as session:
             existing = row_count(session)
         if existing and not replace:
@@ -231,12 +216,12 @@ def import_json(coach: Coach, data: Any, replace: bool = False) -> ImportSummary
                 f"you already have {existing} saved records; importing replaces them with the "
                 "file's. Confirm to go ahead (`--yes`), or `backcoach export` them first"
             )
-        backup = _backup(coach) if existing else None
+        backup = _backup(store, home) if existing else None
         try:
             with store.scoped() as session:
                 replace_all(session, rows)
         except ExportFileError as exc:
-            raise CoachError(f"{exc}. Nothing was changed.") from None
+            raise BackcoachError(f"{exc}. Nothing was changed.") from None
     return ImportSummary(
         rows={name: len(table_rows) for name, table_rows in rows.items()},
         replaced_rows=existing,
@@ -244,59 +229,74 @@ def import_json(coach: Coach, data: Any, replace: bool = False) -> ImportSummary
     )
 
 
-def _backup(coach: Coach) -> Path:
+def _backup(store: Store, home: Path) -> Path:
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    path = coach.settings.home / BACKUPS / f"before-import-{stamp}.json"
-    write_export(coach, path)
+    path = home / BACKUPS / f"before-import-{stamp}.json"
+    write_export(store, path)
     return path
 
 
 # --- reminders --------------------------------------------------------------------------------
 
 
-def reminders_ics(coach: Coach, alert: bool = True) -> bytes:
-    from backcoach.reports.calendar import NoExerciseDays
-    from backcoach.reports.calendar import reminders_ics as build
-
+def reminders_ics(
+    store: Store,
+    catalogue: Catalogue,
+    today: dt.date,
+    alert: bool = True,
+    now: dt.datetime | None = None,
+) -> bytes:
+    """The person's routine as an iCalendar file, describing today's plan (or why there is
+    none); ``now`` stamps it (default: the current time)."""
+    profile = load_profile(store)
+    plan = refused = problem = None
     try:
-        return build(coach, alert=alert)
-    except NoExerciseDays as exc:
-        raise CoachError(str(exc)) from None
+        plan = todays_plan(store, catalogue, today, today)
+    except PlanRefused as exc:
+        refused = str(exc)
+    except BackcoachError as exc:
+        problem = str(exc)
+    try:
+        return calendar.reminders_ics(
+            profile, today, catalogue, plan, refused, problem, alert=alert, now=now
+        )
+    except calendar.NoExerciseDays as exc:
+        raise BackcoachError(str(exc)) from None
 
 
 # --- forget -----------------------------------------------------------------------------------
 
 
-def forget(coach: Coach) -> ForgetSummary:
+def forget(store: Store, settings: Settings) -> ForgetSummary:
     """Delete every record and the copies backcoach made of them; keep the person's own
     exercise files. On SQLite the file is vacuumed so deleted rows do not linger on disk.
 
     A session still in progress (in the browser app, or a terminal) is ended first and then
     deleted with the rest: the process running it sees on its next event that its session is
     over (the browser app answers 409 ``session-forgotten``) and writes nothing more for it."""
-    from backcoach.reports.export import row_count, row_counts
-    from backcoach.services.sessions import abandon
-
-    with _records(coach) as (store, _):
-        unfinished = coach.store.unfinished_session()
+    with _records(store) as (store, _):
+        unfinished = store.unfinished_session()
         if unfinished is not None:
-            abandon(coach, unfinished.id)
+            # ended as services.sessions.abandon ends one: what was saved stays saved
+            store.finish_session(unfinished.id, "stopped", None)
         with store.scoped() as session:
             counts = row_counts(session)
-        coach.store.forget_everything()
+        store.forget_everything()
         with store.scoped() as session:
             left = row_count(session)
         if left:
-            raise CoachError(f"{left} records could not be deleted; please report this as a bug")
+            raise BackcoachError(
+                f"{left} records could not be deleted; please report this as a bug"
+            )
         engine = store.factory.kw["bind"]
         if engine.dialect.name == "sqlite":
             _vacuum(engine)
     removed = []
-    backups = coach.settings.home / BACKUPS
+    backups = settings.home / BACKUPS
     if backups.exists():
         shutil.rmtree(backups)
         removed.append(backups)
-    kept = [p for p in (coach.settings.exercises_dir,) if p.exists()]
+    kept = [p for p in (settings.exercises_dir,) if p.exists()]
     ended = unfinished.id if unfinished is not None else None
     return ForgetSummary(rows=counts, removed=removed, kept=kept, ended_session=ended)
 

@@ -1,6 +1,6 @@
 """Errors at the web edge: one JSON shape for every error (docs/web-api.md, "Errors").
 
-The service layer raises ``CoachError`` / ``PlanRefused`` / ``UnknownExercise`` with messages a
+The service layer raises ``BackcoachError`` / ``PlanRefused`` / ``UnknownExercise`` with messages a
 person can act on; only here do they become HTTP statuses. Validation errors name the field,
 the value and the fix, in the same words the command line uses.
 
@@ -147,7 +147,7 @@ def _jsonable(value: Any) -> Any:
 def install(app: FastAPI) -> None:
     """Register the handlers that give every error the one JSON shape (a page for pages)."""
     from backcoach.catalogue import UnknownExercise
-    from backcoach.coach import CoachError, PlanRefused
+    from backcoach.errors import BackcoachError, PlanRefused
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> Response:
@@ -157,8 +157,8 @@ def install(app: FastAPI) -> None:
     async def plan_refused(request: Request, exc: PlanRefused) -> Response:
         return answer(request, 409, ErrorDetail(code=f"plan-refused:{exc.code}", message=str(exc)))
 
-    @app.exception_handler(CoachError)
-    async def coach_error(request: Request, exc: CoachError) -> Response:
+    @app.exception_handler(BackcoachError)
+    async def coach_error(request: Request, exc: BackcoachError) -> Response:
         return answer(request, 400, ErrorDetail(code="coach-error", message=str(exc)))
 
     @app.exception_handler(UnknownExercise)

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from backcoach.body.cache import moving_key, still_key
+from backcoach.body.cache import moving_key, moving_svg, still_key, still_svg
 from backcoach.catalogue.vocabulary import Category, Position
+from backcoach.services.plans import verdicts
+from backcoach.services.profiles import load_profile
 from backcoach.web.api_errors import ERROR_RESPONSES
+from backcoach.web.deps import AppDep, PersonDep
+
+if TYPE_CHECKING:
+    from backcoach.catalogue import Catalogue
+    from backcoach.catalogue.model import Exercise
 
 router = APIRouter(tags=["exercises"], responses=ERROR_RESPONSES)
 
@@ -51,19 +58,17 @@ def picture(request: Request, tag: str, draw: Callable[[], str]) -> Response:
     return Response(draw(), media_type=SVG, headers=headers)
 
 
-def still_picture(request: Request, coach: Any, exercise_id: str) -> Response:
-    """The still figure (UnknownExercise for an id not in the catalogue)."""
-    tag = still_key(coach.exercise(exercise_id)).tag
-    return picture(request, tag, lambda: coach.figure_svg(exercise_id))
+def still_picture(request: Request, exercise: Exercise) -> Response:
+    """The still figure (drawn once: body.cache)."""
+    return picture(request, still_key(exercise).tag, lambda: still_svg(exercise))
 
 
-def moving_picture(request: Request, coach: Any, exercise_id: str) -> Response:
+def moving_picture(request: Request, exercise: Exercise) -> Response:
     """The animated figure, or the still one when the exercise has no key poses."""
-    tag = moving_key(coach.exercise(exercise_id)).tag
     return picture(
         request,
-        tag,
-        lambda: coach.animation_svg(exercise_id) or coach.figure_svg(exercise_id),
+        moving_key(exercise).tag,
+        lambda: moving_svg(exercise) or still_svg(exercise),
     )
 
 
@@ -83,9 +88,9 @@ def _for_me(verdict: Any) -> dict[str, Any]:
     ).model_dump()
 
 
-def _row(coach: Any, exercise: Any, verdict: Any | None) -> dict[str, Any]:
+def _row(catalogue: Catalogue, exercise: Any, verdict: Any | None) -> dict[str, Any]:
     row: dict[str, Any] = exercise.model_dump(mode="json")
-    row["builtin"] = coach.catalogue.is_builtin(exercise.id)
+    row["builtin"] = catalogue.is_builtin(exercise.id)
     row["figure_url"] = f"/api/exercises/{exercise.id}/figure.svg"
     row["animation_url"] = f"/api/exercises/{exercise.id}/animation.svg"
     if verdict is not None:
@@ -95,34 +100,35 @@ def _row(coach: Any, exercise: Any, verdict: Any | None) -> dict[str, Any]:
 
 @router.get("/exercises")
 def list_exercises(
-    request: Request,
+    person: PersonDep,
     q: str | None = Query(default=None, max_length=100, description="words in name or summary"),
     category: Category | None = None,
     position: Position | None = None,
     for_me: bool = Query(default=False, description="add whether each suits the person"),
 ) -> list[dict[str, Any]]:
     """The library, filtered; with ``for_me``, each exercise's verdict for the person."""
-    coach = request.app.state.coach
+    catalogue = person.catalogue
     words = (q or "").lower().split()
-    verdicts = coach.verdicts() if for_me else {}
+    judged = verdicts(catalogue, load_profile(person.store), person.today()) if for_me else {}
     out = []
-    for ex in coach.catalogue:
+    for ex in catalogue:
         text = f"{ex.id} {ex.name} {ex.summary}".lower()
         if (
             (category is None or ex.category == category)
             and (position is None or ex.position == position)
             and all(word in text for word in words)
         ):
-            out.append(_row(coach, ex, verdicts.get(ex.id)))
+            out.append(_row(catalogue, ex, judged.get(ex.id)))
     return out
 
 
 @router.get("/exercises/{exercise_id}")
-def one_exercise(request: Request, exercise_id: str) -> dict[str, Any]:
+def one_exercise(person: PersonDep, exercise_id: str) -> dict[str, Any]:
     """One exercise: steps, dose, cautions, modifications, and whether it suits the person."""
-    coach = request.app.state.coach
-    exercise = coach.exercise(exercise_id)
-    return _row(coach, exercise, coach.verdicts().get(exercise.id))
+    catalogue = person.catalogue
+    exercise = catalogue.get(exercise_id)
+    judged = verdicts(catalogue, load_profile(person.store), person.today())
+    return _row(catalogue, exercise, judged.get(exercise.id))
 
 
 @router.get(
@@ -133,9 +139,9 @@ def one_exercise(request: Request, exercise_id: str) -> dict[str, Any]:
         **PICTURE_RESPONSES,
     },
 )
-def figure(request: Request, exercise_id: str) -> Response:
+def figure(request: Request, app: AppDep, exercise_id: str) -> Response:
     """The still figure of the exercise's key poses (a placeholder card when it has none)."""
-    return still_picture(request, request.app.state.coach, exercise_id)
+    return still_picture(request, app.catalogue.get(exercise_id))
 
 
 @router.get(
@@ -146,7 +152,7 @@ def figure(request: Request, exercise_id: str) -> Response:
         **PICTURE_RESPONSES,
     },
 )
-def animation(request: Request, exercise_id: str) -> Response:
+def animation(request: Request, app: AppDep, exercise_id: str) -> Response:
     """The figure animated at the exercise's tempo; the still figure when it has no key poses,
     so a player can always show this picture."""
-    return moving_picture(request, request.app.state.coach, exercise_id)
+    return moving_picture(request, app.catalogue.get(exercise_id))

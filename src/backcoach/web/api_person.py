@@ -6,12 +6,14 @@ import dataclasses
 import datetime as dt
 from typing import Any, Literal
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import APIRouter, Body, Query
 from pydantic import BaseModel, Field
 
 from backcoach.planning.plan import Plan
 from backcoach.planning.profile import MAX_MINUTES, MIN_MINUTES, Profile
+from backcoach.services import plans, profiles, screening
 from backcoach.web.api_errors import ERROR_RESPONSES, ApiError
+from backcoach.web.deps import PersonDep
 
 router = APIRouter(tags=["person"], responses=ERROR_RESPONSES)
 
@@ -94,15 +96,15 @@ def _screen(row: Any) -> Screen:
 
 
 @router.get("/status", response_model=Status)
-def status(request: Request) -> Status:
+def status(person: PersonDep) -> Status:
     """Where the person stands: profile saved, latest screen, whether a plan is allowed."""
-    coach = request.app.state.coach
-    row = coach.current_screen()
-    gate = coach.gate()
-    unfinished = coach.store.unfinished_session()
+    store, today = person.store, person.today()
+    row = store.current_screen()
+    gate = screening.gate(store, today)
+    unfinished = store.unfinished_session()
     return Status(
-        today=coach.today(),
-        has_profile=coach.has_profile(),
+        today=today,
+        has_profile=profiles.has_profile(store),
         screen=_screen(row) if row is not None else None,
         gate=Gate(allowed=gate.allowed, reason=gate.reason, code=gate.code),
         unfinished_session=unfinished.id if unfinished is not None else None,
@@ -110,23 +112,21 @@ def status(request: Request) -> Status:
 
 
 @router.get("/profile", response_model=Profile)
-def get_profile(request: Request) -> Profile:
+def get_profile(person: PersonDep) -> Profile:
     """The saved profile (the defaults until one is saved)."""
-    profile: Profile = request.app.state.coach.profile()
-    return profile
+    return profiles.load_profile(person.store)
 
 
 @router.put("/profile", response_model=Profile)
 def put_profile(
-    request: Request,
+    person: PersonDep,
     changes: dict[str, Any] = Body(
         examples=[{"minutes": 15, "days": ["mon", "wed", "fri"], "conditions": ["osteoporosis"]}],
         description="Any of the profile's fields; the others keep their saved values.",
     ),
 ) -> Profile:
     """Change the profile; nothing is saved unless all of it is valid."""
-    profile: Profile = request.app.state.coach.update_profile(**changes)
-    return profile
+    return profiles.update_profile(person.store, **changes)
 
 
 @router.get("/screen/questions", response_model=ScreenQuestions)
@@ -143,9 +143,9 @@ def screen_questions() -> ScreenQuestions:
 
 
 @router.post("/screen", response_model=ScreenResultOut)
-def take_screen(request: Request, body: ScreenAnswers) -> ScreenResultOut:
+def take_screen(person: PersonDep, body: ScreenAnswers) -> ScreenResultOut:
     """Judge the answers and keep them as the current screen."""
-    result = request.app.state.coach.take_screen(dict(body.answers))
+    result = screening.take_screen(person.store, person.today(), dict(body.answers))
     data = {
         k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(result).items()
     }
@@ -153,26 +153,26 @@ def take_screen(request: Request, body: ScreenAnswers) -> ScreenResultOut:
 
 
 @router.get("/screen", response_model=Screen)
-def latest_screen(request: Request) -> Screen:
+def latest_screen(person: PersonDep) -> Screen:
     """The latest screen, with its clearance if one was recorded."""
-    row = request.app.state.coach.current_screen()
+    row = person.store.current_screen()
     if row is None:
         raise ApiError(404, "no-screen", "no screen yet", fix="POST /api/screen with the answers")
     return _screen(row)
 
 
 @router.post("/clearance", response_model=Screen)
-def clearance(request: Request, body: Clearance) -> Screen:
+def clearance(person: PersonDep, body: Clearance) -> Screen:
     """Record that a clinician saw the person after their latest screen."""
-    return _screen(request.app.state.coach.record_clearance(body.cleared_on, body.cleared_by))
+    row = screening.record_clearance(person.store, person.today(), body.cleared_on, body.cleared_by)
+    return _screen(row)
 
 
 @router.get("/plan", response_model=Plan)
 def plan(
-    request: Request,
+    person: PersonDep,
     minutes: int | None = Query(default=None, ge=MIN_MINUTES, le=MAX_MINUTES),
 ) -> Plan:
     """Today's plan with the reason for every exercise and dose (409 when the screen does not
     allow one)."""
-    result: Plan = request.app.state.coach.plan(minutes=minutes)
-    return result
+    return plans.todays_plan(person.store, person.catalogue, person.today(), minutes=minutes)

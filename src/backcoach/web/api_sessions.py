@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import BaseModel
 
+from backcoach.services.live import ID_PATTERN
 from backcoach.web.api_errors import ERROR_RESPONSES, ApiError
-from backcoach.web.live import LiveSessions, SessionEvent, StartRequest
+from backcoach.web.live import DEFAULT_PLAYER, LiveSessions, SessionEvent, StartRequest
 from backcoach.web.live_view import Step
 
 router = APIRouter(tags=["sessions"], responses=ERROR_RESPONSES)
@@ -17,6 +18,18 @@ router = APIRouter(tags=["sessions"], responses=ERROR_RESPONSES)
 def live(request: Request) -> LiveSessions:
     sessions: LiveSessions = request.app.state.live
     return sessions
+
+
+Player = Annotated[
+    str,
+    Header(
+        alias="X-Backcoach-Player",
+        pattern=ID_PATTERN,
+        description="Who is playing the session: the page's own id for its tab (up to 64 of "
+        "A-Z a-z 0-9 _ . : -). Only the player driving a session may send its events; "
+        "requests without one are the one player 'api'.",
+    ),
+]
 
 
 class NextDayQuestion(BaseModel):
@@ -80,18 +93,23 @@ def before(request: Request) -> dict[str, Any]:
     status_code=201,
     responses={200: {"model": Step, "description": "The unfinished session, resumed."}},
 )
-def start(request: Request, response: Response, body: StartRequest | None = None) -> Step:
+def start(
+    request: Request,
+    response: Response,
+    body: StartRequest | None = None,
+    player: Player = DEFAULT_PLAYER,
+) -> Step:
     """Start today's session, or carry on the unfinished one (``resume``, the default)."""
-    step, created = live(request).begin(body or StartRequest())
+    step, created = live(request).begin(body or StartRequest(), player)
     if not created:
         response.status_code = 200
     return step
 
 
 @router.get("/sessions/current", response_model=Step)
-def current(request: Request) -> Step:
+def current(request: Request, player: Player = DEFAULT_PLAYER) -> Step:
     """The session running now (or just finished), after letting its clock act."""
-    step = live(request).current()
+    step = live(request).current(player)
     if step is None:
         raise ApiError(
             404, "no-session", "no session is running", fix="POST /api/sessions to start one"
@@ -100,9 +118,18 @@ def current(request: Request) -> Step:
 
 
 @router.post("/sessions/{session_id}/events", response_model=Step)
-def send_event(request: Request, session_id: int, event: SessionEvent) -> Step:
-    """Report what the person did; answers with the new view and the effects to show and say."""
-    return live(request).send(session_id, event)
+def send_event(
+    request: Request, session_id: int, event: SessionEvent, player: Player = DEFAULT_PLAYER
+) -> Step:
+    """Report what the person did; answers with the new view and the effects to show and say.
+    An event resent with the same ``id`` is applied once and answered the same."""
+    return live(request).send(session_id, event, player)
+
+
+@router.post("/sessions/{session_id}/take-over", response_model=Step)
+def take_over(request: Request, session_id: int, player: Player = DEFAULT_PLAYER) -> Step:
+    """Run the session here: the place running it now is told so on its next event."""
+    return live(request).take_over(session_id, player)
 
 
 @router.get("/sessions/{session_id}")

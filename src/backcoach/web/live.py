@@ -1,24 +1,23 @@
 """Live sessions for the browser: the server runs the engine, the page shows it and reports.
 
-One ``LiveSessions`` per app (one person per app, as for the CLI) holds the running session:
-its engine, the recorder that saves every effect the moment it comes (``services.sessions``)
-and the ``Board`` of what the page shows. Every request first lets the session clock act
-(the engine finishes every phase whose deadline has passed), then applies the event.
+The running session's engine state lives in the database (``services.live``: one row per
+session with a version, the player driving it and the clock anchor), so any process can serve
+any event: each request is one transaction that locks the row, answers an event id it has seen
+with the answer it got, checks the player, rebuilds the engine, lets the clock act, applies the
+event, writes the effects, and saves the state, what the page shows (``Board``) and the answer.
+Nothing here lives between requests but a cache of plans and a note of the sessions this
+process served (to tell a session replaced after ``forget`` from one that is not live).
 
-The session clock is wall time times a speed (1 in real use; more in browser tests), so any
-process reading it agrees. The state lives in this process; when the process is restarted the
-session is picked up from the records (``resume_unfinished``) at its next unsaved set, paused,
-exactly as ``backcoach start`` does after a crash. A table for the engine state would make a
-restart seamless too; the saved sets already make it safe.
+A page names itself with the ``X-Backcoach-Player`` header (one id per tab; requests without it
+are the one player "api"). Events from any other player than the one driving the session
+answer 409 ``session-elsewhere``; ``POST /api/sessions/{id}/take-over`` hands it over, and the
+old player's next event is told so. A player not heard for ``LOST_CONTACT_SECONDS`` has let the
+session go: opening it elsewhere carries it on there, paused where it was last heard.
 
-Other processes share the records (``backcoach forget``, ``import`` or ``start`` in a terminal),
-so before every request lets the held session act, one primary-key read checks that its row is
-still there, still in progress and started at the same moment (after ``forget`` SQLite hands out
-the same ids again, so the id alone proves nothing). A session that was deleted, replaced or
-ended elsewhere is dropped and its events answer 409 with what happened and what to do
-(``session-forgotten``, ``session-replaced``, ``session-ended``); nothing more is written for
-it. Any other failure while applying events drops the held session too, so the next request
-carries on from the records instead of failing until the server is restarted.
+Other processes share the records (``backcoach forget``, ``import`` or ``start`` in a
+terminal): a session whose rows were deleted, replaced or ended elsewhere answers 409 with
+what happened and what to do (``session-forgotten``, ``session-replaced``, ``session-ended``);
+nothing more is written for it.
 """
 
 from __future__ import annotations
@@ -28,14 +27,24 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from backcoach.services import live as rows
+from backcoach.services.live import (
+    HEARTBEAT_SECONDS,
+    ID_PATTERN,
+    LOST_CONTACT_SECONDS,
+    START_FIX,
+    Anchor,
+    Conflict,
+)
 from backcoach.session import (
     Back,
     Effect,
+    Engine,
     Event,
     ExerciseStopped,
     PainReport,
@@ -44,6 +53,8 @@ from backcoach.session import (
     RepDone,
     RescreenNeeded,
     Resume,
+    SessionDefinition,
+    SessionState,
     Skip,
     Stop,
     Tick,
@@ -52,30 +63,29 @@ from backcoach.web.api_errors import ApiError
 from backcoach.web.live_view import Board, Step, build_view, make_step
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from backcoach.coach import Coach
-    from backcoach.records.tables import SessionRow
-    from backcoach.services.sessions import LiveSession
+    from backcoach.planning.plan import Plan
+    from backcoach.records.tables import LiveSessionRow, SessionRow
+
+__all__ = ["HEARTBEAT_SECONDS", "LOST_CONTACT_SECONDS", "LiveSessions", "SessionClock"]
 
 log = logging.getLogger(__name__)
 
 CLOCK_SPEED_VARIABLE = "BACKCOACH_TEST_CLOCK_SPEED"
 """Test-only: session seconds per real second for `backcoach serve` (browser tests)."""
 
-HEARTBEAT_SECONDS = 5.0
-"""The page sends a tick at least this often (real seconds) while a session runs."""
+SEEN_KEPT = 32
+"""Sessions served here whose start is remembered, so a page of one that was replaced after
+``forget`` is told so (SQLite gives a deleted session's id to the next one)."""
 
-LOST_CONTACT_SECONDS = 15.0
-"""Real seconds without a word from the page, during an exercise, after which the session is
-taken as paused from the moment the page was last heard: three missed heartbeats. A closed
-lid, a lost phone or a reload must never run the timer on without the person."""
-
-RETIRED_KEPT = 32
-"""Sessions dropped here whose reason is remembered, so their page is told what happened."""
+PLAYER_HEADER = "X-Backcoach-Player"
+DEFAULT_PLAYER = "api"
+"""The player of requests that name none (API clients; the page always names its tab)."""
 
 FINISHED_EVENTS = frozenset({"tick", "dismiss"})
 """Events a finished session still takes (they only show its summary; nothing is recorded)."""
-
-START_FIX = "start a new session (POST /api/sessions, or reload the page and press Start)"
 
 EventType = Literal[
     "tick", "rep", "pause", "resume", "skip", "back", "pain", "rate", "end", "dismiss"
@@ -91,6 +101,12 @@ class SessionEvent(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
 
     type: EventType
+    id: str | None = Field(
+        default=None,
+        pattern=ID_PATTERN,
+        description="the page's own id for this event (up to 64 of A-Z a-z 0-9 _ . : -); an "
+        "event resent with the same id is applied once and answered the same",
+    )
     score: int | None = Field(default=None, ge=0, le=10, description="pain: 0-10")
     sharp: bool = False
     spreading: bool = False
@@ -146,27 +162,19 @@ def clock_speed_from_environ(environ: Mapping[str, str]) -> float:
     return speed
 
 
-@dataclass
-class _Entry:
-    live: LiveSession
-    started_at: dt.datetime | None
-    """The session row's start, read back from the records: with the id, which session it is."""
-    board: Board = field(default_factory=Board)
-    last_contact: float = 0.0
-    pending: tuple[Effect, ...] = ()
-    """Effects made outside a request's own events (the start or resume), not yet shown."""
-
-
 class LiveSessions:
-    """The live session of one app; every method is safe to call from several threads."""
+    """The live sessions of one app's person, served from the database; safe from any thread
+    of any process."""
 
     def __init__(self, coach: Coach, clock: SessionClock) -> None:
         self.coach = coach
         self.clock = clock
-        self._lock = threading.Lock()
-        self._entry: _Entry | None = None
-        self._retired: dict[int, ApiError] = {}
-        """Why sessions were dropped here, by id: what their page is told (newest kept)."""
+        self._lock = threading.Lock()  # guards the small memories below
+        self._seen: dict[int, dt.datetime] = {}
+        """When each session served here started: with the id, which session it is."""
+        self._forgotten: set[int] = set()
+        """Sessions served here whose records were deleted or replaced here (``reset``)."""
+        self._plans: dict[tuple[int, int], tuple[Plan, SessionDefinition]] = {}
 
     # --- before and start ---------------------------------------------------------------------
 
@@ -209,28 +217,44 @@ class LiveSessions:
             ),
         }
 
-    def begin(self, request: StartRequest) -> tuple[Step, bool]:
-        """Resume the unfinished session or start today's; True when a new one started."""
+    def begin(self, request: StartRequest, player: str = DEFAULT_PLAYER) -> tuple[Step, bool]:
+        """Carry on the unfinished session (``resume``) or start today's; True when a new one
+        started. Starting afresh ends the unfinished one, wherever it runs."""
         from backcoach.services import sessions
 
         self._pregnancy_check(request.pregnancy_warning_signs)
         self._check_gate()
-        with self._lock:
-            self._drop_if_gone()
-            entry = self._entry
-            if entry is not None and not entry.live.finished:
-                if request.resume:
-                    return self._apply(entry, []), False
-                sessions.abandon(self.coach, entry.live.session_id)
-                self._entry = None
-            unfinished = self.coach.store.unfinished_session()
+        store = self.coach.store
+        wall = self.clock.wall()
+        with _conflicts(), store.writing() as s:
+            rows.lock_person(s, store.person_id)
+            unfinished = store.unfinished_session()
             if unfinished is not None:
                 if request.resume:
-                    return self._apply(self._pick_up(), []), False
+                    return self._carry_on(s, unfinished, player, wall, take_over=False), False
                 sessions.abandon(self.coach, unfinished.id)
-            live = sessions.begin(self.coach, "web", self.clock.now(), request.minutes)
-            entry = self._hold(live)
-            return self._apply(entry, []), True
+            speed = self.clock.speed
+            live = sessions.begin(
+                self.coach,
+                "web",
+                wall * speed,
+                request.minutes,
+                player=player,
+                speed=speed,
+                wall=self.clock.wall,
+            )
+            row = rows.lock(s, live.session_id)
+            srow = store.session(live.session_id)
+            assert row is not None and srow is not None
+            board = Board()
+            definition = live.engine.definition
+            board.take(live.first_effects, definition)
+            row.board = board.to_dict()
+            self._remember(srow)
+            view = build_view(
+                live.session_id, definition, live.engine.state, board, wall * speed, speed
+            )
+            return make_step(view, live.first_effects), True
 
     def _check_gate(self) -> None:
         """A session carries on only while the warning-sign screen allows a plan, as a new one
@@ -260,67 +284,83 @@ class LiveSessions:
         if answer:
             raise ApiError(409, "pregnancy-warning", pregnancy.ADVICE)
 
-    def _pick_up(self) -> _Entry:
-        """Carry on the unfinished session in the records at its next unsaved set, paused."""
-        from backcoach.services.sessions import resume_unfinished
-
-        try:
-            live = resume_unfinished(self.coach, self.clock.now())
-        except (ValueError, LookupError) as exc:
-            raise ApiError(
-                409,
-                "cannot-resume",
-                f"the unfinished session cannot be carried on: {exc}",
-                fix="start a new session with resume false; what was saved stays saved",
-            ) from None
-        assert live is not None
-        return self._hold(live)
-
-    def _hold(self, live: LiveSession) -> _Entry:
-        """Keep ``live`` as the session running here, with the start its row records."""
-        row = self.coach.store.session(live.session_id)
-        started = _utc(row.started_at) if row is not None else None
-        self._retired.pop(live.session_id, None)
-        self._entry = entry = _Entry(live, started, pending=live.first_effects)
-        return entry
-
     # --- running ------------------------------------------------------------------------------
 
-    def current(self) -> Step | None:
-        """The live (or just finished) session after letting the clock act; None if none."""
-        with self._lock:
-            self._drop_if_gone()
-            entry = self._entry
-            finished = entry is None or entry.live.finished
-            if finished and self.coach.store.unfinished_session() is not None:
-                entry = self._pick_up()
-            if entry is None:
-                return None
-            if not entry.live.finished:
+    def current(self, player: str = DEFAULT_PLAYER) -> Step | None:
+        """The unfinished session after letting its clock act (carried on here if its player
+        let it go), else the newest finished one's summary; None if there is none."""
+        store = self.coach.store
+        wall = self.clock.wall()
+        with _conflicts(), store.writing() as s:
+            unfinished = store.unfinished_session()
+            if unfinished is not None:
                 self._check_gate()
-            return self._apply(entry, [])
+                return self._carry_on(s, unfinished, player, wall, take_over=False)
+            row = rows.newest(s)
+            srow = store.session(row.session_id) if row is not None else None
+            if row is None or srow is None:
+                return None
+            state = rows.read_state(row)
+            _, definition = self._definition(srow)
+            if state is None or not state.finished or state.plan_key != definition.key:
+                return None
+            now = Anchor.of(row).now(wall)
+            board = Board.from_dict(row.board)
+            view = build_view(row.session_id, definition, state, board, now, row.clock_speed)
+            return make_step(view, ())
 
-    def send(self, session_id: int, event: SessionEvent) -> Step:
-        with self._lock:
-            self._drop_if_gone()
-            entry = self._entry
-            if entry is None or entry.live.session_id != session_id:
-                if session_id in self._retired:
-                    why = self._retired[session_id]  # a fresh error each time, same words
-                    raise ApiError(why.status, **why.detail.model_dump())
-                if entry is None and self._unfinished_id() == session_id:
-                    entry = self._pick_up()
-                else:
-                    raise ApiError(
-                        409,
-                        "session-not-live",
-                        f"session {session_id} is not the session running now",
-                        field="session_id",
-                        value=session_id,
-                        fix="GET /api/sessions/current for the live session, or POST "
-                        "/api/sessions to start one",
-                    )
-            if entry.live.finished and event.type not in FINISHED_EVENTS:
+    def take_over(self, session_id: int, player: str = DEFAULT_PLAYER) -> Step:
+        """Run the session here from now on: the player driving it is told on its next event.
+        A running exercise pauses where it was last heard."""
+        store = self.coach.store
+        wall = self.clock.wall()
+        with _conflicts(), store.writing() as s:
+            rows.lock_person(s, store.person_id)
+            srow = self._session(session_id)
+            if srow.status != "in-progress":
+                raise rows.ended(session_id, srow.status)
+            unfinished = store.unfinished_session()
+            if unfinished is None or unfinished.id != session_id:
+                raise _not_live(session_id)
+            self._check_gate()
+            return self._carry_on(s, srow, player, wall, take_over=True)
+
+    def send(self, session_id: int, event: SessionEvent, player: str = DEFAULT_PLAYER) -> Step:
+        """Apply one event of ``player`` to the session, once (a resent event id gets the
+        answer it got), and answer with the view."""
+        store = self.coach.store
+        wall = self.clock.wall()
+        with _conflicts(), store.writing() as s:
+            row = rows.lock(s, session_id)
+            if event.id is not None and row is not None:
+                answer = rows.applied(s, session_id, event.id)
+                if answer is not None:  # a resend: the same answer, nothing applied again
+                    srow = store.session(session_id)
+                    if srow is not None:
+                        self._remember(srow)
+                    return Step.model_validate(answer)
+            srow = self._session(session_id)
+            if row is None:
+                unfinished = store.unfinished_session()
+                if unfinished is None or unfinished.id != session_id:
+                    raise _not_live(session_id)
+                # Started before sessions had live rows: carried on from its records here.
+                self._carry_on(s, srow, player, wall, take_over=False)
+                row = rows.lock(s, session_id)
+                assert row is not None
+            if row.player != player:
+                if srow.status != "in-progress":
+                    raise rows.ended(session_id, srow.status)
+                raise rows.elsewhere(row, wall)
+            _, definition = self._definition(srow)
+            state = rows.read_state(row)
+            if state is None or state.plan_key != definition.key:
+                self._carry_on(s, srow, player, wall, take_over=False, fresh=True)
+                state = rows.read_state(row)
+                assert state is not None
+            if srow.status != "in-progress" and not state.finished:
+                raise rows.ended(session_id, srow.status)
+            if state.finished and event.type not in FINISHED_EVENTS:
                 raise ApiError(
                     409,
                     "session-finished",
@@ -330,166 +370,218 @@ class LiveSessions:
                     value=session_id,
                     fix=START_FIX,
                 )
-            if not entry.live.finished:
+            if not state.finished:
                 self._check_gate()
+            board = Board.from_dict(row.board)
             if event.type == "dismiss":
-                entry.board.dismiss()
-                return self._apply(entry, [])
-            return self._apply(entry, self._events(entry, event))
+                board.dismiss()
+            return self._serve(s, row, srow, state, board, wall, event)
 
     def reset(self) -> None:
-        """Forget the session held here: the records were replaced or deleted (import and
-        forget call this). Its page is told so on its next event (409 ``session-forgotten``)."""
+        """The records were replaced or deleted here (import and forget call this): the pages
+        of the sessions served here are told so on their next event (``session-forgotten``)."""
         with self._lock:
-            entry = self._entry
-            if entry is not None and not entry.live.finished:
-                self._retire(entry, _forgotten(entry.live.session_id))
-            self._entry = None
+            self._forgotten.update(self._seen)
+            self._seen.clear()
 
-    def _unfinished_id(self) -> int | None:
-        row = self.coach.store.unfinished_session()
-        return row.id if row is not None else None
+    # --- the one path every request takes -------------------------------------------------------
 
-    # --- sessions changed by another process -------------------------------------------------
+    def _carry_on(
+        self,
+        s: Session,
+        srow: SessionRow,
+        player: str,
+        wall: float,
+        take_over: bool,
+        fresh: bool = False,
+    ) -> Step:
+        """Serve the unfinished session ``srow`` to ``player`` with no event (the clock acts):
+        its live row handed over when its player let it go or ``take_over`` says so, or made
+        from the records (at the next unsaved set, paused) when it has none it can read."""
+        from backcoach.services import sessions
 
-    def _drop_if_gone(self) -> None:
-        """Drop the held session when its records no longer match it (one primary-key read)."""
-        entry = self._entry
-        if entry is None:
-            return
-        gone = self._gone(entry, self.coach.store.session(entry.live.session_id))
-        if gone is not None:
-            log.warning("live session dropped: %s", gone.detail.message)
-            self._retire(entry, gone)
-
-    def _gone(self, entry: _Entry, row: SessionRow | None) -> ApiError | None:
-        """Why the held session can take no more events, or None when its row still matches."""
-        sid = entry.live.session_id
-        if row is None:
-            return _forgotten(sid)
-        if entry.started_at is not None and _utc(row.started_at) != entry.started_at:
-            return ApiError(
-                409,
-                "session-replaced",
-                f"session {sid} was replaced while it was running: its records were deleted "
-                "or replaced elsewhere (backcoach forget or import) and the number now belongs "
-                f"to another session, started {_utc(row.started_at):%Y-%m-%d %H:%M} UTC. "
-                "Nothing more is saved from this page",
-                field="session_id",
-                value=sid,
-                fix=START_FIX,
+        row = rows.lock(s, srow.id)
+        _, definition = self._definition(srow)
+        state = rows.read_state(row) if row is not None and not fresh else None
+        if row is None or state is None or state.plan_key != definition.key:
+            speed = self.clock.speed
+            live = sessions.resume_unfinished(
+                self.coach,
+                wall * speed,
+                player=player,
+                kind="web",
+                take_over=True,
+                speed=speed,
+                wall=self.clock.wall,
             )
-        if row.status != "in-progress" and not entry.live.finished:
-            return ApiError(
-                409,
-                "session-ended",
-                f"session {sid} was ended elsewhere (it is now {row.status}), for example by "
-                "`backcoach start` in a terminal or by another page starting afresh; what was "
-                "done before is saved, and nothing more is saved from this page",
-                field="session_id",
-                value=sid,
-                fix=f"{START_FIX}, or carry on in the place that ended it",
-            )
-        return None
+            assert live is not None and live.session_id == srow.id
+            row = rows.lock(s, srow.id)
+            assert row is not None
+            state, first = live.engine.state, live.first_effects
+            return self._serve(s, row, srow, state, Board(), wall, None, first)
+        effects: tuple[Effect, ...] = ()
+        if row.player != player:
+            if not (take_over or rows.idle(row, wall)):
+                raise rows.elsewhere(row, wall)
+            speed = self.clock.speed
+            state, effects = rows.hand_over(definition, state, row, player, "web", speed, wall)
+        return self._serve(s, row, srow, state, Board.from_dict(row.board), wall, None, effects)
 
-    def _retire(self, entry: _Entry, why: ApiError) -> None:
-        sid = entry.live.session_id
-        self._retired.pop(sid, None)
-        self._retired[sid] = why
-        while len(self._retired) > RETIRED_KEPT:
-            del self._retired[next(iter(self._retired))]
-        if self._entry is entry:
-            self._entry = None
+    def _serve(
+        self,
+        s: Session,
+        row: LiveSessionRow,
+        srow: SessionRow,
+        state: SessionState,
+        board: Board,
+        wall: float,
+        event: SessionEvent | None,
+        before: tuple[Effect, ...] = (),
+    ) -> Step:
+        """Let the clock act, apply the event, write its effects, save the state (version + 1)
+        and the answer under the event's id, all in the caller's transaction."""
+        from backcoach.services.sessions import SessionRecorder, progress_after
 
-    def _events(self, entry: _Entry, event: SessionEvent) -> list[Event | None]:
-        """The engine events for one page event; None marks "resume if nothing stopped"."""
-        now = self.clock.now()
-        simple: dict[str, Event] = {
-            "tick": Tick(now),
-            "rep": RepDone(now),
-            "pause": Pause(now),
-            "resume": Resume(now),
-            "skip": Skip(now),
-            "back": Back(now),
-            "end": Stop(now),
-        }
-        if event.type in simple:
-            return [simple[event.type]]
-        if event.type == "rate":
-            assert event.rating is not None
-            return [Rate(now, event.rating)]
-        assert event.score is not None
-        report = PainReport(now, event.score, event.sharp, event.spreading, event.numbness)
-        state = entry.live.engine.state
-        if event.resume_after and state.stage == "exercise" and state.paused:
-            return [report, None]
-        return [report]
-
-    def _apply(self, entry: _Entry, events: list[Event | None]) -> Step:
-        """Let the clock act, then the events. Any failure drops the held session, so the next
-        request carries on from the records (at the next unsaved set) instead of failing on an
-        engine left half-way; a failure because its records were deleted or replaced meanwhile
-        (another process, between the check and the write) is that 409, not a server error."""
-        try:
-            return self._run(entry, events)
-        except Exception:
-            if self._entry is entry:
-                self._entry = None
-            try:
-                gone = self._gone(entry, self.coach.store.session(entry.live.session_id))
-            except Exception:  # the records cannot be read either: the first error stands
-                gone = None
-            if gone is None:
-                raise
-            self._retire(entry, gone)
-            raise gone from None
-
-    def _run(self, entry: _Entry, events: list[Event | None]) -> Step:
-        engine = entry.live.engine
-        now = self.clock.now()
-        wall = self.clock.wall()
-        state = engine.state
-        out: list[Effect] = list(entry.pending)
-        entry.pending = ()
-        if (
-            entry.last_contact
-            and wall - entry.last_contact > LOST_CONTACT_SECONDS
-            and state.stage == "exercise"
-            and not state.paused
-        ):
-            # Paused from the moment the page was last heard, not from now.
+        _, definition = self._definition(srow)
+        recorder = SessionRecorder(self.coach.store, srow.id, progress_after(self.coach))
+        engine = Engine(definition, state, [recorder])
+        out: list[Effect] = list(before)
+        now = Anchor.of(row).now(wall)
+        if rows.idle(row, wall) and state.stage == "exercise" and not state.paused:
+            # Paused from the moment the player was last heard, not from now.
             out.extend(engine.send(Pause(state.clock)))
-        entry.last_contact = wall
-        for event in [Tick(now), *events]:
-            if event is None:
+        pending: list[Event | None] = [Tick(now)]
+        if event is not None and event.type != "dismiss":
+            pending.extend(_events(engine, event, now))
+        for step_event in pending:
+            if step_event is None:
                 # Resume after a pain report the page paused to ask, unless it ended the
                 # exercise (the next one then waits, paused, for the person).
                 if any(isinstance(e, ExerciseStopped | RescreenNeeded) for e in out):
                     continue
-                event = Resume(now)
-            out.extend(engine.send(event))
+                step_event = Resume(now)
+            out.extend(engine.send(step_event))
         effects = tuple(out)
-        entry.board.take(effects, engine.definition)
-        view = build_view(
-            entry.live.session_id,
-            engine.definition,
-            engine.state,
-            entry.board,
-            now,
-            self.clock.speed,
-        )
-        return make_step(view, effects)
+        board.take(effects, definition)
+        view = build_view(srow.id, definition, engine.state, board, now, row.clock_speed)
+        answer = make_step(view, effects)
+        event_id = event.id if event is not None else None
+        stored = answer.model_dump(mode="json") if event_id is not None else None
+        rows.save(s, row, engine.state, board.to_dict(), wall, event_id, stored)
+        self._remember(srow)
+        return answer
+
+    def _definition(self, srow: SessionRow) -> tuple[Plan, SessionDefinition]:
+        """The session's plan and definition, cached: both follow from its saved plan."""
+        from backcoach.services.saved import saved_plan
+
+        key = (srow.id, srow.plan_id)
+        with self._lock:
+            cached = self._plans.get(key)
+        if cached is not None:
+            return cached
+        plan_row = self.coach.store.plan(srow.plan_id)
+        if plan_row is None:
+            raise LookupError(f"session {srow.id} has no plan {srow.plan_id}")
+        plan = saved_plan(plan_row)
+        exercises = {i.exercise_id: self.coach.exercise(i.exercise_id) for i in plan.items}
+        made = (plan, SessionDefinition.build(plan, exercises))
+        with self._lock:
+            self._plans[key] = made
+            while len(self._plans) > PLANS_KEPT:
+                del self._plans[next(iter(self._plans))]
+        return made
+
+    def _session(self, session_id: int) -> SessionRow:
+        """The session's row; a 409 saying what became of it when it is gone or replaced."""
+        srow = self.coach.store.session(session_id)
+        with self._lock:
+            known = self._seen.get(session_id)
+            forgotten = session_id in self._forgotten
+        if srow is None:
+            if known is not None or forgotten:
+                raise rows.forgotten(session_id)
+            raise _not_live(session_id)
+        if forgotten:
+            raise rows.forgotten(session_id)
+        started = _utc(srow.started_at)
+        if known is not None and started != known:
+            raise ApiError(
+                409,
+                "session-replaced",
+                f"session {session_id} was replaced while it was running: its records were "
+                "deleted or replaced elsewhere (backcoach forget or import) and the number now "
+                f"belongs to another session, started {started:%Y-%m-%d %H:%M} UTC. Nothing "
+                "more is saved from this page",
+                field="session_id",
+                value=session_id,
+                fix=START_FIX,
+            )
+        return srow
+
+    def _remember(self, srow: SessionRow) -> None:
+        with self._lock:
+            self._forgotten.discard(srow.id)
+            self._seen.pop(srow.id, None)
+            self._seen[srow.id] = _utc(srow.started_at)
+            while len(self._seen) > SEEN_KEPT:
+                del self._seen[next(iter(self._seen))]
 
 
-def _forgotten(session_id: int) -> ApiError:
+PLANS_KEPT = 8
+"""Session definitions cached per process (one per running session is all that is used)."""
+
+
+def _events(engine: Engine, event: SessionEvent, now: float) -> list[Event | None]:
+    """The engine events for one page event; None marks "resume if nothing stopped"."""
+    simple: dict[str, Event] = {
+        "tick": Tick(now),
+        "rep": RepDone(now),
+        "pause": Pause(now),
+        "resume": Resume(now),
+        "skip": Skip(now),
+        "back": Back(now),
+        "end": Stop(now),
+    }
+    if event.type in simple:
+        return [simple[event.type]]
+    if event.type == "rate":
+        assert event.rating is not None
+        return [Rate(now, event.rating)]
+    assert event.score is not None
+    report = PainReport(now, event.score, event.sharp, event.spreading, event.numbness)
+    state = engine.state
+    if event.resume_after and state.stage == "exercise" and state.paused:
+        return [report, None]
+    return [report]
+
+
+class _conflicts:
+    """Turn ``services.live.Conflict`` into the API's 409 with its code, message and fix."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, error: BaseException | None, _tb: Any) -> None:
+        if isinstance(error, Conflict):
+            raise ApiError(
+                409,
+                error.code,
+                error.message,
+                field="session_id",
+                value=error.session_id,
+                fix=error.fix,
+            ) from None
+
+
+def _not_live(session_id: int) -> ApiError:
     return ApiError(
         409,
-        "session-forgotten",
-        f"session {session_id} was ended because its records were deleted (backcoach forget) "
-        "or replaced (an import) while it was running; nothing more is saved from this page",
+        "session-not-live",
+        f"session {session_id} is not the session running now",
         field="session_id",
         value=session_id,
-        fix=START_FIX,
+        fix="GET /api/sessions/current for the live session, or POST /api/sessions to start one",
     )
 
 

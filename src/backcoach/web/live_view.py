@@ -182,6 +182,40 @@ class Board:
         if self.notices:
             self.notices.pop(0)
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON, kept in the session's live row between requests."""
+        return {
+            "cue": self.cue,
+            "ask_pain": dataclasses.asdict(self.ask_pain) if self.ask_pain else None,
+            "ask_rating": self.ask_rating,
+            "notices": [n.model_dump() for n in self.notices],
+            "rescreen": _plain(self.rescreen) if self.rescreen else None,
+            "summary": _plain(self.summary) if self.summary else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Board:
+        """The board ``to_dict`` saved; an empty or unreadable one (a terminal drove the
+        session, or another version saved it) is a fresh board."""
+        try:
+            ask = data.get("ask_pain")
+            rescreen = data.get("rescreen")
+            summary = data.get("summary")
+            return cls(
+                cue=str(data.get("cue", "")),
+                ask_pain=AskPain(**ask) if ask else None,
+                ask_rating=str(data.get("ask_rating", cues.ASK_RATING)),
+                notices=[Notice(**n) for n in data.get("notices", [])],
+                rescreen=(
+                    RescreenNeeded(**{**rescreen, "reasons": tuple(rescreen["reasons"])})
+                    if rescreen
+                    else None
+                ),
+                summary=SessionSummary(**_tuples(summary)) if summary else None,
+            )
+        except (TypeError, KeyError, ValueError, AttributeError):
+            return cls()
+
 
 def make_step(view: SessionView, effects: tuple[Effect, ...]) -> Step:
     words = utterance(effects)
@@ -309,7 +343,9 @@ def _actions(definition: SessionDefinition, state: SessionState, board: Board) -
     return [*out, "skip", "back", "pain", "end"]
 
 
-def _plain(summary: SessionSummary) -> dict[str, Any]:
-    return {
-        k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(summary).items()
-    }
+def _plain(value: SessionSummary | RescreenNeeded) -> dict[str, Any]:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(value).items()}
+
+
+def _tuples(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}

@@ -1,4 +1,4 @@
-"""What every page module shares: the coach of the app and one way to render a template."""
+"""What every page module shares: one way to render a template."""
 
 from __future__ import annotations
 
@@ -7,13 +7,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from backcoach.coach import Coach
 from backcoach.web.templating import templates
-
-
-def coach_of(request: Request) -> Coach:
-    coach: Coach = request.app.state.coach
-    return coach
 
 
 def render(

@@ -10,7 +10,10 @@ from fastapi.responses import HTMLResponse
 from backcoach.catalogue.loader import UnknownExercise
 from backcoach.catalogue.model import Exercise
 from backcoach.catalogue.vocabulary import Category, Position
-from backcoach.web.pages_common import coach_of, render
+from backcoach.services.plans import verdicts as assess
+from backcoach.services.profiles import load_profile
+from backcoach.web.deps import PersonDep
+from backcoach.web.pages_common import render
 
 router = APIRouter()
 
@@ -27,22 +30,24 @@ def _matches(ex: Exercise, words: list[str]) -> bool:
 @router.get("/library", response_class=HTMLResponse)
 def library(
     request: Request,
+    person: PersonDep,
     q: str = "",
     category: str = "",
     position: str = "",
     suits: str = "any",
 ) -> HTMLResponse:
-    coach = coach_of(request)
+    catalogue = person.catalogue
+    profile = load_profile(person.store)
     categories, positions = get_args(Category), get_args(Position)
     # Unknown filter values are ignored (shown as "any"), never an error page: they come
     # from a form of fixed choices, so only a hand-edited address can hold one.
     category = category if category in categories else ""
     position = position if position in positions else ""
     suits = suits if suits in SUITS else "any"
-    verdicts = coach.verdicts()
+    verdicts = assess(catalogue, profile, person.today())
     words = q.lower().split()
     chosen: list[Exercise] = []
-    for ex in coach.catalogue:
+    for ex in catalogue:
         allowed = verdicts[ex.id].allowed
         if (
             (not category or ex.category == category)
@@ -55,26 +60,25 @@ def library(
         "nav": "library",
         "exercises": chosen,
         "verdicts": verdicts,
-        "total": len(coach.catalogue.exercises),
+        "total": len(catalogue.exercises),
         "q": q,
         "category": category,
         "position": position,
         "suits": suits,
         "categories": categories,
         "positions": positions,
-        "has_conditions": bool(coach.profile().conditions),
+        "has_conditions": bool(profile.conditions),
     }
     return render(request, "library.html", context)
 
 
 @router.get("/library/{exercise_id}", response_class=HTMLResponse)
-def exercise_page(request: Request, exercise_id: str) -> HTMLResponse:
-    coach = coach_of(request)
+def exercise_page(request: Request, person: PersonDep, exercise_id: str) -> HTMLResponse:
+    catalogue = person.catalogue
     try:
-        ex = coach.exercise(exercise_id)
+        ex = catalogue.get(exercise_id)
     except UnknownExercise as exc:
         raise HTTPException(404, str(exc)) from None
-    catalogue = coach.catalogue
     links = {
         key: catalogue.exercises.get(target)
         for key, target in (("easier", ex.regression), ("harder", ex.progression))
@@ -83,7 +87,7 @@ def exercise_page(request: Request, exercise_id: str) -> HTMLResponse:
     context = {
         "nav": "library",
         "ex": ex,
-        "verdict": coach.verdicts()[ex.id],
+        "verdict": assess(catalogue, load_profile(person.store), person.today())[ex.id],
         "builtin": catalogue.is_builtin(ex.id),
         "links": {k: v for k, v in links.items() if v is not None},
     }

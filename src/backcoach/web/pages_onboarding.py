@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from backcoach.coach import CoachError
-from backcoach.web.pages_common import coach_of, render
+from backcoach.errors import BackcoachError
+from backcoach.services import profiles, screening
+from backcoach.web.deps import PersonDep
+from backcoach.web.pages_common import render
+
+if TYPE_CHECKING:
+    from backcoach.app import PersonContext
 
 router = APIRouter()
 
@@ -18,8 +23,8 @@ ANSWER_CHOICES = (("yes", "Yes"), ("no", "No"), ("unsure", "Not sure"))
 
 
 @router.get("/welcome", response_class=HTMLResponse)
-def welcome(request: Request) -> HTMLResponse:
-    screened = coach_of(request).current_screen() is not None
+def welcome(request: Request, person: PersonDep) -> HTMLResponse:
+    screened = person.store.current_screen() is not None
     return render(request, "welcome.html", {"screened": screened, "nav": "today"})
 
 
@@ -41,35 +46,35 @@ def _screen_page(
 
 
 @router.post("/screen", response_class=HTMLResponse)
-async def screen_submit(request: Request) -> Response:
+async def screen_submit(request: Request, person: PersonDep) -> Response:
     from backcoach.safety.signs import SIGN_IDS
 
     form = await request.form()
     # Only question fields are answers; an empty value is "not answered", never a no.
     given = {key: str(form[key]) for key in SIGN_IDS if str(form.get(key) or "").strip()}
     try:
-        await run_in_threadpool(coach_of(request).take_screen, given)
-    except CoachError as exc:
+        await run_in_threadpool(screening.take_screen, person.store, person.today(), given)
+    except BackcoachError as exc:
         return _screen_page(request, given, str(exc), status=400)
     return RedirectResponse("/screen/result", status_code=303)
 
 
 @router.get("/screen/result", response_class=HTMLResponse)
-def screen_result(request: Request) -> Response:
-    coach = coach_of(request)
-    row = coach.current_screen()
+def screen_result(request: Request, person: PersonDep) -> Response:
+    row = person.store.current_screen()
     if row is None:
         return RedirectResponse("/screen", status_code=303)
-    return _result_page(request, row, None)
+    return _result_page(request, person, row, None)
 
 
-def _result_page(request: Request, row: Any, error: str | None, status: int = 200) -> HTMLResponse:
-    coach = coach_of(request)
+def _result_page(
+    request: Request, person: PersonContext, row: Any, error: str | None, status: int = 200
+) -> HTMLResponse:
     context = {
         "row": row,
-        "gate": coach.gate(),
-        "has_profile": coach.has_profile(),
-        "today": coach.today().isoformat(),
+        "gate": screening.gate(person.store, person.today()),
+        "has_profile": profiles.has_profile(person.store),
+        "today": person.today().isoformat(),
         "error": error,
         "nav": "today",
     }
@@ -77,26 +82,26 @@ def _result_page(request: Request, row: Any, error: str | None, status: int = 20
 
 
 @router.post("/screen/clearance", response_class=HTMLResponse)
-async def clearance_submit(request: Request) -> Response:
+async def clearance_submit(request: Request, person: PersonDep) -> Response:
     form = await request.form()
-    coach = coach_of(request)
+    store, today = person.store, person.today()
     raw_day = str(form.get("cleared_on") or "").strip()
     who = str(form.get("cleared_by") or "").strip() or None
     try:
-        day = dt.date.fromisoformat(raw_day) if raw_day else coach.today()
+        day = dt.date.fromisoformat(raw_day) if raw_day else today
     except ValueError:
-        row = coach.current_screen()
+        row = store.current_screen()
         message = f"The date '{raw_day}' is not a date; write it as YYYY-MM-DD, e.g. 2025-03-14."
         if row is None:
             return RedirectResponse("/screen", status_code=303)
-        return _result_page(request, row, message, status=400)
+        return _result_page(request, person, row, message, status=400)
     try:
-        await run_in_threadpool(coach.record_clearance, day, who)
-    except CoachError as exc:
-        row = coach.current_screen()
+        await run_in_threadpool(screening.record_clearance, store, today, day, who)
+    except BackcoachError as exc:
+        row = store.current_screen()
         if row is None:
             return RedirectResponse("/screen", status_code=303)
-        return _result_page(request, row, str(exc), status=400)
+        return _result_page(request, person, row, str(exc), status=400)
     return RedirectResponse("/screen/result", status_code=303)
 
 
@@ -163,11 +168,10 @@ def _profile_page(
 
 
 @router.get("/profile", response_class=HTMLResponse)
-def profile_form(request: Request, saved: bool = False) -> HTMLResponse:
-    coach = coach_of(request)
-    return _profile_page(
-        request, _values_of(coach.profile()), first=not coach.has_profile(), saved=saved
-    )
+def profile_form(request: Request, person: PersonDep, saved: bool = False) -> HTMLResponse:
+    store = person.store
+    values = _values_of(profiles.load_profile(store))
+    return _profile_page(request, values, first=not profiles.has_profile(store), saved=saved)
 
 
 class FormProblem(ValueError):
@@ -241,14 +245,14 @@ def _submitted_values(form: Any) -> dict[str, Any]:
 
 
 @router.post("/profile", response_class=HTMLResponse)
-async def profile_submit(request: Request) -> Response:
+async def profile_submit(request: Request, person: PersonDep) -> Response:
     form = await request.form()
-    coach = coach_of(request)
-    first = not await run_in_threadpool(coach.has_profile)
+    store = person.store
+    first = not await run_in_threadpool(profiles.has_profile, store)
     try:
-        changes = _changes_from(form, await run_in_threadpool(coach.profile))
-        await run_in_threadpool(lambda: coach.update_profile(**changes))
-    except (FormProblem, CoachError) as exc:
+        changes = _changes_from(form, await run_in_threadpool(profiles.load_profile, store))
+        await run_in_threadpool(lambda: profiles.update_profile(store, **changes))
+    except (FormProblem, BackcoachError) as exc:
         # The service names the field as "profile: minutes: ..."; on the profile page the
         # first part goes without saying.
         message = "\n".join(line.removeprefix("profile: ") for line in str(exc).splitlines())

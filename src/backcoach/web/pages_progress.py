@@ -3,13 +3,18 @@ reminders, export, forget)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from backcoach.web.pages_common import coach_of, render
+from backcoach.services import profiles
+from backcoach.web.deps import PersonDep
+from backcoach.web.pages_common import render
+
+if TYPE_CHECKING:
+    from backcoach.app import PersonContext
 
 router = APIRouter()
 
@@ -21,14 +26,13 @@ FORGET_WORD = "forget"
 
 
 @router.get("/progress", response_class=HTMLResponse)
-def progress(request: Request) -> HTMLResponse:
-    from backcoach.services.history import session_history
+def progress(request: Request, person: PersonDep) -> HTMLResponse:
+    from backcoach.services.history import past_sessions
     from backcoach.services.progress import progress_summary
 
-    coach = coach_of(request)
-    summary = progress_summary(coach)
-    sessions = session_history(coach, limit=HISTORY_SHOWN)
-    names = {ex.id: ex.name for ex in coach.catalogue}
+    summary = progress_summary(person.store, person.catalogue, person.today())
+    sessions = past_sessions(person.store, limit=HISTORY_SHOWN)
+    names = {ex.id: ex.name for ex in person.catalogue}
     for session in sessions:
         session["stopped_names"] = [
             names.get(e["exercise_id"], e["exercise_id"])
@@ -50,20 +54,24 @@ def progress(request: Request) -> HTMLResponse:
 
 
 @router.get("/settings", response_class=HTMLResponse)
-def settings(request: Request, forgotten: int | None = None) -> HTMLResponse:
-    return _settings_page(request, None, forgotten)
+def settings(request: Request, person: PersonDep, forgotten: int | None = None) -> HTMLResponse:
+    return _settings_page(request, person, None, forgotten)
 
 
 def _settings_page(
-    request: Request, error: str | None, forgotten: int | None = None, status: int = 200
+    request: Request,
+    person: PersonContext,
+    error: str | None,
+    forgotten: int | None = None,
+    status: int = 200,
 ) -> HTMLResponse:
-    coach = coach_of(request)
+    store = person.store
     context: dict[str, Any] = {
         "nav": "settings",
-        "profile": coach.profile(),
-        "has_profile": coach.has_profile(),
-        "screen": coach.current_screen(),
-        "home": str(coach.settings.home),
+        "profile": profiles.load_profile(store),
+        "has_profile": profiles.has_profile(store),
+        "screen": store.current_screen(),
+        "home": str(person.settings.home),
         "forget_word": FORGET_WORD,
         "error": error,
         "forgotten": forgotten,
@@ -72,7 +80,7 @@ def _settings_page(
 
 
 @router.post("/settings/forget", response_class=HTMLResponse)
-async def forget(request: Request) -> Response:
+async def forget(request: Request, person: PersonDep) -> Response:
     """Delete every record after the person typed the word; their own exercise files stay."""
     from backcoach.services.sharing import forget as forget_all
 
@@ -85,8 +93,8 @@ async def forget(request: Request) -> Response:
             if typed
             else f"Nothing was deleted. To delete everything, type the word “{FORGET_WORD}”."
         )
-        return _settings_page(request, message, status=400)
-    summary = await run_in_threadpool(forget_all, coach_of(request))
+        return _settings_page(request, person, message, status=400)
+    summary = await run_in_threadpool(forget_all, person.store, person.settings)
     # The session held in memory for the player belongs to the records just deleted.
     request.app.state.live.reset()
     return RedirectResponse(f"/settings?forgotten={sum(summary.rows.values())}", status_code=303)

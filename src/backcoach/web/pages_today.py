@@ -7,20 +7,28 @@ import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
 
 from backcoach.body.cache import fingerprint
 from backcoach.catalogue.loader import UnknownExercise
-from backcoach.coach import Coach, ProfileUnreadable
-from backcoach.errors import describe_validation
 from backcoach.planning.plan import Plan
 from backcoach.planning.profile import Profile
+from backcoach.planning.select import eligible
 from backcoach.planning.state import ProgramState
+from backcoach.services.plans import build
+from backcoach.services.profiles import profile_from
+from backcoach.services.progression import program_state
+from backcoach.services.screening import gate as plan_gate
 from backcoach.web.api_exercises import moving_picture, still_picture
-from backcoach.web.pages_common import coach_of, render
+from backcoach.web.deps import AppDep, PersonDep
+from backcoach.web.pages_common import render
+
+if TYPE_CHECKING:
+    from backcoach.catalogue import Catalogue
+    from backcoach.records.store import Store
 
 router = APIRouter()
 
@@ -29,32 +37,32 @@ MAX_PLANS = 64
 
 
 @router.get("/today", response_class=HTMLResponse)
-def today(request: Request) -> HTMLResponse:
+def today(request: Request, person: PersonDep) -> HTMLResponse:
     """Today's plan. Everything is read once, in one read transaction: the screen (the gate),
     the saved profile, the programme state and whether a session is unfinished; the plan built
     from them is kept (``todays_plan``), so a reload does not build it again."""
-    coach = coach_of(request)
-    with coach.store.reading():
-        gate = coach.gate()
+    store, day, catalogue = person.store, person.today(), person.catalogue
+    with store.reading():
+        gate = plan_gate(store, day)
         if not gate.allowed:
-            # As coach.plan() refuses: no plan while the screen does not allow one.
+            # As services.plans.todays_plan refuses: no plan while the screen does not allow one.
             refused: dict[str, object] = {
                 "nav": "today",
                 "refused": gate.reason,
                 "code": gate.code,
-                "screen": coach.current_screen(),
+                "screen": store.current_screen(),
             }
             return render(request, "today_refused.html", refused)
-        profile, has_profile = saved_profile(coach)
-        state = coach.program_state()
-        unfinished = coach.store.unfinished_session() is not None
-    made = todays_plan(coach, profile, state, coach.today())
+        profile, has_profile = saved_profile(store)
+        state = program_state(store, day)
+        unfinished = store.unfinished_session() is not None
+    made = todays_plan(catalogue, profile, state, day)
     plan = made.plan
     context: dict[str, object] = {
         "nav": "today",
         "has_profile": has_profile,
         "plan": plan,
-        "exercises": {item.exercise_id: coach.exercise(item.exercise_id) for item in plan.items},
+        "exercises": {item.exercise_id: catalogue.get(item.exercise_id) for item in plan.items},
         "unfinished": unfinished,
         # The planner's notes that name a terminal command are for the terminal; this page
         # lists the exercises left out, with their reasons, itself.
@@ -64,17 +72,12 @@ def today(request: Request) -> HTMLResponse:
     return render(request, "today.html", context)
 
 
-def saved_profile(coach: Coach) -> tuple[Profile, bool]:
+def saved_profile(store: Store) -> tuple[Profile, bool]:
     """The saved profile (the defaults when none was saved) and whether one was saved, from a
     single read; a saved profile that no longer validates raises ProfileUnreadable, exactly as
-    ``Coach.profile`` does."""
-    data = coach.store.load_profile()
-    if data is None:
-        return Profile(), False
-    try:
-        return Profile.model_validate(data), True
-    except ValidationError as exc:
-        raise ProfileUnreadable(describe_validation(exc, "saved profile")) from None
+    ``services.profiles.load_profile`` does."""
+    data = store.load_profile()
+    return profile_from(data), data is not None
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,9 @@ _plans: OrderedDict[str, TodaysPlan] = OrderedDict()
 _plans_lock = threading.Lock()
 
 
-def todays_plan(coach: Coach, profile: Profile, state: ProgramState, day: dt.date) -> TodaysPlan:
+def todays_plan(
+    catalogue: Catalogue, profile: Profile, state: ProgramState, day: dt.date
+) -> TodaysPlan:
     """The plan for ``day`` and the exercises it may not use, built once for the same inputs.
 
     Planning is deterministic (``planning.select``): the same catalogue, profile, programme
@@ -97,7 +102,7 @@ def todays_plan(coach: Coach, profile: Profile, state: ProgramState, day: dt.dat
     exercise file is another key. At most ``MAX_PLANS`` are kept, least recently used out. The
     caller has checked the gate; nothing here decides whether a plan may be offered."""
     digest = hashlib.sha256(day.isoformat().encode())
-    for exercise in coach.catalogue:
+    for exercise in catalogue:
         digest.update(b"\0" + fingerprint(exercise).encode())
     digest.update(b"\0" + profile.model_dump_json().encode())
     digest.update(b"\0" + state.model_dump_json().encode())
@@ -108,9 +113,9 @@ def todays_plan(coach: Coach, profile: Profile, state: ProgramState, day: dt.dat
             _plans.move_to_end(key)
             return found
     made = TodaysPlan(
-        # Coach._build is coach.plan() after its gate check, with what was already read here.
-        coach._build(profile, day, None, state),
-        _not_offered(coach, profile, state, day),
+        # services.plans.build is todays_plan() after its gate check, with what was read here.
+        build(catalogue, profile, day, None, state),
+        _not_offered(catalogue, profile, state, day),
     )
     with _plans_lock:
         _plans[key] = made
@@ -120,42 +125,39 @@ def todays_plan(coach: Coach, profile: Profile, state: ProgramState, day: dt.dat
 
 
 def _not_offered(
-    coach: Coach, profile: Profile, state: ProgramState, day: dt.date
+    catalogue: Catalogue, profile: Profile, state: ProgramState, day: dt.date
 ) -> list[tuple[str, str]]:
     """(name, reason) of every exercise the plan may not use today, as the planner decides."""
-    from backcoach.planning.select import eligible
-
-    unavailable = eligible(coach.catalogue, profile, state, day).unavailable
-    names = {ex.id: ex.name for ex in coach.catalogue}
+    unavailable = eligible(catalogue, profile, state, day).unavailable
+    names = {ex.id: ex.name for ex in catalogue}
     return sorted((names.get(i, i), reason) for i, reason in unavailable.items())
 
 
 @router.get("/session", response_class=HTMLResponse)
-def session_page(request: Request) -> Response:
+def session_page(request: Request, person: PersonDep) -> Response:
     """The player: the page is a frame; its script drives the live-session API."""
-    coach = coach_of(request)
-    if not coach.gate().allowed:
+    if not plan_gate(person.store, person.today()).allowed:
         # No plan allowed, so no session either, not even an unfinished one (web.live): today's
         # page says why, calmly, and what to do instead.
         return RedirectResponse("/today", status_code=303)
-    names = {ex.id: ex.name for ex in coach.catalogue}
+    names = {ex.id: ex.name for ex in person.catalogue}
     return render(request, "session.html", {"nav": "today", "names": names})
 
 
 @router.get("/figures/{exercise_id}.svg")
-def figure(request: Request, exercise_id: str) -> Response:
+def figure(request: Request, app: AppDep, exercise_id: str) -> Response:
     """The still picture of an exercise (its key poses, or a plain card); drawn once, then
     from memory, with an ETag (``api_exercises.picture``)."""
     try:
-        return still_picture(request, coach_of(request), exercise_id)
+        return still_picture(request, app.catalogue.get(exercise_id))
     except UnknownExercise as exc:
         raise HTTPException(404, str(exc)) from None
 
 
 @router.get("/figures/{exercise_id}/moving.svg")
-def moving_figure(request: Request, exercise_id: str) -> Response:
+def moving_figure(request: Request, app: AppDep, exercise_id: str) -> Response:
     """The animated figure at the exercise's tempo; the still one when it has no key poses."""
     try:
-        return moving_picture(request, coach_of(request), exercise_id)
+        return moving_picture(request, app.catalogue.get(exercise_id))
     except UnknownExercise as exc:
         raise HTTPException(404, str(exc)) from None

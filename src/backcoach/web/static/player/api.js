@@ -1,19 +1,44 @@
 // Talking to the live-session API (docs/web-api.md). Requests go one at a time, in order, so
-// the server always sees the person's taps in the order they made them.
+// the server always sees the person's taps in the order they made them. Each event carries an
+// id made here; after a dropped connection it is sent again with the same id, and the server
+// applies it once and answers the same. The tab names itself with a player id, so the server
+// can tell this tab from another tab or a terminal running the same session.
 
 const csrfToken = () =>
   document.querySelector('meta[name="csrf-token"]')?.getAttribute("content") ?? "";
 
+const PLAYER_KEY = "backcoach.player";
+const RESEND_DELAYS_MS = [300, 1000, 3000]; // then the person is asked (Try again)
+
+/** A random id (crypto.randomUUID needs a secure context; a paired phone on the LAN is not). */
+export function newId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** This tab's player id: kept across reloads of the tab, different in another tab. */
+function playerId() {
+  let id = sessionStorage.getItem(PLAYER_KEY);
+  if (!id) {
+    id = `web-${newId()}`;
+    sessionStorage.setItem(PLAYER_KEY, id);
+  }
+  return id;
+}
+
 export class ApiProblem extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, value = null) {
     super(message);
     this.status = status;
     this.code = code;
+    this.value = value;
   }
 }
 
+const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
 async function request(method, path, body, options = {}) {
-  const headers = { Accept: "application/json" };
+  const headers = { Accept: "application/json", "X-Backcoach-Player": playerId() };
   if (method !== "GET") {
     headers["X-CSRF-Token"] = csrfToken();
     headers["Content-Type"] = "application/json";
@@ -35,9 +60,29 @@ async function request(method, path, body, options = {}) {
   if (!response.ok) {
     const detail = data?.detail ?? {};
     const message = typeof detail === "string" ? detail : detail.message;
-    throw new ApiProblem(response.status, detail.code ?? "error", message ?? `HTTP ${response.status}`);
+    throw new ApiProblem(
+      response.status,
+      detail.code ?? "error",
+      message ?? `HTTP ${response.status}`,
+      detail.value ?? null,
+    );
   }
   return data;
+}
+
+/** Send an event, resending it (same id) while the connection is down. */
+async function sendEvent(sessionId, event) {
+  const body = { ...event, id: newId() };
+  const path = `/api/sessions/${sessionId}/events`;
+  for (const delay of [...RESEND_DELAYS_MS, null]) {
+    try {
+      return await request("POST", path, body);
+    } catch (problem) {
+      if (problem.status !== 0 || delay === null) throw problem;
+      await wait(delay);
+    }
+  }
+  return null; // not reached
 }
 
 let queue = Promise.resolve();
@@ -54,16 +99,21 @@ export const api = {
   before: () => inOrder(() => request("GET", "/api/sessions/before")),
   start: (body) => inOrder(() => request("POST", "/api/sessions", body)),
   nextDay: (answers) => inOrder(() => request("POST", "/api/next-day", { answers })),
-  send: (sessionId, event) =>
-    inOrder(() => request("POST", `/api/sessions/${sessionId}/events`, event)),
+  send: (sessionId, event) => inOrder(() => sendEvent(sessionId, event)),
+  takeOver: (sessionId) =>
+    inOrder(() => request("POST", `/api/sessions/${sessionId}/take-over`, {})),
   /** Fire and forget while the page goes away (a reload, a closed tab): pause the timer. */
   pauseOnLeave(sessionId) {
     fetch(`/api/sessions/${sessionId}/events`, {
       method: "POST",
       keepalive: true,
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
-      body: JSON.stringify({ type: "pause" }),
+      headers: {
+        "Content-Type": "application/json",
+        "X-CSRF-Token": csrfToken(),
+        "X-Backcoach-Player": playerId(),
+      },
+      body: JSON.stringify({ type: "pause", id: newId() }),
     }).catch(() => undefined);
   },
 };

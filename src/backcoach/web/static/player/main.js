@@ -97,6 +97,8 @@ function painReport() {
   };
 }
 
+let retryAction = () => boot(); // what "Try again" (or "Continue here") does
+
 async function send(event) {
   if (!view) return;
   try {
@@ -107,9 +109,27 @@ async function send(event) {
   }
 }
 
+/** Another tab, or a terminal, runs this session: say so, and offer to carry it on here. */
+function showElsewhere(problem) {
+  view = null; // this tab sends nothing more until the person chooses
+  const sessionId = problem.value;
+  retryAction = async () => {
+    retryAction = () => boot();
+    showPanel("p-loading");
+    try {
+      apply(await api.takeOver(sessionId));
+    } catch (again) {
+      showTrouble(again);
+    }
+  };
+  showProblem("Running somewhere else", problem.message, { action: "Continue here" });
+}
+
 /** A refusal by the safety questions (or the pregnancy check) is advice, not a fault: no
  *  "try again", no timer, the screen may sleep. */
 function showTrouble(problem) {
+  if (problem.code === "session-elsewhere") return showElsewhere(problem);
+  retryAction = () => boot();
   const advice = problem.code?.startsWith("plan-refused") || problem.code === "pregnancy-warning";
   if (advice) {
     view = null; // nothing runs on: no ticks, no pause on leaving
@@ -214,7 +234,7 @@ $("p-end").addEventListener("click", () => {
 });
 $("p-speech").checked = speechWanted();
 $("p-speech").addEventListener("change", (event) => setSpeechWanted(event.target.checked));
-$("p-retry").addEventListener("click", () => boot());
+$("p-retry").addEventListener("click", () => retryAction());
 
 // Leaving (a reload, a closed tab): pause, so the timer never runs on without the person.
 window.addEventListener("pagehide", () => {

@@ -53,12 +53,13 @@ function paragraphs(id, text) {
   );
 }
 
-/** A fault offers "Try again"; advice (``retry: false``) leads back to today's page, which
- *  says what to do instead. */
-export function showProblem(title, text, { retry = true } = {}) {
+/** A fault offers "Try again" (or ``action``, such as "Continue here"); advice
+ *  (``retry: false``) leads back to today's page, which says what to do instead. */
+export function showProblem(title, text, { retry = true, action = "Try again" } = {}) {
   setText("p-problem-title", title);
   paragraphs("p-problem-text", text);
   $("p-retry").hidden = !retry;
+  $("p-retry").textContent = action;
   $("p-to-today").classList.toggle("button-primary", !retry);
   showPanel("p-problem");
 }

@@ -1,0 +1,108 @@
+"""The clinician's report and the person's handout: their data read from the records, then
+rendered by ``reports`` (which only formats what it is given)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from backcoach.errors import PlanRefused
+from backcoach.reports import report as render
+from backcoach.reports.handout import handout_context as handout_cards
+from backcoach.reports.report import (
+    REPORT_DECISIONS,
+    REPORT_EVENTS,
+    REPORT_WEEKS,
+    fmt_date,
+    pain_rows,
+    profile_lines,
+    programme_lines,
+    screen_lines,
+)
+from backcoach.services.adherence import flare_entry, stop_entry, week_start
+from backcoach.services.plans import todays_plan
+from backcoach.services.profiles import has_profile, load_profile
+from backcoach.services.progress import decision_entry, progress_summary
+
+if TYPE_CHECKING:
+    from backcoach.catalogue import Catalogue
+    from backcoach.planning.plan import Plan
+    from backcoach.records.store import Store
+
+
+def current_plan(
+    store: Store, catalogue: Catalogue, today: dt.date
+) -> tuple[Plan | None, str | None]:
+    """Today's plan, or None with the reason none may be offered."""
+    try:
+        return todays_plan(store, catalogue, today), None
+    except PlanRefused as exc:
+        return None, str(exc)
+
+
+def report_data(store: Store, catalogue: Catalogue, today: dt.date) -> dict[str, Any]:
+    """What the report shows, in a fixed number of queries however long the history, in one
+    read transaction: the progress summary (its weeks), and the newest stops and dose changes
+    with how many came before them, read as such rather than from every record."""
+    with store.reading():
+        return _report_data(store, catalogue, today)
+
+
+def _report_data(store: Store, catalogue: Catalogue, today: dt.date) -> dict[str, Any]:
+    summary = progress_summary(store, catalogue, today)
+    plan, refused = current_plan(store, catalogue, today)
+    adherence = summary["adherence"]
+    first_day = adherence["first_session_day"]
+    all_weeks = 0
+    if first_day is not None:
+        first_week = week_start(dt.date.fromisoformat(first_day))
+        all_weeks = max(0, (week_start(today) - first_week).days // 7 + 1)
+    stops, stop_count = store.newest_stops(REPORT_EVENTS)
+    not_changes = ("same", "start")
+    changes = store.newest_decisions(not_changes, REPORT_DECISIONS)
+    counts = store.decision_counts()
+    change_count = sum(n for action, n in counts.items() if action not in not_changes)
+    return {
+        "today": fmt_date(summary["today"]),
+        "since": fmt_date(first_day),
+        "profile": profile_lines(load_profile(store), has_profile(store)),
+        "screen": screen_lines(store.current_screen()),
+        "plan": plan,
+        "plan_minutes": round(plan.total_seconds / 60) if plan else 0,
+        "refused": refused,
+        "programme": programme_lines(catalogue, plan),
+        "summary": summary,
+        "weeks": adherence["weeks"][-REPORT_WEEKS:],
+        "earlier_weeks": max(0, all_weeks - REPORT_WEEKS),
+        "pain_rows": pain_rows(summary),
+        "stopped": [stop_entry(catalogue, o, started) for o, started in stops],
+        "more_stopped": max(0, stop_count - REPORT_EVENTS),
+        "flare_ups": [flare_entry(d) for d in reversed(store.flare_ups())],
+        "changes": [decision_entry(catalogue, d) for d in changes],
+        "more_changes": max(0, change_count - REPORT_DECISIONS),
+        "unchanged": counts.get("same", 0),
+    }
+
+
+def report_html(store: Store, catalogue: Catalogue, today: dt.date) -> str:
+    return render.report_html(report_data(store, catalogue, today))
+
+
+def report_pdf(store: Store, catalogue: Catalogue, today: dt.date) -> bytes:
+    """The clinician's report (1-3 A4 pages)."""
+    return render.report_pdf(report_data(store, catalogue, today))
+
+
+def handout_context(store: Store, catalogue: Catalogue, today: dt.date) -> dict[str, Any]:
+    """The handout's content for today's plan; PlanRefused when no plan may be offered."""
+    return handout_cards(todays_plan(store, catalogue, today), catalogue)
+
+
+def handout_html(store: Store, catalogue: Catalogue, today: dt.date) -> str:
+    return render.handout_html(handout_context(store, catalogue, today))
+
+
+def handout_pdf(store: Store, catalogue: Catalogue, today: dt.date) -> bytes:
+    """The printable programme: every exercise with its picture, steps, dose and cautions.
+    Raises PlanRefused when no plan may be offered (no screen, or warning signs)."""
+    return render.handout_pdf(handout_context(store, catalogue, today))

@@ -1,0 +1,150 @@
+"""Plans: today's for the saved profile (only while the screen allows one), or one from a
+profile given as data (a clinician's file), and the restriction verdicts behind them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from backcoach.errors import BackcoachError, PlanRefused, describe_validation
+from backcoach.planning.flare import flare_up_exercise_ids
+from backcoach.planning.planner import build_plan
+from backcoach.planning.profile import MAX_MINUTES, MIN_MINUTES, Profile
+from backcoach.safety.gate import known_tier, plan_gate
+from backcoach.safety.restrictions import assess_all
+from backcoach.safety.signs import TIER_ORDER
+from backcoach.services.profiles import load_profile
+from backcoach.services.progression import program_state
+from backcoach.services.screening import gate
+
+if TYPE_CHECKING:
+    from backcoach.catalogue import Catalogue
+    from backcoach.planning.plan import Plan
+    from backcoach.planning.state import ProgramState
+    from backcoach.records.store import Store
+    from backcoach.safety.restrictions import Verdict
+
+
+def verdicts(catalogue: Catalogue, profile: Profile, today: dt.date) -> dict[str, Verdict]:
+    """Each exercise's verdict (allowed, modified or not allowed) for this profile today."""
+    return assess_all(catalogue, profile.conditions, today)
+
+
+def todays_plan(
+    store: Store,
+    catalogue: Catalogue,
+    today: dt.date,
+    date: dt.date | None = None,
+    minutes: int | None = None,
+) -> Plan:
+    """The plan for the saved profile (for ``date``, by default today); PlanRefused while the
+    screen does not allow one."""
+    allowed = gate(store, today)
+    if not allowed.allowed:
+        raise PlanRefused(allowed.reason, allowed.code)
+    profile = load_profile(store)
+    return build(catalogue, profile, date or today, minutes, program_state(store, today))
+
+
+def plan_for_profile(
+    catalogue: Catalogue,
+    today: dt.date,
+    data: dict[str, Any],
+    date: dt.date | None = None,
+    minutes: int | None = None,
+) -> Plan:
+    """A plan from a profile given as data (a clinician's file), touching nothing saved.
+
+    The ``screen`` entry (``{"tier", "taken_on", "cleared_on"}``) is required and obeyed
+    like a saved screen: a file that says nothing about warning signs gets no plan, as a
+    person who has not answered the questions gets none (fail closed).
+    """
+    data = dict(data)
+    screen = data.pop("screen", None)
+    try:
+        profile = Profile.model_validate(data)
+    except ValidationError as exc:
+        raise BackcoachError(describe_validation(exc, "profile")) from None
+    day = date or today
+    taken, cleared, tier = profile_file_screen(screen, day)
+    decision = plan_gate(tier, taken, cleared, day)
+    if not decision.allowed:
+        raise PlanRefused(decision.reason, decision.code)
+    return build(catalogue, profile, day, minutes, None)
+
+
+def build(
+    catalogue: Catalogue,
+    profile: Profile,
+    date: dt.date,
+    minutes: int | None,
+    state: ProgramState | None,
+) -> Plan:
+    """The plan for this profile and programme state, with no gate check: callers check the
+    screen first (``todays_plan`` does)."""
+    if minutes is not None and not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        raise BackcoachError(
+            f"minutes: must be from {MIN_MINUTES} to {MAX_MINUTES} (got {minutes}); "
+            "choose a session length in that range"
+        )
+
+    def gentle(pool: Any, who: Profile) -> list[str]:
+        return flare_up_exercise_ids(pool, who.directional_preference, who.avoid_directions)
+
+    return build_plan(catalogue, profile, date, state, minutes, gentle_ids=gentle)
+
+
+SCREEN_ENTRY = '"screen": {"tier": "clear", "taken_on": "YYYY-MM-DD"}'
+SCREEN_FIELDS = frozenset({"tier", "taken_on", "cleared_on"})
+
+
+def profile_file_screen(screen: object, today: dt.date) -> tuple[dt.date, dt.date | None, str]:
+    """A profile file's ``screen`` entry checked exactly: the date it was taken, the clearance
+    date if any, and the tier. Anything missing, unknown or malformed is an error naming it."""
+    if screen is None:
+        raise PlanRefused(
+            "profile: screen: missing; a plan is offered only after the warning-sign check. "
+            f"Add the result of the patient's check, e.g. {SCREEN_ENTRY}",
+            "no-screen",
+        )
+    if not isinstance(screen, dict):
+        raise BackcoachError(
+            f"profile: screen: must be an object like {{{SCREEN_ENTRY.split(': ', 1)[1]}}} "
+            f"(got {screen!r}); give the check's tier and date"
+        )
+    unknown = sorted(str(k) for k in screen if k not in SCREEN_FIELDS)
+    if unknown:
+        raise BackcoachError(
+            f"profile: screen: unknown field {', '.join(unknown)}; the fields are "
+            "tier, taken_on and cleared_on"
+        )
+    tier = screen.get("tier")
+    if known_tier(tier) is None:
+        raise BackcoachError(
+            f"profile: screen.tier: is not one of the allowed values (got {tier!r}); use one "
+            f"of {', '.join(reversed(TIER_ORDER))}, written exactly"
+        )
+    dates: dict[str, dt.date | None] = {}
+    for name in ("taken_on", "cleared_on"):
+        raw = screen.get(name)
+        if raw is None:
+            dates[name] = None
+            continue
+        try:
+            if not isinstance(raw, str):
+                raise ValueError
+            dates[name] = dt.date.fromisoformat(raw)
+        except ValueError:
+            raise BackcoachError(
+                f"profile: screen.{name}: must be a date written YYYY-MM-DD (got {raw!r}); "
+                "fix the date"
+            ) from None
+    taken = dates["taken_on"]
+    if taken is None:
+        raise BackcoachError(
+            "profile: screen.taken_on: missing; give the date of the warning-sign check "
+            f"(YYYY-MM-DD), e.g. {SCREEN_ENTRY}; today is {today}"
+        )
+    return taken, dates["cleared_on"], str(tier)
