@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from backcoach.bounded import KB, BoundedInputError, load_json
-from backcoach.catalogue.loader import explain_error
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 
 class BackcoachError(Exception):
@@ -56,6 +56,10 @@ class ImportTooLarge(BackcoachError):
 
 def describe_validation(exc: ValidationError, where: str = "") -> str:
     """One line per problem: ``where: field: what is wrong (got VALUE); how to fix``."""
+    # Here, not at the top: every command imports this module for its error classes, and the
+    # catalogue's loader brings in the pydantic models (start-up time of `exercises list`).
+    from backcoach.catalogue.loader import explain_error
+
     lines = []
     for err in exc.errors():
         loc = [p for p in err["loc"] if isinstance(p, (str, int))]

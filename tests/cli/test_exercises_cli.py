@@ -33,3 +33,62 @@ def test_show_card_and_unknown_id(home: Path) -> None:
     missing = run_cli("exercises", "show", "prone-pressup", home=home)
     assert missing.returncode == 2
     assert "did you mean prone-press-up" in missing.stderr
+
+
+HEAVY = ("backcoach.catalogue.model", "sqlalchemy", "matplotlib", "weasyprint", "ruamel.yaml")
+"""What `exercises list` must not import once the catalogue cache is warm (start-up time)."""
+
+
+def imported_by(home: Path, *args: str) -> tuple[str, list[str]]:
+    """Run the CLI in a fresh interpreter; its output and which of HEAVY it imported."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import contextlib, io, sys\n"
+        f"sys.argv = ['backcoach', *{list(args)!r}]\n"
+        "from backcoach.cli.app import main\n"
+        "out = io.StringIO()\n"
+        "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(out):\n"
+        "    main()\n"
+        f"print([m for m in {HEAVY!r} if m in sys.modules])\n"
+        "print(out.getvalue())\n"
+    )
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("BACKCOACH_")}
+    environ.update(BACKCOACH_HOME=str(home), COLUMNS="200", NO_COLOR="1")
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=environ, check=True
+    )
+    heavy, _, output = done.stdout.partition("\n")
+    return output, json.loads(heavy.replace("'", '"'))
+
+
+def test_list_reads_the_cache_without_building_the_models(home: Path) -> None:
+    first, heavy_first = imported_by(home, "exercises", "list", "--json")
+    assert "backcoach.catalogue.model" in heavy_first  # no cache yet: a full load
+    again, heavy_again = imported_by(home, "exercises", "list", "--json")
+    assert heavy_again == []
+    assert json.loads(again) == json.loads(first)
+    table, heavy_table = imported_by(home, "exercises", "list", "--category", "stretch")
+    assert heavy_table == []
+    assert "4 exercises" in table
+    _, heavy_for_me = imported_by(home, "exercises", "list", "--for-me")
+    assert "backcoach.catalogue.model" in heavy_for_me  # verdicts need the real models
+
+
+def test_an_own_file_shows_in_the_fast_listing_and_a_broken_one_is_still_reported(
+    home: Path,
+) -> None:
+    from tests.catalogue.test_user_files import VALID
+
+    (home / "exercises").mkdir(parents=True, exist_ok=True)
+    (home / "exercises" / "heel-slide.yaml").write_text(VALID)
+    run_cli("exercises", "list", home=home)
+    listed = run_cli("exercises", "list", home=home)
+    assert "heel-slide (yours)" in listed.stdout
+    (home / "exercises" / "broken.yaml").write_text("id: broken\nname: [\n")
+    broken = run_cli("exercises", "list", home=home)
+    assert broken.returncode == 0
+    assert "1 problem(s) in your own exercise files" in broken.stderr  # not a stale listing
+    assert "heel-slide (yours)" in broken.stdout

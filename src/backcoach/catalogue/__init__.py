@@ -10,11 +10,11 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from backcoach.catalogue.errors import UnknownExercise
     from backcoach.catalogue.files import builtin_dir
     from backcoach.catalogue.loader import (
         Catalogue,
         Problem,
-        UnknownExercise,
         load_catalogue,
         load_default,
         load_file,
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 _WHERE = {
     "Catalogue": "loader",
     "Problem": "loader",
-    "UnknownExercise": "loader",
+    "UnknownExercise": "errors",
     "load_catalogue": "loader",
     "load_default": "loader",
     "load_file": "loader",

@@ -21,3 +21,8 @@ def yaml_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def cache_file(home: Path) -> Path:
+    """Where the catalogue cache (``catalogue.cache``) of a backcoach home lives."""
+    return home / "cache" / "catalogue.json"

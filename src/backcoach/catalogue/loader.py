@@ -16,6 +16,7 @@ from typing import Any, get_args
 from pydantic import ValidationError
 
 from backcoach.catalogue.cache import FileCache
+from backcoach.catalogue.errors import UnknownExercise as UnknownExercise
 from backcoach.catalogue.files import builtin_dir as builtin_dir
 from backcoach.catalogue.files import yaml_files as yaml_files
 from backcoach.catalogue.model import Exercise
@@ -67,10 +68,6 @@ class Catalogue:
 
     def is_builtin(self, exercise_id: str) -> bool:
         return exercise_id in self.builtin_ids
-
-
-class UnknownExercise(LookupError):
-    """An exercise id that is not in the catalogue; the message suggests close ids."""
 
 
 # --- one file -----------------------------------------------------------------------------

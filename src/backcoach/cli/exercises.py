@@ -6,7 +6,14 @@ from typing import Annotated, Any
 
 import typer
 
-from backcoach.cli.common import console, person_context, print_json, user_errors, warn_problems
+from backcoach.cli.common import (
+    app_context,
+    console,
+    person_context,
+    print_json,
+    user_errors,
+    warn_problems,
+)
 
 app = typer.Typer(help="Browse the exercise catalogue.", no_args_is_help=True)
 
@@ -36,6 +43,22 @@ def list_exercises(
     ):
         if value is not None and value not in get_args(allowed):
             raise fail(f"unknown {name} '{value}'; use one of {', '.join(get_args(allowed))}")
+    if not for_me:
+        from backcoach.catalogue.files import cache_file
+        from backcoach.catalogue.listing import cached_listing
+
+        # Nothing changed since the last clean load: list from the cache, without the models.
+        settings = app_context().settings
+        listed = cached_listing(settings.exercises_dir, cache_file(settings.home))
+        if listed is not None:
+            rows = [
+                (row.data, row.builtin)
+                for row in listed
+                if (category is None or row.category == category)
+                and (position is None or row.position == position)
+            ]
+            _print_listing(rows, as_json)
+            return
     person = person_context()
     catalogue = person.catalogue
     chosen = [
@@ -44,48 +67,65 @@ def list_exercises(
         if (category is None or ex.category == category)
         and (position is None or ex.position == position)
     ]
-    verdicts = {}
-    if for_me:
-        from backcoach.services.plans import verdicts as assess
-        from backcoach.services.profiles import load_profile
+    if not for_me:
+        if not as_json:
+            warn_problems(person.app)
+        listing = [(ex.model_dump(mode="json"), catalogue.is_builtin(ex.id)) for ex in chosen]
+        _print_listing(listing, as_json)
+        return
+    from backcoach.services.plans import verdicts as assess
+    from backcoach.services.profiles import load_profile
 
-        verdicts = assess(catalogue, load_profile(person.store), person.today())
+    verdicts = assess(catalogue, load_profile(person.store), person.today())
     if as_json:
-        rows = []
+        rows_out = []
         for ex in chosen:
             row = ex.model_dump(mode="json")
-            if for_me:
-                v = verdicts[ex.id]
-                row["for_me"] = {
-                    "status": v.status,
-                    "reasons": list(v.reasons),
-                    "modifications": list(v.modifications),
-                    "rules": list(v.rules),
-                }
-            rows.append(row)
-        print_json(rows)
+            v = verdicts[ex.id]
+            row["for_me"] = {
+                "status": v.status,
+                "reasons": list(v.reasons),
+                "modifications": list(v.modifications),
+                "rules": list(v.rules),
+            }
+            rows_out.append(row)
+        print_json(rows_out)
         return
     warn_problems(person.app)
     from rich.table import Table
 
     table = Table(title=f"{len(chosen)} exercises", title_justify="left")
-    columns = ["id", "name", "category", "position", "direction", "level"]
-    if for_me:
-        columns = ["id", "name", "position", "for you", "why"]
-    for column in columns:
+    for column in ["id", "name", "position", "for you", "why"]:
         table.add_column(column, overflow="fold")
     style = {"allowed": "green", "modified": "yellow", "excluded": "red"}
     for ex in chosen:
         mark = "" if catalogue.is_builtin(ex.id) else " (yours)"
-        if for_me:
-            v = verdicts[ex.id]
-            why = " ".join([*v.reasons, *v.modifications]) or "-"
-            status = f"[{style[v.status]}]{v.status}[/]"
-            table.add_row(ex.id + mark, ex.name, ex.position, status, why)
-        else:
-            table.add_row(
-                ex.id + mark, ex.name, ex.category, ex.position, ex.direction, str(ex.difficulty)
-            )
+        v = verdicts[ex.id]
+        why = " ".join([*v.reasons, *v.modifications]) or "-"
+        status = f"[{style[v.status]}]{v.status}[/]"
+        table.add_row(ex.id + mark, ex.name, ex.position, status, why)
+    console.print(table)
+
+
+def _print_listing(rows: list[tuple[dict[str, Any], bool]], as_json: bool) -> None:
+    """Exercises as JSON data with whether each is built in: a JSON array or a table."""
+    if as_json:
+        print_json([data for data, _ in rows])
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{len(rows)} exercises", title_justify="left")
+    for column in ["id", "name", "category", "position", "direction", "level"]:
+        table.add_column(column, overflow="fold")
+    for data, builtin in rows:
+        table.add_row(
+            data["id"] + ("" if builtin else " (yours)"),
+            data["name"],
+            data["category"],
+            data["position"],
+            data["direction"],
+            str(data["difficulty"]),
+        )
     console.print(table)
 
 

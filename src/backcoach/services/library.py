@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from backcoach.catalogue.files import builtin_dir, yaml_files
+from backcoach.catalogue.files import builtin_dir, cache_file, yaml_files
 from backcoach.catalogue.loader import (
     Catalogue,
     ExtraCheck,
@@ -33,9 +33,7 @@ def load_user_catalogue(home: Path, exercises_dir: Path) -> tuple[Catalogue, lis
     """Built-in exercises and the valid ones of ``exercises_dir``, with the problems of the
     files left out; cached in ``home/cache``."""
     checks = _pose_checks() if yaml_files(exercises_dir) else []
-    return load_default(
-        exercises_dir, cache_file=home / "cache" / "catalogue.json", user_checks=checks
-    )
+    return load_default(exercises_dir, cache_file=cache_file(home), user_checks=checks)
 
 
 def check_catalogue(folder: Path) -> tuple[Catalogue, list[Problem]]:
