@@ -297,7 +297,7 @@ async def import_records(
         raise ApiError(
             409, "not-empty", str(exc), field="replace", fix="add ?replace=true"
         ) from None
-    request.app.state.live.reset()
+    request.app.state.live.reset(person.person_id)
     result: dict[str, Any] = summary.as_dict()
     return result
 
@@ -323,6 +323,6 @@ def forget(request: Request, person: PersonDep, body: ForgetRequest) -> dict[str
     """Delete every record from this machine; the person's own exercise files are kept."""
     from backcoach.services.sharing import forget as forget_all
 
-    request.app.state.live.reset()
+    request.app.state.live.reset(person.person_id)
     result: dict[str, Any] = forget_all(person.store, person.settings).as_dict()
     return result
