@@ -18,7 +18,6 @@ from backcoach.body.cache import FIGURES, FigureCache, Key
 from backcoach.catalogue.loader import builtin_dir
 from backcoach.services import plans as planning_service
 from backcoach.services.plans import todays_plan
-from backcoach.web import pages_today
 from backcoach.web.api_exercises import PICTURE_CACHE
 from backcoach.web.app import create_app
 from backcoach.web.security import CACHEABLE
@@ -264,13 +263,17 @@ def shown(html: str) -> list[str]:
 def test_todays_plan_is_built_once_for_the_same_inputs_and_again_when_they_change(
     app: FastAPI, api: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pages_today._plans.clear()
+    planning_service._built.clear()
     person = person_of(app)
     ready_to_exercise(person, minutes=10)
     builds = counting(monkeypatch, planning_service, "build_plan")  # as services.plans calls it
     first, second = api.get("/today"), api.get("/today")
     assert first.status_code == second.status_code == 200
     assert len(builds) == 1
+    # the API's plan is the same plan, kept: not built again
+    api_plan = api.get("/api/plan")
+    assert api_plan.status_code == 200 and len(builds) == 1
+    assert [i["exercise_id"] for i in api_plan.json()["items"]] == shown(first.text)
     # built again: what the page shows is exactly the plan services.plans.todays_plan gives
     plan = todays_plan(person.store, person.catalogue, person.today())
     assert len(builds) == 2
@@ -283,24 +286,24 @@ def test_todays_plan_is_built_once_for_the_same_inputs_and_again_when_they_chang
     plan = todays_plan(person.store, person.catalogue, person.today())
     assert shown(longer.text) == [i.exercise_id for i in plan.items] != shown(first.text)
     assert minutes_text(plan.total_seconds) in longer.text
-    assert len(pages_today._plans) == 2 <= pages_today.MAX_PLANS
+    assert len(planning_service._built) == 2 <= planning_service.MAX_BUILT
 
 
 def test_the_kept_plans_are_bounded(
     app: FastAPI, api: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pages_today._plans.clear()
-    monkeypatch.setattr(pages_today, "MAX_PLANS", 2)
+    planning_service._built.clear()
+    monkeypatch.setattr(planning_service, "MAX_BUILT", 2)
     ready_to_exercise(person_of(app))
     for minutes in (10, 15, 20, 25):
         assert api.put("/api/profile", json={"minutes": minutes}).status_code == 200
         assert api.get("/today").status_code == 200
-    assert len(pages_today._plans) == 2
+    assert len(planning_service._built) == 2
 
 
 def test_today_still_refuses_without_a_clear_screen(api: TestClient) -> None:
-    pages_today._plans.clear()
+    planning_service._built.clear()
     r = api.get("/today")
     assert r.status_code == 200 and "Before your plan" in r.text and "plan-item" not in r.text
     assert r.headers["cache-control"] == "no-store"
-    assert not pages_today._plans  # no plan was built
+    assert not planning_service._built  # no plan was built

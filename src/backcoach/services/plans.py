@@ -4,18 +4,24 @@ profile given as data (a clinician's file), and the restriction verdicts behind 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from backcoach.body.cache import fingerprint
 from backcoach.errors import BackcoachError, PlanRefused, describe_validation
 from backcoach.planning.flare import flare_up_exercise_ids
 from backcoach.planning.planner import build_plan
 from backcoach.planning.profile import MAX_MINUTES, MIN_MINUTES, Profile
+from backcoach.planning.select import eligible
 from backcoach.safety.gate import known_tier, plan_gate
 from backcoach.safety.restrictions import assess_all
 from backcoach.safety.signs import TIER_ORDER
-from backcoach.services.profiles import load_profile
+from backcoach.services.profiles import load_profile, profile_from
 from backcoach.services.progression import program_state
 from backcoach.services.screening import gate
 
@@ -46,6 +52,82 @@ def todays_plan(
         raise PlanRefused(allowed.reason, allowed.code)
     profile = load_profile(store)
     return build(catalogue, profile, date or today, minutes, program_state(store, today))
+
+
+def todays_plan_to_show(
+    store: Store, catalogue: Catalogue, today: dt.date, minutes: int | None = None
+) -> BuiltPlan:
+    """Today's plan for reading (a page, the API): the screen, the profile and the programme
+    state read once, in one read transaction, and the plan built from them kept
+    (``built_plan``). PlanRefused while the screen does not allow one, as ``todays_plan``."""
+    with store.reading():
+        allowed = gate(store, today)
+        if not allowed.allowed:
+            raise PlanRefused(allowed.reason, allowed.code)
+        data = store.load_profile()
+        profile = profile_from(data)
+        state = program_state(store, today)
+    return built_plan(catalogue, profile, state, today, minutes, has_profile=data is not None)
+
+
+MAX_BUILT = 256
+"""Built plans kept (see ``built_plan``): a person's plan changes a few times a day at most, and
+a clinic's patients share a process; 256 plans take about 1 MB."""
+
+
+@dataclass(frozen=True)
+class BuiltPlan:
+    plan: Plan
+    not_offered: list[tuple[str, str]]
+    """(name, reason) of every exercise the plan may not use today, as the planner decides."""
+    has_profile: bool = True
+    """Whether a profile was saved (False: the plan is for the default profile)."""
+
+
+_built: OrderedDict[str, BuiltPlan] = OrderedDict()
+_built_lock = threading.Lock()
+
+
+def built_plan(
+    catalogue: Catalogue,
+    profile: Profile,
+    state: ProgramState,
+    day: dt.date,
+    minutes: int | None = None,
+    *,
+    has_profile: bool = True,
+) -> BuiltPlan:
+    """The plan for ``day`` and the exercises it may not use, built once for the same inputs.
+
+    Planning is deterministic (``planning.select``): the same catalogue, profile, programme
+    state, date and length always give the same plan, so it is kept under a hash of exactly
+    those (each exercise by its fingerprint); the plan is frozen, so sharing it is safe. A
+    changed profile, a new decision, another day or an edited exercise file is another key. At
+    most ``MAX_BUILT`` are kept, least recently used out. The caller has checked the gate;
+    nothing here decides whether a plan may be offered."""
+    digest = hashlib.sha256(f"{day.isoformat()}\0{minutes}\0{has_profile}".encode())
+    for exercise in catalogue:
+        digest.update(b"\0" + fingerprint(exercise).encode())
+    digest.update(b"\0" + profile.model_dump_json().encode())
+    digest.update(b"\0" + state.model_dump_json().encode())
+    key = digest.hexdigest()
+    with _built_lock:
+        found = _built.get(key)
+        if found is not None:
+            _built.move_to_end(key)
+            return found
+    unavailable = eligible(catalogue, profile, state, day).unavailable
+    names = {ex.id: ex.name for ex in catalogue}
+    made = BuiltPlan(
+        build(catalogue, profile, day, minutes, state),
+        sorted((names.get(i, i), reason) for i, reason in unavailable.items()),
+        has_profile,
+    )
+    with _built_lock:
+        _built[key] = made
+        while len(_built) > MAX_BUILT:
+            _built.popitem(last=False)
+    return made
 
 
 def plan_for_profile(

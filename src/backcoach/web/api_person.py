@@ -175,4 +175,4 @@ def plan(
 ) -> Plan:
     """Today's plan with the reason for every exercise and dose (409 when the screen does not
     allow one)."""
-    return plans.todays_plan(person.store, person.catalogue, person.today(), minutes=minutes)
+    return plans.todays_plan_to_show(person.store, person.catalogue, person.today(), minutes).plan
