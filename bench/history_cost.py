@@ -43,8 +43,9 @@ from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, func, select, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout: tests.histories
 from tests.histories import lay_down
-from tests.people import legacy_coach
 
 from backcoach.app import AppContext, PersonContext
 from backcoach.config import Settings
@@ -206,7 +207,7 @@ def web_client(home: Path, db_url: str) -> Any:
 
 def end_session(person: PersonContext, statements: Statements) -> tuple[float, int]:
     """Run one automatic session on today; the ms and statements of its end."""
-    live = begin(legacy_coach(person), "auto", 0.0, minutes=10)
+    live = begin(person.store, person.catalogue, person.today, "auto", 0.0, minutes=10)
     recorder = live.recorder
     finish, after = person.store.finish_session, recorder.on_finish
     assert after is not None
