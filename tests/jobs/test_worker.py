@@ -144,14 +144,16 @@ def test_a_job_that_fails_once_is_retried_into_one_document(
 
         status = f"/api/documents/{doc['id']}"
         wait_until(lambda: api.get(status).json()["status"] == "done", "retried report", worker)
+        query = text("SELECT status FROM procrastinate_jobs WHERE task_name = 'make-document'")
+
+        def job_states() -> list[str]:
+            with engine.connect() as conn:
+                return list(conn.execute(query).scalars().all())
+
+        # The document is done inside the job; the queue marks the job a moment later.
+        wait_until(lambda: job_states() != ["doing"], "the job's end", worker)
+        jobs = job_states()
         with engine.connect() as conn:
-            jobs = (
-                conn.execute(
-                    text("SELECT status FROM procrastinate_jobs WHERE task_name = 'make-document'")
-                )
-                .scalars()
-                .all()
-            )
             retries = conn.execute(RETRIES).scalar_one()
     finally:
         engine.dispose()
