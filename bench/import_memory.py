@@ -23,8 +23,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.people import legacy_coach
-
 from backcoach.app import AppContext
 from backcoach.config import Settings
 from backcoach.safety.signs import SIGNS
@@ -45,7 +43,10 @@ def real_export(home: Path) -> dict[str, Any]:
     update_profile(person.store, minutes=10)
     take_screen(person.store, person.today(), {s.id: "no" for s in SIGNS})
     run_auto(
-        begin(legacy_coach(person), "auto", 0.0, minutes=10), AutoAnswers(pain_before=2), 0, 0.0
+        begin(person.store, person.catalogue, person.today, "auto", 0.0, minutes=10),
+        AutoAnswers(pain_before=2),
+        0,
+        0.0,
     )
     document: dict[str, Any] = json.loads(dumps(export_json(person.store)))
     person.store.factory.kw["bind"].dispose()

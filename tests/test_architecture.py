@@ -28,11 +28,6 @@ LAYERS: dict[str, tuple[str, ...]] = {
 }
 """What each part never imports (DESIGN.md "Packages"; docs/architecture.md)."""
 
-TEMPORARY = "coach"
-"""backcoach/coach.py, the temporary Coach adapter (it imports app and services, and the
-live-session code still imports it back). While it exists the cycles through it are
-expected; nothing else may be in a cycle."""
-
 
 def part_graph(graph: grimp.ImportGraph, package: str) -> dict[str, set[str]]:
     """Which of the package's parts (its subpackages and top-level modules) import which."""
@@ -123,20 +118,10 @@ def graph() -> grimp.ImportGraph:
 
 
 def test_no_cycle_between_the_parts(graph: grimp.ImportGraph) -> None:
-    edges = part_graph(graph, PACKAGE)
-    found = cycles(edges)
-    without_adapter = cycles(
-        {k: {t for t in v if t != TEMPORARY} for k, v in edges.items() if k != TEMPORARY}
+    found = cycles(part_graph(graph, PACKAGE))
+    assert not found, "import cycles:\n" + "\n".join(
+        explain(graph, PACKAGE, chain) for chain in found
     )
-    assert not without_adapter, "import cycles:\n" + "\n".join(
-        explain(graph, PACKAGE, chain) for chain in without_adapter
-    )
-    if found:
-        pytest.xfail(
-            "only through the temporary adapter backcoach/coach.py (removed once web/live.py, "
-            "web/api_sessions.py, services/sessions.py and cli/start_cmd.py no longer use it):\n"
-            + "\n".join(explain(graph, PACKAGE, chain) for chain in found)
-        )
 
 
 @pytest.mark.parametrize("part", sorted(LAYERS))

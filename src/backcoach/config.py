@@ -22,6 +22,11 @@ DEFAULT_IMPORT_MAX_MB = 20
 leaves room for years while bounding the memory an import can take (a larger file is refused
 before it is read)."""
 MB = 1024 * 1024
+TRUSTED_PROXIES_VARIABLE = "BACKCOACH_TRUSTED_PROXIES"
+"""Clinic mode: the addresses (or networks) of the TLS reverse proxy, comma-separated. Only a
+connection from one of them may say who the client is (``X-Forwarded-For``); rate limits and
+the audit log use that address. Default: the proxy runs on the same machine."""
+DEFAULT_TRUSTED_PROXIES = "127.0.0.1,::1"
 
 
 @dataclass(frozen=True)
@@ -84,3 +89,24 @@ class Settings:
             today_override=today,
             import_max_mb=env.get(IMPORT_MAX_MB_VARIABLE, ""),
         )
+
+
+def trusted_proxies(environ: Mapping[str, str] | None = None) -> str:
+    """BACKCOACH_TRUSTED_PROXIES checked and normalised (``a,b``, uvicorn's
+    ``forwarded_allow_ips``); ValueError naming the variable, the value and the fix. ``*``
+    is refused: it would let any client choose the address its rate limit counts against."""
+    import ipaddress
+
+    env = os.environ if environ is None else environ
+    raw = env.get(TRUSTED_PROXIES_VARIABLE, "").strip() or DEFAULT_TRUSTED_PROXIES
+    entries = [part.strip() for part in raw.split(",") if part.strip()]
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ValueError(
+                f"{TRUSTED_PROXIES_VARIABLE}={raw!r}: {entry!r} is not an IP address or network;"
+                " give the reverse proxy's address, e.g. 127.0.0.1 or 10.0.0.5 (several: "
+                "comma-separated), or unset it for the proxy on this machine"
+            ) from None
+    return ",".join(entries)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from backcoach.coach import Coach
+from backcoach.app import AppContext
 from backcoach.config import Settings
 from backcoach.safety.signs import SIGNS
 from tests.conftest import BACKCOACH, run_cli
@@ -96,8 +96,11 @@ def test_start_pause_skip_pain_quit_and_resume(
     answers.write_text(json.dumps({s.id: False for s in SIGNS}), encoding="utf-8")
     assert run_cli("screen", "--answers", str(answers), home=home).returncode == 0
     assert run_cli("profile", "set", "--minutes", "5", home=home).returncode == 0
-    coach = Coach(Settings.from_environ({"BACKCOACH_HOME": str(home)}))
-    names = [coach.exercise(i.exercise_id).name.upper() for i in coach.plan(minutes=5).items]
+    from backcoach.services.plans import todays_plan
+
+    person = AppContext(Settings.from_environ({"BACKCOACH_HOME": str(home)})).person()
+    plan = todays_plan(person.store, person.catalogue, person.today(), None, 5)
+    names = [person.catalogue.get(i.exercise_id).name.upper() for i in plan.items]
     assert len(names) >= 3
 
     pane = Pane(home, f"{BACKCOACH} start --minutes 5")
@@ -142,7 +145,7 @@ def test_start_pause_skip_pain_quit_and_resume(
     pane.press("q")
     pane.wait(lambda s: "EXIT=0" in s, "the process to end")
 
-    store = Coach(Settings.from_environ({"BACKCOACH_HOME": str(home)})).store
+    store = AppContext(Settings.from_environ({"BACKCOACH_HOME": str(home)})).person().store
     row = store.unfinished_session()
     assert row is not None and row.status == "in-progress" and row.pain_before == 2
     assert [(o.item_index, o.outcome) for o in store.outcomes(row.id)] == [(0, "skipped")]

@@ -6,18 +6,19 @@ import io
 import os
 import termios
 import time
-from pathlib import Path
 
 import pytest
 from rich.console import Console
 
+from backcoach.app import PersonContext
 from backcoach.cli import player_view as pv
 from backcoach.cli.player import NotATerminal, Player, play, run
 from backcoach.cli.player_keys import cbreak, split_keys
-from backcoach.coach import Coach
-from backcoach.config import Settings
 from backcoach.safety.signs import SIGNS
-from backcoach.services.sessions import begin, resume_unfinished
+from backcoach.services.plans import todays_plan
+from backcoach.services.profiles import update_profile
+from backcoach.services.screening import take_screen
+from backcoach.services.sessions import LiveSession, begin, resume_unfinished
 from backcoach.session import (
     GET_READY_SECONDS,
     Effect,
@@ -363,15 +364,22 @@ class ScriptedKeys:
 
 
 @pytest.fixture
-def coach(home: Path) -> Coach:
-    return Coach(Settings.from_environ({"BACKCOACH_HOME": str(home)}))
+def ready(person: PersonContext) -> PersonContext:
+    take_screen(person.store, person.today(), {s.id: False for s in SIGNS})
+    update_profile(person.store, minutes=5)
+    return person
 
 
-@pytest.fixture
-def ready_coach(coach: Coach) -> Coach:
-    coach.take_screen({s.id: False for s in SIGNS})
-    coach.update_profile(minutes=5)
-    return coach
+def start_here(person: PersonContext, now: float) -> LiveSession:
+    return begin(person.store, person.catalogue, person.today, "terminal", now)
+
+
+def resume_here(person: PersonContext, now: float) -> LiveSession | None:
+    return resume_unfinished(person.store, person.catalogue, person.today, now)
+
+
+def plan_items(person: PersonContext) -> int:
+    return len(todays_plan(person.store, person.catalogue, person.today()).items)
 
 
 class HeardSpeaker:
@@ -396,7 +404,7 @@ class HeardSpeaker:
 
 
 def drive(
-    coach: Coach,
+    person: PersonContext,
     script: list[tuple[float, str]],
     answers: str = "",
     speaker: HeardSpeaker | None = None,
@@ -405,7 +413,7 @@ def drive(
     typed one key a frame whenever a question after an exercise or the session is open."""
     clock = [time.monotonic()]
     start = clock[0]
-    live = resume_unfinished(coach, start) or begin(coach, "terminal", start)
+    live = resume_here(person, start) or start_here(person, start)
     scripted = ScriptedKeys(clock, [(start + at, k) for at, k in script])
     pending = list(answers)
 
@@ -423,43 +431,43 @@ def drive(
     return summary, out.getvalue()
 
 
-def test_quit_leaves_the_session_in_progress_then_it_resumes(ready_coach: Coach) -> None:
-    summary, out = drive(ready_coach, [(0.2, "2"), (1.0, "s"), (2.0, "q")])
+def test_quit_leaves_the_session_in_progress_then_it_resumes(ready: PersonContext) -> None:
+    summary, out = drive(ready, [(0.2, "2"), (1.0, "s"), (2.0, "q")])
     assert summary is None and "Session summary" not in out
-    store = ready_coach.store
+    store = ready.store
     row = store.unfinished_session()
     assert row is not None and row.pain_before == 2
     assert [(o.item_index, o.outcome) for o in store.outcomes(row.id)] == [(0, "skipped")]
-    live = resume_unfinished(ready_coach, time.monotonic())
+    live = resume_here(ready, time.monotonic())
     assert live is not None and live.session_id == row.id
     assert live.engine.progress(time.monotonic()).item_index == 1
 
 
-def test_a_whole_session_runs_to_its_summary(ready_coach: Coach) -> None:
-    items = len(ready_coach.plan().items)
+def test_a_whole_session_runs_to_its_summary(ready: PersonContext) -> None:
+    items = plan_items(ready)
     # Pain 1 before; skip every exercise but the last, which the clock runs to its end; then
     # its check-in (pain 0, three noes, about right) and the pain after the session.
     script = [(0.2, "1")] + [(1.0 + n, "s") for n in range(items - 1)]
-    summary, out = drive(ready_coach, script, answers="0nnn21nnn")
+    summary, out = drive(ready, script, answers="0nnn21nnn")
     assert summary is not None and summary.ended_by == "completed"
     assert "Session summary" in out and "Pain: 1/10 → 1/10" in out
-    store = ready_coach.store
+    store = ready.store
     assert store.unfinished_session() is None
     outcomes = [o.outcome for o in sorted(store.outcomes(), key=lambda o: o.item_index)]
     assert outcomes == ["skipped"] * (items - 1) + ["finished"]
 
 
 def test_the_last_words_are_spoken_to_the_end_but_quitting_silences_at_once(
-    ready_coach: Coach,
+    ready: PersonContext,
 ) -> None:
-    items = len(ready_coach.plan().items)
+    items = plan_items(ready)
     script = [(0.2, "1")] + [(1.0 + n, "s") for n in range(items - 1)]
     finished = HeardSpeaker()
-    summary, _ = drive(ready_coach, script, answers="0nnn21nnn", speaker=finished)
+    summary, _ = drive(ready, script, answers="0nnn21nnn", speaker=finished)
     assert summary is not None and cues.SESSION_DONE in finished.said[-1]
     assert finished.calls == ["drain", "close"]
     quitter = HeardSpeaker()
-    summary, _ = drive(ready_coach, [(0.2, "1"), (1.0, "q")], speaker=quitter)
+    summary, _ = drive(ready, [(0.2, "1"), (1.0, "q")], speaker=quitter)
     assert summary is None and quitter.calls == ["close"]
 
 
@@ -482,9 +490,9 @@ def test_cbreak_reads_single_keys_and_restores_the_terminal_after_an_error() -> 
 
 
 def test_play_refuses_without_a_terminal(
-    ready_coach: Coach, monkeypatch: pytest.MonkeyPatch
+    ready: PersonContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
-    live = begin(ready_coach, "terminal", time.monotonic())
+    live = start_here(ready, time.monotonic())
     with pytest.raises(NotATerminal, match="--auto"):
         play(live)

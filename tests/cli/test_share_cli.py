@@ -18,7 +18,6 @@ from backcoach.services.profiles import has_profile, update_profile
 from backcoach.services.screening import take_screen
 from backcoach.services.sessions import AutoAnswers, begin, run_auto
 from tests.conftest import run_cli
-from tests.people import legacy_coach
 
 ALL_NO = {s.id: False for s in SIGNS}
 
@@ -30,7 +29,10 @@ def with_a_session(home: Path, tmp_path: Path) -> None:
     update_profile(person.store, days=["mon", "thu"], reminder_time="07:15", minutes=10)
     take_screen(person.store, person.today(), ALL_NO)
     run_auto(
-        begin(legacy_coach(person), "auto", 0.0, minutes=10), AutoAnswers(pain_before=2), 0, 0.0
+        begin(person.store, person.catalogue, person.today, "auto", 0.0, minutes=10),
+        AutoAnswers(pain_before=2),
+        0,
+        0.0,
     )
 
 

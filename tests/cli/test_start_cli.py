@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from backcoach.coach import Coach
+from backcoach.app import AppContext, PersonContext
 from backcoach.config import Settings
 from backcoach.safety.signs import SIGNS
+from backcoach.services.plans import todays_plan
+from backcoach.services.profiles import load_profile
 from tests.conftest import BACKCOACH, run_cli
 
 
@@ -24,8 +26,9 @@ def clear_screen(home: Path, tmp_path: Path, **env: str) -> None:
     assert result.returncode == 0, result.stderr
 
 
-def coach_for(home: Path, **env: str) -> Coach:
-    return Coach(Settings.from_environ({"BACKCOACH_HOME": str(home), **env}))
+def person_for(home: Path, **env: str) -> PersonContext:
+    """Personal mode's person on ``home``'s data, as another process sees it."""
+    return AppContext(Settings.from_environ({"BACKCOACH_HOME": str(home), **env})).person()
 
 
 def spawn(home: Path, *args: str, **env: str) -> subprocess.Popen[str]:
@@ -55,28 +58,28 @@ def test_bad_answers_file_is_a_clear_error(home: Path, tmp_path: Path) -> None:
     result = run_cli("start", "--auto", "--answers", str(bad), home=home)
     assert result.returncode == 2
     assert "exercises.bridge.pain" in result.stderr and "12" in result.stderr
-    assert coach_for(home).store.sessions() == []  # nothing started
+    assert person_for(home).store.sessions() == []  # nothing started
 
 
 def test_sigkill_mid_session_loses_at_most_the_set_in_progress(home: Path, tmp_path: Path) -> None:
     clear_screen(home, tmp_path)
     proc = spawn(home, "start", "--auto", "--speed", "40", "--minutes", "10")
-    coach = coach_for(home)
+    person = person_for(home)
     deadline = time.monotonic() + 60
     sets: list = []
     while time.monotonic() < deadline:
-        sessions = coach.store.sessions()
-        sets = coach.store.sets(sessions[0].id) if sessions else []
+        sessions = person.store.sessions()
+        sets = person.store.sets(sessions[0].id) if sessions else []
         if len(sets) >= 2:
             break
         time.sleep(0.1)
     assert len(sets) >= 2, "the session never saved two sets"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=10)
-    killed = coach.store.sessions()[0]
+    killed = person.store.sessions()[0]
     assert killed.status == "in-progress"
     before = {
-        (s.item_index, s.set_number, s.side): s.finished_at for s in coach.store.sets(killed.id)
+        (s.item_index, s.set_number, s.side): s.finished_at for s in person.store.sets(killed.id)
     }
     # It was heard a moment ago: carried on elsewhere only when asked to.
     refused = run_cli("start", "--auto", home=home)
@@ -85,8 +88,8 @@ def test_sigkill_mid_session_loses_at_most_the_set_in_progress(home: Path, tmp_p
     result = run_cli("start", "--auto", "--take-over", home=home)
     assert result.returncode == 0, result.stderr
     assert "Resumed your session" in result.stdout
-    assert len(coach.store.sessions()) == 1
-    rows = coach.store.sets(killed.id)
+    assert len(person.store.sessions()) == 1
+    rows = person.store.sets(killed.id)
     keys = [(s.item_index, s.set_number, s.side) for s in rows]
     assert len(keys) == len(set(keys))
     for key, finished_at in before.items():  # nothing saved before the kill was lost or redone
@@ -102,6 +105,11 @@ def test_sigkill_mid_session_loses_at_most_the_set_in_progress(home: Path, tmp_p
 def test_two_processes_writing_at_once_lose_nothing(
     home: Path, tmp_path: Path, backend: str
 ) -> None:
+    """A second `start` while a session is being run by another process: refused (exit 3)
+    without writing anything; with --take-over it carries the session on while the first is
+    still writing, and a third process changes the profile at the same moment. The first stops
+    (exit 4) at its next save; every set either saved is kept, none twice, the session ends
+    with every planned set done, and the profile change is kept."""
     env: dict[str, str] = {}
     if backend == "postgresql":
         from tests.dbfixtures import pg_schema_url
@@ -109,19 +117,48 @@ def test_two_processes_writing_at_once_lose_nothing(
         urls = pg_schema_url()
         env["BACKCOACH_DATABASE_URL"] = next(urls)
     clear_screen(home, tmp_path, **env)
-    procs = [
-        spawn(home, "start", "--auto", "--speed", "300", "--minutes", "10", **env) for _ in range(2)
-    ]
+    first = spawn(home, "start", "--auto", "--speed", "20", "--minutes", "10", **env)
+    person = person_for(home, **env)
+    deadline = time.monotonic() + 60
+    sets: list = []
+    while time.monotonic() < deadline and first.poll() is None:
+        sessions = person.store.sessions()
+        sets = person.store.sets(sessions[0].id) if sessions else []
+        if len(sets) >= 2:
+            break
+        time.sleep(0.1)
+    assert len(sets) >= 2 and first.poll() is None, "the first process saved no two sets"
+    [running] = person.store.sessions()
+
+    refused = run_cli("start", "--auto", home=home, **env)
+    assert refused.returncode == 3, refused.stderr
+    assert "being run in another place" in refused.stderr and "--take-over" in refused.stderr
+    assert [s.id for s in person.store.sessions()] == [running.id]  # nothing started
+
+    before = {
+        (s.item_index, s.set_number, s.side): s.finished_at for s in person.store.sets(running.id)
+    }
+    second = spawn(home, "start", "--auto", "--take-over", **env)
     writer = spawn(home, "profile", "set", "--minutes", "12", **env)
-    outputs = [p.communicate(timeout=120) for p in [*procs, writer]]
-    for p, (_out, err) in zip([*procs, writer], outputs, strict=True):
-        assert p.returncode == 0, err
-    coach = coach_for(home, **env)
-    sessions = coach.store.sessions()
-    assert len(sessions) == 2 and all(s.status == "finished" for s in sessions)
-    history = json.loads(run_cli("history", "--json", home=home, **env).stdout)
-    assert all(h["sets_done"] == h["sets_planned"] for h in history)
-    assert coach.profile().minutes == 12
+    outputs = [p.communicate(timeout=120) for p in (first, second, writer)]
+    assert first.returncode == 4, outputs[0]
+    # taken over, or (if the second was quicker than its next save) ended elsewhere
+    assert "Stopped here." in outputs[0][1] and f"session {running.id} " in outputs[0][1]
+    assert second.returncode == 0, outputs[1][1]
+    assert "Resumed your session" in outputs[1][0] and "Session finished." in outputs[1][0]
+    assert writer.returncode == 0, outputs[2][1]
+
+    [session] = person.store.sessions()
+    assert session.id == running.id and session.status == "finished"
+    rows = person.store.sets(running.id)
+    keys = [(s.item_index, s.set_number, s.side) for s in rows]
+    assert len(keys) == len(set(keys)), "a set was saved twice"
+    saved = {k: s.finished_at for k, s in zip(keys, rows, strict=True)}
+    for key, finished_at in before.items():  # nothing the first process saved was lost
+        assert saved[key] == finished_at
+    [history] = json.loads(run_cli("history", "--json", home=home, **env).stdout)
+    assert history["sets_done"] == history["sets_planned"] > len(before)
+    assert load_profile(person.store).minutes == 12
     if backend == "postgresql":
         next(urls, None)  # drop the schema
 
@@ -144,23 +181,24 @@ def test_pregnancy_warning_signs_stop_the_session_before_it_starts(
     warn.write_text(json.dumps({"pregnancy_warning": True}), encoding="utf-8")
     result = run_cli("start", "--auto", "--answers", str(warn), home=home)
     assert result.returncode == 3 and "midwife" in result.stderr
-    assert coach_for(home).store.sessions() == []
+    assert person_for(home).store.sessions() == []
     asked = run_cli("start", "--new", home=home, input="y\n")
     assert asked.returncode == 3 and "calf" in asked.stdout
     assert len(PREGNANCY_WARNING_SIGNS) == 10
     ok = run_cli("start", "--auto", home=home)
     assert ok.returncode == 0, ok.stderr
-    assert len(coach_for(home).store.sessions()) == 1
+    assert len(person_for(home).store.sessions()) == 1
 
 
 def test_an_emergency_screen_stops_an_unfinished_session_from_carrying_on(
     home: Path, tmp_path: Path
 ) -> None:
     clear_screen(home, tmp_path)
-    coach = coach_for(home)
-    plan_id = coach.store.save_plan(coach.today(), coach.plan().model_dump(mode="json"), False)
-    session_id = coach.store.start_session(plan_id, "terminal")
-    coach.store.save_set(session_id, item_index=0, exercise_id="x", set_number=1, reps=3)
+    person = person_for(home)
+    plan = todays_plan(person.store, person.catalogue, person.today())
+    plan_id = person.store.save_plan(person.today(), plan.model_dump(mode="json"), False)
+    session_id = person.store.start_session(plan_id, "terminal")
+    person.store.save_set(session_id, item_index=0, exercise_id="x", set_number=1, reps=3)
     answers = tmp_path / "emergency.json"
     answers.write_text(
         json.dumps({s.id: s.id == "bladder_change" for s in SIGNS}), encoding="utf-8"
@@ -170,6 +208,6 @@ def test_an_emergency_screen_stops_an_unfinished_session_from_carrying_on(
     result = run_cli("start", "--auto", home=home)
     assert result.returncode == 3, result.stdout
     assert "No session today" in result.stderr and "emergency" in result.stderr
-    row = coach.store.unfinished_session()
+    row = person.store.unfinished_session()
     assert row is not None and row.id == session_id  # not carried on, not thrown away
-    assert len(coach.store.sets(session_id)) == 1
+    assert len(person.store.sets(session_id)) == 1

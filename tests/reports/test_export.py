@@ -39,7 +39,6 @@ from backcoach.services import sharing
 from backcoach.services.profiles import update_profile
 from backcoach.services.screening import record_clearance, take_screen
 from backcoach.services.sessions import AutoAnswers, begin, run_auto
-from tests.people import legacy_coach
 
 ALL_NO = {s.id: False for s in SIGNS}
 MARKER = "Dr Unforgettable-7f3a"
@@ -105,7 +104,7 @@ def fill(person: PersonContext) -> None:
             ],
         },
     )
-    live = begin(legacy_coach(person), "auto", 0.0, minutes=10)
+    live = begin(person.store, person.catalogue, person.today, "auto", 0.0, minutes=10)
     run_auto(live, AutoAnswers(pain_before=3, pain_after=2), 0, 0.0)
     engine = create_engine(normalise_url(person.settings.database_url))
     try:

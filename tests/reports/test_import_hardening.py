@@ -46,7 +46,6 @@ from backcoach.session.effects import PainWhen, Side
 from backcoach.session.state import Outcome
 from backcoach.web.app import create_app
 from tests.conftest import BACKCOACH, run_cli
-from tests.people import legacy_coach
 
 TODAY = "2026-11-02"
 ALL_NO = {s.id: "no" for s in SIGNS}
@@ -69,7 +68,10 @@ def make_records(person: PersonContext) -> None:
     )
     save_direction_result(person.store, check.result())
     run_auto(
-        begin(legacy_coach(person), "auto", 0.0, minutes=10), AutoAnswers(pain_before=2), 0, 0.0
+        begin(person.store, person.catalogue, person.today, "auto", 0.0, minutes=10),
+        AutoAnswers(pain_before=2),
+        0,
+        0.0,
     )
     add_activity(person.store, person.today(), "putting on socks")
     rate_activities(person.store, person.today(), {"putting on socks": 4})

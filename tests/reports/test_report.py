@@ -10,8 +10,9 @@ from typing import Any
 import pypdfium2 as pdfium
 import pytest
 
+from backcoach.app import PersonContext
 from backcoach.body.cache import still_svg
-from backcoach.coach import PersonContext, PlanRefused
+from backcoach.errors import PlanRefused
 from backcoach.reports.handout import is_wide
 from backcoach.reports.pdf import RefusedURL, allowed_url, html_to_pdf
 from backcoach.services.documents import handout_html, handout_pdf, report_pdf

@@ -30,7 +30,6 @@ from backcoach.services.plans import plan_for_profile, todays_plan
 from backcoach.services.profiles import update_profile
 from backcoach.services.screening import gate, record_clearance, take_screen
 from tests.conftest import run_cli
-from tests.people import legacy_coach
 
 ALL_NO: dict[str, Any] = {s.id: "no" for s in SIGNS}
 TODAY = dt.date(2026, 11, 2)
@@ -127,7 +126,7 @@ def _assert_no_plan_no_session(person: PersonContext) -> str:
     with pytest.raises(PlanRefused):
         todays_plan(person.store, person.catalogue, person.today())
     with pytest.raises(BackcoachError):
-        sessions.begin(legacy_coach(person), "auto", 0.0)
+        sessions.begin(person.store, person.catalogue, person.today, "auto", 0.0)
     with person.store.scoped() as s:
         assert s.scalars(select(SessionRow)).all() == []
     return decision.reason
@@ -323,7 +322,7 @@ def test_a_damaged_saved_profile_gives_no_plan_and_a_plain_reason(
         todays_plan(ready.store, ready.catalogue, ready.today())
     assert "saved profile" in str(caught.value) and "profile set" in str(caught.value)
     with pytest.raises(BackcoachError):
-        sessions.begin(legacy_coach(ready), "auto", 0.0)
+        sessions.begin(ready.store, ready.catalogue, ready.today, "auto", 0.0)
     with ready.store.scoped() as s:
         assert s.scalars(select(SessionRow)).all() == []
 

@@ -16,7 +16,6 @@ from backcoach.services.plans import todays_plan
 from backcoach.services.profiles import update_profile
 from backcoach.services.screening import take_screen
 from backcoach.services.sessions import AutoAnswers, begin, run_auto
-from tests.people import legacy_coach
 
 ALL_NO = {s.id: "no" for s in SIGNS}
 START = dt.date(2026, 11, 2)  # a Monday
@@ -32,7 +31,7 @@ def person_on(home: Path, db_url: str | None, day: dt.date) -> PersonContext:
 def session(
     person: PersonContext, answers: Mapping[str, Any] | None = None, minutes: int = 5
 ) -> int:
-    live = begin(legacy_coach(person), "auto", 0.0, minutes=minutes)
+    live = begin(person.store, person.catalogue, person.today, "auto", 0.0, minutes=minutes)
     run_auto(live, AutoAnswers.from_data(dict(answers or {})), 0, 0.0)
     return live.session_id
 

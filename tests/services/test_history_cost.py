@@ -103,7 +103,6 @@ from backcoach.services.sessions import AutoAnswers, begin, run_auto
 from backcoach.web.app import create_app
 from tests.dbfixtures import pg_schema_url
 from tests.histories import Rows, lay_down
-from tests.people import legacy_coach
 
 START = dt.date(2026, 9, 7)  # a Monday
 DAYS = [START + dt.timedelta(days=n) for n in (0, 2, 4, 7, 9)]
@@ -147,7 +146,7 @@ def run_session(person: PersonContext, answers: dict[str, Any]) -> int:
             exercise_id,
             settled=False,
         )
-    live = begin(legacy_coach(person), "auto", 0.0, minutes=10)
+    live = begin(person.store, person.catalogue, person.today, "auto", 0.0, minutes=10)
     run_auto(live, AutoAnswers.from_data(answers), 0, 0.0)
     return live.session_id
 

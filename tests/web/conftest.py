@@ -44,8 +44,7 @@ def make_settings(home: Path, db_url: str | None = None, today: str | None = TOD
 
 
 def ready_to_exercise(person: PersonContext, **profile: Any) -> None:
-    """A clear warning-sign screen and a saved profile: a plan is allowed today. (``person``
-    may still be the temporary Coach adapter: it has ``store`` and ``today()`` too.)"""
+    """A clear warning-sign screen and a saved profile: a plan is allowed today."""
     take_screen(person.store, person.today(), ALL_NO)
     update_profile(person.store, **profile)
 
@@ -97,7 +96,7 @@ def person_of(app: FastAPI) -> PersonContext:
 
 def use_wall(app: FastAPI, wall: FakeWall, speed: float = 1.0) -> None:
     """Drive the app's session clock by hand (a test seam: the clock is all that changes)."""
-    app.state.live = LiveSessions(app.state.coach, SessionClock(speed, wall))
+    app.state.live = LiveSessions(SessionClock(speed, wall))
 
 
 # --- a real server --------------------------------------------------------------------------
@@ -114,13 +113,6 @@ class LiveServer:
         """A person context of another application context on the same data (as another
         process would have), to prepare or check records from outside."""
         return AppContext(self.settings).person()
-
-    def coach(self) -> Any:
-        """Temporary, for the live-session tests until they use ``person()``: the old Coach
-        adapter on the same data. Removed with coach.py."""
-        from backcoach.coach import Coach
-
-        return Coach(self.settings)
 
 
 def free_port() -> int:

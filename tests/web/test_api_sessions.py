@@ -23,6 +23,7 @@ from tests.web.conftest import (
     LiveServer,
     csrf_client,
     make_settings,
+    person_of,
     ready_to_exercise,
     use_wall,
 )
@@ -87,8 +88,8 @@ def test_a_whole_session_saves_every_set_planned_next_to_done(
     tmp_path: Path, db_url: str, wall: FakeWall
 ) -> None:
     app = session_app(tmp_path, db_url, wall)
-    coach = app.state.coach
-    ready_to_exercise(coach, minutes=10)
+    person = person_of(app)
+    ready_to_exercise(person, minutes=10)
     api = csrf_client(app)
     r = api.post("/api/sessions", json={"minutes": 10})
     assert r.status_code == 201, r.text
@@ -116,7 +117,7 @@ def test_a_whole_session_saves_every_set_planned_next_to_done(
     summary = view["summary"]
     assert summary["pain_before"] == 2 and summary["pain_after"] == 1
     saved = [e for e in effects if e["type"] == "set-finished"]
-    rows = coach.store.sets(sid)
+    rows = person.store.sets(sid)
     assert len(rows) == len(saved) == summary["sets_planned"] == summary["sets_done"] > 0
     assert all(row.complete for row in rows)
     history = api.get(f"/api/sessions/{sid}").json()
@@ -129,11 +130,11 @@ def test_a_whole_session_saves_every_set_planned_next_to_done(
 
 def test_sets_are_saved_the_moment_they_end(tmp_path: Path, db_url: str, wall: FakeWall) -> None:
     app = session_app(tmp_path, db_url, wall)
-    ready_to_exercise(app.state.coach, minutes=10)
+    ready_to_exercise(person_of(app), minutes=10)
     api = csrf_client(app)
     sid = api.post("/api/sessions", json={}).json()["view"]["session_id"]
     step = event(api, sid, "pain", score=1)
-    store = app.state.coach.store
+    store = person_of(app).store
     step, _ = drive(api, wall, step, until=lambda view: len(store.sets(sid)) > 0)
     # The step that ended the set saved it: nothing waits for the end of the session.
     assert [e["type"] for e in step["effects"]].count("set-finished") == 1
@@ -142,7 +143,7 @@ def test_sets_are_saved_the_moment_they_end(tmp_path: Path, db_url: str, wall: F
 
 def test_tapping_counts_a_rep_at_once(tmp_path: Path, db_url: str, wall: FakeWall) -> None:
     app = session_app(tmp_path, db_url, wall)
-    ready_to_exercise(app.state.coach, minutes=10)
+    ready_to_exercise(person_of(app), minutes=10)
     api = csrf_client(app)
     sid = api.post("/api/sessions", json={}).json()["view"]["session_id"]
     step = event(api, sid, "pain", score=1)
@@ -156,8 +157,8 @@ def test_a_pain_report_that_breaks_a_stop_rule_stops_the_exercise(
     tmp_path: Path, db_url: str, wall: FakeWall
 ) -> None:
     app = session_app(tmp_path, db_url, wall)
-    coach = app.state.coach
-    ready_to_exercise(coach, minutes=15)
+    person = person_of(app)
+    ready_to_exercise(person, minutes=15)
     api = csrf_client(app)
     sid = api.post("/api/sessions", json={}).json()["view"]["session_id"]
     step = event(api, sid, "pain", score=2)
@@ -172,7 +173,7 @@ def test_a_pain_report_that_breaks_a_stop_rule_stops_the_exercise(
     assert "press resume" in view["notice"]["text"]
     assert view["paused"] is True  # the next exercise waits for the person
     assert view["exercise"]["id"] != first["id"]
-    outcome = next(o for o in coach.store.outcomes(sid) if o.item_index == 0)
+    outcome = next(o for o in person.store.outcomes(sid) if o.item_index == 0)
     assert outcome.outcome == "stopped"
     assert outcome.details["lower_dose_next_time"] is True
     view = event(api, sid, "dismiss")["view"]
@@ -181,7 +182,7 @@ def test_a_pain_report_that_breaks_a_stop_rule_stops_the_exercise(
 
 def test_a_mild_pain_report_carries_on(tmp_path: Path, db_url: str, wall: FakeWall) -> None:
     app = session_app(tmp_path, db_url, wall)
-    ready_to_exercise(app.state.coach, minutes=10)
+    ready_to_exercise(person_of(app), minutes=10)
     api = csrf_client(app)
     sid = api.post("/api/sessions", json={}).json()["view"]["session_id"]
     first = event(api, sid, "pain", score=2)["view"]["exercise"]["id"]
@@ -194,7 +195,7 @@ def test_new_numbness_ends_the_session_and_asks_for_the_screen(
     tmp_path: Path, db_url: str, wall: FakeWall
 ) -> None:
     app = session_app(tmp_path, db_url, wall)
-    ready_to_exercise(app.state.coach, minutes=10)
+    ready_to_exercise(person_of(app), minutes=10)
     api = csrf_client(app)
     sid = api.post("/api/sessions", json={}).json()["view"]["session_id"]
     event(api, sid, "pain", score=2)
@@ -208,7 +209,7 @@ def test_new_numbness_ends_the_session_and_asks_for_the_screen(
 
 def test_a_reload_resumes_exactly_where_it_was(tmp_path: Path, db_url: str, wall: FakeWall) -> None:
     app = session_app(tmp_path, db_url, wall)
-    ready_to_exercise(app.state.coach, minutes=10)
+    ready_to_exercise(person_of(app), minutes=10)
     api = csrf_client(app)
     sid = api.post("/api/sessions", json={}).json()["view"]["session_id"]
     step = event(api, sid, "pain", score=2)
@@ -230,7 +231,7 @@ def test_a_silent_page_pauses_the_session_where_it_was_last_heard(
     tmp_path: Path, db_url: str, wall: FakeWall
 ) -> None:
     app = session_app(tmp_path, db_url, wall)
-    ready_to_exercise(app.state.coach, minutes=10)
+    ready_to_exercise(person_of(app), minutes=10)
     api = csrf_client(app)
     sid = api.post("/api/sessions", json={}).json()["view"]["session_id"]
     heard = event(api, sid, "pain", score=2)["view"]  # get-ready, its seconds left
@@ -239,7 +240,7 @@ def test_a_silent_page_pauses_the_session_where_it_was_last_heard(
     assert view["paused"] is True
     assert (view["phase"], view["item_index"]) == (heard["phase"], heard["item_index"])
     assert view["seconds_left"] == pytest.approx(heard["seconds_left"])
-    assert app.state.coach.store.sets(sid) == []
+    assert person_of(app).store.sets(sid) == []
 
 
 def test_a_new_server_carries_on_exactly_where_it_was(
@@ -248,13 +249,13 @@ def test_a_new_server_carries_on_exactly_where_it_was(
     """The engine state is in the database: a restarted server (or another worker) serves
     the next event from it, at the same phase and second, with nothing saved twice."""
     app = session_app(tmp_path, db_url, wall)
-    ready_to_exercise(app.state.coach, minutes=10)
+    ready_to_exercise(person_of(app), minutes=10)
     api = csrf_client(app)
     sid = api.post("/api/sessions", json={}).json()["view"]["session_id"]
     step = event(api, sid, "pain", score=2)
-    step, _ = drive(api, wall, step, until=lambda view: len(app.state.coach.store.sets(sid)) >= 2)
+    step, _ = drive(api, wall, step, until=lambda view: len(person_of(app).store.sets(sid)) >= 2)
     shown = step["view"]
-    saved = len(app.state.coach.store.sets(sid))
+    saved = len(person_of(app).store.sets(sid))
 
     restarted = session_app(tmp_path, db_url, wall)  # the server was restarted
     api2 = csrf_client(restarted)
@@ -262,10 +263,10 @@ def test_a_new_server_carries_on_exactly_where_it_was(
     for key in ("session_id", "item_index", "phase", "set_number", "rep", "seconds_left"):
         assert view[key] == shown[key], key
     assert view["paused"] is False
-    assert len(restarted.state.coach.store.sets(sid)) == saved
+    assert len(person_of(restarted).store.sets(sid)) == saved
     step, _ = drive(api2, wall, {"view": view, "effects": []})
     assert step["view"]["ended_by"] == "completed"
-    rows = restarted.state.coach.store.sets(sid)
+    rows = person_of(restarted).store.sets(sid)
     assert len(rows) == step["view"]["summary"]["sets_planned"]
     assert len({(r.item_index, r.set_number, r.side) for r in rows}) == len(rows)
 
@@ -276,23 +277,23 @@ def test_an_unreadable_live_state_carries_on_at_the_next_unsaved_set(
     """A live row this version cannot read (another version's format) is not guessed at: the
     session is picked up from its records, paused at its next unsaved set."""
     app = session_app(tmp_path, db_url, wall)
-    coach = app.state.coach
-    ready_to_exercise(coach, minutes=10)
+    person = person_of(app)
+    ready_to_exercise(person, minutes=10)
     api = csrf_client(app)
     sid = api.post("/api/sessions", json={}).json()["view"]["session_id"]
     step = event(api, sid, "pain", score=2)
-    step, _ = drive(api, wall, step, until=lambda view: len(coach.store.sets(sid)) >= 2)
-    saved = len(coach.store.sets(sid))
-    with coach.store.scoped() as s:
+    step, _ = drive(api, wall, step, until=lambda view: len(person.store.sets(sid)) >= 2)
+    saved = len(person.store.sets(sid))
+    with person.store.scoped() as s:
         s.execute(update(LiveSessionRow).values(state={"format": 999}))
 
     step = csrf_client(session_app(tmp_path, db_url, wall)).get("/api/sessions/current").json()
     assert step["view"]["session_id"] == sid and step["view"]["paused"] is True
     assert "Welcome back" in step["view"]["cue"] and step["speak"]
-    assert len(coach.store.sets(sid)) == saved
+    assert len(person.store.sets(sid)) == saved
     step, _ = drive(api, wall, step)
     assert step["view"]["ended_by"] == "completed"
-    rows = coach.store.sets(sid)
+    rows = person.store.sets(sid)
     assert len({(r.item_index, r.set_number, r.side) for r in rows}) == len(rows)
 
 
@@ -300,21 +301,21 @@ def test_start_twice_resumes_and_resume_false_starts_afresh(
     tmp_path: Path, db_url: str, wall: FakeWall
 ) -> None:
     app = session_app(tmp_path, db_url, wall)
-    ready_to_exercise(app.state.coach, minutes=10)
+    ready_to_exercise(person_of(app), minutes=10)
     api = csrf_client(app)
     first = api.post("/api/sessions", json={}).json()["view"]["session_id"]
     again = api.post("/api/sessions", json={"resume": True})
     assert again.status_code == 200 and again.json()["view"]["session_id"] == first
     fresh = api.post("/api/sessions", json={"resume": False})
     assert fresh.status_code == 201 and fresh.json()["view"]["session_id"] != first
-    assert app.state.coach.store.session(first).status == "stopped"
+    assert person_of(app).store.session(first).status == "stopped"
     stale = api.post(f"/api/sessions/{first}/events", json={"type": "tick"})
     assert stale.status_code == 409 and stale.json()["detail"]["code"] == "session-not-live"
 
 
 def test_ending_early_keeps_what_was_done(tmp_path: Path, db_url: str, wall: FakeWall) -> None:
     app = session_app(tmp_path, db_url, wall)
-    ready_to_exercise(app.state.coach, minutes=10)
+    ready_to_exercise(person_of(app), minutes=10)
     api = csrf_client(app)
     sid = api.post("/api/sessions", json={}).json()["view"]["session_id"]
     event(api, sid, "pain", score=2)
@@ -323,14 +324,14 @@ def test_ending_early_keeps_what_was_done(tmp_path: Path, db_url: str, wall: Fak
     assert len(view["question"]["flags"]) == 3
     view = event(api, sid, "pain", score=2)["view"]
     assert view["finished"] and view["ended_by"] == "stopped"
-    assert app.state.coach.store.session(sid).status == "stopped"
+    assert person_of(app).store.session(sid).status == "stopped"
 
 
 def test_pregnancy_warning_signs_are_asked_before_a_session(
     tmp_path: Path, db_url: str, wall: FakeWall
 ) -> None:
     app = session_app(tmp_path, db_url, wall)
-    ready_to_exercise(app.state.coach, conditions=[{"id": "pregnancy", "weeks": 20}])
+    ready_to_exercise(person_of(app), conditions=[{"id": "pregnancy", "weeks": 20}])
     api = csrf_client(app)
     before = api.get("/api/sessions/before").json()
     assert before["pregnancy_question"]["signs"] and before["allowed"] is True
@@ -340,14 +341,14 @@ def test_pregnancy_warning_signs_are_asked_before_a_session(
     assert missing.json()["detail"]["field"] == "pregnancy_warning_signs"
     warned = api.post("/api/sessions", json={"pregnancy_warning_signs": True})
     assert warned.status_code == 409 and "midwife" in warned.json()["detail"]["message"]
-    assert app.state.coach.store.unfinished_session() is None
+    assert person_of(app).store.unfinished_session() is None
     ok = api.post("/api/sessions", json={"pregnancy_warning_signs": False})
     assert ok.status_code == 201
 
 
 def test_bad_events_are_refused_naming_the_field(tmp_path: Path, wall: FakeWall) -> None:
     app = session_app(tmp_path, f"sqlite:///{tmp_path / 'b.db'}", wall)
-    ready_to_exercise(app.state.coach)
+    ready_to_exercise(person_of(app))
     api = csrf_client(app)
     assert api.get("/api/sessions/current").json()["detail"]["code"] == "no-session"
     sid = api.post("/api/sessions", json={}).json()["view"]["session_id"]
@@ -386,7 +387,7 @@ def test_an_emergency_screen_stops_an_unfinished_session_until_a_clear_one(
     tmp_path: Path, db_url: str, wall: FakeWall
 ) -> None:
     app = session_app(tmp_path, db_url, wall)
-    ready_to_exercise(app.state.coach, minutes=10)
+    ready_to_exercise(person_of(app), minutes=10)
     api = csrf_client(app)
     sid = api.post("/api/sessions", json={}).json()["view"]["session_id"]
     step = event(api, sid, "pain", score=2)
@@ -394,9 +395,9 @@ def test_an_emergency_screen_stops_an_unfinished_session_until_a_clear_one(
         api,
         wall,
         step,
-        until=lambda view: view["stage"] == "exercise" and bool(app.state.coach.store.sets(sid)),
+        until=lambda view: view["stage"] == "exercise" and bool(person_of(app).store.sets(sid)),
     )
-    saved = len(app.state.coach.store.sets(sid))
+    saved = len(person_of(app).store.sets(sid))
     # Answered again meanwhile (another tab, another device): an emergency sign.
     emergency = {**ALL_NO, "bladder_change": "yes"}
     assert api.post("/api/screen", json={"answers": emergency}).json()["tier"] == "emergency"
@@ -409,7 +410,7 @@ def test_an_emergency_screen_stops_an_unfinished_session_until_a_clear_one(
         detail = refused.json()["detail"]
         assert detail["code"] == "plan-refused:emergency" and "emergency" in detail["message"]
     wall.advance(600)
-    assert len(app.state.coach.store.sets(sid)) == saved  # nothing ran on, nothing was lost
+    assert len(person_of(app).store.sets(sid)) == saved  # nothing ran on, nothing was lost
     # Seen and answered again, all clear: the session carries on where it stopped, paused.
     api.post("/api/screen", json={"answers": ALL_NO})
     view = api.get("/api/sessions/current").json()["view"]
@@ -421,7 +422,7 @@ def test_a_session_on_a_real_server_with_a_sped_up_clock(
     live_server_factory: Callable[..., LiveServer], db_url: str
 ) -> None:
     server = live_server_factory(clock_speed=100, db_url=db_url)
-    ready_to_exercise(server.coach(), minutes=5)
+    ready_to_exercise(server.person(), minutes=5)
     with httpx.Client(base_url=server.url, timeout=10) as client:
         client.get("/api/status")
         client.headers["X-CSRF-Token"] = client.cookies["backcoach_csrf"]
@@ -445,4 +446,4 @@ def test_a_session_on_a_real_server_with_a_sped_up_clock(
         assert time.monotonic() - started < 30
         assert step["view"]["ended_by"] == "completed"
         planned = step["view"]["summary"]["sets_planned"]
-    assert len(server.coach().store.sets(sid)) == planned
+    assert len(server.person().store.sets(sid)) == planned

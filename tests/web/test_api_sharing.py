@@ -9,7 +9,6 @@ from fastapi.testclient import TestClient
 
 from backcoach.services.sessions import AutoAnswers, begin, run_auto
 from backcoach.web.app import create_app
-from tests.people import legacy_coach
 from tests.web.conftest import ALL_NO, csrf_client, make_settings, person_of, ready_to_exercise
 
 
@@ -17,7 +16,10 @@ def one_session(api: TestClient) -> None:
     person = person_of(api.app)
     ready_to_exercise(person, minutes=10)
     run_auto(
-        begin(legacy_coach(person), "auto", 0.0), AutoAnswers(pain_before=3, pain_after=2), 0, 0.0
+        begin(person.store, person.catalogue, person.today, "auto", 0.0),
+        AutoAnswers(pain_before=3, pain_after=2),
+        0,
+        0.0,
     )
 
 

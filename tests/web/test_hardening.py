@@ -32,7 +32,6 @@ from backcoach.web.security import (
     SESSION_COOKIE,
 )
 from tests.conftest import BACKCOACH
-from tests.people import legacy_coach
 from tests.web.conftest import (
     BASE_URL,
     csrf_client,
@@ -339,7 +338,10 @@ def full_app(web_home: Path) -> tuple[FastAPI, int]:
     person = person_of(app)
     ready_to_exercise(person, minutes=10)
     run_auto(
-        begin(legacy_coach(person), "auto", 0.0), AutoAnswers(pain_before=3, pain_after=2), 0, 0.0
+        begin(person.store, person.catalogue, person.today, "auto", 0.0),
+        AutoAnswers(pain_before=3, pain_after=2),
+        0,
+        0.0,
     )
     [session] = person.store.sessions()
     return app, session.id

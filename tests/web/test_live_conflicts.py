@@ -19,7 +19,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from backcoach.coach import Coach
+from backcoach.app import PersonContext
+from backcoach.records.store import Store
 from backcoach.records.tables import PainReportRow
 from backcoach.web.live import HEARTBEAT_SECONDS
 from tests.conftest import run_cli
@@ -29,6 +30,7 @@ from tests.web.conftest import (
     FakeWall,
     LiveServer,
     csrf_client,
+    person_of,
     ready_to_exercise,
 )
 from tests.web.test_api_sessions import drive, event, session_app
@@ -49,19 +51,21 @@ def wall() -> FakeWall:
     return FakeWall()
 
 
-def pain_reports(coach: Coach, session_id: int | None = None) -> list[tuple[int | None, int]]:
+def pain_reports(
+    person: PersonContext, session_id: int | None = None
+) -> list[tuple[int | None, int]]:
     """(session id, score) of the pain reports saved, read straight from the table."""
-    with coach.store.scoped() as s:
+    with person.store.scoped() as s:
         query = select(PainReportRow.session_id, PainReportRow.score)
         if session_id is not None:
             query = query.where(PainReportRow.session_id == session_id)
         return [(sid, score) for sid, score in s.execute(query)]
 
 
-def row_count(coach: Coach) -> int:
+def row_count(person: PersonContext) -> int:
     from backcoach.reports.export import row_count as count
 
-    with coach.store.scoped() as s:
+    with person.store.scoped() as s:
         return count(s)
 
 
@@ -104,8 +108,8 @@ def test_forget_in_the_app_ends_the_live_session_and_its_page_is_told(
 ) -> None:
     wall = FakeWall()
     app = session_app(tmp_path, db_url, wall)
-    coach = app.state.coach
-    ready_to_exercise(coach, minutes=10)
+    person = person_of(app)
+    ready_to_exercise(person, minutes=10)
     api = csrf_client(app)
     sid = live_session(api)
 
@@ -117,25 +121,25 @@ def test_forget_in_the_app_ends_the_live_session_and_its_page_is_told(
             api.post(f"/api/sessions/{sid}/events", json=body), "session-forgotten"
         )
         assert "records were deleted" in detail["message"] and detail["field"] == "session_id"
-    assert row_count(coach) == 0  # nothing was written after the forget
+    assert row_count(person) == 0  # nothing was written after the forget
     assert api.get("/api/sessions/current").status_code == 404
 
     # A new session afterwards is clean (on SQLite it even gets the same id).
-    ready_to_exercise(coach, minutes=10)
+    ready_to_exercise(person, minutes=10)
     new = api.post("/api/sessions", json={"minutes": 10}).json()["view"]["session_id"]
     if db_url.startswith("sqlite"):
         assert new == sid
-    assert pain_reports(coach) == []
+    assert pain_reports(person) == []
     step = event(api, new, "pain", score=1)
     assert step["view"]["session_id"] == new
-    assert pain_reports(coach) == [(new, 1)]
+    assert pain_reports(person) == [(new, 1)]
 
 
 def test_an_import_that_replaces_the_records_ends_the_live_session(
     tmp_path: Path, wall: FakeWall
 ) -> None:
     app = session_app(tmp_path, f"sqlite:///{tmp_path / 'a.db'}", wall)
-    ready_to_exercise(app.state.coach, minutes=10)
+    ready_to_exercise(person_of(app), minutes=10)
     api = csrf_client(app)
     document = api.get("/api/export").json()  # a screen and a profile, no session
     sid = live_session(api)
@@ -145,7 +149,7 @@ def test_an_import_that_replaces_the_records_ends_the_live_session(
         "session-forgotten",
     )
     assert "replaced (an import)" in detail["message"]
-    assert pain_reports(app.state.coach) == []
+    assert pain_reports(person_of(app)) == []
 
 
 # --- another process on the same records ----------------------------------------------------
@@ -155,7 +159,7 @@ def test_an_import_that_replaces_the_records_ends_the_live_session(
 def server(live_server_factory: Callable[..., LiveServer]) -> LiveServer:
     """A real uvicorn server (in a thread of this process) on a SQLite file, ready to exercise."""
     server = live_server_factory()
-    ready_to_exercise(server.coach(), minutes=5)
+    ready_to_exercise(server.person(), minutes=5)
     return server
 
 
@@ -191,7 +195,7 @@ def test_cli_forget_in_another_process_gives_409_never_500(
     assert f"Ended session {sid}, which was still running" in out
     # The person answers the questions again in another tab: a plan is allowed again, so
     # nothing but the session check stands between the old page and the records.
-    ready_to_exercise(server.coach(), minutes=5)
+    ready_to_exercise(server.person(), minutes=5)
 
     statuses = []
     for _ in range(5):  # the page keeps talking: heartbeats, taps, a pain report
@@ -203,8 +207,8 @@ def test_cli_forget_in_another_process_gives_409_never_500(
     assert "backcoach forget" in detail["message"]
     assert page.get("/api/sessions/current").status_code == 404
     assert page.get("/api/status").status_code == 200  # the server still answers
-    coach = server.coach()
-    assert coach.store.sessions() == [] and pain_reports(coach) == []
+    person = server.person()
+    assert person.store.sessions() == [] and pain_reports(person) == []
 
 
 def test_a_session_that_reuses_the_id_gets_nothing_from_the_old_page(
@@ -213,20 +217,20 @@ def test_a_session_that_reuses_the_id_gets_nothing_from_the_old_page(
     sid = start_in_browser(page)
     cli(server, "forget", "--yes")
     # Before the page says anything more, a terminal starts (and runs) a new session.
-    ready_to_exercise(server.coach(), minutes=5)
+    ready_to_exercise(server.person(), minutes=5)
     cli(server, "start", "--auto", "--minutes", "5")
-    coach = server.coach()
-    [new] = coach.store.sessions()
+    person = server.person()
+    [new] = person.store.sessions()
     assert new.id == sid  # SQLite gave the deleted id again: the id alone proves nothing
-    saved = pain_reports(coach, sid)
+    saved = pain_reports(person, sid)
 
     r = page.post(f"/api/sessions/{sid}/events", json={"type": "pain", "score": 9})
     detail = assert_refused(r, "session-replaced")
     assert "now belongs to another session" in detail["message"]
     for body in EVENTS:
         assert_refused(page.post(f"/api/sessions/{sid}/events", json=body), "session-replaced")
-    assert pain_reports(coach, sid) == saved  # no pain report of 9 (or any other) slipped in
-    assert coach.store.session(sid).status == "finished"
+    assert pain_reports(person, sid) == saved  # no pain report of 9 (or any other) slipped in
+    assert person.store.session(sid).status == "finished"
 
 
 def test_a_session_finished_in_a_terminal_takes_nothing_more_from_the_page(
@@ -238,15 +242,15 @@ def test_a_session_finished_in_a_terminal_takes_nothing_more_from_the_page(
     assert "a browser page" in refused.stderr and "--take-over" in refused.stderr
     out = cli(server, "start", "--auto", "--take-over")  # carries it on and finishes it
     assert "Resumed your session" in out
-    coach = server.coach()
-    assert coach.store.session(sid).status == "finished"
-    saved = pain_reports(coach, sid)
+    person = server.person()
+    assert person.store.session(sid).status == "finished"
+    saved = pain_reports(person, sid)
     detail = assert_refused(
         page.post(f"/api/sessions/{sid}/events", json={"type": "pain", "score": 8}),
         "session-ended",
     )
     assert "ended elsewhere" in detail["message"] and "finished" in detail["message"]
-    assert pain_reports(coach, sid) == saved
+    assert pain_reports(person, sid) == saved
 
 
 # --- in this process ------------------------------------------------------------------------
@@ -256,20 +260,20 @@ def test_a_finished_session_shows_its_summary_but_records_nothing_more(
     tmp_path: Path, wall: FakeWall
 ) -> None:
     app = session_app(tmp_path, f"sqlite:///{tmp_path / 'a.db'}", wall)
-    coach = app.state.coach
-    ready_to_exercise(coach, minutes=10)
+    person = person_of(app)
+    ready_to_exercise(person, minutes=10)
     api = csrf_client(app)
     sid = live_session(api)
     event(api, sid, "end")
     assert event(api, sid, "pain", score=1)["view"]["finished"] is True  # the pain after
-    saved = pain_reports(coach, sid)
+    saved = pain_reports(person, sid)
     assert event(api, sid, "tick")["view"]["finished"] is True
     assert event(api, sid, "dismiss")["view"]["finished"] is True
     for body in EVENTS[1:]:
         r = api.post(f"/api/sessions/{sid}/events", json=body)
         detail = assert_refused(r, "session-finished")
         assert "has finished" in detail["message"]
-    assert pain_reports(coach, sid) == saved
+    assert pain_reports(person, sid) == saved
 
 
 def test_a_failure_mid_event_changes_nothing_and_the_next_event_carries_on(
@@ -278,17 +282,18 @@ def test_a_failure_mid_event_changes_nothing_and_the_next_event_carries_on(
     """An event is one transaction: when writing its effects fails, its state is not saved
     either, and the next event carries on from the last one saved (the set is saved then)."""
     app: FastAPI = session_app(tmp_path, f"sqlite:///{tmp_path / 'a.db'}", wall)
-    coach = app.state.coach
-    ready_to_exercise(coach, minutes=10)
+    person = person_of(app)
+    ready_to_exercise(person, minutes=10)
     api = csrf_client(app)
     sid = live_session(api)
-    store = coach.store
-    real = store.save_set
+    store = person.store
+    real = Store.save_set
 
     def locked(*args: Any, **kwargs: Any) -> bool:
         raise OperationalError("INSERT INTO set_logs", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(store, "save_set", locked)
+    # On the class: every request makes its own person context, and so its own store.
+    monkeypatch.setattr(Store, "save_set", locked)
     broken = TestClient(app, base_url=BASE_URL, raise_server_exceptions=False)
     broken.get("/api/status")
     broken.headers["X-CSRF-Token"] = broken.cookies["backcoach_csrf"]
@@ -302,7 +307,7 @@ def test_a_failure_mid_event_changes_nothing_and_the_next_event_carries_on(
     assert r.status_code == 500, r.text
     assert r.json()["detail"]["code"] == "server-error" and "Traceback" not in r.text
     assert store.sets(sid) == []
-    monkeypatch.setattr(store, "save_set", real)
+    monkeypatch.setattr(Store, "save_set", real)
     # Not stuck: the next event starts from the last state saved, and saves the set now.
     step = event(api, sid, "tick")
     assert step["view"]["session_id"] == sid and step["view"]["paused"] is False

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from backcoach.records.tables import LiveEventRow, LiveSessionRow
 from backcoach.web.live import LOST_CONTACT_SECONDS
-from tests.web.conftest import FakeWall, csrf_client, ready_to_exercise
+from tests.web.conftest import FakeWall, csrf_client, person_of, ready_to_exercise
 from tests.web.test_api_sessions import session_app
 
 
@@ -29,14 +29,14 @@ def send(client: TestClient, sid: int, body: dict[str, Any]) -> Any:
 
 
 def counts(app: Any, sid: int) -> tuple[int, int]:
-    store = app.state.coach.store
+    store = person_of(app).store
     return len(store.sets(sid)), len(store.pain_reports(sid))
 
 
 def test_another_tab_is_told_and_may_take_the_session_over(tmp_path: Path, db_url: str) -> None:
     wall = FakeWall()
     app = session_app(tmp_path, db_url, wall)
-    ready_to_exercise(app.state.coach, minutes=10)
+    ready_to_exercise(person_of(app), minutes=10)
     first, second = tab(app, "tab-one"), tab(app, "tab-two")
     sid = first.post("/api/sessions", json={}).json()["view"]["session_id"]
     assert send(first, sid, {"type": "pain", "score": 2}).status_code == 200
@@ -71,7 +71,7 @@ def test_another_tab_is_told_and_may_take_the_session_over(tmp_path: Path, db_ur
 def test_a_resent_event_is_applied_once_and_answered_the_same(tmp_path: Path, db_url: str) -> None:
     wall = FakeWall()
     app = session_app(tmp_path, db_url, wall)
-    ready_to_exercise(app.state.coach, minutes=10)
+    ready_to_exercise(person_of(app), minutes=10)
     page = tab(app, "tab-one")
     sid = page.post("/api/sessions", json={}).json()["view"]["session_id"]
     first = send(page, sid, {"type": "pain", "score": 2, "id": "e-1"})
@@ -81,12 +81,12 @@ def test_a_resent_event_is_applied_once_and_answered_the_same(tmp_path: Path, db
         again = send(page, sid, {"type": "pain", "score": 2, "id": "e-1"})
         assert again.json() == first.json()
     assert counts(app, sid) == (0, 1)
-    with app.state.coach.store.scoped() as s:
+    with person_of(app).store.scoped() as s:
         assert s.scalar(select(func.count()).select_from(LiveEventRow)) == 1
         row = s.scalars(select(LiveSessionRow)).one()
         version = row.version
     assert send(page, sid, {"type": "tick", "id": "e-2"}).status_code == 200
-    with app.state.coach.store.scoped() as s:
+    with person_of(app).store.scoped() as s:
         assert s.scalars(select(LiveSessionRow)).one().version == version + 1
 
 
@@ -102,7 +102,7 @@ def test_bad_ids_are_refused_naming_the_field(
     tmp_path: Path, body: dict[str, Any], headers: dict[str, str], field: str
 ) -> None:
     app = session_app(tmp_path, f"sqlite:///{tmp_path / 'a.db'}", FakeWall())
-    ready_to_exercise(app.state.coach, minutes=10)
+    ready_to_exercise(person_of(app), minutes=10)
     page = csrf_client(app)
     sid = page.post("/api/sessions", json={}).json()["view"]["session_id"]
     r = page.post(f"/api/sessions/{sid}/events", json=body, headers=headers)
@@ -114,7 +114,7 @@ def test_the_working_state_is_not_exported_and_forget_deletes_it(
     tmp_path: Path, db_url: str
 ) -> None:
     app = session_app(tmp_path, db_url, FakeWall())
-    ready_to_exercise(app.state.coach, minutes=10)
+    ready_to_exercise(person_of(app), minutes=10)
     page = tab(app, "tab-one")
     sid = page.post("/api/sessions", json={}).json()["view"]["session_id"]
     assert send(page, sid, {"type": "pain", "score": 2, "id": "e-1"}).status_code == 200
@@ -122,6 +122,58 @@ def test_the_working_state_is_not_exported_and_forget_deletes_it(
     assert "live_sessions" not in document["tables"] and "live_events" not in document["tables"]
     assert document["tables"]["pain_reports"]  # the record itself is exported
     assert page.post("/api/forget", json={"confirm": "forget"}).status_code == 200
-    with app.state.coach.store.scoped() as s:
+    with person_of(app).store.scoped() as s:
         for table in (LiveSessionRow, LiveEventRow):
             assert s.scalar(select(func.count()).select_from(table)) == 0
+
+
+def test_one_app_serves_two_peoples_sessions_apart(tmp_path: Path, db_url: str) -> None:
+    """The app's one ``LiveSessions`` holds no person: each call names whose session it is.
+    One person cannot reach another's session, and forgetting one person's records ends only
+    their session; the other's carries on and is recorded."""
+    import datetime as dt
+
+    from backcoach.app import AppContext
+    from backcoach.records.tables import PersonRow
+    from backcoach.services.sharing import forget
+    from backcoach.web.api_errors import ApiError
+    from backcoach.web.live import LiveSessions, SessionEvent, StartRequest
+
+    app = session_app(tmp_path, db_url, FakeWall())
+    context: AppContext = app.state.app_context
+    with context.database.begin() as s:
+        s.add(PersonRow(id=2, created_at=dt.datetime.now(dt.UTC)))
+    one, two = context.person(), context.person(2)
+    for person in (one, two):
+        ready_to_exercise(person, minutes=10)
+    live: LiveSessions = app.state.live
+
+    def pain(person: Any, sid: int, score: int) -> Any:
+        return live.send(person, sid, SessionEvent(type="pain", score=score), "tab")
+
+    def refused(call: Any) -> str:
+        with pytest.raises(ApiError) as error:
+            call()
+        assert error.value.status == 409
+        return error.value.detail.code
+
+    mine = live.begin(one, StartRequest(), "tab")[0].view.session_id
+    theirs = live.begin(two, StartRequest(), "tab")[0].view.session_id
+    assert mine != theirs
+    assert pain(one, mine, 2).view.session_id == mine
+    assert pain(two, theirs, 3).view.session_id == theirs
+    # Neither reaches the other's session, by any call: it is not the one running for them.
+    assert refused(lambda: pain(two, mine, 9)) == "session-not-live"
+    assert refused(lambda: live.take_over(two, mine, "tab")) == "session-not-live"
+    assert [p.score for p in one.store.pain_reports(mine)] == [2]
+    assert [p.score for p in two.store.pain_reports(theirs)] == [3]
+    assert live.current(two, "tab").view.session_id == theirs  # type: ignore[union-attr]
+
+    forget(one.store, one.settings)
+    live.reset(one.person_id)
+    assert refused(lambda: pain(one, mine, 4)) == "session-forgotten"
+    tick = live.send(two, theirs, SessionEvent(type="tick"), "tab")
+    assert tick.view.session_id == theirs and not tick.view.finished
+    assert two.store.unfinished_session() is not None
+    assert [p.score for p in two.store.pain_reports(theirs)] == [3]
+    assert one.store.sessions() == [] and len(two.store.sessions()) == 1

@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 import pytest
 
-from backcoach.coach import Coach
+from backcoach.app import AppContext, PersonContext
 from backcoach.web.live import HEARTBEAT_SECONDS
 from tests.conftest import BACKCOACH
 from tests.dbfixtures import pg_schema_url
@@ -176,7 +176,7 @@ def start_session(page: Page, minutes: int = 5) -> dict[str, Any]:
 # --- what the records must hold ----------------------------------------------------------------
 
 
-def check_records(coach: Coach, sid: int, answers: dict[str, dict[str, Any]]) -> None:
+def check_records(person: PersonContext, sid: int, answers: dict[str, dict[str, Any]]) -> None:
     """Every acknowledged effect is in the records once; nothing else was written."""
     effects = [e for answer in answers.values() for e in answer["effects"]]
     acked = [
@@ -185,39 +185,41 @@ def check_records(coach: Coach, sid: int, answers: dict[str, dict[str, Any]]) ->
         if e["type"] == "set-finished"
     ]
     assert len(acked) == len(set(acked)), "a set was acknowledged twice"
-    rows = coach.store.sets(sid)
+    rows = person.store.sets(sid)
     keys = [(r.item_index, r.set_number, r.side) for r in rows]
     assert len(keys) == len(set(keys)), "a set was saved twice"
     assert set(acked) <= set(keys), "an acknowledged set is missing"
-    pains = coach.store.pain_reports(sid)
+    pains = person.store.pain_reports(sid)
     judged = [e for e in effects if e["type"] == "pain-judged"]
     places = [(p.moment, p.item_index) for p in pains]
     assert len(places) == len(set(places)), "a pain report was saved twice"
     assert len(judged) <= len(pains)
-    decided = [(d.exercise_id, d.action) for d in coach.store.decisions() if d.session_id == sid]
+    decided = [(d.exercise_id, d.action) for d in person.store.decisions() if d.session_id == sid]
     assert len(decided) == len(set(decided)), "a dose decision was made twice"
 
 
-def check_finished_once(coach: Coach, sid: int, answers: dict[str, dict[str, Any]]) -> None:
+def check_finished_once(
+    person: PersonContext, sid: int, answers: dict[str, dict[str, Any]]
+) -> None:
     finishes = [
         e for a in answers.values() for e in a["effects"] if e["type"] == "session-finished"
     ]
-    session = coach.store.session(sid)
+    session = person.store.session(sid)
     assert session is not None and session.status == "finished"
-    plan = coach.store.plan(session.plan_id)
+    plan = person.store.plan(session.plan_id)
     assert plan is not None
     planned = {item["exercise_id"] for item in plan.data["items"]}
-    decided = {d.exercise_id for d in coach.store.decisions() if d.session_id == sid}
+    decided = {d.exercise_id for d in person.store.decisions() if d.session_id == sid}
     assert decided == planned  # decisions as due: one per exercise done
     assert len(finishes) <= 1
 
 
-def applied_events(coach: Coach, sid: int) -> int:
+def applied_events(person: PersonContext, sid: int) -> int:
     from sqlalchemy import func, select
 
     from backcoach.records.tables import LiveEventRow
 
-    with coach.store.scoped() as s:
+    with person.store.scoped() as s:
         query = select(func.count()).select_from(LiveEventRow)
         return int(s.scalar(query.where(LiveEventRow.session_id == sid)) or 0)
 
@@ -234,19 +236,19 @@ def test_two_servers_serving_one_session_apply_each_event_once(
     urls = pg_schema_url() if backend == "postgresql" else None
     db_url = next(urls) if urls is not None else None
     try:
-        coach = Coach(make_settings(tmp_path, db_url))
-        ready_to_exercise(coach, minutes=5)
+        person = AppContext(make_settings(tmp_path, db_url)).person()
+        ready_to_exercise(person, minutes=5)
         servers = [serve(tmp_path, db_url), serve(tmp_path, db_url)]
         for page in page_on(servers):
             step = start_session(page)
             sid = step["view"]["session_id"]
             step = play(page, step)  # every event to both servers at once
             assert step["view"]["ended_by"] == "completed"
-            check_records(coach, sid, page.answers)
-            check_finished_once(coach, sid, page.answers)
-            sets = coach.store.sets(sid)
+            check_records(person, sid, page.answers)
+            check_finished_once(person, sid, page.answers)
+            sets = person.store.sets(sid)
             assert len(sets) == step["view"]["summary"]["sets_planned"]
-            assert applied_events(coach, sid) == len(page.answers)
+            assert applied_events(person, sid) == len(page.answers)
     finally:
         if urls is not None:
             next(urls, None)  # drop the schema
@@ -255,15 +257,15 @@ def test_two_servers_serving_one_session_apply_each_event_once(
 def test_a_server_killed_mid_session_loses_nothing_acknowledged(
     tmp_path: Path, serve: Callable[..., Server]
 ) -> None:
-    coach = Coach(make_settings(tmp_path))
-    ready_to_exercise(coach, minutes=5)
+    person = AppContext(make_settings(tmp_path)).person()
+    ready_to_exercise(person, minutes=5)
     doomed, survivor = serve(tmp_path), serve(tmp_path)
     for page in page_on([doomed, survivor]):
         first, second = page.clients
         step = start_session(page)
         sid = step["view"]["session_id"]
         step = play(
-            page, step, until=lambda _, sid=sid: len(coach.store.sets(sid)) >= 2, to=[first]
+            page, step, until=lambda _, sid=sid: len(person.store.sets(sid)) >= 2, to=[first]
         )
 
         # The next event goes to the first server, which is killed as it works on it.
@@ -282,28 +284,28 @@ def test_a_server_killed_mid_session_loses_nothing_acknowledged(
         if answered is not None:
             assert resent.json() == answered
         page.answers[body["id"]] = resent.json()
-        counts = (len(coach.store.sets(sid)), len(coach.store.pain_reports(sid)))
+        counts = (len(person.store.sets(sid)), len(person.store.pain_reports(sid)))
         again = page.post(second, f"/api/sessions/{sid}/events", body)  # and once more
         assert again.json() == resent.json()
-        assert (len(coach.store.sets(sid)), len(coach.store.pain_reports(sid))) == counts
-        check_records(coach, sid, page.answers)
+        assert (len(person.store.sets(sid)), len(person.store.pain_reports(sid))) == counts
+        check_records(person, sid, page.answers)
 
         step = play(page, resent.json(), to=[second])
         assert step["view"]["ended_by"] == "completed"
-        check_records(coach, sid, page.answers)
-        check_finished_once(coach, sid, page.answers)
+        check_records(person, sid, page.answers)
+        check_finished_once(person, sid, page.answers)
 
 
 def test_the_terminal_and_the_browser_take_one_session_in_turn(
     tmp_path: Path, serve: Callable[..., Server]
 ) -> None:
-    coach = Coach(make_settings(tmp_path))
-    ready_to_exercise(coach, minutes=5)
+    person = AppContext(make_settings(tmp_path)).person()
+    ready_to_exercise(person, minutes=5)
     server = serve(tmp_path)
     for page in page_on([server]):
         step = start_session(page)
         sid = step["view"]["session_id"]
-        step = play(page, step, until=lambda _, sid=sid: len(coach.store.sets(sid)) >= 1)
+        step = play(page, step, until=lambda _, sid=sid: len(person.store.sets(sid)) >= 1)
 
         # The terminal sees the page running it and says so; asked to, it takes it over.
         env = environment(tmp_path, None)
@@ -319,11 +321,11 @@ def test_the_terminal_and_the_browser_take_one_session_in_turn(
             text=True,
         )
         try:
-            before = len(coach.store.sets(sid))
+            before = len(person.store.sets(sid))
             deadline = time.monotonic() + 40
-            while len(coach.store.sets(sid)) <= before and time.monotonic() < deadline:
+            while len(person.store.sets(sid)) <= before and time.monotonic() < deadline:
                 time.sleep(0.1)
-            assert len(coach.store.sets(sid)) > before, "the terminal saved no set"
+            assert len(person.store.sets(sid)) > before, "the terminal saved no set"
 
             # The page is told where the session is now, and takes it back.
             r = page.post(page.clients[0], f"/api/sessions/{sid}/events", {"type": "tick"})
@@ -342,20 +344,20 @@ def test_the_terminal_and_the_browser_take_one_session_in_turn(
         assert "Stopped here" in err and "another place" in err
         step = play(page, r.json())
         assert step["view"]["ended_by"] == "completed"
-        check_records(coach, sid, page.answers)
-        check_finished_once(coach, sid, page.answers)
+        check_records(person, sid, page.answers)
+        check_finished_once(person, sid, page.answers)
 
 
 def test_forget_during_a_session_served_by_two_servers(
     tmp_path: Path, serve: Callable[..., Server]
 ) -> None:
-    coach = Coach(make_settings(tmp_path))
-    ready_to_exercise(coach, minutes=5)
+    person = AppContext(make_settings(tmp_path)).person()
+    ready_to_exercise(person, minutes=5)
     servers = [serve(tmp_path), serve(tmp_path)]
     for page in page_on(servers):
         step = start_session(page)
         sid = step["view"]["session_id"]
-        play(page, step, until=lambda _, sid=sid: len(coach.store.sets(sid)) >= 1)
+        play(page, step, until=lambda _, sid=sid: len(person.store.sets(sid)) >= 1)
         env = environment(tmp_path, None)
         done = subprocess.run(
             [BACKCOACH, "forget", "--yes"], env=env, capture_output=True, text=True, timeout=60
@@ -366,5 +368,5 @@ def test_forget_during_a_session_served_by_two_servers(
                 r = page.post(client, f"/api/sessions/{sid}/events", body)
                 assert r.status_code == 409, r.text
                 assert r.json()["detail"]["code"] == "session-forgotten"
-        assert coach.store.sessions() == []
-        assert coach.store.pain_reports() == [] and coach.store.all_sets() == []
+        assert person.store.sessions() == []
+        assert person.store.pain_reports() == [] and person.store.all_sets() == []

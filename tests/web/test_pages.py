@@ -22,7 +22,6 @@ from backcoach.services.progress import progress_summary
 from backcoach.services.screening import gate, take_screen
 from backcoach.services.sessions import AutoAnswers, ExerciseAnswer, begin, run_auto
 from backcoach.web.app import create_app
-from tests.people import legacy_coach
 from tests.web.conftest import ALL_NO, BASE_URL, make_settings, person_of, ready_to_exercise
 
 PAGES = ["/welcome", "/screen", "/today", "/library", "/library/bridge", "/progress", "/profile",
@@ -262,7 +261,7 @@ def test_figures_are_svg_and_unknown_ones_are_404(client: TestClient) -> None:
 def test_progress_shows_a_session_with_its_stop(client: TestClient, person: PersonContext) -> None:
     assert "No sessions yet" in client.get("/progress").text
     ready_to_exercise(person, minutes=10)
-    live = begin(legacy_coach(person), "auto", now=0.0)
+    live = begin(person.store, person.catalogue, person.today, "auto", now=0.0)
     stopped = live.plan.items[1].exercise_id
     answers = AutoAnswers(
         pain_before=2, exercises={stopped: ExerciseAnswer(pain=2, sharp=True, rating="too-hard")}
@@ -280,7 +279,7 @@ def test_progress_counts_a_session_on_an_unplanned_day_kindly(tmp_path: Path) ->
     person = person_of(app)
     ready_to_exercise(person, minutes=5, days=["mon"])
     run_auto(
-        begin(legacy_coach(person), "auto", now=0.0),
+        begin(person.store, person.catalogue, person.today, "auto", now=0.0),
         AutoAnswers(pain_before=2),
         speed=0,
         start_clock=0.0,

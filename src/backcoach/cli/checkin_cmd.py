@@ -13,6 +13,7 @@ import typer
 from backcoach.cli.common import console, fail, person_context, print_json, user_errors
 
 if TYPE_CHECKING:
+    from backcoach.app import PersonContext
     from backcoach.records.store import Store
 
 activities_app = typer.Typer(
@@ -113,16 +114,13 @@ def checkin(
         )
 
 
-def session_checkin(person: Any, auto_answers: Any) -> None:
+def session_checkin(person: PersonContext, auto_answers: Any) -> None:
     """With a session: worst pain (at most once a day) and activity ratings (weekly).
 
     Asked before the session starts (pain now is the session's own first question). An
     automatic session records only what its answers file gives (``worst_pain_24h``,
     ``activities``): nothing is made up for it. In the terminal the questions are asked only
     when standard input is a terminal.
-
-    ``person``: the PersonContext (or, until cli/start_cmd.py moves off it, the temporary
-    Coach adapter; both have ``store`` and ``today()``).
     """
     from backcoach.services import outcomes
 

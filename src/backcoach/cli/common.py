@@ -44,15 +44,6 @@ def person_context() -> PersonContext:
     return app_context().person()
 
 
-def get_coach() -> Any:
-    """Temporary, for cli/start_cmd.py until it is moved off Coach: the old adapter on the
-    process's application context."""
-    from backcoach.coach import Coach
-
-    app = app_context()
-    return Coach(app.settings, app)
-
-
 def print_json(data: Any) -> None:
     """Plain JSON on stdout (no Rich markup), for scripts."""
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")

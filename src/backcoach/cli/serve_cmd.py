@@ -1,4 +1,5 @@
-"""`backcoach serve`: the browser app (issue 8), on this machine or, paired, on the network."""
+"""`backcoach serve`: the browser app (issue 8), on this machine or, paired, on the network;
+with ``--clinic``, a clinic's server behind a TLS reverse proxy (issue 14, docs/clinic.md)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ DEFAULT_PORT = 8765
 MAX_WORKERS = 64
 PORT_VARIABLE = "BACKCOACH_SERVE_PORT"
 """Set by `serve --workers N` for its worker processes: the port their Host check expects."""
+CLINIC_VARIABLE = "BACKCOACH_SERVE_CLINIC"
+"""Set to 1 by `serve --clinic` for its worker processes: they run in clinic mode."""
 
 
 def serve(
@@ -41,10 +44,22 @@ def serve(
             "proxy); --lan pairing needs 1.",
         ),
     ] = 1,
+    clinic: Annotated[
+        bool,
+        typer.Option(
+            "--clinic",
+            help="Clinic mode: clinicians and patients sign in on every page; needs "
+            "PostgreSQL and a TLS reverse proxy in front (BACKCOACH_PUBLIC_URL is its "
+            "address, BACKCOACH_TRUSTED_PROXIES its IP addresses; see docs/clinic.md).",
+        ),
+    ] = False,
 ) -> None:
     """Start the browser app: today's plan, the session player, progress and the library."""
     from backcoach.cli.common import console, fail
 
+    if clinic:
+        _serve_clinic(host or LOCAL_HOST, port, workers, lan)
+        return
     bind = host or (LAN_HOST if lan else LOCAL_HOST)
     if not lan and not _is_loopback(bind):
         raise fail(
@@ -78,6 +93,48 @@ def serve(
     if open_browser and not lan:  # with --lan this browser needs the pairing link too
         _open_later(local_url)
     _run(app, bind, port)
+
+
+def _serve_clinic(bind: str, port: int, workers: int, lan: bool) -> None:
+    """Check the clinic's settings and database here, once (exit 2 with what to fix), migrate,
+    then run the workers with the proxy's forwarded client address trusted from the proxy
+    only."""
+    import os
+
+    from backcoach.cli.common import console, fail
+    from backcoach.clinic.errors import NeedsPostgres
+    from backcoach.clinic.settings import ClinicSettings
+    from backcoach.config import Settings, trusted_proxies
+
+    if lan:
+        raise fail(
+            "--clinic with --lan: a clinic is reached through its TLS reverse proxy and its "
+            "people sign in, so there is nothing to pair; leave out --lan"
+        )
+    try:
+        settings = Settings.from_environ()
+        public_url = ClinicSettings.from_environ().public_url
+        proxies = trusted_proxies()
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    if settings.is_sqlite:
+        raise fail(str(NeedsPostgres()))
+    _log_warnings()
+    try:
+        _prepare_database()
+    except Exception as exc:  # the database is unreachable or refuses: say so, no traceback
+        first = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or ["no answer"])[0]
+        raise fail(
+            f"cannot prepare the database ({first}); check BACKCOACH_DATABASE_URL and that "
+            "PostgreSQL is running"
+        ) from None
+    os.environ[CLINIC_VARIABLE] = "1"
+    console.print(
+        f"backcoach clinic is serving http://{bind}:{port}/ with {workers} worker "
+        f"process{'es' if workers != 1 else ''} for the TLS proxy at [bold]{public_url}[/] "
+        f"(client addresses trusted from {proxies}; Ctrl-C stops it)"
+    )
+    _run_workers(bind, port, workers, proxies=proxies)
 
 
 def _make_app(lan: bool, port: int) -> object:
@@ -136,10 +193,14 @@ def worker_app() -> object:
     from backcoach.web.app import create_app
 
     _log_warnings()
-    return create_app(port=int(os.environ[PORT_VARIABLE]))
+    clinic = os.environ.get(CLINIC_VARIABLE) == "1"
+    return create_app(port=int(os.environ[PORT_VARIABLE]), clinic=clinic)
 
 
-def _run_workers(host: str, port: int, workers: int) -> None:
+def _run_workers(host: str, port: int, workers: int, proxies: str | None = None) -> None:
+    """Run ``workers`` processes of ``worker_app``. ``proxies`` (clinic mode): the only
+    addresses whose ``X-Forwarded-For`` / ``-Proto`` are believed; None: uvicorn's default
+    (``FORWARDED_ALLOW_IPS`` or 127.0.0.1), as before clinic mode."""
     import os
 
     import uvicorn
@@ -152,6 +213,8 @@ def _run_workers(host: str, port: int, workers: int) -> None:
         port=port,
         workers=workers,
         log_level="warning",
+        proxy_headers=True,  # uvicorn's default; None below is its default list too
+        forwarded_allow_ips=proxies,
     )
 
 

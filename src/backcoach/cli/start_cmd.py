@@ -5,11 +5,15 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from backcoach.cli.common import console, err_console, fail, get_coach, print_json
+from backcoach.cli.common import console, err_console, fail, person_context, print_json
+
+if TYPE_CHECKING:
+    from backcoach.app import PersonContext
+    from backcoach.services.sessions import AutoAnswers, LiveSession
 
 NEXT_DAY_NOTE = "Yesterday some exercises left you with pain of 3-5 out of 10."
 
@@ -51,25 +55,27 @@ def start(
     ] = False,
 ) -> None:
     """Start today's guided session: timers, cues and pain check-ins, saved as you go."""
-    from backcoach.coach import CoachError, PlanRefused
+    from backcoach.errors import BackcoachError, PlanRefused
     from backcoach.services import sessions
     from backcoach.services.live import Conflict
+    from backcoach.services.screening import gate as screen_gate
 
-    coach = get_coach()
+    person = person_context()
+    store = person.store
     auto_answers = _auto_answers(answers) if auto else None
     if answers is not None and not auto:
         raise fail("--answers goes with --auto; add --auto or leave out --answers")
-    _pregnancy_check(coach, auto_answers)
-    _next_day_questions(coach, auto_answers)
-    if coach.gate().allowed and (auto or sys.stdin.isatty()):
+    _pregnancy_check(person, auto_answers)
+    _next_day_questions(person, auto_answers)
+    if screen_gate(store, person.today()).allowed and (auto or sys.stdin.isatty()):
         # At the start of a session: worst pain in 24 h at most once a day, activity ratings
         # weekly (CLINICAL.md section 6); no questions when no session may start.
         from backcoach.cli.checkin_cmd import session_checkin
 
-        session_checkin(coach, auto_answers)
+        session_checkin(person, auto_answers)
     live = None
-    unfinished = coach.store.unfinished_session()
-    gate = coach.gate()
+    unfinished = store.unfinished_session()
+    gate = screen_gate(store, person.today())
     if unfinished is not None and not gate.allowed:
         # An unfinished session is not carried on once the screen says no exercise (an
         # emergency or urgent answer since it began); its saved sets stay saved.
@@ -80,17 +86,20 @@ def start(
         if wanted is None:
             wanted = True if auto else _ask_resume(unfinished)
         if wanted:
-            live = _carry_on(coach, auto, take_over)
+            live = _carry_on(person, auto, take_over)
             console.print(f"Resumed your session from {unfinished.started_at:%d %b %H:%M}.")
         else:
-            sessions.abandon(coach, unfinished.id)
+            sessions.abandon(store, unfinished.id)
     if live is None:
+        mode = "auto" if auto else "terminal"
         try:
-            live = sessions.begin(coach, "auto" if auto else "terminal", _clock(auto), minutes)
+            live = sessions.begin(
+                store, person.catalogue, person.today, mode, _clock(auto), minutes
+            )
         except PlanRefused as exc:
             err_console.print(f"[bold yellow]No session today.[/] {exc}")
             raise typer.Exit(3) from None
-        except CoachError as exc:
+        except BackcoachError as exc:
             raise fail(str(exc)) from None
     summary: Any
     try:
@@ -115,7 +124,7 @@ def start(
         from backcoach.cli.player_view import summary_panel
 
         console.print(summary_panel(summary, live.engine.definition))
-    _print_decisions(coach, live.session_id)
+    _print_decisions(person, live.session_id)
 
 
 def _clock(auto: bool) -> float:
@@ -124,15 +133,16 @@ def _clock(auto: bool) -> float:
     return 0.0 if auto else time.time()
 
 
-def _carry_on(coach: Any, auto: bool, take_over: bool) -> Any:
+def _carry_on(person: PersonContext, auto: bool, take_over: bool) -> LiveSession | None:
     """Resume the unfinished session here; one being run elsewhere right now only with
     --take-over (or, in a terminal, when the person says so)."""
     from backcoach.services import sessions
     from backcoach.services.live import Conflict, PlayerKind
 
     kind: PlayerKind = "auto" if auto else "terminal"
+    pieces = (person.store, person.catalogue, person.today)
     try:
-        return sessions.resume_unfinished(coach, _clock(auto), kind=kind, take_over=take_over)
+        return sessions.resume_unfinished(*pieces, _clock(auto), kind=kind, take_over=take_over)
     except Conflict as exc:
         if auto or not sys.stdin.isatty() or not _ask_take_over(exc.message):
             err_console.print(
@@ -140,7 +150,7 @@ def _carry_on(coach: Any, auto: bool, take_over: bool) -> Any:
                 "--take-over[/] to carry it on here instead."
             )
             raise typer.Exit(3) from None
-    return sessions.resume_unfinished(coach, _clock(auto), kind=kind, take_over=True)
+    return sessions.resume_unfinished(*pieces, _clock(auto), kind=kind, take_over=True)
 
 
 def _ask_take_over(message: str) -> bool:
@@ -171,12 +181,13 @@ def _ask_resume(unfinished: Any) -> bool:
     )
 
 
-def _pregnancy_check(coach: Any, auto_answers: Any) -> None:
+def _pregnancy_check(person: PersonContext, auto_answers: AutoAnswers | None) -> None:
     """Pregnancy: ask about the ACOG warning signs before any session; any one means no
     exercise today (exit 3, nothing started)."""
     from backcoach.safety import pregnancy
+    from backcoach.services.profiles import load_profile
 
-    if not pregnancy.check_needed(coach.profile().conditions):
+    if not pregnancy.check_needed(load_profile(person.store).conditions):
         return
     if auto_answers is not None:
         warning = auto_answers.pregnancy_warning
@@ -189,11 +200,12 @@ def _pregnancy_check(coach: Any, auto_answers: Any) -> None:
         raise typer.Exit(3)
 
 
-def _next_day_questions(coach: Any, auto_answers: Any) -> None:
+def _next_day_questions(person: PersonContext, auto_answers: AutoAnswers | None) -> None:
     """Ask whether yesterday's pain of 3-5 settled overnight; progression uses the answer."""
-    from backcoach.services.progression import answer_next_day, pending_next_day_questions
+    from backcoach.services.progression import next_day_questions, record_next_day_answer
 
-    pending = pending_next_day_questions(coach)
+    store, catalogue, today = person.store, person.catalogue, person.today()
+    pending = next_day_questions(store, today)
     if not pending:
         return
     if auto_answers is None:
@@ -201,14 +213,17 @@ def _next_day_questions(coach: Any, auto_answers: Any) -> None:
 
         console.print(NEXT_DAY_NOTE)
     for session_id, item_index, exercise_id, day in pending:
-        name = coach.exercise(exercise_id).name
+        name = catalogue.get(exercise_id).name
         if auto_answers is not None:
             settled = auto_answers.next_day_settled
         else:
             settled = Confirm.ask(
                 f"Had the pain after {name} ({day}) settled by this morning?", console=console
             )
-        for decision in answer_next_day(coach, session_id, item_index, exercise_id, settled):
+        decisions = record_next_day_answer(
+            store, catalogue, today, session_id, item_index, exercise_id, settled
+        )
+        for decision in decisions:
             console.print(f"[dim]{decision.reason}[/]")
 
 
@@ -232,8 +247,8 @@ def _print_effects(effects: tuple[Any, ...]) -> None:
             console.print(f"[bold red]{effect.advice}[/]")
 
 
-def _print_decisions(coach: Any, session_id: int) -> None:
-    for row in coach.store.decisions():
+def _print_decisions(person: PersonContext, session_id: int) -> None:
+    for row in person.store.decisions():
         if row.session_id == session_id:
             console.print(f"[dim]Next time:[/] {row.reason}")
 
@@ -243,10 +258,9 @@ def history(
     limit: Annotated[int, typer.Option(help="How many sessions, newest first.")] = 20,
 ) -> None:
     """Past sessions: what was planned and what was done."""
-    from backcoach.services.history import session_history
+    from backcoach.services.history import past_sessions
 
-    coach = get_coach()
-    rows = session_history(coach, limit)
+    rows = past_sessions(person_context().store, limit)
     if as_json:
         print_json(rows)
         return

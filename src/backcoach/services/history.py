@@ -13,7 +13,6 @@ from backcoach.services.saved import saved_plan
 
 if TYPE_CHECKING:
     from backcoach.records.store import Store
-    from backcoach.services.legacy import LegacyPerson
 
 
 def past_sessions(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
@@ -82,9 +81,3 @@ def past_sessions(store: Store, limit: int | None = None) -> list[dict[str, Any]
             }
         )
     return out
-
-
-def session_history(coach: LegacyPerson, limit: int | None = None) -> list[dict[str, Any]]:
-    """Temporary, for web/api_sessions.py and cli/start_cmd.py until they are moved off Coach:
-    ``past_sessions(store, limit)``."""
-    return past_sessions(coach.store, limit)

@@ -51,7 +51,6 @@ if TYPE_CHECKING:
         SessionRow,
         SetLogRow,
     )
-    from backcoach.services.legacy import LegacyPerson
 
 NEXT_DAY = "next-day"
 """Pain-report moment for the morning-after question: did yesterday's pain settle?"""
@@ -370,32 +369,3 @@ def start_flare_up_if_due(
     decision = start_flare_up(reason, today)
     save_decision(store, decision)
     return decision
-
-
-# --- temporary: the old calls, taking the Coach adapter -----------------------------------
-# For services/sessions.py, web/live.py, web/api_sessions.py and cli/start_cmd.py until they
-# are moved off Coach; removed with coach.py. Each forwards to the function it names.
-
-
-def after_session(coach: LegacyPerson, session_id: int) -> list[Decision]:
-    """Temporary: ``decide_after_session(store, catalogue, today, session_id)``."""
-    return decide_after_session(coach.store, coach.catalogue, coach.today(), session_id)
-
-
-def check_flare_up(coach: LegacyPerson, said_flare_up: bool = False) -> Decision | None:
-    """Temporary: ``start_flare_up_if_due(store, today, said_flare_up)``."""
-    return start_flare_up_if_due(coach.store, coach.today(), said_flare_up)
-
-
-def pending_next_day_questions(coach: LegacyPerson) -> list[tuple[int, int, str, str]]:
-    """Temporary: ``next_day_questions(store, today)``."""
-    return next_day_questions(coach.store, coach.today())
-
-
-def answer_next_day(
-    coach: LegacyPerson, session_id: int, item_index: int, exercise_id: str, settled: bool
-) -> list[Decision]:
-    """Temporary: ``record_next_day_answer(store, catalogue, today, ...)``."""
-    return record_next_day_answer(
-        coach.store, coach.catalogue, coach.today(), session_id, item_index, exercise_id, settled
-    )

@@ -8,6 +8,7 @@ rest. The terminal player, the automatic runner and the web app all go through h
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -46,8 +47,8 @@ from backcoach.session import (
 )
 
 if TYPE_CHECKING:
+    from backcoach.catalogue import Catalogue
     from backcoach.records.store import Store
-    from backcoach.services.legacy import LegacyPerson
 
 END_STATUS = {"completed": "finished", "stopped": "stopped", "rescreen": "stopped"}
 
@@ -190,7 +191,9 @@ MODE_KINDS: dict[str, PlayerKind] = {"web": "web", "auto": "auto"}
 
 
 def begin(
-    coach: LegacyPerson,
+    store: Store,
+    catalogue: Catalogue,
+    today: Callable[[], dt.date],
     mode: str,
     now: float,
     minutes: int | None = None,
@@ -199,19 +202,22 @@ def begin(
     speed: float = 1.0,
     wall: Callable[[], float] = time.time,
 ) -> LiveSession:
-    """Plan today's session (the screen must allow it), save the plan, start, and make its
-    live row (``player`` drives it; one is made when not given), all in one transaction."""
+    """Plan today's session for ``store``'s person (the screen must allow it), save the plan,
+    start, and make its live row (``player`` drives it; one is made when not given), all in one
+    transaction.
+
+    ``today`` is asked for the day when it is needed: the plan's day now, and the day the
+    decisions are made on when the session ends (which may be a later one)."""
     kind = MODE_KINDS.get(mode, "terminal")
     player = player or rows.new_player(kind)
-    store = coach.store
     moment = wall()
     with store.writing() as s:
         rows.lock_person(s, store.person_id)
-        plan = todays_plan(store, coach.catalogue, coach.today(), None, minutes)
+        plan = todays_plan(store, catalogue, today(), None, minutes)
         plan_id = store.save_plan(plan.date, plan.model_dump(mode="json"), plan.flare_up)
         session_id = store.start_session(plan_id, mode)
-        recorder = SessionRecorder(store, session_id, progress_after(coach))
-        definition = _definition(coach, plan)
+        recorder = SessionRecorder(store, session_id, progress_after(store, catalogue, today))
+        definition = definition_of(catalogue, plan)
         state, effects = start(definition, now)
         anchor = Anchor(speed, now, moment)
         row = rows.create(s, session_id, state, {}, player, kind, anchor, moment)
@@ -226,7 +232,9 @@ def begin(
 
 
 def resume_unfinished(
-    coach: LegacyPerson,
+    store: Store,
+    catalogue: Catalogue,
+    today: Callable[[], dt.date],
     now: float,
     *,
     player: str | None = None,
@@ -241,7 +249,6 @@ def resume_unfinished(
     A session another player drove within LOST_CONTACT_SECONDS is taken only with
     ``take_over``; otherwise ``services.live.Conflict`` (``session-elsewhere``) says where."""
     player = player or rows.new_player(kind)
-    store = coach.store
     moment = wall()
     with store.writing() as s:
         rows.lock_person(s, store.person_id)
@@ -256,8 +263,8 @@ def resume_unfinished(
         plan_row = store.plan(srow.plan_id)
         assert plan_row is not None
         plan = saved_plan(plan_row)
-        definition = _definition(coach, plan)
-        recorder = SessionRecorder(store, srow.id, progress_after(coach))
+        definition = definition_of(catalogue, plan)
+        recorder = SessionRecorder(store, srow.id, progress_after(store, catalogue, today))
         state = rows.read_state(row) if row is not None else None
         if row is None or state is None or state.plan_key != definition.key:
             state, effects = _from_records(store, srow, definition, now)
@@ -286,8 +293,9 @@ def resume_unfinished(
     )
 
 
-def _definition(coach: LegacyPerson, plan: Plan) -> SessionDefinition:
-    exercises = {i.exercise_id: coach.catalogue.get(i.exercise_id) for i in plan.items}
+def definition_of(catalogue: Catalogue, plan: Plan) -> SessionDefinition:
+    """What the engine runs for ``plan``: its items with their exercises from ``catalogue``."""
+    exercises = {i.exercise_id: catalogue.get(i.exercise_id) for i in plan.items}
     return SessionDefinition.build(plan, exercises)
 
 
@@ -315,21 +323,25 @@ def _side(stored: str) -> Side | None:
     return None
 
 
-def progress_after(coach: LegacyPerson) -> Callable[[int], None]:
-    """After a session: decide each exercise's next dose, and look for a flare-up."""
+def progress_after(
+    store: Store, catalogue: Catalogue, today: Callable[[], dt.date]
+) -> Callable[[int], None]:
+    """After a session: decide each exercise's next dose, and look for a flare-up, on the day
+    the session ends."""
 
     def run(session_id: int) -> None:
-        from backcoach.services.progression import after_session, check_flare_up
+        from backcoach.services.progression import decide_after_session, start_flare_up_if_due
 
-        after_session(coach, session_id)
-        check_flare_up(coach)
+        day = today()
+        decide_after_session(store, catalogue, day, session_id)
+        start_flare_up_if_due(store, day)
 
     return run
 
 
-def abandon(coach: LegacyPerson, session_id: int) -> None:
+def abandon(store: Store, session_id: int) -> None:
     """Close an unfinished session without resuming it; what was saved stays saved."""
-    coach.store.finish_session(session_id, "stopped", None)
+    store.finish_session(session_id, "stopped", None)
 
 
 # --- automatic sessions ---------------------------------------------------------------------

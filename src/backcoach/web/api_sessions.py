@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from backcoach.services.live import ID_PATTERN
 from backcoach.web.api_errors import ERROR_RESPONSES, ApiError
+from backcoach.web.deps import PersonDep
 from backcoach.web.live import DEFAULT_PLAYER, LiveSessions, SessionEvent, StartRequest
 from backcoach.web.live_view import Step
 
@@ -16,6 +17,7 @@ router = APIRouter(tags=["sessions"], responses=ERROR_RESPONSES)
 
 
 def live(request: Request) -> LiveSessions:
+    """The app's live sessions (one for everyone; each call names the person)."""
     sessions: LiveSessions = request.app.state.live
     return sessions
 
@@ -81,10 +83,10 @@ class Decision(BaseModel):
 
 
 @router.get("/sessions/before", response_model=Before)
-def before(request: Request) -> dict[str, Any]:
+def before(request: Request, person: PersonDep) -> dict[str, Any]:
     """What to ask before a session: pregnancy warning signs, yesterday's pain, an unfinished
     session, and whether the screen allows a plan today."""
-    return live(request).before()
+    return live(request).before(person)
 
 
 @router.post(
@@ -95,21 +97,22 @@ def before(request: Request) -> dict[str, Any]:
 )
 def start(
     request: Request,
+    person: PersonDep,
     response: Response,
     body: StartRequest | None = None,
     player: Player = DEFAULT_PLAYER,
 ) -> Step:
     """Start today's session, or carry on the unfinished one (``resume``, the default)."""
-    step, created = live(request).begin(body or StartRequest(), player)
+    step, created = live(request).begin(person, body or StartRequest(), player)
     if not created:
         response.status_code = 200
     return step
 
 
 @router.get("/sessions/current", response_model=Step)
-def current(request: Request, player: Player = DEFAULT_PLAYER) -> Step:
+def current(request: Request, person: PersonDep, player: Player = DEFAULT_PLAYER) -> Step:
     """The session running now (or just finished), after letting its clock act."""
-    step = live(request).current(player)
+    step = live(request).current(person, player)
     if step is None:
         raise ApiError(
             404, "no-session", "no session is running", fix="POST /api/sessions to start one"
@@ -119,25 +122,31 @@ def current(request: Request, player: Player = DEFAULT_PLAYER) -> Step:
 
 @router.post("/sessions/{session_id}/events", response_model=Step)
 def send_event(
-    request: Request, session_id: int, event: SessionEvent, player: Player = DEFAULT_PLAYER
+    request: Request,
+    person: PersonDep,
+    session_id: int,
+    event: SessionEvent,
+    player: Player = DEFAULT_PLAYER,
 ) -> Step:
     """Report what the person did; answers with the new view and the effects to show and say.
     An event resent with the same ``id`` is applied once and answered the same."""
-    return live(request).send(session_id, event, player)
+    return live(request).send(person, session_id, event, player)
 
 
 @router.post("/sessions/{session_id}/take-over", response_model=Step)
-def take_over(request: Request, session_id: int, player: Player = DEFAULT_PLAYER) -> Step:
+def take_over(
+    request: Request, person: PersonDep, session_id: int, player: Player = DEFAULT_PLAYER
+) -> Step:
     """Run the session here: the place running it now is told so on its next event."""
-    return live(request).take_over(session_id, player)
+    return live(request).take_over(person, session_id, player)
 
 
 @router.get("/sessions/{session_id}")
-def past_session(request: Request, session_id: int) -> dict[str, Any]:
+def past_session(person: PersonDep, session_id: int) -> dict[str, Any]:
     """One session, planned next to done."""
-    from backcoach.services.history import session_history
+    from backcoach.services.history import past_sessions
 
-    for row in session_history(request.app.state.coach):
+    for row in past_sessions(person.store):
         if row["id"] == session_id:
             return row
     raise ApiError(
@@ -152,22 +161,22 @@ def past_session(request: Request, session_id: int) -> dict[str, Any]:
 
 @router.get("/history")
 def history(
-    request: Request, limit: int = Query(default=20, ge=1, le=1000)
+    person: PersonDep, limit: int = Query(default=20, ge=1, le=1000)
 ) -> list[dict[str, Any]]:
     """Past sessions, newest first: what was planned and what was done."""
-    from backcoach.services.history import session_history
+    from backcoach.services.history import past_sessions
 
-    return session_history(request.app.state.coach, limit)
+    return past_sessions(person.store, limit)
 
 
 @router.post("/next-day", response_model=list[Decision])
-def next_day(request: Request, body: NextDayAnswers) -> list[dict[str, Any]]:
+def next_day(person: PersonDep, body: NextDayAnswers) -> list[dict[str, Any]]:
     """Whether yesterday's pain of 3-5 settled by this morning; each answer decides that
     exercise's dose again."""
-    from backcoach.services.progression import answer_next_day, pending_next_day_questions
+    from backcoach.services.progression import next_day_questions, record_next_day_answer
 
-    coach = request.app.state.coach
-    pending = {(s, i): e for s, i, e, _ in pending_next_day_questions(coach)}
+    store, catalogue, today = person.store, person.catalogue, person.today()
+    pending = {(s, i): e for s, i, e, _ in next_day_questions(store, today)}
     chosen = []
     for n, answer in enumerate(body.answers):  # check them all before saving any
         exercise_id = pending.get((answer.session_id, answer.item_index))
@@ -183,8 +192,14 @@ def next_day(request: Request, body: NextDayAnswers) -> list[dict[str, Any]]:
         chosen.append((answer, exercise_id))
     out = []
     for answer, exercise_id in chosen:
-        for d in answer_next_day(
-            coach, answer.session_id, answer.item_index, exercise_id, answer.settled
+        for d in record_next_day_answer(
+            store,
+            catalogue,
+            today,
+            answer.session_id,
+            answer.item_index,
+            exercise_id,
+            answer.settled,
         ):
             out.append({"exercise_id": d.exercise_id, "action": d.action, "reason": d.reason})
     return out

@@ -26,6 +26,7 @@ def create_app(
     lan: bool = False,
     port: int | None = None,
     test_client: bool = False,
+    clinic: bool = False,
 ) -> FastAPI:
     """The app. ``clock_speed`` (test-only; default from ``BACKCOACH_TEST_CLOCK_SPEED``, else
     1) speeds up the session clock; ``lan`` requires pairing (see ``web.security``).
@@ -34,10 +35,12 @@ def create_app(
     the Host must name a loopback address with exactly that port (None: port not known, any).
     ``test_client`` (tests only) also accepts the in-process test client's host name,
     ``testserver``; it is a parameter so that nothing a request or the environment says can
-    turn it on."""
+    turn it on. ``clinic``: clinic mode (``web.clinic_mode``; PostgreSQL, sign-in everywhere,
+    behind a TLS proxy at BACKCOACH_PUBLIC_URL); ValueError saying what to fix when it cannot
+    run."""
     import os
 
-    from backcoach.web import api, api_docs, api_errors, pages
+    from backcoach.web import api, api_docs, api_errors, clinic_mode, pages
     from backcoach.web.live import LiveSessions, SessionClock, clock_speed_from_environ
     from backcoach.web.security import Guard, SecurityMiddleware, load_secret
 
@@ -52,15 +55,15 @@ def create_app(
     )
     context = AppContext(settings)
     app.state.app_context = context
-    # Temporary: the old Coach adapter on the same context, for web/live.py and
-    # web/api_sessions.py until they take a person context (removed with coach.py).
-    from backcoach.coach import Coach
-
-    coach = Coach(settings, context)
-    app.state.coach = coach
-    app.state.live = LiveSessions(coach, SessionClock(speed))
+    app.state.live = LiveSessions(SessionClock(speed))  # one for everyone the app serves
+    app.state.clinic = None
+    public_url = clinic_mode.install(app, context) if clinic else None
     app.state.guard = guard = Guard(
-        load_secret(settings.home), lan=lan, port=port, test_client=test_client
+        load_secret(settings.home),
+        lan=lan,
+        port=port,
+        test_client=test_client,
+        public_url=public_url,
     )
     api_errors.install(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

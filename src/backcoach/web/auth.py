@@ -26,8 +26,9 @@ from backcoach.clinic import Clinic, Who
 from backcoach.clinic.errors import ClinicError, Locked, NotSignedIn
 from backcoach.clinic.signin import DEVICE, DEVICE_LIFETIME, SignedIn
 from backcoach.web.api_errors import ERROR_RESPONSES, ApiError, ErrorBody, ErrorDetail
+from backcoach.web.security import SIGNIN_COOKIE
 
-SESSION_COOKIE = "__Host-backcoach-session"
+SESSION_COOKIE = SIGNIN_COOKIE
 
 RESPONSES: dict[int | str, dict[str, Any]] = {
     **ERROR_RESPONSES,
@@ -125,9 +126,12 @@ def refusal(error: ClinicError) -> JSONResponse:
 
 
 def signed_in(request: Request) -> Who:
-    """The signed-in person (person id, role, account, session), or 401 ``signed-out``."""
-    token = request.cookies.get(SESSION_COOKIE, "")
-    who = clinic_of(request).who(token) if token else None
+    """The signed-in person (person id, role, account, session), or 401 ``signed-out``. The
+    security middleware looked the session up already in clinic mode (``state.who``)."""
+    who: Who | None = getattr(request.state, "who", None)
+    if who is None:
+        token = request.cookies.get(SESSION_COOKIE, "")
+        who = clinic_of(request).who(token) if token else None
     if who is None:
         error = NotSignedIn()
         raise ApiError(401, error.code, str(error), fix="sign in at /api/auth/login")
@@ -149,7 +153,7 @@ def _me(clinic: Clinic, who: Who) -> Me:
     )
 
 
-def _signed_in(request: Request, response: Response, clinic: Clinic, done: SignedIn) -> Me:
+def set_session(request: Request, response: Response, clinic: Clinic, done: SignedIn) -> None:
     """Set the new session's cookie; a session this browser held before is ended, so one
     browser never holds two."""
     old = request.cookies.get(SESSION_COOKIE, "")
@@ -165,6 +169,14 @@ def _signed_in(request: Request, response: Response, clinic: Clinic, done: Signe
         httponly=True,
         samesite="lax",
     )
+
+
+def clear_session(response: Response) -> None:
+    response.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True, samesite="lax")
+
+
+def _signed_in(request: Request, response: Response, clinic: Clinic, done: SignedIn) -> Me:
+    set_session(request, response, clinic, done)
     return _me(clinic, done.who)
 
 
@@ -212,7 +224,7 @@ def logout(request: Request, response: Response) -> SignedOut:
     live = token and clinic.who(token) is not None
     if token:
         clinic.sign_out(token, client_address(request))
-    response.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True, samesite="lax")
+    clear_session(response)
     return SignedOut(signed_out=1 if live else 0)
 
 
@@ -220,7 +232,7 @@ def logout(request: Request, response: Response) -> SignedOut:
 def logout_everywhere(who: SignedInDep, request: Request, response: Response) -> SignedOut:
     """End every session of the signed-in person, on every browser and device."""
     count = clinic_of(request).sign_out_everywhere(who, client_address(request))
-    response.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True, samesite="lax")
+    clear_session(response)
     return SignedOut(signed_out=count)
 
 

@@ -8,6 +8,11 @@ event, writes the effects, and saves the state, what the page shows (``Board``) 
 Nothing here lives between requests but a cache of plans and a note of the sessions this
 process served (to tell a session replaced after ``forget`` from one that is not live).
 
+One ``LiveSessions`` serves everyone the app serves (in the clinic, many people): it holds no
+person. Every method is given the person it is for (a ``PersonContext``, from ``PersonDep``)
+and reads and writes only through that person's store; its notes are keyed by (person id,
+session id), so two people never share one.
+
 A page names itself with the ``X-Backcoach-Player`` header (one id per tab; requests without it
 are the one player "api"). Events from any other player than the one driving the session
 answer 409 ``session-elsewhere``; ``POST /api/sessions/{id}/take-over`` hands it over, and the
@@ -65,7 +70,7 @@ from backcoach.web.live_view import Board, Step, build_view, make_step
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from backcoach.coach import Coach
+    from backcoach.app import PersonContext
     from backcoach.planning.plan import Plan
     from backcoach.records.tables import LiveSessionRow, SessionRow
 
@@ -162,32 +167,38 @@ def clock_speed_from_environ(environ: Mapping[str, str]) -> float:
     return speed
 
 
-class LiveSessions:
-    """The live sessions of one app's person, served from the database; safe from any thread
-    of any process."""
+Key = tuple[int, int]
+"""(person id, session id): whose session a note is about."""
 
-    def __init__(self, coach: Coach, clock: SessionClock) -> None:
-        self.coach = coach
+
+class LiveSessions:
+    """The live sessions of everyone the app serves, from the database; one per app, safe from
+    any thread of any process. Each call names the person it is for."""
+
+    def __init__(self, clock: SessionClock) -> None:
         self.clock = clock
         self._lock = threading.Lock()  # guards the small memories below
-        self._seen: dict[int, dt.datetime] = {}
+        self._seen: dict[Key, dt.datetime] = {}
         """When each session served here started: with the id, which session it is."""
-        self._forgotten: set[int] = set()
+        self._forgotten: set[Key] = set()
         """Sessions served here whose records were deleted or replaced here (``reset``)."""
-        self._plans: dict[tuple[int, int], tuple[Plan, SessionDefinition]] = {}
+        self._plans: dict[tuple[int, int, int], tuple[Plan, SessionDefinition]] = {}
+        """(person id, session id, plan id) -> the session's plan and definition."""
 
     # --- before and start ---------------------------------------------------------------------
 
-    def before(self) -> dict[str, Any]:
+    def before(self, person: PersonContext) -> dict[str, Any]:
         """What to ask or say before a session starts (docs/web-api.md)."""
         from backcoach.safety import pregnancy
-        from backcoach.services.progression import pending_next_day_questions
+        from backcoach.services.profiles import load_profile
+        from backcoach.services.progression import next_day_questions
+        from backcoach.services.screening import gate as screen_gate
 
-        coach = self.coach
-        gate = coach.gate()
+        store, today = person.store, person.today()
+        gate = screen_gate(store, today)
         questions = []
-        for session_id, item_index, exercise_id, day in pending_next_day_questions(coach):
-            name = _name(coach, exercise_id)
+        for session_id, item_index, exercise_id, day in next_day_questions(store, today):
+            name = _name(person, exercise_id)
             questions.append(
                 {
                     "session_id": session_id,
@@ -198,7 +209,7 @@ class LiveSessions:
                     "question": f"Had the pain after {name} ({day}) settled by this morning?",
                 }
             )
-        unfinished = coach.store.unfinished_session()
+        unfinished = store.unfinished_session()
         return {
             "allowed": gate.allowed,
             "refused": None
@@ -206,7 +217,7 @@ class LiveSessions:
             else {"code": f"plan-refused:{gate.code}", "message": gate.reason},
             "pregnancy_question": (
                 {"question": pregnancy.QUESTION, "signs": list(pregnancy.PREGNANCY_WARNING_SIGNS)}
-                if pregnancy.check_needed(coach.profile().conditions)
+                if pregnancy.check_needed(load_profile(store).conditions)
                 else None
             ),
             "next_day_questions": questions,
@@ -217,25 +228,30 @@ class LiveSessions:
             ),
         }
 
-    def begin(self, request: StartRequest, player: str = DEFAULT_PLAYER) -> tuple[Step, bool]:
+    def begin(
+        self, person: PersonContext, request: StartRequest, player: str = DEFAULT_PLAYER
+    ) -> tuple[Step, bool]:
         """Carry on the unfinished session (``resume``) or start today's; True when a new one
         started. Starting afresh ends the unfinished one, wherever it runs."""
         from backcoach.services import sessions
 
-        self._pregnancy_check(request.pregnancy_warning_signs)
-        self._check_gate()
-        store = self.coach.store
+        self._pregnancy_check(person, request.pregnancy_warning_signs)
+        self._check_gate(person)
+        store = person.store
         wall = self.clock.wall()
         with _conflicts(), store.writing() as s:
             rows.lock_person(s, store.person_id)
             unfinished = store.unfinished_session()
             if unfinished is not None:
                 if request.resume:
-                    return self._carry_on(s, unfinished, player, wall, take_over=False), False
-                sessions.abandon(self.coach, unfinished.id)
+                    step = self._carry_on(person, s, unfinished, player, wall, take_over=False)
+                    return step, False
+                sessions.abandon(store, unfinished.id)
             speed = self.clock.speed
             live = sessions.begin(
-                self.coach,
+                store,
+                person.catalogue,
+                person.today,
                 "web",
                 wall * speed,
                 request.minutes,
@@ -250,28 +266,30 @@ class LiveSessions:
             definition = live.engine.definition
             board.take(live.first_effects, definition)
             row.board = board.to_dict()
-            self._remember(srow)
+            self._remember(person, srow)
             view = build_view(
                 live.session_id, definition, live.engine.state, board, wall * speed, speed
             )
             return make_step(view, live.first_effects), True
 
-    def _check_gate(self) -> None:
+    def _check_gate(self, person: PersonContext) -> None:
         """A session carries on only while the warning-sign screen allows a plan, as a new one
         starts only then: answers showing an emergency, or a new symptom, taken after the session
         began stop it where it is (409 ``plan-refused:<code>``, the same calm advice). What was
         saved stays saved; after a clear screen the session can carry on."""
-        from backcoach.coach import PlanRefused
+        from backcoach.errors import PlanRefused
+        from backcoach.services.screening import gate as screen_gate
 
-        gate = self.coach.gate()
+        gate = screen_gate(person.store, person.today())
         if not gate.allowed:
             raise PlanRefused(gate.reason, gate.code)
 
-    def _pregnancy_check(self, answer: bool | None) -> None:
+    def _pregnancy_check(self, person: PersonContext, answer: bool | None) -> None:
         """Pregnancy: the ACOG warning signs are asked before every session (as the CLI does)."""
         from backcoach.safety import pregnancy
+        from backcoach.services.profiles import load_profile
 
-        if not pregnancy.check_needed(self.coach.profile().conditions):
+        if not pregnancy.check_needed(load_profile(person.store).conditions):
             return
         if answer is None:
             raise ApiError(
@@ -286,22 +304,22 @@ class LiveSessions:
 
     # --- running ------------------------------------------------------------------------------
 
-    def current(self, player: str = DEFAULT_PLAYER) -> Step | None:
+    def current(self, person: PersonContext, player: str = DEFAULT_PLAYER) -> Step | None:
         """The unfinished session after letting its clock act (carried on here if its player
         let it go), else the newest finished one's summary; None if there is none."""
-        store = self.coach.store
+        store = person.store
         wall = self.clock.wall()
         with _conflicts(), store.writing() as s:
             unfinished = store.unfinished_session()
             if unfinished is not None:
-                self._check_gate()
-                return self._carry_on(s, unfinished, player, wall, take_over=False)
+                self._check_gate(person)
+                return self._carry_on(person, s, unfinished, player, wall, take_over=False)
             row = rows.newest(s)
             srow = store.session(row.session_id) if row is not None else None
             if row is None or srow is None:
                 return None
             state = rows.read_state(row)
-            _, definition = self._definition(srow)
+            _, definition = self._definition(person, srow)
             if state is None or not state.finished or state.plan_key != definition.key:
                 return None
             now = Anchor.of(row).now(wall)
@@ -309,26 +327,34 @@ class LiveSessions:
             view = build_view(row.session_id, definition, state, board, now, row.clock_speed)
             return make_step(view, ())
 
-    def take_over(self, session_id: int, player: str = DEFAULT_PLAYER) -> Step:
+    def take_over(
+        self, person: PersonContext, session_id: int, player: str = DEFAULT_PLAYER
+    ) -> Step:
         """Run the session here from now on: the player driving it is told on its next event.
         A running exercise pauses where it was last heard."""
-        store = self.coach.store
+        store = person.store
         wall = self.clock.wall()
         with _conflicts(), store.writing() as s:
             rows.lock_person(s, store.person_id)
-            srow = self._session(session_id)
+            srow = self._session(person, session_id)
             if srow.status != "in-progress":
                 raise rows.ended(session_id, srow.status)
             unfinished = store.unfinished_session()
             if unfinished is None or unfinished.id != session_id:
                 raise _not_live(session_id)
-            self._check_gate()
-            return self._carry_on(s, srow, player, wall, take_over=True)
+            self._check_gate(person)
+            return self._carry_on(person, s, srow, player, wall, take_over=True)
 
-    def send(self, session_id: int, event: SessionEvent, player: str = DEFAULT_PLAYER) -> Step:
+    def send(
+        self,
+        person: PersonContext,
+        session_id: int,
+        event: SessionEvent,
+        player: str = DEFAULT_PLAYER,
+    ) -> Step:
         """Apply one event of ``player`` to the session, once (a resent event id gets the
         answer it got), and answer with the view."""
-        store = self.coach.store
+        store = person.store
         wall = self.clock.wall()
         with _conflicts(), store.writing() as s:
             row = rows.lock(s, session_id)
@@ -337,25 +363,25 @@ class LiveSessions:
                 if answer is not None:  # a resend: the same answer, nothing applied again
                     srow = store.session(session_id)
                     if srow is not None:
-                        self._remember(srow)
+                        self._remember(person, srow)
                     return Step.model_validate(answer)
-            srow = self._session(session_id)
+            srow = self._session(person, session_id)
             if row is None:
                 unfinished = store.unfinished_session()
                 if unfinished is None or unfinished.id != session_id:
                     raise _not_live(session_id)
                 # Started before sessions had live rows: carried on from its records here.
-                self._carry_on(s, srow, player, wall, take_over=False)
+                self._carry_on(person, s, srow, player, wall, take_over=False)
                 row = rows.lock(s, session_id)
                 assert row is not None
             if row.player != player:
                 if srow.status != "in-progress":
                     raise rows.ended(session_id, srow.status)
                 raise rows.elsewhere(row, wall)
-            _, definition = self._definition(srow)
+            _, definition = self._definition(person, srow)
             state = rows.read_state(row)
             if state is None or state.plan_key != definition.key:
-                self._carry_on(s, srow, player, wall, take_over=False, fresh=True)
+                self._carry_on(person, s, srow, player, wall, take_over=False, fresh=True)
                 state = rows.read_state(row)
                 assert state is not None
             if srow.status != "in-progress" and not state.finished:
@@ -371,23 +397,29 @@ class LiveSessions:
                     fix=START_FIX,
                 )
             if not state.finished:
-                self._check_gate()
+                self._check_gate(person)
             board = Board.from_dict(row.board)
             if event.type == "dismiss":
                 board.dismiss()
-            return self._serve(s, row, srow, state, board, wall, event)
+            return self._serve(person, s, row, srow, state, board, wall, event)
 
-    def reset(self) -> None:
-        """The records were replaced or deleted here (import and forget call this): the pages
-        of the sessions served here are told so on their next event (``session-forgotten``)."""
+    def reset(self, person_id: int) -> None:
+        """The person's records were replaced or deleted here (import and forget call this):
+        the pages of their sessions served here are told so on their next event
+        (``session-forgotten``). Nobody else's sessions are touched."""
         with self._lock:
-            self._forgotten.update(self._seen)
-            self._seen.clear()
+            theirs = [key for key in self._seen if key[0] == person_id]
+            self._forgotten.update(theirs)
+            for key in theirs:
+                del self._seen[key]
+            for cached in [k for k in self._plans if k[0] == person_id]:
+                del self._plans[cached]
 
     # --- the one path every request takes -------------------------------------------------------
 
     def _carry_on(
         self,
+        person: PersonContext,
         s: Session,
         srow: SessionRow,
         player: str,
@@ -401,12 +433,14 @@ class LiveSessions:
         from backcoach.services import sessions
 
         row = rows.lock(s, srow.id)
-        _, definition = self._definition(srow)
+        _, definition = self._definition(person, srow)
         state = rows.read_state(row) if row is not None and not fresh else None
         if row is None or state is None or state.plan_key != definition.key:
             speed = self.clock.speed
             live = sessions.resume_unfinished(
-                self.coach,
+                person.store,
+                person.catalogue,
+                person.today,
                 wall * speed,
                 player=player,
                 kind="web",
@@ -418,17 +452,19 @@ class LiveSessions:
             row = rows.lock(s, srow.id)
             assert row is not None
             state, first = live.engine.state, live.first_effects
-            return self._serve(s, row, srow, state, Board(), wall, None, first)
+            return self._serve(person, s, row, srow, state, Board(), wall, None, first)
         effects: tuple[Effect, ...] = ()
         if row.player != player:
             if not (take_over or rows.idle(row, wall)):
                 raise rows.elsewhere(row, wall)
             speed = self.clock.speed
             state, effects = rows.hand_over(definition, state, row, player, "web", speed, wall)
-        return self._serve(s, row, srow, state, Board.from_dict(row.board), wall, None, effects)
+        board = Board.from_dict(row.board)
+        return self._serve(person, s, row, srow, state, board, wall, None, effects)
 
     def _serve(
         self,
+        person: PersonContext,
         s: Session,
         row: LiveSessionRow,
         srow: SessionRow,
@@ -442,8 +478,9 @@ class LiveSessions:
         and the answer under the event's id, all in the caller's transaction."""
         from backcoach.services.sessions import SessionRecorder, progress_after
 
-        _, definition = self._definition(srow)
-        recorder = SessionRecorder(self.coach.store, srow.id, progress_after(self.coach))
+        _, definition = self._definition(person, srow)
+        store, catalogue = person.store, person.catalogue
+        recorder = SessionRecorder(store, srow.id, progress_after(store, catalogue, person.today))
         engine = Engine(definition, state, [recorder])
         out: list[Effect] = list(before)
         now = Anchor.of(row).now(wall)
@@ -468,36 +505,39 @@ class LiveSessions:
         event_id = event.id if event is not None else None
         stored = answer.model_dump(mode="json") if event_id is not None else None
         rows.save(s, row, engine.state, board.to_dict(), wall, event_id, stored)
-        self._remember(srow)
+        self._remember(person, srow)
         return answer
 
-    def _definition(self, srow: SessionRow) -> tuple[Plan, SessionDefinition]:
+    def _definition(
+        self, person: PersonContext, srow: SessionRow
+    ) -> tuple[Plan, SessionDefinition]:
         """The session's plan and definition, cached: both follow from its saved plan."""
         from backcoach.services.saved import saved_plan
+        from backcoach.services.sessions import definition_of
 
-        key = (srow.id, srow.plan_id)
+        key = (person.person_id, srow.id, srow.plan_id)
         with self._lock:
             cached = self._plans.get(key)
         if cached is not None:
             return cached
-        plan_row = self.coach.store.plan(srow.plan_id)
+        plan_row = person.store.plan(srow.plan_id)
         if plan_row is None:
             raise LookupError(f"session {srow.id} has no plan {srow.plan_id}")
         plan = saved_plan(plan_row)
-        exercises = {i.exercise_id: self.coach.exercise(i.exercise_id) for i in plan.items}
-        made = (plan, SessionDefinition.build(plan, exercises))
+        made = (plan, definition_of(person.catalogue, plan))
         with self._lock:
             self._plans[key] = made
             while len(self._plans) > PLANS_KEPT:
                 del self._plans[next(iter(self._plans))]
         return made
 
-    def _session(self, session_id: int) -> SessionRow:
+    def _session(self, person: PersonContext, session_id: int) -> SessionRow:
         """The session's row; a 409 saying what became of it when it is gone or replaced."""
-        srow = self.coach.store.session(session_id)
+        srow = person.store.session(session_id)
+        key = (person.person_id, session_id)
         with self._lock:
-            known = self._seen.get(session_id)
-            forgotten = session_id in self._forgotten
+            known = self._seen.get(key)
+            forgotten = key in self._forgotten
         if srow is None:
             if known is not None or forgotten:
                 raise rows.forgotten(session_id)
@@ -519,11 +559,12 @@ class LiveSessions:
             )
         return srow
 
-    def _remember(self, srow: SessionRow) -> None:
+    def _remember(self, person: PersonContext, srow: SessionRow) -> None:
+        key = (person.person_id, srow.id)
         with self._lock:
-            self._forgotten.discard(srow.id)
-            self._seen.pop(srow.id, None)
-            self._seen[srow.id] = _utc(srow.started_at)
+            self._forgotten.discard(key)
+            self._seen.pop(key, None)
+            self._seen[key] = _utc(srow.started_at)
             while len(self._seen) > SEEN_KEPT:
                 del self._seen[next(iter(self._seen))]
 
@@ -591,8 +632,8 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     return as_utc(moment)
 
 
-def _name(coach: Coach, exercise_id: str) -> str:
+def _name(person: PersonContext, exercise_id: str) -> str:
     try:
-        return coach.exercise(exercise_id).name
+        return person.catalogue.get(exercise_id).name
     except LookupError:
         return exercise_id

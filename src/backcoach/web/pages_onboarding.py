@@ -179,7 +179,7 @@ class FormProblem(ValueError):
 
 
 def _changes_from(form: Any, current: Any) -> dict[str, Any]:
-    """Turn the submitted form into ``Coach.update_profile`` changes (the whole profile)."""
+    """Turn the submitted form into ``profiles.update_profile`` changes (the whole profile)."""
     raw_minutes = str(form.get("minutes") or "").strip()
     try:
         minutes = int(raw_minutes)

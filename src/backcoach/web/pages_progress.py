@@ -96,5 +96,5 @@ async def forget(request: Request, person: PersonDep) -> Response:
         return _settings_page(request, person, message, status=400)
     summary = await run_in_threadpool(forget_all, person.store, person.settings)
     # The session held in memory for the player belongs to the records just deleted.
-    request.app.state.live.reset()
+    request.app.state.live.reset(person.person_id)
     return RedirectResponse(f"/settings?forgotten={sum(summary.rows.values())}", status_code=303)

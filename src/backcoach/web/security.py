@@ -13,6 +13,11 @@ token is replayed to the app untouched and streaming answers are not buffered.
 * Every POST, PUT, PATCH and DELETE carries the CSRF token (double submit: cookie
   ``backcoach_csrf`` = header ``X-CSRF-Token`` or form field ``csrf_token``) and must not come
   from another origin.
+* Clinic mode (``serve --clinic``, behind a TLS proxy): the Host must be the public URL's;
+  every path but ``SIGNED_OUT_PATHS`` (and ``/static/``) needs a live sign-in session
+  (``__Host-backcoach-session``, looked up in the clinic's database): without one, an API path
+  answers 401 ``signed-out`` and a page redirects to ``/signin``. The signed-in person goes to
+  the request's ``state.who`` for ``web.deps``. Cookies are ``Secure``; HSTS is sent.
 * Every answer, errors and refusals included, carries the security headers; everything but the
   app's own files and the exercise pictures carries ``Cache-Control: no-store`` (health data).
   An exception in the app becomes a calm 500 (an HTML page, or JSON under ``/api``) with those
@@ -35,13 +40,27 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
-from typing import Literal
-from urllib.parse import parse_qs, urlsplit
+from typing import TYPE_CHECKING, Literal
+from urllib.parse import parse_qs, quote, urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+if TYPE_CHECKING:
+    from backcoach.clinic import Who
+
 SESSION_COOKIE = "backcoach_session"
 CSRF_COOKIE = "backcoach_csrf"
+CLINIC_CSRF_COOKIE = "__Host-backcoach-csrf"
+"""Clinic mode's CSRF cookie: ``__Host-`` makes browsers accept it only Secure, from this host,
+for path ``/``, so a neighbouring subdomain cannot plant a token of its choosing."""
+SIGNIN_COOKIE = "__Host-backcoach-session"
+"""Clinic mode: the sign-in session's token (``web.auth`` sets it)."""
+SIGNIN_PATH = "/signin"
+SIGNED_OUT_PATHS = frozenset(
+    {SIGNIN_PATH, "/invite", "/api/auth/login", "/api/auth/invite", "/healthz"}
+)
+"""Clinic mode: the only paths (besides ``/static/``) answered without a sign-in."""
+HSTS = "max-age=31536000"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 PAIR_PATH = "/pair"
@@ -194,6 +213,9 @@ class Guard:
     lan: bool = False
     port: int | None = None
     test_client: bool = False
+    public_url: str | None = None
+    """Clinic mode: the address patients open (``BACKCOACH_PUBLIC_URL``); its host and port
+    are the only Host answered, and sign-in is required. None: personal mode."""
     clock: Callable[[], float] = time.time
     on_codes_withdrawn: Callable[[], None] | None = None
     _codes: dict[str, float] = field(default_factory=dict)
@@ -278,12 +300,28 @@ class Guard:
             while len(table) > MAX_TRACKED_DEVICES:
                 del table[next(iter(table))]
 
+    @property
+    def clinic(self) -> bool:
+        return self.public_url is not None
+
+    @property
+    def csrf_cookie(self) -> str:
+        return CLINIC_CSRF_COOKIE if self.clinic else CSRF_COOKIE
+
     def host_allowed(self, host: str | None) -> bool:
         """Whether local mode answers a request with this Host header: a loopback name
-        (``LOOPBACK_NAMES``) with the bound port, exactly; nothing else, however spelt."""
+        (``LOOPBACK_NAMES``) with the bound port, exactly; nothing else, however spelt. In
+        clinic mode: the public URL's host with its port (the scheme's default if none)."""
         if not host:
             return False
         name, port = _split_host(host.lower())
+        if self.public_url is not None:
+            if self.test_client and name == TEST_CLIENT_NAME:
+                return True
+            public = urlsplit(self.public_url)
+            default = "443" if public.scheme == "https" else "80"
+            want_name, want_port = _split_host(public.netloc.lower())
+            return name == want_name and (port or default) == (want_port or default)
         names = (*LOOPBACK_NAMES, TEST_CLIENT_NAME) if self.test_client else LOOPBACK_NAMES
         if name not in names:
             return False
@@ -295,6 +333,8 @@ class Guard:
 
     def local_address(self) -> str:
         """Where local mode answers, for the message that turns another address away."""
+        if self.public_url is not None:
+            return f"{self.public_url}/"
         if self.port is None:
             return "http://127.0.0.1/ or http://localhost/ (with the port backcoach serve shows)"
         return f"http://127.0.0.1:{self.port}/ (or http://localhost:{self.port}/)"
@@ -328,16 +368,21 @@ class SecurityMiddleware:
         headers = _headers(scope)
         cookies = _cookies(headers.get("cookie", ""))
         nonce = secrets.token_urlsafe(16)
-        csrf = cookies.get(CSRF_COOKIE, "")
+        clinic = self.guard.clinic
+        csrf = cookies.get(self.guard.csrf_cookie, "")
         set_cookies: list[str] = []
         if not _plausible_token(csrf):
             csrf = secrets.token_urlsafe(32)
-            set_cookies.append(_cookie(CSRF_COOKIE, csrf, http_only=False))
+            set_cookies.append(
+                _cookie(self.guard.csrf_cookie, csrf, http_only=False, secure=clinic)
+            )
         state = scope.setdefault("state", {})
         state["csrf_token"] = csrf
         state["csp_nonce"] = nonce
+        state["clinic"] = clinic
+        state["who"] = None
         path: str = scope["path"]
-        send, started = _with_headers(send, nonce, set_cookies, path)
+        send, started = _with_headers(send, nonce, set_cookies, path, hsts=clinic)
         try:
             await self._guarded(scope, receive, send, headers, cookies, csrf)
         except Exception:
@@ -373,6 +418,8 @@ class SecurityMiddleware:
         if self.guard.lan and not self.guard.valid_session(cookies.get(SESSION_COOKIE)):
             await _refuse(scope, send, 401, "not-paired", "pair this device first")
             return
+        if self.guard.clinic and not await self._signed_in(scope, send, cookies):
+            return
         if scope["method"] in UNSAFE_METHODS:
             problem = _cross_origin(headers)
             if problem:
@@ -398,6 +445,37 @@ class SecurityMiddleware:
                 )
                 return
         await self.app(scope, receive, send)
+
+    async def _signed_in(self, scope: Scope, send: Send, cookies: dict[str, str]) -> bool:
+        """Clinic mode: put the signed-in person on ``state.who``; False (and the refusal
+        sent) when there is none and the path needs one."""
+        from anyio import to_thread
+
+        token = cookies.get(SIGNIN_COOKIE, "")
+        who: Who | None = None
+        if token:
+            clinic = getattr(scope["app"].state, "clinic", None)
+            if clinic is None:  # clinic mode without its clinic: refuse, never guess
+                raise RuntimeError("clinic mode needs app.state.clinic")
+            who = await to_thread.run_sync(clinic.who, token)
+        scope["state"]["who"] = who
+        path: str = scope["path"]
+        if who is not None or path in SIGNED_OUT_PATHS or path.startswith("/static/"):
+            return True
+        if wants_json(path):
+            await _refuse(
+                scope,
+                send,
+                401,
+                "signed-out",
+                "you are not signed in (or your sign-in has ended); sign in again",
+                fix="clinicians: POST /api/auth/login; patients: open the invite link again "
+                "or ask the clinician for a new invite",
+            )
+        else:
+            back = path if scope["method"] in ("GET", "HEAD") else "/"
+            await _redirect(send, f"{SIGNIN_PATH}?next={quote(back, safe='/')}", [])
+        return False
 
     async def _pair(self, scope: Scope, send: Send) -> None:
         code = parse_qs(scope.get("query_string", b"").decode()).get("code", [""])[0]
@@ -446,10 +524,19 @@ def _plausible_token(value: str) -> bool:
     return 32 <= len(value) <= 64 and all(c.isalnum() or c in "-_" for c in value)
 
 
-def _cookie(name: str, value: str, *, http_only: bool = True, max_age: int | None = None) -> str:
+def _cookie(
+    name: str,
+    value: str,
+    *,
+    http_only: bool = True,
+    max_age: int | None = None,
+    secure: bool = False,
+) -> str:
     parts = [f"{name}={value}", "Path=/", "SameSite=Strict"]
     if http_only:
         parts.append("HttpOnly")
+    if secure:
+        parts.append("Secure")
     if max_age is not None:
         parts.append(f"Max-Age={max_age}")
     return "; ".join(parts)
@@ -530,11 +617,13 @@ async def _form_token(scope: Scope, body: bytes) -> str | None:
 
 
 def _with_headers(
-    send: Send, nonce: str, cookies: Iterable[str], path: str
+    send: Send, nonce: str, cookies: Iterable[str], path: str, *, hsts: bool = False
 ) -> tuple[Send, Callable[[], bool]]:
     """``send`` adding the security headers (and ``Cache-Control: no-store`` unless the path is
-    ``CACHEABLE`` and the answer a success) to every answer; and whether an answer started."""
+    ``CACHEABLE`` and the answer a success; HSTS when ``hsts``) to every answer; and whether an
+    answer started."""
     extra = [
+        *([(b"strict-transport-security", HSTS.encode())] if hsts else []),
         (b"content-security-policy", CSP.format(nonce=nonce).encode()),
         (b"x-content-type-options", b"nosniff"),
         (b"referrer-policy", b"same-origin"),
@@ -570,9 +659,13 @@ async def _refuse(
     code: str,
     message: str,
     extra_headers: Iterable[tuple[bytes, bytes]] = (),
+    fix: str | None = None,
 ) -> None:
     if wants_json(scope["path"]):
-        body = json.dumps({"detail": {"code": code, "message": message}}).encode()
+        detail: dict[str, str | None] = {"code": code, "message": message}
+        if fix is not None:
+            detail |= {"field": None, "value": None, "fix": fix}
+        body = json.dumps({"detail": detail}).encode()
         kind = b"application/json"
     else:
         more = f"<p>{PAIR_HELP}</p>" if code in ("not-paired", "pairing-locked") else ""

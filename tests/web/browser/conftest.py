@@ -35,7 +35,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "screensh
 @pytest.fixture
 def serve(live_server_factory: Callable[..., Any]) -> Callable[..., Any]:
     """Start a real server with its own empty home (tests/web/conftest.py):
-    ``serve(clock_speed=40)``; ``.url`` and ``.app`` (``.app.state.coach``) are what tests use."""
+    ``serve(clock_speed=40)``; ``.url``, ``.app`` and ``.person()`` are what tests use."""
     return live_server_factory
 
 

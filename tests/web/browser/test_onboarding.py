@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from backcoach.safety.signs import SIGNS
+from backcoach.services.profiles import load_profile, update_profile
 from tests.web.browser.conftest import DESKTOP, answer_screen, image_width, screenshot
-from tests.web.conftest import ALL_NO
+from tests.web.conftest import ready_to_exercise
 
 
 @pytest.mark.slow
@@ -56,7 +57,7 @@ def test_clear_screen_profile_and_todays_plan(serve: Any, pages: Any) -> None:
     assert page.get_by_role("heading", name="Forget everything").is_visible()
     screenshot(page, "16-settings")
 
-    saved = server.app.state.coach.profile()
+    saved = load_profile(server.person().store)
     assert saved.minutes == 10 and saved.days == ["mon", "wed", "fri"]
     assert "chair" in saved.equipment
 
@@ -64,15 +65,14 @@ def test_clear_screen_profile_and_todays_plan(serve: Any, pages: Any) -> None:
 @pytest.mark.slow
 def test_emergency_screen_blocks_the_plan(serve: Any, pages: Any) -> None:
     server = serve()
-    coach = server.app.state.coach
+    person = server.person()
     # A session is under way on the phone when the questions are answered again elsewhere.
-    coach.take_screen(ALL_NO)
-    coach.update_profile(minutes=5)
+    ready_to_exercise(person, minutes=5)
     player = pages.open()
     player.goto(server.url + "/session")
     player.locator(".q-score[data-score='2']").click()
     player.locator("#p-live").wait_for()
-    session = coach.store.unfinished_session()
+    session = person.store.unfinished_session()
     assert session is not None
     pages.expect_failure("POST", f"/api/sessions/{session.id}/events", 409)
 
@@ -102,13 +102,13 @@ def test_emergency_screen_blocks_the_plan(serve: Any, pages: Any) -> None:
     assert player.locator("#p-problem-title").inner_text() == "Not today"
     assert "emergency" in player.locator("#p-problem-text").inner_text()
     screenshot(player, "07b-session-blocked", full_page=False)
-    assert coach.store.unfinished_session() is not None  # what was saved stays saved
+    assert person.store.unfinished_session() is not None  # what was saved stays saved
 
 
 @pytest.mark.slow
 def test_library_on_a_desktop(serve: Any, pages: Any) -> None:
     server = serve()
-    server.app.state.coach.update_profile(conditions=["osteoporosis"])
+    update_profile(server.person().store, conditions=["osteoporosis"])
     page = pages.open(DESKTOP)
     page.goto(server.url + "/library")
     total = page.locator(".library-item").count()

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 
 from backcoach.safety.signs import SIGN_IDS
+from backcoach.services.profiles import update_profile
+from backcoach.services.screening import take_screen
 from tests.web.browser.conftest import PHONE, answer_screen, screenshot
 
 CLOCK_SPEED = 40
@@ -30,9 +32,10 @@ def visible(page: Any, panel: str) -> bool:
 
 
 def screen_clear_with_short_plan(server: Any) -> None:
-    coach = server.app.state.coach
-    coach.take_screen({sign: "no" for sign in SIGN_IDS})
-    coach.update_profile(minutes=5, days=["mon", "tue", "wed", "thu", "fri", "sat", "sun"])
+    person = server.person()
+    take_screen(person.store, person.today(), {sign: "no" for sign in SIGN_IDS})
+    days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    update_profile(person.store, minutes=5, days=days)
 
 
 def onboard(page: Any, url: str, minutes: int) -> None:
@@ -149,7 +152,7 @@ def test_whole_journey_with_a_stop_rule_reload_and_progress(serve: Any, pages: A
     assert controls_top and max(controls_top) - min(controls_top) < 1, controls_top
 
     # The server saved it all: the session, its sets, the stop and the pain report.
-    store = server.app.state.coach.store
+    store = server.person().store
     session = store.sessions()[0]
     assert session.status == "finished"
     assert session.pain_before == 2
