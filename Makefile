@@ -48,6 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/web.py
 	$(BIN)/python bench/today_rate.py
 	$(BIN)/python bench/workers_rate.py
+	$(BIN)/python bench/people_load.py
 	$(BIN)/python bench/history_cost.py
 	$(BIN)/python bench/motion.py
 	$(BIN)/python bench/import_memory.py
