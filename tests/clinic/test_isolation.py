@@ -35,6 +35,8 @@ and the calendar file write it)."""
 EXERCISE = "cat-cow"
 """Path parameters that name no one's records (the exercise library) get a real value."""
 OPEN_API = {"/api/auth/login", "/api/auth/invite"}
+OTHER_IDS = {"patient_id": 2_000_000_000, "flag_id": 2_000_000_000, "decision_id": 1}
+"""Clinician paths name a patient or a flag: A's patient id where the test knows it."""
 
 
 def finish_session(phone: TestClient, wall: FakeWall, minutes: int = 10) -> int:
@@ -92,6 +94,7 @@ def world(
     phone_a = patient(app, a.invite_code, 1970)
     phone_b = patient(app, b.invite_code, 1990)
     a_ids = records(phone_a, wall, A_TIME)
+    a_ids["patient_id"] = a.patient_id
     records(phone_b, wall, "19:13")
     return {"app": app, "a": phone_a, "b": phone_b, "a_ids": a_ids, "wall": wall}
 
@@ -118,7 +121,7 @@ def sweep(client: TestClient, app: FastAPI, ids: dict[str, int], who: str) -> in
     """Call every operation with ``ids``; assert none shows A's records. How many calls."""
     calls = 0
     for method, path, params in operations(app):
-        url = path.format(**{**ids, "exercise_id": EXERCISE})
+        url = path.format(**{**OTHER_IDS, **ids, "exercise_id": EXERCISE})
         answer = client.request(method, url, json=body_for(method, path))
         calls += 1
         where = f"{who}: {method} {url} -> {answer.status_code}"
@@ -126,11 +129,11 @@ def sweep(client: TestClient, app: FastAPI, ids: dict[str, int], who: str) -> in
         if 200 <= answer.status_code < 300:
             for marker in MARKERS:
                 assert marker not in shown, f"{where} shows A's {marker!r}"
-        if params & {"session_id", "document_id"}:
+        if params & {"session_id", "document_id", "patient_id"}:
             assert not 200 <= answer.status_code < 300, f"{where}: {shown[:300]}"
             # and no oracle: A's ids are answered exactly as ids that never existed
             nowhere = {k: NO_SUCH_ID for k in ids}
-            url = path.format(**{**nowhere, "exercise_id": EXERCISE})
+            url = path.format(**{**OTHER_IDS, **nowhere, "exercise_id": EXERCISE})
             unknown = client.request(method, url, json=body_for(method, path))
             assert (answer.status_code, refusal(answer, ids)) == (
                 unknown.status_code,
@@ -196,7 +199,7 @@ def test_without_a_sign_in_every_path_is_refused(bare: FastAPI) -> None:
     app, a_ids = bare, {"session_id": 1, "document_id": 1}
     nobody = browser(app)
     for method, path, _ in operations(app):
-        url = path.format(**{**a_ids, "exercise_id": EXERCISE})
+        url = path.format(**{**OTHER_IDS, **a_ids, "exercise_id": EXERCISE})
         answer = nobody.request(method, url, json=body_for(method, path))
         if path in OPEN_API:
             assert answer.status_code != 401 or answer.json()["detail"]["code"] != "signed-out"
@@ -209,7 +212,7 @@ def test_without_a_sign_in_every_path_is_refused(bare: FastAPI) -> None:
             continue
         if route.path in SIGNED_OUT_PATHS:
             continue
-        url = route.path.format(**{**a_ids, "exercise_id": EXERCISE})
+        url = route.path.format(**{**OTHER_IDS, **a_ids, "exercise_id": EXERCISE})
         for method in route.methods:
             answer = nobody.request(method, url)
             assert answer.status_code == 303, f"{method} {url} -> {answer.status_code}"

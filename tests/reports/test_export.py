@@ -27,6 +27,8 @@ from sqlalchemy import (
 )
 
 from backcoach.app import AppContext, PersonContext
+from backcoach.clinic.programmes import Programme, ProgrammeItem
+from backcoach.clinic.programmes import save as save_programme
 from backcoach.config import Settings
 from backcoach.errors import BackcoachError
 from backcoach.records.db import normalise_url
@@ -106,6 +108,10 @@ def fill(person: PersonContext) -> None:
     )
     live = begin(person.store, person.catalogue, person.today, "auto", 0.0, minutes=10)
     run_auto(live, AutoAnswers(pain_before=3, pain_after=2), 0, 0.0)
+    programme = Programme(items=[ProgrammeItem(exercise_id="pelvic-tilt", sets=2, reps=8)])
+    save_programme(
+        person.store, programme, based_on=None, by_id=None, by_name=MARKER, now=person.clock()
+    )
     engine = create_engine(normalise_url(person.settings.database_url))
     try:
         with engine.begin() as conn:

@@ -24,6 +24,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from backcoach.app import AppContext, PersonContext
+from backcoach.clinic.programmes import Programme, ProgrammeItem
+from backcoach.clinic.programmes import save as save_programme
 from backcoach.config import Settings
 from backcoach.errors import BackcoachError
 from backcoach.planning.direction import Reading
@@ -76,6 +78,11 @@ def make_records(person: PersonContext) -> None:
     add_activity(person.store, person.today(), "putting on socks")
     rate_activities(person.store, person.today(), {"putting on socks": 4})
     record_pain(person.store, now=3, worst_24h=5)
+    programme = Programme(items=[ProgrammeItem(exercise_id="pelvic-tilt", sets=2, reps=8)])
+    save_programme(
+        person.store, programme, based_on=None, by_id=None, by_name="A. Clinician",
+        now=person.clock(),
+    )  # fmt: skip
 
 
 def exported(person: PersonContext) -> Doc:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from backcoach.jobs.digest import PREPARE_DIGEST, give_up_digest, prepare_digest
 from backcoach.jobs.documents import MAKE_DOCUMENT, give_up_document, make_document
 from backcoach.jobs.workplace import Workplace
 
@@ -32,6 +33,7 @@ class Job:
 
 JOBS: dict[str, Job] = {
     MAKE_DOCUMENT: Job(make_document, give_up_document),
+    PREPARE_DIGEST: Job(prepare_digest, give_up_digest),
 }
 
 

@@ -123,6 +123,9 @@ class SessionRow(Owned, Base):
     mode: Mapped[str] = mapped_column(String(16), default="terminal")
     pain_before: Mapped[int | None] = mapped_column(Integer, default=None)
     pain_after: Mapped[int | None] = mapped_column(Integer, default=None)
+    comment: Mapped[str | None] = mapped_column(Text, default=None)
+    """The person's short plain-text note after the session, for their clinician."""
+    commented_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
     plan: Mapped[PlanRow] = relationship()
     sets: Mapped[list[SetLogRow]] = relationship(
@@ -335,6 +338,26 @@ class DocumentRow(Owned, Base):
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
 
+class ProgrammeVersionRow(Owned, Base):
+    """One saved version of the programme a clinician assigned (clinic.programmes): ``data``
+    is the validated ``Programme`` model's JSON, ``changes`` what differs from the version
+    before, in words. Every save is a new row; the patient gets the highest ``version``.
+    ``created_by`` is a plain person id (the trail outlives the clinician's account)."""
+
+    __tablename__ = "programme_versions"
+    __table_args__ = (
+        UniqueConstraint("person_id", "version", name="uq_programme_versions_version"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[int | None] = mapped_column(Integer, default=None)
+    created_by_name: Mapped[str | None] = mapped_column(String(200), default=None)
+    changes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
 # --- the clinic (backcoach.clinic): accounts, care, invites, sign-in sessions, audit ---------
 # Not personal records: none inherits ``Owned``, so none is scoped, exported or forgotten with a
 # person's records. Sign-in has to find a row before it knows whose it is (an e-mail, a code,
@@ -477,6 +500,47 @@ class AuditRow(Base):
     address: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
+class ClinicFlagRow(Base):
+    """An event in a patient's records that needs their clinician's look (clinic.flags): one
+    row per event, unique on (patient, kind, event_key), so raising it again changes nothing.
+    Open until a clinician acknowledges it."""
+
+    __tablename__ = "clinic_flags"
+    __table_args__ = (
+        UniqueConstraint("patient_id", "kind", "event_key", name="uq_clinic_flags_event"),
+        Index("ix_clinic_flags_patient_open", "patient_id", "acknowledged_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(24))
+    event_key: Mapped[str] = mapped_column(String(80))
+    happened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    summary: Mapped[str] = mapped_column(String(200))
+    raised_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True), default=None
+    )
+    acknowledged_by: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), default=None
+    )
+
+
+class ProgrammeTemplateRow(Base):
+    """A clinician's programme template (clinic.programmes): a programme without a patient to
+    start from. The clinician's, not a patient's record."""
+
+    __tablename__ = "programme_templates"
+    __table_args__ = (Index("ix_programme_templates_owner", "owner_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practices.id", ondelete="CASCADE"))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
 CLINIC_TABLES = frozenset(
     {
         "practices",
@@ -487,6 +551,8 @@ CLINIC_TABLES = frozenset(
         "auth_sessions",
         "auth_throttles",
         "audit",
+        "clinic_flags",
+        "programme_templates",
     }
 )
 """The clinic's own tables (backcoach.clinic): not a person's records, so not ``Owned``."""

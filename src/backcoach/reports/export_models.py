@@ -32,6 +32,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from backcoach.catalogue.model import FeatureName, Slug
+from backcoach.clinic.programmes import Programme
 from backcoach.planning.direction import LOCATIONS, Location, Preference, Reading, TestDirection
 from backcoach.planning.direction import Outcome as TrialOutcome
 from backcoach.planning.plan import Plan
@@ -340,6 +341,8 @@ class SessionRecord(_Row):
     mode: SessionMode = "terminal"
     pain_before: Score | None = None
     pain_after: Score | None = None
+    comment: Words | None = None
+    commented_at: Moment | None = None
 
 
 class SetLogRecord(_Row):
@@ -436,6 +439,21 @@ class ActivityRatingRecord(_Row):
     rated_at: Moment
 
 
+Name = Annotated[str, Field(max_length=200), AfterValidator(_storable)]
+
+
+class ProgrammeVersionRecord(_Row):
+    """A version of the programme a clinician assigned (clinic mode; clinic.programmes)."""
+
+    id: RowId
+    version: Annotated[int, Field(ge=1, le=INT4_MAX)]
+    created_at: Moment
+    created_by: Annotated[int, Field(ge=1, le=INT4_MAX)] | None = None
+    created_by_name: Name | None = None
+    changes: list[Words] = Field(default_factory=list, max_length=200)
+    data: Programme
+
+
 class ExportTables(BaseModel):
     """Every table, each a list of rows; a table an older file lacks is empty."""
 
@@ -452,6 +470,7 @@ class ExportTables(BaseModel):
     progression_decisions: list[ProgressionDecisionRecord] = Field(default_factory=list)
     activities: list[ActivityRecord] = Field(default_factory=list)
     activity_ratings: list[ActivityRatingRecord] = Field(default_factory=list)
+    programme_versions: list[ProgrammeVersionRecord] = Field(default_factory=list)
 
 
 ROW_MODELS: dict[str, type[BaseModel]] = {
@@ -466,6 +485,7 @@ ROW_MODELS: dict[str, type[BaseModel]] = {
     "progression_decisions": ProgressionDecisionRecord,
     "activities": ActivityRecord,
     "activity_ratings": ActivityRatingRecord,
+    "programme_versions": ProgrammeVersionRecord,
 }
 """The model each table's rows are checked with (a test keeps it in step with the tables)."""
 

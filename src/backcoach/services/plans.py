@@ -1,5 +1,10 @@
 """Plans: today's for the saved profile (only while the screen allows one), or one from a
-profile given as data (a clinician's file), and the restriction verdicts behind them."""
+profile given as data (a clinician's file), and the restriction verdicts behind them.
+
+A clinic patient with a programme their clinician assigned (``clinic.programmes``) gets its
+current version as today's plan instead of backcoach's own; ``plan_from`` is the one place
+that chooses, for ``todays_plan`` and ``todays_plan_to_show`` alike. Without one (personal
+mode, a patient with none yet), nothing changes."""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from backcoach.body.cache import fingerprint
+from backcoach.clinic.programmes import Assigned, assigned, to_plan
 from backcoach.errors import BackcoachError, PlanRefused, describe_validation
 from backcoach.planning.flare import flare_up_exercise_ids
 from backcoach.planning.planner import build_plan
@@ -51,7 +57,24 @@ def todays_plan(
     if not allowed.allowed:
         raise PlanRefused(allowed.reason, allowed.code)
     profile = load_profile(store)
-    return build(catalogue, profile, date or today, minutes, program_state(store, today))
+    state = program_state(store, today)
+    return plan_from(catalogue, profile, date or today, minutes, state, assigned(store))
+
+
+def plan_from(
+    catalogue: Catalogue,
+    profile: Profile,
+    day: dt.date,
+    minutes: int | None,
+    state: ProgramState,
+    programme: Assigned | None,
+) -> Plan:
+    """The clinician's programme when one is assigned, else backcoach's own plan. No gate
+    check: callers check the screen first, and a programme never gets past a refusal."""
+    if programme is None:
+        return build(catalogue, profile, day, minutes, state)
+    _check_minutes(minutes)
+    return to_plan(catalogue, programme, verdicts(catalogue, profile, day), day)
 
 
 def todays_plan_to_show(
@@ -67,7 +90,16 @@ def todays_plan_to_show(
         data = store.load_profile()
         profile = profile_from(data)
         state = program_state(store, today)
-    return built_plan(catalogue, profile, state, today, minutes, has_profile=data is not None)
+        programme = assigned(store)
+    return built_plan(
+        catalogue,
+        profile,
+        state,
+        today,
+        minutes,
+        has_profile=data is not None,
+        programme=programme,
+    )
 
 
 MAX_BUILT = 256
@@ -96,13 +128,15 @@ def built_plan(
     minutes: int | None = None,
     *,
     has_profile: bool = True,
+    programme: Assigned | None = None,
 ) -> BuiltPlan:
     """The plan for ``day`` and the exercises it may not use, built once for the same inputs.
 
     Planning is deterministic (``planning.select``): the same catalogue, profile, programme
     state, date and length always give the same plan, so it is kept under a hash of exactly
     those (each exercise by its fingerprint); the plan is frozen, so sharing it is safe. A
-    changed profile, a new decision, another day or an edited exercise file is another key. At
+    changed profile, a new decision, another day, an edited exercise file or another version
+    of an assigned programme (``programme``, which the plan then comes from) is another key. At
     most ``MAX_BUILT`` are kept, least recently used out. The caller has checked the gate;
     nothing here decides whether a plan may be offered."""
     digest = hashlib.sha256(f"{day.isoformat()}\0{minutes}\0{has_profile}".encode())
@@ -110,6 +144,9 @@ def built_plan(
         digest.update(b"\0" + fingerprint(exercise).encode())
     digest.update(b"\0" + profile.model_dump_json().encode())
     digest.update(b"\0" + state.model_dump_json().encode())
+    if programme is not None:
+        digest.update(f"\0programme {programme.version} {programme.by_name}\0".encode())
+        digest.update(programme.programme.model_dump_json().encode())
     key = digest.hexdigest()
     with _built_lock:
         found = _built.get(key)
@@ -119,7 +156,7 @@ def built_plan(
     unavailable = eligible(catalogue, profile, state, day).unavailable
     names = {ex.id: ex.name for ex in catalogue}
     made = BuiltPlan(
-        build(catalogue, profile, day, minutes, state),
+        plan_from(catalogue, profile, day, minutes, state, programme),
         sorted((names.get(i, i), reason) for i, reason in unavailable.items()),
         has_profile,
     )
@@ -166,16 +203,20 @@ def build(
 ) -> Plan:
     """The plan for this profile and programme state, with no gate check: callers check the
     screen first (``todays_plan`` does)."""
-    if minutes is not None and not MIN_MINUTES <= minutes <= MAX_MINUTES:
-        raise BackcoachError(
-            f"minutes: must be from {MIN_MINUTES} to {MAX_MINUTES} (got {minutes}); "
-            "choose a session length in that range"
-        )
+    _check_minutes(minutes)
 
     def gentle(pool: Any, who: Profile) -> list[str]:
         return flare_up_exercise_ids(pool, who.directional_preference, who.avoid_directions)
 
     return build_plan(catalogue, profile, date, state, minutes, gentle_ids=gentle)
+
+
+def _check_minutes(minutes: int | None) -> None:
+    if minutes is not None and not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        raise BackcoachError(
+            f"minutes: must be from {MIN_MINUTES} to {MAX_MINUTES} (got {minutes}); "
+            "choose a session length in that range"
+        )
 
 
 SCREEN_ENTRY = '"screen": {"tier": "clear", "taken_on": "YYYY-MM-DD"}'

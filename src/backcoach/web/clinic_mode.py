@@ -38,13 +38,26 @@ def install(app: FastAPI, context: AppContext) -> str:
     """Put the clinic on ``app.state.clinic`` and add its routes; returns the public URL (for
     the Host check). ValueError with a message naming the setting and the fix when the
     database is SQLite or a clinic setting is not usable."""
-    from backcoach.web import auth, pages_signin
+    from backcoach.web import (
+        api_clinician,
+        api_programmes,
+        auth,
+        pages_clinician,
+        pages_programme,
+        pages_signin,
+    )
 
     if context.settings.is_sqlite:
         raise ValueError(str(NeedsPostgres()))
     settings = ClinicSettings.from_environ()
     app.state.clinic = Clinic(context.database, settings=settings)
     app.include_router(auth.router, prefix="/api")
+    app.include_router(api_programmes.router, prefix="/api")
+    app.include_router(pages_programme.router)
+    app.include_router(api_clinician.router, prefix="/api")
+    app.include_router(api_clinician.comments, prefix="/api")
+    # before pages_signin: its placeholder /clinician is replaced by the patients list
+    app.include_router(pages_clinician.router)
     app.include_router(pages_signin.router)
     app.include_router(health)
     return settings.public_url

@@ -11,7 +11,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from backcoach.clinic.accounts import PATIENT
-from backcoach.web import pages_library, pages_onboarding, pages_progress, pages_today
+from backcoach.web import (
+    pages_app,
+    pages_library,
+    pages_onboarding,
+    pages_progress,
+    pages_today,
+)
 from backcoach.web.deps import STAFF_HOME, ViewerDep, current_person
 
 router = APIRouter(include_in_schema=False)
@@ -32,3 +38,4 @@ router.include_router(pages_onboarding.router)
 router.include_router(pages_today.router)
 router.include_router(pages_library.router)
 router.include_router(pages_progress.router)
+router.include_router(pages_app.router)

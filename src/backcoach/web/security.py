@@ -57,9 +57,18 @@ SIGNIN_COOKIE = "__Host-backcoach-session"
 """Clinic mode: the sign-in session's token (``web.auth`` sets it)."""
 SIGNIN_PATH = "/signin"
 SIGNED_OUT_PATHS = frozenset(
-    {SIGNIN_PATH, "/invite", "/api/auth/login", "/api/auth/invite", "/healthz"}
+    {
+        SIGNIN_PATH,
+        "/invite",
+        "/api/auth/login",
+        "/api/auth/invite",
+        "/healthz",
+        "/manifest.webmanifest",
+        "/sw.js",
+    }
 )
-"""Clinic mode: the only paths (besides ``/static/``) answered without a sign-in."""
+"""Clinic mode: the only paths (besides ``/static/``) answered without a sign-in. The manifest
+(fetched without cookies) and the service worker (``web.pages_app``) hold nothing personal."""
 HSTS = "max-age=31536000"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
@@ -110,7 +119,8 @@ log = logging.getLogger(__name__)
 
 CSP = (
     "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'nonce-{nonce}'; "
-    "img-src 'self' data:; media-src 'self'; object-src 'none'; base-uri 'none'; "
+    "img-src 'self' data:; media-src 'self'; worker-src 'self'; manifest-src 'self'; "
+    "object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'; form-action 'self'"
 )
 

@@ -8,7 +8,8 @@ const csrfToken = () =>
   document.querySelector('meta[name="csrf-token"]')?.getAttribute("content") ?? "";
 
 const PLAYER_KEY = "backcoach.player";
-const RESEND_DELAYS_MS = [300, 1000, 3000]; // then the person is asked (Try again)
+const RESEND_DELAYS_MS = [300, 1000, 3000]; // quick resends through a blip, then "No connection"
+const OFFLINE_RESEND_MS = 5000; // while offline: resend this often, and at once when back online
 
 /** A random id (crypto.randomUUID needs a secure context; a paired phone on the LAN is not). */
 export function newId() {
@@ -54,7 +55,12 @@ async function request(method, path, body, options = {}) {
       ...options,
     });
   } catch {
-    throw new ApiProblem(0, "offline", "The app on your computer did not answer. Is it still running?");
+    throw new ApiProblem(
+      0,
+      "offline",
+      "No connection: backcoach did not answer. Check the connection (or that backcoach serve " +
+        "is still running), then try again.",
+    );
   }
   const data = await response.json().catch(() => null);
   if (!response.ok) {
@@ -70,19 +76,49 @@ async function request(method, path, body, options = {}) {
   return data;
 }
 
-/** Send an event, resending it (same id) while the connection is down. */
+let connectionListener = () => undefined;
+
+/** ``listener(false)`` when an event cannot be sent for lack of a connection (it is kept and
+ *  resent), ``listener(true)`` when it got through after all. */
+export function onConnection(listener) {
+  connectionListener = listener;
+}
+
+/** Resolve when the browser says it is back online, or after ``ms``, whichever comes first. */
+function backOnline(ms) {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      window.removeEventListener("online", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    window.addEventListener("online", done);
+  });
+}
+
+/** Send an event, resending it with the same id until the connection is back: the server
+ *  applies an id once and answers a resend with the answer it gave, so nothing applies twice. */
 async function sendEvent(sessionId, event) {
   const body = { ...event, id: newId() };
   const path = `/api/sessions/${sessionId}/events`;
-  for (const delay of [...RESEND_DELAYS_MS, null]) {
-    try {
-      return await request("POST", path, body);
-    } catch (problem) {
-      if (problem.status !== 0 || delay === null) throw problem;
-      await wait(delay);
+  let said = false; // the person was told there is no connection
+  try {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await request("POST", path, body);
+      } catch (problem) {
+        if (problem.status !== 0) throw problem;
+        if (!said && (!navigator.onLine || attempt >= RESEND_DELAYS_MS.length)) {
+          said = true;
+          connectionListener(false);
+        }
+        await (said ? backOnline(OFFLINE_RESEND_MS) : wait(RESEND_DELAYS_MS[attempt]));
+      }
     }
+  } finally {
+    if (said) connectionListener(true);
   }
-  return null; // not reached
 }
 
 let queue = Promise.resolve();

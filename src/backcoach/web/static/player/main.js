@@ -2,7 +2,7 @@
 // cues, and reports what the person does. The sequence, the stop rules and the saving are the
 // server's (docs/web-api.md, "How the page drives it").
 
-import { api } from "./api.js";
+import { api, onConnection } from "./api.js";
 import { say, setSpeechWanted, speechWanted } from "./speech.js";
 import {
   drawFinished,
@@ -12,6 +12,7 @@ import {
   setBreath,
   setCount,
   showPanel,
+  showOffline,
   showProblem,
 } from "./view.js";
 import { keepAwake } from "./wake.js";
@@ -32,6 +33,18 @@ let lastContact = 0;
 let reportingPain = false; // the person opened a pain report during an exercise
 let endArmed = null; // "end session" needs a second tap
 let deadlineTimer = null;
+let offline = false; // an event waits for the connection: the clock stands, taps wait
+
+// No connection: the step waiting is kept and resent (same id) when the connection is back;
+// meanwhile the countdown stands still and nothing new is sent. Its answer then carries on.
+onConnection((connected) => {
+  offline = !connected;
+  showOffline(offline);
+  if (offline) {
+    deadlineAt = null;
+    clearTimeout(deadlineTimer);
+  }
+});
 
 function apply(step) {
   view = step.view;
@@ -100,7 +113,7 @@ function painReport() {
 let retryAction = () => boot(); // what "Try again" (or "Continue here") does
 
 async function send(event) {
-  if (!view) return;
+  if (!view || offline) return;
   try {
     apply(await api.send(view.session_id, event));
   } catch (problem) {
@@ -154,7 +167,7 @@ function answerRating(rating) {
 // --- the clock: count down on our own clock, tick the server at each deadline ---------------
 
 function frame() {
-  if (!view || view.finished) return;
+  if (!view || view.finished || offline) return;
   const now = performance.now();
   if (deadlineAt !== null) {
     const leftMs = deadlineAt - now;

@@ -108,6 +108,24 @@ export function drawLive(view) {
   $("player").classList.toggle("is-paused", paused);
 }
 
+const OFFLINE_TEXT =
+  "No connection \u2013 your last step is kept; it will be sent when you are back online.";
+
+/** Say (or stop saying) that the connection is gone, above whatever the player shows. */
+export function showOffline(on) {
+  let note = $("p-offline");
+  if (!note && on) {
+    note = Object.assign(document.createElement("p"), {
+      id: "p-offline",
+      className: "alert alert-problem p-offline",
+      textContent: OFFLINE_TEXT,
+    });
+    note.setAttribute("role", "status");
+    $("player").prepend(note);
+  }
+  if (note) note.hidden = !on;
+}
+
 export function setCount(seconds) {
   setText("p-count", seconds === null ? "" : String(seconds));
 }

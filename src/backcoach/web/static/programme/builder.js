@@ -1,0 +1,209 @@
+// The programme builder (web/pages_programme.py): edits a draft in the page and saves it
+// through /api/clinic/...; the server checks everything again (safety verdicts included).
+const root = document.getElementById("builder");
+const patient = root.dataset.patient;
+const base = `/api/clinic/patients/${patient}/programme`;
+const csrf = document.querySelector('meta[name="csrf-token"]').content;
+const status = root.querySelector(".builder-status");
+let view = null;
+let draft = null;
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "on") for (const [ev, fn] of Object.entries(v)) node.addEventListener(ev, fn);
+    else if (v !== null && v !== undefined && v !== false) node.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children) if (c !== null) node.append(c);
+  return node;
+}
+
+async function call(method, url, body) {
+  const answer = await fetch(url, {
+    method,
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: "same-origin",
+  });
+  const data = await answer.json().catch(() => ({}));
+  if (!answer.ok) throw new Error(data.detail?.message || `${answer.status}`);
+  return data;
+}
+
+const entry = (id) => view.library.find((e) => e.id === id);
+
+function fromItem(item) {
+  const copy = { times_per_day: 1, hold_seconds: 0, rest_seconds: 0, per_side: false, ...item };
+  for (const k of ["modification", "modification_reason", "note"]) if (!copy[k]) delete copy[k];
+  return copy;
+}
+
+function startFrom(programme) {
+  draft = {
+    note: programme.note || "",
+    days_per_week: programme.days_per_week || 3,
+    auto_progress: !!programme.auto_progress,
+    items: programme.items.map(fromItem),
+  };
+  render();
+}
+
+function number(item, key, label, min, max) {
+  return el("label", {}, label, el("input", {
+    type: "number", min, max, value: item[key] ?? "", name: key,
+    on: { change: (e) => { item[key] = e.target.value === "" ? null : Number(e.target.value); } },
+  }));
+}
+
+function itemRow(item, index) {
+  const ex = entry(item.exercise_id);
+  const verdict = ex ? ex.verdict : { status: "excluded", reasons: ["unknown exercise"], modifications: [] };
+  const move = (by) => () => {
+    const to = index + by;
+    if (to < 0 || to >= draft.items.length) return;
+    [draft.items[index], draft.items[to]] = [draft.items[to], draft.items[index]];
+    render();
+  };
+  const dose = el("div", { class: "dose" }, number(item, "sets", "Sets", 1, 10));
+  if (ex && ex.counted) dose.append(number(item, "reps", "Reps", 1, 100), number(item, "hold_seconds", "Hold (s)", 0, 300));
+  else dose.append(number(item, "duration_seconds", "Time (s)", 1, 3600));
+  dose.append(number(item, "rest_seconds", "Rest (s)", 0, 600), number(item, "times_per_day", "Times a day", 1, 6));
+  dose.append(el("label", {}, el("input", {
+    type: "checkbox", checked: item.per_side, on: { change: (e) => { item.per_side = e.target.checked; } },
+  }), " Each side"));
+  const row = el("li", { class: `item verdict-${verdict.status}` },
+    el("img", { src: ex ? ex.figure_url : "", alt: "", width: 64, height: 64 }),
+    el("div", { class: "item-main" },
+      el("strong", {}, ex ? ex.name : item.exercise_id), " ",
+      el("span", { class: `badge ${verdict.status}` }, verdict.status),
+      verdict.reasons.length ? el("p", { class: "reasons" }, verdict.reasons.join(" ")) : null,
+      dose));
+  const main = row.querySelector(".item-main");
+  if (verdict.status === "modified") {
+    const select = el("select", { on: { change: (e) => { item.modification = e.target.value || undefined; } } },
+      el("option", { value: "" }, "No modification (write why below)"));
+    for (const m of verdict.modifications) select.append(el("option", { value: m, selected: item.modification === m }, m));
+    main.append(el("label", {}, "Modification ", select), el("label", {}, "Why without it ",
+      el("input", { type: "text", value: item.modification_reason || "", maxlength: 1000,
+        on: { change: (e) => { item.modification_reason = e.target.value || undefined; } } })));
+  }
+  main.append(el("label", {}, "Note for the patient ", el("input", {
+    type: "text", value: item.note || "", maxlength: 1000, on: { change: (e) => { item.note = e.target.value || undefined; } },
+  })));
+  main.append(el("div", { class: "item-actions" },
+    el("button", { type: "button", on: { click: move(-1) } }, "Up"),
+    el("button", { type: "button", on: { click: move(1) } }, "Down"),
+    el("button", { type: "button", on: { click: () => { draft.items.splice(index, 1); render(); } } }, "Remove")));
+  return row;
+}
+
+function library() {
+  const search = el("input", { type: "search", placeholder: "Search the library", "aria-label": "Search the library" });
+  const category = el("select", { "aria-label": "Category" }, el("option", { value: "" }, "Any category"));
+  for (const c of [...new Set(view.library.map((e) => e.category))].sort()) category.append(el("option", { value: c }, c));
+  const list = el("ul", { class: "library" });
+  const fill = () => {
+    list.replaceChildren();
+    const words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+    for (const e of view.library) {
+      const text = `${e.id} ${e.name} ${e.summary}`.toLowerCase();
+      if (category.value && e.category !== category.value) continue;
+      if (!words.every((w) => text.includes(w))) continue;
+      const taken = draft.items.some((i) => i.exercise_id === e.id);
+      const blocked = e.verdict.status === "excluded";
+      list.append(el("li", { class: `verdict-${e.verdict.status}` },
+        el("img", { src: e.figure_url, alt: "", width: 48, height: 48, loading: "lazy" }),
+        el("span", {}, `${e.name} `), el("span", { class: `badge ${e.verdict.status}` }, blocked ? "avoid" : e.verdict.status),
+        el("button", {
+          type: "button", disabled: taken || blocked, title: blocked ? e.verdict.reasons.join(" ") : null,
+          on: { click: () => {
+            draft.items.push(fromItem({ exercise_id: e.id, sets: 2, reps: e.counted ? 8 : null,
+              duration_seconds: e.counted ? null : 120 }));
+            render();
+          } },
+        }, "Add")));
+    }
+  };
+  search.addEventListener("input", fill);
+  category.addEventListener("change", fill);
+  fill();
+  return el("div", { class: "library-panel" }, el("h3", {}, "Library"), search, category, list);
+}
+
+function payload() {
+  return { ...draft, note: draft.note || null };
+}
+
+async function save() {
+  try {
+    const saved = await call("POST", base, { based_on: view.current ? view.current.version : null, programme: payload() });
+    status.textContent = `Saved version ${saved.version}: ${saved.changes.join("; ")}`;
+    await load(false);
+  } catch (err) { status.textContent = `Not saved: ${err.message}`; }
+}
+
+async function saveTemplate(name) {
+  try {
+    await call("POST", "/api/clinic/templates", { name, programme: payload() });
+    status.textContent = `Kept as the template “${name}”.`;
+  } catch (err) { status.textContent = `Not kept: ${err.message}`; }
+}
+
+async function settle(id, action) {
+  try {
+    const saved = await call("POST", `${base}/proposals/${id}`, { action });
+    status.textContent = `Version ${saved.version}: ${saved.changes.join("; ")}`;
+    await load(false);
+  } catch (err) { status.textContent = err.message; }
+}
+
+function render() {
+  const area = root.querySelector(".builder-area") || el("div", { class: "builder-area" });
+  area.replaceChildren();
+  if (!view.screen_allows_sessions) area.append(el("p", { class: "warning" },
+    `The patient gets no session until their warning-sign check allows one: ${view.screen_reason}`));
+  const starts = el("div", { class: "starts" },
+    el("button", { type: "button", disabled: !view.suggested.length, on: { click: () => startFrom({ items: view.suggested.map((s) => s.item) }) } },
+      "Start from backcoach's plan"));
+  for (const t of view.templates || []) starts.append(el("button", { type: "button", on: { click: () => startFrom(t.programme) } }, `Start from “${t.name}”`));
+  area.append(starts);
+  if (view.suggested.length) {
+    const why = el("details", {}, el("summary", {}, "Why backcoach suggests these"));
+    for (const s of view.suggested) why.append(el("p", {}, s.reason));
+    area.append(why);
+  }
+  for (const p of view.proposals) {
+    area.append(el("p", { class: "proposal" }, `${p.exercise_id}: ${p.action} ${JSON.stringify(p.dose)}: ${p.reason} `,
+      el("button", { type: "button", on: { click: () => settle(p.decision_id, "approve") } }, "Approve"),
+      el("button", { type: "button", on: { click: () => settle(p.decision_id, "dismiss") } }, "Dismiss")));
+  }
+  const items = el("ol", { class: "items" });
+  draft.items.forEach((item, i) => items.append(itemRow(item, i)));
+  area.append(el("div", { class: "columns" }, el("div", {}, el("h3", {}, "Exercises"), items), library()));
+  const days = el("input", { type: "number", min: 1, max: 7, value: draft.days_per_week,
+    on: { change: (e) => { draft.days_per_week = Number(e.target.value); } } });
+  const note = el("textarea", { maxlength: 1000, rows: 3, on: { change: (e) => { draft.note = e.target.value; } } });
+  note.value = draft.note;
+  const auto = el("input", { type: "checkbox", checked: draft.auto_progress, on: { change: (e) => { draft.auto_progress = e.target.checked; } } });
+  const name = el("input", { type: "text", maxlength: 120, placeholder: "Template name", "aria-label": "Template name" });
+  area.append(el("label", {}, "Days a week ", days), el("label", {}, "Note for the patient ", note),
+    el("label", {}, auto, " Apply backcoach's dose progression automatically"),
+    el("div", { class: "save" },
+      el("button", { type: "button", class: "primary", on: { click: save } }, view.current ? "Save and assign a new version" : "Save and assign"),
+      name, el("button", { type: "button", on: { click: () => name.value.trim() && saveTemplate(name.value.trim()) } }, "Save as template")));
+  if (view.versions.length) {
+    const list = el("ol", { class: "versions", reversed: true });
+    for (const v of view.versions) list.append(el("li", {}, `Version ${v.version}, ${v.created_at.slice(0, 16).replace("T", " ")}, ${v.created_by_name || ""}: ${v.changes.join("; ")}`));
+    area.append(el("h3", {}, "Versions"), list);
+  }
+  root.append(area);
+}
+
+async function load(fresh = true) {
+  view = await call("GET", base);
+  view.templates = await call("GET", "/api/clinic/templates").catch(() => []);
+  if (fresh || !draft || view.current) startFrom(view.current ? view.current.programme : { items: view.suggested.map((s) => s.item) });
+  else render();
+}
+
+load().catch((err) => { status.textContent = `Could not load the programme: ${err.message}`; });
