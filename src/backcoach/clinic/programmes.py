@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from backcoach.catalogue.model import Slug
 from backcoach.clinic.errors import ClinicError
 from backcoach.errors import describe_validation
 from backcoach.planning.dose import ItemDose, item_seconds
@@ -54,7 +55,7 @@ class ProgrammeItem(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    exercise_id: str = Field(min_length=1, max_length=60)
+    exercise_id: Slug
     sets: int = Field(ge=1, le=10)
     reps: int | None = Field(default=None, ge=1, le=100)
     hold_seconds: int = Field(default=0, ge=0, le=300)
@@ -80,7 +81,7 @@ class Programme(BaseModel):
     auto_progress: bool = False
     """True: backcoach's dose decisions apply at once, as in personal mode; False: they wait
     as proposals for the clinician."""
-    seen: dict[str, int] = Field(default_factory=dict)
+    seen: dict[Slug, int] = Field(default_factory=dict, max_length=MAX_ITEMS * 4)
     """Per exercise, the newest progression decision already settled (approved, dismissed, or
     older than the dose the clinician set): only newer ones are proposals."""
 

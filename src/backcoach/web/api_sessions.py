@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 from pydantic import BaseModel
 
 from backcoach.services.live import ID_PATTERN
@@ -120,11 +120,15 @@ def current(request: Request, person: PersonDep, player: Player = DEFAULT_PLAYER
     return step
 
 
+SessionId = Annotated[int, Path(ge=1, le=2**31 - 1, description="a session's id")]
+"""Ids are database integers: anything outside them is a 422, not a failed lookup."""
+
+
 @router.post("/sessions/{session_id}/events", response_model=Step)
 def send_event(
     request: Request,
     person: PersonDep,
-    session_id: int,
+    session_id: SessionId,
     event: SessionEvent,
     player: Player = DEFAULT_PLAYER,
 ) -> Step:
@@ -135,14 +139,14 @@ def send_event(
 
 @router.post("/sessions/{session_id}/take-over", response_model=Step)
 def take_over(
-    request: Request, person: PersonDep, session_id: int, player: Player = DEFAULT_PLAYER
+    request: Request, person: PersonDep, session_id: SessionId, player: Player = DEFAULT_PLAYER
 ) -> Step:
     """Run the session here: the place running it now is told so on its next event."""
     return live(request).take_over(person, session_id, player)
 
 
 @router.get("/sessions/{session_id}")
-def past_session(person: PersonDep, session_id: int) -> dict[str, Any]:
+def past_session(person: PersonDep, session_id: SessionId) -> dict[str, Any]:
     """One session, planned next to done."""
     from backcoach.services.history import past_sessions
 
