@@ -170,12 +170,3 @@ async def signout_everywhere(request: Request) -> RedirectResponse:
     response = RedirectResponse("/signin?out=all", status_code=303)
     clear_session(response)
     return response
-
-
-@router.get(STAFF_HOME, response_class=HTMLResponse)
-def staff_home(request: Request) -> Response:
-    """A clinician's or admin's start page: for now only who is signed in and signing out."""
-    who = signed_in(request)
-    if who.role == PATIENT:
-        return RedirectResponse("/", status_code=303)
-    return render(request, "clinician_home.html", {"who": who})
