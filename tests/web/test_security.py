@@ -187,3 +187,22 @@ def test_serve_lan_prints_a_pairing_link_that_works_once(web_home: Path) -> None
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_fastapi_telemetry_stays_off_whatever_the_environment_says(
+    web_home: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """FastAPI sets up OpenTelemetry export of traces, metrics and error logs to an OTLP
+    endpoint when the environment asks for it (FASTAPI_OTEL_AUTO_CONFIGURE=true; with the SDK
+    installed it would send them). backcoach sends nothing off the machine: the app does not
+    even try (no "automatic telemetry configuration failed" for want of the SDK), and answers."""
+    from backcoach.web.app import create_app
+    from tests.web.conftest import make_settings
+
+    monkeypatch.setenv("FASTAPI_OTEL_AUTO_CONFIGURE", "true")
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9")
+    app = create_app(make_settings(web_home))
+    with caplog.at_level("DEBUG"), TestClient(app, base_url="http://127.0.0.1") as client:
+        assert client.get("/api/status").status_code == 200  # the lifespan has run
+    assert not [r for r in caplog.records if "telemetry" in r.getMessage().lower()]
+    assert not app._native_telemetry.enabled()

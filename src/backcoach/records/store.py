@@ -16,6 +16,7 @@ from sqlalchemy import and_, delete, exists, func, literal, or_, select, union_a
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, load_only, sessionmaker
 
+from backcoach.records import revision as _revision  # noqa: F401  (registers the events)
 from backcoach.records.db import READ_ONLY
 from backcoach.records.scoping import PERSON
 from backcoach.records.tables import (
@@ -147,9 +148,9 @@ class Store:
         if writing is not None:  # inside writing(): read what it wrote
             yield writing
             return
-        current = _READING.get()
-        if current is not None and current[0] is self._factory and current[1] == self.person_id:
-            yield current[2]
+        current = self._reading()
+        if current is not None:
+            yield current
             return
         with self._factory() as session:
             session.info[PERSON] = self.person_id
@@ -160,6 +161,29 @@ class Store:
                 session.commit()
             finally:
                 _READING.reset(token)
+
+    def revision(self) -> str | None:
+        """This person's revision tag (``records.revision``; None if they have no row): it
+        changes with every committed write of their records, in any process. Read it before the
+        records a result is built from (first in a ``reading()`` block, or just before one);
+        then the result may be kept under it. Outside a block it is one small read on its own
+        connection, no ORM session: a page kept under it is answered after just this."""
+        query = select(PersonRow.revision).where(PersonRow.id == self.person_id)
+        current = self._joined() or self._reading()
+        if current is not None:
+            tag = current.execute(query).scalar_one_or_none()
+        else:
+            engine = self._factory.kw["bind"]
+            with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
+                tag = connection.execute(query).scalar_one_or_none()
+                connection.commit()
+        return tag if isinstance(tag, str) and tag else None
+
+    def _reading(self) -> Session | None:
+        current = _READING.get()
+        if current is not None and current[0] is self._factory and current[1] == self.person_id:
+            return current[2]
+        return None
 
     # --- profile ----------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ hold_seconds), as wger's workout log does, so progression and reports can compar
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from sqlalchemy import (
@@ -48,6 +49,9 @@ class PersonRow(Base):
     name: Mapped[str | None] = mapped_column(String(200), default=None)
     role: Mapped[str] = mapped_column(String(16), default="person")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revision: Mapped[str] = mapped_column(String(32), default=lambda: uuid.uuid4().hex)
+    """A random tag replaced by every transaction that writes one of this person's rows
+    (``records.revision``): what is built from their records is kept under it."""
 
 
 class Owned:

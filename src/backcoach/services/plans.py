@@ -82,8 +82,22 @@ def todays_plan_to_show(
 ) -> BuiltPlan:
     """Today's plan for reading (a page, the API): the screen, the profile and the programme
     state read once, in one read transaction, and the plan built from them kept
-    (``built_plan``). PlanRefused while the screen does not allow one, as ``todays_plan``."""
+    (``built_plan``). PlanRefused while the screen does not allow one, as ``todays_plan``.
+
+    The person's revision tag (``records.revision``) is read first: a plan shown under the
+    same tag, day, length and catalogue is the one building it again would give (the gate's
+    answer too: it reads only their records and the day), so it is answered from memory."""
     with store.reading():
+        tag = store.revision()
+        key = (
+            (store.person_id, tag, today, minutes, catalogue_digest(catalogue)) if tag else None
+        )
+        if key is not None:
+            with _built_lock:
+                shown = _shown.get(key)
+                if shown is not None:
+                    _shown.move_to_end(key)
+                    return shown
         allowed = gate(store, today)
         if not allowed.allowed:
             raise PlanRefused(allowed.reason, allowed.code)
@@ -91,7 +105,7 @@ def todays_plan_to_show(
         profile = profile_from(data)
         state = program_state(store, today)
         programme = assigned(store)
-    return built_plan(
+    made = built_plan(
         catalogue,
         profile,
         state,
@@ -100,6 +114,21 @@ def todays_plan_to_show(
         has_profile=data is not None,
         programme=programme,
     )
+    if key is not None:
+        with _built_lock:
+            _shown[key] = made
+            while len(_shown) > MAX_BUILT:
+                _shown.popitem(last=False)
+    return made
+
+
+def catalogue_digest(catalogue: Catalogue) -> str:
+    """A hash of every exercise in the catalogue (each by its fingerprint, which is kept per
+    exercise object, so this costs a lookup per exercise): an edited file is another digest."""
+    digest = hashlib.sha256()
+    for exercise in catalogue:
+        digest.update(fingerprint(exercise).encode() + b"\0")
+    return digest.hexdigest()
 
 
 MAX_BUILT = 256
@@ -117,6 +146,8 @@ class BuiltPlan:
 
 
 _built: OrderedDict[str, BuiltPlan] = OrderedDict()
+_shown: OrderedDict[tuple[object, ...], BuiltPlan] = OrderedDict()
+"""Plans shown, by (person, revision tag, day, length, catalogue): ``todays_plan_to_show``."""
 _built_lock = threading.Lock()
 
 

@@ -12,11 +12,25 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from fastapi.telemetry import TelemetryConfig
 
 from backcoach.app import AppContext
 from backcoach.config import Settings
 
 HERE = Path(__file__).parent
+
+NO_TELEMETRY: TelemetryConfig = {
+    "tracing": False,
+    "metrics": False,
+    "logs": False,
+    "operation_spans": False,
+    "auto_configure": False,
+}
+"""FastAPI's own OpenTelemetry, off whatever the environment says: with
+``FASTAPI_OTEL_AUTO_CONFIGURE=true`` it would otherwise send every request's trace, metrics and
+error messages to an OTLP endpoint named by ``OTEL_EXPORTER_OTLP_ENDPOINT``. backcoach sends
+nothing off the machine in personal mode, and the clinic talks only to its database, queue and
+proxy (docs/your-data.md)."""
 
 
 def create_app(
@@ -42,6 +56,7 @@ def create_app(
 
     from backcoach.web import api, api_docs, api_errors, clinic_mode, pages
     from backcoach.web.live import LiveSessions, SessionClock, clock_speed_from_environ
+    from backcoach.web.page_cache import PageCache
     from backcoach.web.security import Guard, SecurityMiddleware, load_secret
 
     settings = settings or Settings.from_environ()
@@ -52,11 +67,13 @@ def create_app(
         version="0.1.0",
         docs_url=None,
         redoc_url=None,
+        telemetry=NO_TELEMETRY,
     )
     context = AppContext(settings)
     app.state.app_context = context
     app.state.live = LiveSessions(SessionClock(speed))  # one for everyone the app serves
     app.state.clinic = None
+    app.state.page_cache = PageCache()  # pages kept under their records' tag (web.page_cache)
     public_url = clinic_mode.install(app, context) if clinic else None
     app.state.guard = guard = Guard(
         load_secret(settings.home),

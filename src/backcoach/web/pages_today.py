@@ -7,21 +7,29 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from backcoach.catalogue.loader import UnknownExercise
 from backcoach.errors import PlanRefused
-from backcoach.services.plans import todays_plan_to_show
+from backcoach.services.plans import catalogue_digest, todays_plan_to_show
 from backcoach.services.screening import gate as plan_gate
 from backcoach.web.api_exercises import moving_picture, still_picture
 from backcoach.web.deps import AppDep, PersonDep
+from backcoach.web.page_cache import PageCache
 from backcoach.web.pages_common import render
 
 router = APIRouter()
 
 
 @router.get("/today", response_class=HTMLResponse)
-def today(request: Request, person: PersonDep) -> HTMLResponse:
-    """Today's plan. Everything is read once, in one read transaction: the screen (the gate),
-    the saved profile, the programme state and whether a session is unfinished; the plan built
-    from them is kept (``services.plans.built_plan``), so a reload does not build it again."""
+def today(request: Request, person: PersonDep) -> Response:
+    """Today's plan. The person's revision tag is read first; then everything else once, in
+    one read transaction: the screen (the gate), the saved profile, the programme state and
+    whether a session is unfinished. The page is kept under the tag (``web.page_cache``): until
+    one of their records changes, or the day, a reload answers with it after that one read."""
     store, day, catalogue = person.store, person.today(), person.catalogue
+    pages: PageCache = request.app.state.page_cache
+    tag = store.revision()  # first, before the records the page is made from
+    key = ("today", store.person_id, tag, day, catalogue_digest(catalogue)) if tag else None
+    kept = pages.answer(request, key)
+    if kept is not None:
+        return kept
     with store.reading():
         try:
             made = todays_plan_to_show(store, catalogue, day)
@@ -33,7 +41,9 @@ def today(request: Request, person: PersonDep) -> HTMLResponse:
                 "code": refusal.code,
                 "screen": store.current_screen(),
             }
-            return render(request, "today_refused.html", refused)
+            response = render(request, "today_refused.html", refused)
+            pages.keep(request, key, response)
+            return response
         unfinished = store.unfinished_session() is not None
     plan = made.plan
     context: dict[str, object] = {
@@ -47,7 +57,9 @@ def today(request: Request, person: PersonDep) -> HTMLResponse:
         "notes": [note for note in plan.notes if "`backcoach " not in note],
         "not_offered": made.not_offered,
     }
-    return render(request, "today.html", context)
+    response = render(request, "today.html", context)
+    pages.keep(request, key, response)
+    return response
 
 
 @router.get("/session", response_class=HTMLResponse)
