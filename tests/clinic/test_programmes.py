@@ -279,3 +279,83 @@ def test_automatic_progression_applies_without_approval(
     )
     plan = {i["exercise_id"]: i for i in phone.get("/api/plan").json()["items"]}
     assert plan[counted["exercise_id"]]["reps"] == counted["reps"] + 2
+
+
+def test_a_review_date_is_checked_logged_and_shown(
+    app: FastAPI, bo: AddedPatient, phone: TestClient
+) -> None:
+    """Today is 2026-11-02 (tests/web/conftest.py TODAY): a review date must be from today to
+    about a year ahead, plain errors name the field, value and fix; the change log says it."""
+    ana = staff(app, ANA)
+    view = ana.get(url(bo)).json()
+    assert view["today"] == "2026-11-02" and view["review_latest"] == "2027-11-03"
+    programme = draft_from_plan(view)
+    for day, words in (
+        ("2026-11-01", "2026-11-01 is in the past (today is 2026-11-02)"),
+        ("2027-11-04", "2027-11-04 is more than a year ahead (the latest is 2027-11-03)"),
+    ):
+        refused = ana.post(url(bo), json={"programme": {**programme, "review_date": day}})
+        assert refused.status_code == 422, refused.text
+        detail = refused.json()["detail"]
+        assert detail["code"] == "invalid-programme"
+        assert detail["message"].startswith(f"review_date: {words}")
+        assert "choose" in detail["message"] and "leave it empty" in detail["message"]
+    garbled = ana.post(url(bo), json={"programme": {**programme, "review_date": "14/12/2026"}})
+    assert garbled.status_code == 422 and "review_date" in garbled.json()["detail"]["message"]
+    assert ana.get(url(bo)).json()["current"] is None  # nothing refused was saved
+
+    first = ana.post(url(bo), json={"programme": {**programme, "review_date": "2026-11-02"}})
+    assert first.status_code == 201, first.text
+    assert first.json()["changes"][0].endswith(", review on 2026-11-02")
+    assert first.json()["programme"]["review_date"] == "2026-11-02"
+    later = ana.post(
+        url(bo), json={"based_on": 1, "programme": {**programme, "review_date": "2027-11-03"}}
+    )
+    assert later.status_code == 201, later.text
+    assert later.json()["changes"] == ["review date 2026-11-02 -> 2027-11-03"]
+    notes = phone.get("/api/plan").json()["notes"]
+    assert any("to be reviewed on 03 November 2027" in n for n in notes), notes
+    page = ana.get(f"/clinician/patients/{bo.patient_id}/programme").text
+    assert "Review date: 03 November 2027" in page
+    cleared = ana.post(url(bo), json={"based_on": 2, "programme": programme})
+    assert cleared.status_code == 201, cleared.text
+    assert cleared.json()["changes"] == ["review date 2027-11-03 -> none"]
+    assert "Review date:" not in ana.get(f"/clinician/patients/{bo.patient_id}/programme").text
+
+    # a template keeps no review date: it is one patient's
+    kept = ana.post(
+        "/api/clinic/templates",
+        json={"name": "With review", "programme": {**programme, "review_date": "2026-12-01"}},
+    )
+    assert kept.status_code == 201 and kept.json()["programme"]["review_date"] is None
+
+
+def test_a_review_date_carried_over_is_not_checked_again() -> None:
+    """Approving a proposal after the review day has passed saves the same date again: only a
+    new or changed date is held to "from today to a year ahead"."""
+    from backcoach.clinic.programmes import (
+        Programme,
+        ProgrammeItem,
+        ProgrammeRefused,
+        check_review_date,
+    )
+
+    today = dt.date(2026, 11, 2)
+    item = ProgrammeItem(exercise_id="cat-cow", sets=2, reps=8)
+    dated = Programme(items=[item], review_date=dt.date(2026, 10, 1))
+    check_review_date(dated, dated, today)  # unchanged: fine, though past
+    check_review_date(dated.model_copy(update={"review_date": None}), dated, today)
+    with pytest.raises(ProgrammeRefused, match="review_date: 2026-10-01 is in the past"):
+        check_review_date(dated, None, today)
+    for day, ok in (
+        (today, True),
+        (today + dt.timedelta(days=366), True),
+        (today + dt.timedelta(days=367), False),
+        (today - dt.timedelta(days=1), False),
+    ):
+        changed = dated.model_copy(update={"review_date": day})
+        if ok:
+            check_review_date(changed, dated, today)
+        else:
+            with pytest.raises(ProgrammeRefused, match=f"review_date: {day.isoformat()}"):
+                check_review_date(changed, dated, today)

@@ -25,6 +25,10 @@ from backcoach.planning.dose import ItemDose, item_seconds
 from backcoach.planning.plan import LeftOut, Plan, PlanItem
 from backcoach.planning.select import PHASE_OF
 from backcoach.records.tables import (
+    CareRow,
+    PatientRow,
+    PersonRow,
+    PracticeRow,
     ProgrammeTemplateRow,
     ProgrammeVersionRow,
     ProgressionDecisionRow,
@@ -40,6 +44,9 @@ MAX_ITEMS = 20
 MAX_NOTE = 1000
 MAX_VERSIONS_SHOWN = 50
 MAX_TEMPLATES = 200
+REVIEW_AHEAD_MAX = dt.timedelta(days=366)
+"""How far ahead a review date may be set: about a year (a home programme is looked at again
+well within that; a date further off is more likely a typo than a plan)."""
 PROPOSAL_ACTIONS = ("more", "less")
 """Progression decisions that change a dose, and so become proposals for the clinician."""
 
@@ -71,13 +78,17 @@ class ProgrammeItem(BaseModel):
 
 
 class Programme(BaseModel):
-    """What the clinician assigns: ordered exercises, a note, days per week."""
+    """What the clinician assigns: ordered exercises, a note, days per week, a review date."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     items: list[ProgrammeItem] = Field(min_length=1, max_length=MAX_ITEMS)
     note: str | None = Field(default=None, max_length=MAX_NOTE)
     days_per_week: int = Field(default=3, ge=1, le=7)
+    review_date: dt.date | None = None
+    """When the clinician means to look at the programme again with the patient (None: not
+    set). A new or changed date must be from today to a year ahead (``check_review_date``,
+    at save); a saved date is kept as it is, so an old version still reads."""
     auto_progress: bool = False
     """True: backcoach's dose decisions apply at once, as in personal mode; False: they wait
     as proposals for the clinician."""
@@ -187,6 +198,28 @@ def check(programme: Programme, catalogue: Catalogue, verdicts: dict[str, Verdic
             )
 
 
+def check_review_date(programme: Programme, before: Programme | None, today: dt.date) -> None:
+    """Refuse a review date that is new or changed and not from ``today`` to a year ahead. A
+    date carried over unchanged from the current version is left alone, so approving a
+    proposal after the review day has passed still works."""
+    day = programme.review_date
+    if day is None or (before is not None and before.review_date == day):
+        return
+    if day < today:
+        raise ProgrammeRefused(
+            f"review_date: {day.isoformat()} is in the past (today is {today.isoformat()}); "
+            "choose a date from today on, or leave it empty",
+            "invalid-programme",
+        )
+    latest = today + REVIEW_AHEAD_MAX
+    if day > latest:
+        raise ProgrammeRefused(
+            f"review_date: {day.isoformat()} is more than a year ahead (the latest is "
+            f"{latest.isoformat()}); choose a nearer date, or leave it empty",
+            "invalid-programme",
+        )
+
+
 # --- versions -------------------------------------------------------------------------------
 
 
@@ -233,13 +266,15 @@ def save(
     now: dt.datetime,
     settled: dict[str, int] | None = None,
     extra_changes: list[str] | None = None,
+    today: dt.date | None = None,
 ) -> SavedVersion:
     """Save ``programme`` as the patient's next version, with what changed from the current.
 
     ``based_on`` is the version the clinician edited (None: they started a new one); another
     save since then is refused, never overwritten. The caller has run ``check``. An exercise
     whose dose the clinician set here has every decision so far settled; ``settled`` marks
-    more (a dismissed proposal)."""
+    more (a dismissed proposal). A new or changed review date must fall from ``today`` (the
+    clinic's day; default ``now``'s date) to a year ahead."""
     with store.writing() as s:
         row = s.scalars(
             select(ProgrammeVersionRow).order_by(ProgrammeVersionRow.version.desc()).limit(1)
@@ -252,6 +287,7 @@ def save(
                 f"{based_on or 'none'}; reload it and make your change again",
                 "programme-changed",
             )
+        check_review_date(programme, before, today or now.date())
         newest = _newest_decision(s)
         seen = dict(before.seen) if before else {}
         old_items = {i.exercise_id: i for i in before.items} if before else {}
@@ -311,7 +347,10 @@ def describe_changes(before: Programme | None, after: Programme) -> list[str]:
     """What differs, in words: exercises added, removed, moved; each changed field; the note,
     days per week and automatic progression."""
     if before is None:
-        return [f"first version: {len(after.items)} exercises, {after.days_per_week} days a week"]
+        first = f"first version: {len(after.items)} exercises, {after.days_per_week} days a week"
+        if after.review_date is not None:
+            first += f", review on {after.review_date.isoformat()}"
+        return [first]
     out: list[str] = []
     old = {i.exercise_id: i for i in before.items}
     new = {i.exercise_id: i for i in after.items}
@@ -334,6 +373,8 @@ def describe_changes(before: Programme | None, after: Programme) -> list[str]:
         out.append("programme note " + ("changed" if after.note else "removed"))
     if before.days_per_week != after.days_per_week:
         out.append(f"days a week {before.days_per_week} -> {after.days_per_week}")
+    if before.review_date != after.review_date:
+        out.append(f"review date {_show(before.review_date)} -> {_show(after.review_date)}")
     if before.auto_progress != after.auto_progress:
         out.append("automatic progression " + ("on" if after.auto_progress else "off"))
     return out
@@ -344,6 +385,8 @@ def _show(value: Any) -> str:
         return "none"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return str(value)
 
 
@@ -469,14 +512,69 @@ def to_plan(
                 estimated_seconds=round(item_seconds(dose), 1),
             )
         )
+    review = programme.review_date
     notes = [
         f"Your programme from {who} (version {assigned.version}), "
-        f"{programme.days_per_week} days a week."
+        f"{programme.days_per_week} days a week"
+        + (f"; to be reviewed on {review:%d %B %Y}." if review is not None else ".")
     ]
     if programme.note:
         notes.append(f"Note from {who}: {programme.note}")
     total = sum(i.estimated_seconds for i in items)
     return Plan(date=day, total_seconds=round(total, 1), items=items, left_out=left, notes=notes)
+
+
+# --- the header of the patient's documents -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CareHeader:
+    """What the clinic's report and handout carry at the top (issue 14): whose practice,
+    clinician and patient, the day it was made, days per week and the review date."""
+
+    practice: str
+    clinician: str
+    """The patient's clinicians (``care``), by name, joined with "and"; "" when none."""
+    patient: str
+    made_on: dt.date
+    days_per_week: int | None
+    """The current programme's; None without a programme (the caller fills in the profile's,
+    which backcoach's own plan follows)."""
+    review_date: dt.date | None
+
+
+def care_header(factory: sessionmaker[Session], store: Store, today: dt.date) -> CareHeader | None:
+    """The header for ``store``'s person's documents, or None when they are not a clinic's
+    patient (personal mode: its documents stay as they are). Days per week and the review
+    date come from the current programme."""
+    patient_id = store.person_id
+    with factory() as db:
+        found = db.execute(
+            select(PracticeRow.name, PersonRow.name)
+            .select_from(PatientRow)
+            .join(PracticeRow, PracticeRow.id == PatientRow.practice_id)
+            .join(PersonRow, PersonRow.id == PatientRow.person_id)
+            .where(PatientRow.person_id == patient_id)
+        ).first()
+        if found is None:
+            return None
+        clinicians = db.scalars(
+            select(PersonRow.name)
+            .join(CareRow, CareRow.clinician_id == PersonRow.id)
+            .where(CareRow.patient_id == patient_id)
+            .order_by(CareRow.id)
+            .limit(5)
+        ).all()
+    saved = current(store)
+    names = [n for n in clinicians if n]
+    return CareHeader(
+        practice=found[0],
+        clinician=" and ".join(names),
+        patient=found[1] or f"Patient {patient_id}",
+        made_on=today,
+        days_per_week=saved.programme.days_per_week if saved else None,
+        review_date=saved.programme.review_date if saved else None,
+    )
 
 
 # --- templates (the clinician's) ------------------------------------------------------------
@@ -500,14 +598,15 @@ def save_template(
     programme: Programme,
     now: dt.datetime,
 ) -> Template:
-    """Keep ``programme`` as one of the clinician's templates (no patient's settlements)."""
+    """Keep ``programme`` as one of the clinician's templates (no patient's settlements, and
+    no review date: that is one patient's)."""
     name = name.strip()
     if not 1 <= len(name) <= 120:
         raise ProgrammeRefused(
             f"name: must be 1 to 120 characters (got {len(name)}); give the template a short name",
             "invalid-programme",
         )
-    clean = programme.model_copy(update={"seen": {}})
+    clean = programme.model_copy(update={"seen": {}, "review_date": None})
     with factory.begin() as db:
         count = db.scalar(select(func.count()).where(ProgrammeTemplateRow.owner_id == owner_id))
         if int(count or 0) >= MAX_TEMPLATES:

@@ -200,13 +200,17 @@ def give_up_document(
 
 def render(kind: str, workplace: Workplace, store: Store) -> bytes:
     """The PDF of ``kind`` from the records in ``store``. The one rendering path: the web app,
-    the CLI and `backcoach worker` all come here through the job."""
-    from backcoach.services.documents import handout_pdf, report_pdf
+    the CLI and `backcoach worker` all come here through the job. A clinic's patient's
+    documents carry the clinic's header (practice, clinician, patient, date, days per week,
+    review date), whoever asked for them; personal mode's have none."""
+    from backcoach.services.documents import care_for, handout_pdf, report_pdf
 
     if kind not in KINDS:
         raise BackcoachError(f"kind {kind!r} is not a document; ask for one of: {', '.join(KINDS)}")
     make = report_pdf if kind == "report" else handout_pdf
-    return make(store, workplace.catalogue(), workplace.settings.today())
+    today = workplace.settings.today()
+    care = care_for(workplace.database, store, today)
+    return make(store, workplace.catalogue(), today, care)
 
 
 def store_now(settings: Settings) -> dt.datetime:

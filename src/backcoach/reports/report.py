@@ -41,6 +41,28 @@ def fmt_date(iso: str | None) -> str:
     return dt.date.fromisoformat(iso).strftime("%d %b %Y") if iso else ""
 
 
+def care_lines(
+    *,
+    practice: str,
+    clinician: str,
+    patient: str,
+    made_on: dt.date,
+    days_per_week: int | None,
+    review_date: dt.date | None,
+) -> list[tuple[str, str]]:
+    """The clinic's header of a report or handout (issue 14) as label and value pairs, in the
+    order printed. The clinic side gathers the values; this only words them. Personal mode
+    has no header at all (``care`` is None), never an empty one."""
+    return [
+        ("Practice", practice),
+        ("Clinician", clinician or "not assigned"),
+        ("Patient", patient),
+        ("Date", f"{made_on:%d %B %Y}"),
+        ("Days per week", str(days_per_week) if days_per_week else "not set"),
+        ("Review date", f"{review_date:%d %B %Y}" if review_date else "not set"),
+    ]
+
+
 def profile_lines(profile: Profile, saved: bool) -> dict[str, Any]:
     """The profile as the report prints it (``saved``: whether one was saved at all)."""
     conditions = []
@@ -102,6 +124,7 @@ def report_context(data: dict[str, Any]) -> dict[str, Any]:
     the chart drawn and the formatting helpers."""
     chart = progress_chart(data["summary"], "svg", size=CHART_SIZE)
     return {
+        "care": None,
         **data,
         "chart": data_uri(chart, "image/svg+xml"),
         "fmt_date": fmt_date,
@@ -148,7 +171,7 @@ def report_pdf(data: dict[str, Any]) -> bytes:
 
 
 def handout_html(context: dict[str, Any]) -> str:
-    return render_html("handout.html", **context)
+    return render_html("handout.html", **{"care": None, **context})
 
 
 def handout_pdf(context: dict[str, Any]) -> bytes:

@@ -1,11 +1,15 @@
 """The clinician's report and the person's handout: their data read from the records, then
-rendered by ``reports`` (which only formats what it is given)."""
+rendered by ``reports`` (which only formats what it is given). In clinic mode both carry the
+clinic's header (``care_for``: practice, clinician, patient, date, days per week, review
+date); in personal mode they have none."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict, replace
 from typing import TYPE_CHECKING, Any
 
+from backcoach.clinic.programmes import CareHeader, care_header
 from backcoach.errors import PlanRefused
 from backcoach.reports import report as render
 from backcoach.reports.handout import handout_context as handout_cards
@@ -13,6 +17,7 @@ from backcoach.reports.report import (
     REPORT_DECISIONS,
     REPORT_EVENTS,
     REPORT_WEEKS,
+    care_lines,
     fmt_date,
     pain_rows,
     profile_lines,
@@ -25,6 +30,8 @@ from backcoach.services.profiles import has_profile, load_profile
 from backcoach.services.progress import decision_entry, progress_summary
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
     from backcoach.catalogue import Catalogue
     from backcoach.planning.plan import Plan
     from backcoach.records.store import Store
@@ -40,12 +47,29 @@ def current_plan(
         return None, str(exc)
 
 
-def report_data(store: Store, catalogue: Catalogue, today: dt.date) -> dict[str, Any]:
+def care_for(factory: sessionmaker[Session], store: Store, today: dt.date) -> CareHeader | None:
+    """The clinic's header for the person's documents (issue 14), or None when the person is
+    not a clinic's patient (personal mode). Without a programme, days per week are the
+    profile's, which backcoach's own plan follows."""
+    header = care_header(factory, store, today)
+    if header is not None and header.days_per_week is None:
+        header = replace(header, days_per_week=len(load_profile(store).days))
+    return header
+
+
+def _care(care: CareHeader | None) -> list[tuple[str, str]] | None:
+    return None if care is None else care_lines(**asdict(care))
+
+
+def report_data(
+    store: Store, catalogue: Catalogue, today: dt.date, care: CareHeader | None = None
+) -> dict[str, Any]:
     """What the report shows, in a fixed number of queries however long the history, in one
     read transaction: the progress summary (its weeks), and the newest stops and dose changes
-    with how many came before them, read as such rather than from every record."""
+    with how many came before them, read as such rather than from every record. ``care``: the
+    clinic's header (``care_for``), None in personal mode."""
     with store.reading():
-        return _report_data(store, catalogue, today)
+        return {**_report_data(store, catalogue, today), "care": _care(care)}
 
 
 def _report_data(store: Store, catalogue: Catalogue, today: dt.date) -> dict[str, Any]:
@@ -84,25 +108,36 @@ def _report_data(store: Store, catalogue: Catalogue, today: dt.date) -> dict[str
     }
 
 
-def report_html(store: Store, catalogue: Catalogue, today: dt.date) -> str:
-    return render.report_html(report_data(store, catalogue, today))
+def report_html(
+    store: Store, catalogue: Catalogue, today: dt.date, care: CareHeader | None = None
+) -> str:
+    return render.report_html(report_data(store, catalogue, today, care))
 
 
-def report_pdf(store: Store, catalogue: Catalogue, today: dt.date) -> bytes:
+def report_pdf(
+    store: Store, catalogue: Catalogue, today: dt.date, care: CareHeader | None = None
+) -> bytes:
     """The clinician's report (1-3 A4 pages)."""
-    return render.report_pdf(report_data(store, catalogue, today))
+    return render.report_pdf(report_data(store, catalogue, today, care))
 
 
-def handout_context(store: Store, catalogue: Catalogue, today: dt.date) -> dict[str, Any]:
+def handout_context(
+    store: Store, catalogue: Catalogue, today: dt.date, care: CareHeader | None = None
+) -> dict[str, Any]:
     """The handout's content for today's plan; PlanRefused when no plan may be offered."""
-    return handout_cards(todays_plan(store, catalogue, today), catalogue)
+    cards = handout_cards(todays_plan(store, catalogue, today), catalogue)
+    return {**cards, "care": _care(care)}
 
 
-def handout_html(store: Store, catalogue: Catalogue, today: dt.date) -> str:
-    return render.handout_html(handout_context(store, catalogue, today))
+def handout_html(
+    store: Store, catalogue: Catalogue, today: dt.date, care: CareHeader | None = None
+) -> str:
+    return render.handout_html(handout_context(store, catalogue, today, care))
 
 
-def handout_pdf(store: Store, catalogue: Catalogue, today: dt.date) -> bytes:
+def handout_pdf(
+    store: Store, catalogue: Catalogue, today: dt.date, care: CareHeader | None = None
+) -> bytes:
     """The printable programme: every exercise with its picture, steps, dose and cautions.
     Raises PlanRefused when no plan may be offered (no screen, or warning signs)."""
-    return render.handout_pdf(handout_context(store, catalogue, today))
+    return render.handout_pdf(handout_context(store, catalogue, today, care))

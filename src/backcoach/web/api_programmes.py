@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from backcoach.clinic import Roster, Who
 from backcoach.clinic.accounts import ADMIN, CLINICIAN
 from backcoach.clinic.programmes import (
+    REVIEW_AHEAD_MAX,
     Programme,
     ProgrammeRefused,
     Proposal,
@@ -142,6 +143,10 @@ class ProgrammeView(BaseModel):
     """backcoach's own plan for the patient's profile, as programme items, with its reasons."""
     suggested_refused: str | None
     library: list[LibraryEntry]
+    today: dt.date
+    """The clinic's day: a new review date may be from here ..."""
+    review_latest: dt.date
+    """... to here (about a year ahead)."""
 
 
 class SaveBody(BaseModel):
@@ -261,6 +266,8 @@ def get_programme(patient_id: int, member: StaffDep, app: AppDep) -> ProgrammeVi
         suggested=suggested,
         suggested_refused=suggested_refused,
         library=library,
+        today=today,
+        review_latest=today + REVIEW_AHEAD_MAX,
     )
 
 
@@ -282,6 +289,7 @@ def _save(
         by_id=member.who.person_id,
         by_name=member.who.name,
         now=app.now(),
+        today=today,
         **more,
     )
     member.roster.changed(
@@ -294,7 +302,8 @@ def _save(
 def post_programme(patient_id: int, body: SaveBody, member: StaffDep, app: AppDep) -> VersionOut:
     """Save a new version (the patient gets it at once). Refused, with the item and the fix
     named: an exercise this patient may not do, one needing a modification without one or a
-    written reason, a dose that does not fit, or another save since ``based_on``."""
+    written reason, a dose that does not fit, a new review date (``review_date``,
+    YYYY-MM-DD) in the past or more than a year ahead, or another save since ``based_on``."""
     store = patient_store(member, patient_id, "programme")
     try:
         return _save(member, app, patient_id, store, parse(body.programme), body.based_on)

@@ -97,28 +97,44 @@ function backOnline(ms) {
   });
 }
 
+/** Make a request, making it again while there is no connection (quick resends through a
+ *  blip, then whenever the browser is back online): ``listener(false)`` once the person should
+ *  be told, ``listener(true)`` when it got through after all. Only for requests that may be
+ *  made twice: an event with its id, or a note that replaces the last. */
+async function resending(attempt, listener) {
+  let said = false; // the person was told there is no connection
+  try {
+    for (let tries = 0; ; tries += 1) {
+      try {
+        return await attempt();
+      } catch (problem) {
+        if (problem.status !== 0) throw problem;
+        if (!said && (!navigator.onLine || tries >= RESEND_DELAYS_MS.length)) {
+          said = true;
+          listener(false);
+        }
+        await (said ? backOnline(OFFLINE_RESEND_MS) : wait(RESEND_DELAYS_MS[tries]));
+      }
+    }
+  } finally {
+    if (said) listener(true);
+  }
+}
+
 /** Send an event, resending it with the same id until the connection is back: the server
  *  applies an id once and answers a resend with the answer it gave, so nothing applies twice. */
 async function sendEvent(sessionId, event) {
   const body = { ...event, id: newId() };
   const path = `/api/sessions/${sessionId}/events`;
-  let said = false; // the person was told there is no connection
-  try {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        return await request("POST", path, body);
-      } catch (problem) {
-        if (problem.status !== 0) throw problem;
-        if (!said && (!navigator.onLine || attempt >= RESEND_DELAYS_MS.length)) {
-          said = true;
-          connectionListener(false);
-        }
-        await (said ? backOnline(OFFLINE_RESEND_MS) : wait(RESEND_DELAYS_MS[attempt]));
-      }
-    }
-  } finally {
-    if (said) connectionListener(true);
-  }
+  return resending(() => request("POST", path, body), (on) => connectionListener(on));
+}
+
+/** The note after a finished session for the person's physiotherapist (clinic mode). A new
+ *  note replaces the last, so while there is no connection it is kept and sent again, like an
+ *  event; ``connected(false)`` while it waits, ``connected(true)`` once it got through. */
+export function sendComment(sessionId, text, connected = () => undefined) {
+  const path = `/api/sessions/${sessionId}/comment`;
+  return resending(() => request("POST", path, { text }), connected);
 }
 
 let queue = Promise.resolve();

@@ -3,6 +3,7 @@
 // server's (docs/web-api.md, "How the page drives it").
 
 import { api, onConnection } from "./api.js";
+import { offerComment } from "./comment.js";
 import { say, setSpeechWanted, speechWanted } from "./speech.js";
 import {
   drawFinished,
@@ -79,6 +80,7 @@ function render() {
   } else if (view.finished) {
     sessionStorage.setItem(FINISHED_KEY, String(view.session_id));
     drawFinished(view, names);
+    offerComment(view.session_id);
   } else if (view.question) {
     reportingPain = false;
     drawQuestion(view.question, { local: false, onScore: answerPain, onRate: answerRating });
