@@ -62,3 +62,18 @@ def test_an_unknown_command_is_told_what_there_is(tmp_path: object) -> None:
     )
     assert done.returncode == 2
     assert "No such command 'exercise'" in done.stderr
+
+
+def test_no_pydantic_plugin_is_ever_loaded(tmp_path: object) -> None:
+    """A pydantic plugin sees every validated value (a person's records); backcoach loads none,
+    whatever the environment says, and does not scan the installed packages for them."""
+    code = (
+        "import backcoach, os\n"
+        "from pydantic.plugin._loader import get_plugins\n"
+        "print(os.environ['PYDANTIC_DISABLE_PLUGINS'], tuple(get_plugins()))\n"
+    )
+    env = {**os.environ, "PYDANTIC_DISABLE_PLUGINS": "", "BACKCOACH_HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["__all__", "()"]
