@@ -2,7 +2,9 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+HASH   := $(shell cat pyproject.toml | sha1sum | cut -c1-12)
+APP    := $(VENV)/.app-$(HASH)
+STAMP  := $(VENV)/.installed-$(HASH)
 
 .PHONY: run test lint typecheck unit check-catalogue bench clean system-deps system-deps-test
 
@@ -10,9 +12,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# The app alone (what `make run` needs): no test tools, no camera extra.
+$(APP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	rm -f $(VENV)/.app-* && touch $(APP)
+
+# Everything the tests need: the test tools and the camera extra (MediaPipe) too.
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,vision]'
-	rm -f $(VENV)/.installed-* && touch $(STAMP)
+	rm -f $(VENV)/.installed-* $(VENV)/.app-* && touch $(STAMP) $(APP)
 
 system-deps:
 	sh scripts/system-deps.sh run
@@ -21,7 +29,7 @@ system-deps-test:
 	sh scripts/system-deps.sh test
 
 ## run: create the environment, install backcoach and start the browser app (127.0.0.1:8765)
-run: $(STAMP) system-deps
+run: $(APP) system-deps
 	$(BIN)/backcoach serve
 
 ## test: install what the tests need, then lint, type-check, validate the catalogue and run every test
@@ -49,6 +57,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/today_rate.py
 	$(BIN)/python bench/workers_rate.py
 	$(BIN)/python bench/people_load.py
+	$(BIN)/python bench/clinic_patients.py
+	$(BIN)/python bench/clinic_sessions.py
 	$(BIN)/python bench/history_cost.py
 	$(BIN)/python bench/motion.py
 	$(BIN)/python bench/import_memory.py
