@@ -11,6 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+
+class SettingsError(ValueError):
+    """A setting in the environment is not usable; the message names the variable, the value
+    and the fix (the CLI prints it, never a traceback)."""
+
 HOME_VARIABLE = "BACKCOACH_HOME"
 DATABASE_VARIABLE = "BACKCOACH_DATABASE_URL"
 TODAY_VARIABLE = "BACKCOACH_TODAY"
@@ -53,7 +58,7 @@ class Settings:
         if not raw:
             return DEFAULT_IMPORT_MAX_MB * MB
         if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
-            raise ValueError(
+            raise SettingsError(
                 f"{IMPORT_MAX_MB_VARIABLE}={raw!r} is not a whole number of MB; write e.g. "
                 f"{IMPORT_MAX_MB_VARIABLE}=50, or unset it for the default "
                 f"({DEFAULT_IMPORT_MAX_MB} MB)"
@@ -80,7 +85,7 @@ class Settings:
         try:
             today = dt.date.fromisoformat(raw_today) if raw_today else None
         except ValueError:
-            raise ValueError(
+            raise SettingsError(
                 f"{TODAY_VARIABLE}={raw_today!r} is not a date; write it as YYYY-MM-DD or unset it"
             ) from None
         return cls(
@@ -104,7 +109,7 @@ def trusted_proxies(environ: Mapping[str, str] | None = None) -> str:
         try:
             ipaddress.ip_network(entry, strict=False)
         except ValueError:
-            raise ValueError(
+            raise SettingsError(
                 f"{TRUSTED_PROXIES_VARIABLE}={raw!r}: {entry!r} is not an IP address or network;"
                 " give the reverse proxy's address, e.g. 127.0.0.1 or 10.0.0.5 (several: "
                 "comma-separated), or unset it for the proxy on this machine"

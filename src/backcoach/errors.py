@@ -54,8 +54,13 @@ class ImportTooLarge(BackcoachError):
     """The file is larger than import reads (BACKCOACH_IMPORT_MAX_MB); refused unread."""
 
 
-def describe_validation(exc: ValidationError, where: str = "") -> str:
-    """One line per problem: ``where: field: what is wrong (got VALUE); how to fix``."""
+def describe_validation(
+    exc: ValidationError, where: str = "", model: Any = None, syntax: str = "json"
+) -> str:
+    """One line per problem: ``where: field: what is wrong (got VALUE); how to fix``.
+    ``model``: the model validated (an unknown field is compared with its fields; None: the
+    one named in the error's title is not looked up, and no field is suggested); ``syntax``:
+    how the person wrote the values, "json" (files, forms, options) or "yaml"."""
     # Here, not at the top: every command imports this module for its error classes, and the
     # catalogue's loader brings in the pydantic models (start-up time of `exercises list`).
     from backcoach.catalogue.loader import explain_error
@@ -64,7 +69,9 @@ def describe_validation(exc: ValidationError, where: str = "") -> str:
     for err in exc.errors():
         loc = [p for p in err["loc"] if isinstance(p, (str, int))]
         field = ".".join(str(p) for p in loc if p != "[key]") or "(value)"
-        message, fix = explain_error(err["type"], err["msg"], err.get("ctx") or {}, loc)
+        message, fix = explain_error(
+            err["type"], err["msg"], err.get("ctx") or {}, loc, model=model, syntax=syntax
+        )
         got = err.get("input")
         shown = (
             ""

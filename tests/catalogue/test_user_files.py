@@ -115,7 +115,7 @@ CASES = [
         sub("difficulty: 1", "difficulty: 5"),
         "difficulty:",
         "difficulty",
-        "is out of range: must be at most 3",
+        "must be at most 3",
         "5",
         "use a value at most 3",
     ),

@@ -162,7 +162,7 @@ def test_profile_form_saves_every_field(db_url: str, tmp_path: Path) -> None:
     ("field", "value", "message"),
     [
         ("minutes", "abc", "Minutes per session: &#39;abc&#39; is not a whole number"),
-        ("minutes", "99", "minutes: is out of range: must be at most 45 (got 99)"),
+        ("minutes", "99", "minutes: must be at most 45 (got 99)"),
         ("reminder_time", "25:00", "reminder_time"),
         ("pregnancy_weeks", "soon", "Weeks of pregnancy: &#39;soon&#39; is not a whole number"),
     ],

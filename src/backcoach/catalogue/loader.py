@@ -159,14 +159,42 @@ def _problem_from_error(
     return Problem(path, line, exercise_id, field_name, message, got, fix)
 
 
+TIME_OF_DAY_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
+"""A time of day on the 24-hour clock, HH:MM (the profile's reminder time)."""
+
+PATTERN_WORDS: dict[str, tuple[str, str]] = {
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$": (
+        "is not a valid id",
+        "use lowercase letters, digits and single hyphens, e.g. 'knee-rolls'",
+    ),
+    TIME_OF_DAY_PATTERN: (
+        "is not a time of day",
+        "write it as HH:MM on the 24-hour clock, e.g. 07:30 or 18:00",
+    ),
+}
+"""What a value that does not match a field's pattern should look like, by pattern."""
+
+
 def explain_error(
-    kind: str, msg: str, ctx: Mapping[str, Any], loc: list[str | int]
+    kind: str,
+    msg: str,
+    ctx: Mapping[str, Any],
+    loc: list[str | int],
+    *,
+    model: Any = Exercise,
+    syntax: str = "yaml",
 ) -> tuple[str, str]:
-    """A pydantic error as (what is wrong, how to fix it), in plain words."""
+    """A pydantic error as (what is wrong, how to fix it), in plain words. ``model`` is the
+    model validated (its fields are what an unknown field is compared with); ``syntax`` is how
+    the person wrote the values: "yaml" (an exercise file) or "json" (a profile or programme
+    file, a form or an option), so the advice shows how to write them there."""
+    catalogue = model is Exercise
     if kind == "missing":
-        return "is required but missing", "add it (see `backcoach catalogue schema`)"
+        return "is required but missing", (
+            "add it (see `backcoach catalogue schema`)" if catalogue else "add it"
+        )
     if kind == "extra_forbidden":
-        return "is not a known field", _known_fields_hint(loc)
+        return "is not a known field", _known_fields_hint(loc, model)
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace(" or ", ", ")
         return "is not one of the allowed values", f"use one of {expected}"
@@ -179,13 +207,17 @@ def explain_error(
     if kind == "string_type":
         return "must be text", "write text; quote it if it looks like a number"
     if kind in ("list_type", "tuple_type"):
-        return "must be a list", "write one item per line, each starting with '- '"
+        if syntax == "yaml":
+            return "must be a list", "write one item per line, each starting with '- '"
+        return "must be a list", 'write the items in square brackets, e.g. ["mon", "wed"]'
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return "must be a mapping of fields", "indent the fields under this key"
+        if syntax == "yaml":
+            return "must be a mapping of fields", "indent the fields under this key"
+        return "must be an object of fields", 'write the fields in braces, e.g. {"id": "..."}'
     if kind == "string_pattern_mismatch":
-        return (
-            "is not a valid id",
-            "use lowercase letters, digits and single hyphens, e.g. 'knee-rolls'",
+        pattern = str(ctx.get("pattern", ""))
+        return PATTERN_WORDS.get(
+            pattern, ("does not have the expected form", f"write it to match {pattern}")
         )
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         bound = next(iter(ctx.values()), "?")
@@ -195,7 +227,7 @@ def explain_error(
             "less_than_equal": "at most",
             "less_than": "less than",
         }[kind]
-        return f"is out of range: must be {words} {bound}", f"use a value {words} {bound}"
+        return f"must be {words} {bound}", f"use a value {words} {bound}"
     if kind == "too_short":
         at_least = ctx.get("min_length", 1)
         noun = "character" if ctx.get("field_type") == "Value" else "item"
@@ -210,11 +242,12 @@ def explain_error(
         text = msg.removeprefix("Value error, ")
         what, _, fix = text.partition("; ")
         return what, fix or "correct the values named in the message"
-    return msg, "see `backcoach catalogue schema` for what this field accepts"
+    if catalogue:
+        return msg, "see `backcoach catalogue schema` for what this field accepts"
+    return msg, "correct this value"
 
 
-def _known_fields_hint(loc: list[str | int]) -> str:
-    model: Any = Exercise
+def _known_fields_hint(loc: list[str | int], model: Any = Exercise) -> str:
     for part in loc[:-1]:
         fields = getattr(model, "model_fields", None)
         if fields is None or not isinstance(part, str) or part not in fields:

@@ -93,10 +93,11 @@ def main() -> None:
     code 2, never a traceback."""
     from backcoach.catalogue import UnknownExercise
     from backcoach.cli.common import fail
+    from backcoach.config import SettingsError
     from backcoach.errors import BackcoachError
 
     command = sys.argv[1] if len(sys.argv) > 1 else None
     try:
         make_app(command)()
-    except (BackcoachError, UnknownExercise) as exc:
+    except (BackcoachError, UnknownExercise, SettingsError) as exc:
         raise SystemExit(fail(str(exc)).exit_code) from None

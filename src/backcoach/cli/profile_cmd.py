@@ -19,6 +19,20 @@ def _split(values: list[str] | None) -> list[str] | None:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _days(values: list[str] | None) -> list[str] | None:
+    """Days as people write them: ``Mon``, ``monday`` and ``MON`` are all ``mon``; anything
+    else is passed on as written, for the profile's check to name."""
+    days = _split(values)
+    if days is None:
+        return None
+    named = dict(zip(WEEKDAY_NAMES, WEEKDAYS, strict=True))
+    return [named.get(day.lower(), day.lower() if day.lower() in WEEKDAYS else day) for day in days]
+
+
 @app.command("set")
 def set_profile(
     condition: Annotated[
@@ -74,7 +88,7 @@ def set_profile(
     store = person_context().store
     changes: dict[str, Any] = {
         "minutes": minutes,
-        "days": _split(days),
+        "days": _days(days),
         "reminder_time": time,
         "goals": _split(goal),
         "experience": experience,

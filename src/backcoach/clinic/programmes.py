@@ -134,7 +134,9 @@ def parse(data: Any) -> Programme:
     try:
         return Programme.model_validate(data)
     except ValidationError as exc:
-        raise ProgrammeRefused(describe_validation(exc, "programme"), "invalid-programme") from None
+        raise ProgrammeRefused(
+            describe_validation(exc, "programme", Programme), "invalid-programme"
+        ) from None
 
 
 # --- safety ---------------------------------------------------------------------------------

@@ -89,9 +89,7 @@ def todays_plan_to_show(
     answer too: it reads only their records and the day), so it is answered from memory."""
     with store.reading():
         tag = store.revision()
-        key = (
-            (store.person_id, tag, today, minutes, catalogue_digest(catalogue)) if tag else None
-        )
+        key = (store.person_id, tag, today, minutes, catalogue_digest(catalogue)) if tag else None
         if key is not None:
             with _built_lock:
                 shown = _shown.get(key)
@@ -216,7 +214,7 @@ def plan_for_profile(
     try:
         profile = Profile.model_validate(data)
     except ValidationError as exc:
-        raise BackcoachError(describe_validation(exc, "profile")) from None
+        raise BackcoachError(describe_validation(exc, "profile", Profile)) from None
     day = date or today
     taken, cleared, tier = profile_file_screen(screen, day)
     decision = plan_gate(tier, taken, cleared, day)

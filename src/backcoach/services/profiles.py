@@ -28,7 +28,7 @@ def profile_from(data: Any) -> Profile:
     try:
         return Profile.model_validate(data)
     except ValidationError as exc:
-        raise ProfileUnreadable(describe_validation(exc, "saved profile")) from None
+        raise ProfileUnreadable(describe_validation(exc, "saved profile", Profile)) from None
 
 
 def has_profile(store: Store) -> bool:
@@ -47,6 +47,6 @@ def update_profile(store: Store, **changes: Any) -> Profile:
     try:
         profile = Profile.model_validate(current)
     except ValidationError as exc:
-        raise BackcoachError(describe_validation(exc, "profile")) from None
+        raise BackcoachError(describe_validation(exc, "profile", Profile)) from None
     store.save_profile(profile.model_dump(mode="json"))
     return profile

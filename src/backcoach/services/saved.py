@@ -24,7 +24,7 @@ def saved_plan(row: PlanRow) -> Plan:
         return Plan.model_validate(row.data)
     except ValidationError as exc:
         raise RecordUnreadable(
-            f"{describe_validation(exc, f'saved plan {row.id}')}\n"
+            f"{describe_validation(exc, f'saved plan {row.id}', Plan)}\n"
             "This saved plan cannot be read. Import a good copy of your records "
             "(`backcoach import`), or start a new session; your other records are kept."
         ) from None
