@@ -77,18 +77,18 @@ ATTACKS = {
     "billion-laughs": (
         billion_laughs(),
         3,
-        f"exercise ?: (file): {ANCHORS} (got &a); write the value out",
+        f"{ANCHORS} (got &a); write the value out",
     ),
     "deep-brackets": (
         deep_brackets(),
         2,
-        f"exercise ?: (file): {TOO_DEEP}, more than an exercise file ever needs (got 51 levels); "
+        f"{TOO_DEEP}, more than an exercise file ever needs (got 51 levels); "
         "remove the stray opening brackets ('[' or '{') or the extra indentation",
     ),
     "nested-keys": (
         nested_keys(),
         2,
-        "exercise ?: (file): a list or mapping is used as a key here (got {...}); keys are "
+        "a list or mapping is used as a key here (got {...}); keys are "
         "plain names such as 'steps:'; look for a stray '{', '[' or '?'",
     ),
 }
@@ -283,9 +283,7 @@ def test_anchors_and_aliases_are_refused(
     tmp_path: Path, new: str, marker: str, expected: str
 ) -> None:
     path = mutated(tmp_path, "name: Bridge", new)
-    assert (
-        only_problem(path) == f"{path}:{line_of_text(path, marker)}: exercise ?: (file): {expected}"
-    )
+    assert only_problem(path) == f"{path}:{line_of_text(path, marker)}: {expected}"
 
 
 @pytest.mark.parametrize(
@@ -301,7 +299,7 @@ def test_a_list_or_mapping_as_a_key_is_refused(tmp_path: Path, new: str, got: st
     path = mutated(tmp_path, "name: Bridge", new)
     line = line_of_text(path, "[a" if got == "[...]" else "{{")
     assert only_problem(path) == (
-        f"{path}:{line}: exercise ?: (file): a list or mapping is used as a key here "
+        f"{path}:{line}: a list or mapping is used as a key here "
         f"(got {got}); keys are plain names such as 'steps:'; look for a stray '{{', '[' or '?'"
     )
 
@@ -317,7 +315,7 @@ def test_nesting_is_refused_beyond_the_limit_only(tmp_path: Path) -> None:
     keys = "".join("  " * n + f"k{n}:\n" for n in range(1, MAX_DEPTH + 1))
     over = mutated(tmp_path, "name: Bridge", f"name:\n{keys}" + "  " * (MAX_DEPTH + 1) + "x")
     assert only_problem(over).startswith(
-        f"{over}:{line_of_text(over, f'k{MAX_DEPTH}:')}: exercise ?: (file): {TOO_DEEP}"
+        f"{over}:{line_of_text(over, f'k{MAX_DEPTH}:')}: {TOO_DEEP}"
     )
 
 
@@ -325,7 +323,7 @@ def test_a_long_text_is_refused_with_its_length(tmp_path: Path) -> None:
     long = "x" * (MAX_TEXT_CHARS + 1)
     path = mutated(tmp_path, "name: Bridge", f"name: Bridge\nsummary2: {long}")
     assert only_problem(path) == (
-        f"{path}:{line_of_text(path, 'summary2')}: exercise ?: (file): this text is longer "
+        f"{path}:{line_of_text(path, 'summary2')}: this text is longer "
         f"than the {MAX_TEXT_CHARS:,} characters a value in an exercise file may have "
         f"(got {MAX_TEXT_CHARS + 1:,} characters); shorten it (texts shown to the person hold "
         "at most 400 characters)"
@@ -348,7 +346,7 @@ def test_a_large_file_is_refused_from_its_size_alone(tmp_path: Path) -> None:
     big = sparse_file(tmp_path / "big.yaml", 64 * 1024 * 1024)
     # The exact size can only come from stat: the file was never read.
     assert only_problem(big) == (
-        f"{big}:1: exercise ?: (file): the file is too large for an exercise file: at most "
+        f"{big}:1: the file is too large for an exercise file: at most "
         f"256 KB ({MAX_FILE_BYTES:,} bytes) (got 67,108,864 bytes); check that this is the "
         "right file; an exercise file is normally far smaller"
     )
@@ -379,7 +377,7 @@ def test_values_the_parser_cannot_build_name_their_line(
 ) -> None:
     path = mutated(tmp_path, old, new)
     message = only_problem(path)
-    assert message.startswith(f"{path}:{line_of_text(path, marker)}: exercise ?: (file): ")
+    assert message.startswith(f"{path}:{line_of_text(path, marker)}: ")
     assert expected in message and "put text that looks like a number" in message
 
 
@@ -388,7 +386,7 @@ def test_a_file_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
     path.write_bytes(BRIDGE.read_bytes().replace(b"name: Bridge", b"name: Br\xffdge", 1))
     line = BRIDGE.read_text(encoding="utf-8").split("name: Bridge")[0].count("\n") + 1
     assert only_problem(path).startswith(
-        f"{path}:{line}: exercise ?: (file): the file is not UTF-8 text (got byte b'\\xff')"
+        f"{path}:{line}: the file is not UTF-8 text (got byte b'\\xff')"
     )
 
 
@@ -416,7 +414,7 @@ def test_any_failure_of_one_file_is_a_problem_of_that_file(
     catalogue, problems = load_catalogue([(builtin_dir(), True), (folder, False)])
     assert "wall-sit" in catalogue and len(catalogue) == BUILTIN_COUNT + 1
     assert [str(p).split(" (got")[0] for p in problems] == [
-        f"{unlucky}:1: exercise ?: (file): "
+        f"{unlucky}:1: "
         + (
             "is too complex to check (nested or repeated too much)"
             if error is not KeyError
@@ -441,7 +439,7 @@ def test_a_failing_extra_check_is_a_problem_of_that_file(tmp_path: Path) -> None
     )
     assert "leg-raise" in catalogue and "wall-sit" not in catalogue
     assert [str(p) for p in problems] == [
-        f"{folder / 'wall-sit.yaml'}:1: exercise ?: (file): could not be checked because "
+        f"{folder / 'wall-sit.yaml'}:1: could not be checked because "
         "backcoach failed on it (got ZeroDivisionError: division by zero); please report this "
         "with the file; until then move the file out of the folder so the other exercises are "
         "unaffected"

@@ -60,8 +60,8 @@ sources:
 """
 
 FORMAT = re.compile(
-    r"^(?P<path>.+?\.ya?ml):(?P<line>\d+): exercise (?:'(?P<id>[a-z0-9-]+)'|\?): "
-    r"(?P<field>[^:]+): (?P<message>.+?)(?: \(got (?P<got>.+)\))?; (?P<fix>.+)$"
+    r"^(?P<path>.+?\.ya?ml):(?P<line>\d+): (?:exercise '(?P<id>[a-z0-9-]+)': "
+    r"(?P<field>[^:]+): )?(?P<message>.+?)(?: \(got (?P<got>.+)\))?; (?P<fix>.+)$"
 )
 
 
@@ -281,7 +281,8 @@ def check(case: Case, path: Path, problem_line: str) -> None:
     assert match["path"] == str(path)
     assert int(match["line"]) == expected_line(case), problem_line
     assert match["id"] == (case.exercise_id if case.named_id else None)
-    assert match["field"] == case.field
+    # A file too broken to have an id says where, without naming a field ("(file)").
+    assert match["field"] == (None if case.field == "(file)" and not case.named_id else case.field)
     assert match["message"].startswith(case.message), problem_line
     assert match["got"] == case.got, problem_line
     assert case.fix in match["fix"], problem_line
@@ -309,7 +310,7 @@ def test_load_catalogue_reports_the_mistake(case: Case, tmp_path: Path, cache_fi
     lines = problems_for(path, problems)
     assert lines, [str(p) for p in problems]
     # A typo also leaves the real field missing; the typo's own line is the one that helps.
-    matching = [line for line in lines if f": {case.field}: " in line]
+    matching = [str(p) for p in problems if p.path == path and p.field == case.field]
     assert len(matching) == 1, lines
     check(case, path, matching[0])
     assert all(p.path == path for p in problems), "no problem is blamed on another file"
@@ -355,8 +356,11 @@ def test_check_cli_reports_every_mistake_with_exit_2(home: Path, tmp_path: Path)
     lines = result.stderr.splitlines()
     for case in CASES:
         path = paths[case.name]
+        here = [line for line in lines if line.startswith(f"{path}:")]
         mine = [
-            line for line in lines if line.startswith(f"{path}:") and f": {case.field}: " in line
+            line
+            for line in here
+            if (match := FORMAT.match(line)) and (match["field"] or "(file)") == case.field
         ]
         assert len(mine) == 1, (case.name, result.stderr)
         check(case, path, mine[0])
@@ -377,3 +381,24 @@ def test_check_cli_rejects_a_missing_folder(home: Path, tmp_path: Path) -> None:
     result = run_cli("catalogue", "check", str(tmp_path / "nowhere"), home=home)
     assert result.returncode == 2
     assert "is not a folder" in result.stderr
+
+
+def test_check_says_everything_wrong_with_a_file_at_once(home: Path, tmp_path: Path) -> None:
+    """Issue 15: an id that does not match the file name was reported only once every other
+    mistake was mended, and a file too broken to have an id was labelled 'exercise ?'."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    bridge = (builtin_dir() / "bridge.yaml").read_text()
+    (folder / "my-bridge.yaml").write_text(
+        bridge.replace("id: bridge\n", "id: bridge-two\n").replace("difficulty: 2", "difficulty: 9")
+    )
+    (folder / "broken.yaml").write_text("id: broken\nname: [unclosed\n")
+    result = run_cli("catalogue", "check", str(folder), home=home)
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    mine = [line for line in lines if "my-bridge.yaml" in line]
+    assert any("id: does not match the file name 'my-bridge.yaml'" in line for line in mine)
+    assert any("difficulty: must be at most 3 (got 9)" in line for line in mine)
+    broken = [line for line in lines if "broken.yaml" in line]
+    assert broken and broken[0].startswith(f"{folder / 'broken.yaml'}:2: invalid YAML")
+    assert "exercise ?" not in result.stderr

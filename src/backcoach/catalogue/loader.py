@@ -36,9 +36,11 @@ class Problem:
     fix: str
 
     def __str__(self) -> str:
-        who = f"exercise '{self.exercise_id}'" if self.exercise_id else "exercise ?"
+        # Without an id (the file could not be read far enough), the path and line say where.
+        who = f"exercise '{self.exercise_id}': " if self.exercise_id else ""
+        field = "" if self.field == "(file)" and not self.exercise_id else f"{self.field}: "
         got = f" (got {self.got})" if self.got is not None else ""
-        return f"{self.path}:{self.line}: {who}: {self.field}: {self.message}{got}; {self.fix}"
+        return f"{self.path}:{self.line}: {who}{field}{self.message}{got}; {self.fix}"
 
 
 @dataclass
@@ -117,25 +119,30 @@ def _load_file(path: Path) -> tuple[Exercise | None, list[Problem]]:
         ]
     raw_id = node.get("id")
     exercise_id = raw_id if isinstance(raw_id, str) else None
+    # The id and the file name are checked whatever else is wrong, so all is said at once.
+    problems = [] if exercise_id is None else _file_name_problems(path, node, exercise_id)
     try:
         exercise = Exercise.model_validate(to_plain(node))
     except ValidationError as exc:
-        problems = [_problem_from_error(path, node, exercise_id, err) for err in exc.errors()]
+        problems += [_problem_from_error(path, node, exercise_id, err) for err in exc.errors()]
         return None, sorted(problems, key=lambda p: p.line)
-    problems = []
-    if path.stem != exercise.id:
-        problems.append(
-            Problem(
-                path,
-                line_of(node, ["id"]),
-                exercise.id,
-                "id",
-                f"does not match the file name '{path.name}'",
-                repr(exercise.id),
-                f"rename the file to '{exercise.id}.yaml' or change the id to '{path.stem}'",
-            )
-        )
     return exercise, problems
+
+
+def _file_name_problems(path: Path, node: Any, exercise_id: str) -> list[Problem]:
+    if path.stem == exercise_id:
+        return []
+    return [
+        Problem(
+            path,
+            line_of(node, ["id"]),
+            exercise_id,
+            "id",
+            f"does not match the file name '{path.name}'",
+            repr(exercise_id),
+            f"rename the file to '{exercise_id}.yaml' or change the id to '{path.stem}'",
+        )
+    ]
 
 
 def _problem_from_error(
