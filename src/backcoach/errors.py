@@ -54,18 +54,18 @@ class ImportTooLarge(BackcoachError):
     """The file is larger than import reads (BACKCOACH_IMPORT_MAX_MB); refused unread."""
 
 
-def describe_validation(
-    exc: ValidationError, where: str = "", model: Any = None, syntax: str = "json"
-) -> str:
-    """One line per problem: ``where: field: what is wrong (got VALUE); how to fix``.
-    ``model``: the model validated (an unknown field is compared with its fields; None: the
-    one named in the error's title is not looked up, and no field is suggested); ``syntax``:
-    how the person wrote the values, "json" (files, forms, options) or "yaml"."""
+def validation_problems(
+    exc: ValidationError, model: Any = None, syntax: str = "json"
+) -> list[tuple[str, str]]:
+    """Each problem as (field, ``what is wrong (got VALUE); how to fix``): the field is the
+    dotted path (``days.0``). ``model``: the model validated (an unknown field is compared with
+    its fields); ``syntax``: how the person wrote the values, "json" (files, forms, options)
+    or "yaml"."""
     # Here, not at the top: every command imports this module for its error classes, and the
     # catalogue's loader brings in the pydantic models (start-up time of `exercises list`).
     from backcoach.catalogue.loader import explain_error
 
-    lines = []
+    problems = []
     for err in exc.errors():
         loc = [p for p in err["loc"] if isinstance(p, (str, int))]
         field = ".".join(str(p) for p in loc if p != "[key]") or "(value)"
@@ -78,9 +78,28 @@ def describe_validation(
             if err["type"] in ("missing", "extra_forbidden") or isinstance(got, (dict, list))
             else f" (got {got!r})"
         )
-        prefix = f"{where}: " if where else ""
-        lines.append(f"{prefix}{field}: {message}{shown}; {fix}")
-    return "\n".join(lines)
+        problems.append((field, f"{message}{shown}; {fix}"))
+    return problems
+
+
+def describe_validation(
+    exc: ValidationError, where: str = "", model: Any = None, syntax: str = "json"
+) -> str:
+    """One line per problem: ``where: field: what is wrong (got VALUE); how to fix`` (see
+    ``validation_problems``)."""
+    prefix = f"{where}: " if where else ""
+    return "\n".join(
+        f"{prefix}{field}: {text}" for field, text in validation_problems(exc, model, syntax)
+    )
+
+
+class FieldsRejected(BackcoachError):
+    """Values that do not fit, every one of them: ``problems`` holds (field, what is wrong and
+    how to fix it) for a form to show next to each field; the message lists them all."""
+
+    def __init__(self, where: str, problems: list[tuple[str, str]]) -> None:
+        super().__init__("\n".join(f"{where}: {field}: {text}" for field, text in problems))
+        self.problems = problems
 
 
 class InputFileError(ValueError):

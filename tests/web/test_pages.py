@@ -161,21 +161,31 @@ def test_profile_form_saves_every_field(db_url: str, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("minutes", "abc", "Minutes per session: &#39;abc&#39; is not a whole number"),
-        ("minutes", "99", "minutes: must be at most 45 (got 99)"),
-        ("reminder_time", "25:00", "reminder_time"),
-        ("pregnancy_weeks", "soon", "Weeks of pregnancy: &#39;soon&#39; is not a whole number"),
+        ("minutes", "abc", "&#39;abc&#39; is not a whole number"),
+        ("minutes", "99", "must be at most 45 (got 99)"),
+        ("reminder_time", "25:00", "is not a time of day (got &#39;25:00&#39;)"),
+        ("pregnancy_weeks", "soon", "&#39;soon&#39; is not a whole number"),
     ],
 )
 def test_a_bad_profile_field_is_named_and_nothing_is_saved(
     client: TestClient, person: PersonContext, field: str, value: str, message: str
 ) -> None:
     update_profile(person.store, minutes=12)
-    data = {"minutes": "15", "reminder_time": "18:00", "conditions": ["pregnancy"], field: value}
+    data = {
+        "minutes": "15",
+        "reminder_time": "18:00",
+        "days": ["mon"],
+        "conditions": ["pregnancy"],
+        field: value,
+    }
     response = post_form(client, "/profile", "/profile", data)
     assert response.status_code == 400
     html = response.text
     assert "Nothing was saved yet" in html and message in html
+    # Said next to the field too, which points to it for screen readers.
+    next_to = re.search(rf'<p class="field-problem" id="{field}-problem">([^<]*)</p>', html)
+    assert next_to and message in next_to.group(1)
+    assert f'aria-describedby="{field}-problem"' in html
     assert f'value="{value}"' in html  # what the person typed is still there to fix
     assert load_profile(person.store).minutes == 12 and load_profile(person.store).conditions == []
 
@@ -329,3 +339,34 @@ def test_pages_keep_to_the_content_security_policy(
     assert not re.search(r"\sstyle=", html), "inline style attribute"
     assert not re.search(r"\son[a-z]+=", html), "inline event handler"
     assert not re.search(r"(src|href)=\"(https?:)?//", html), "a resource from another origin"
+
+
+def test_every_problem_in_the_profile_form_is_shown_at_once(
+    client: TestClient, person: PersonContext
+) -> None:
+    """Issue 15: one error at a time, not next to its field, and no day ticked saved silently."""
+    update_profile(person.store, minutes=12)
+    data = {"minutes": "abc", "reminder_time": "25:00"}  # and no day ticked
+    response = post_form(client, "/profile", "/profile", data)
+    assert response.status_code == 400
+    html = response.text
+    assert "Please check these 3 things" in html
+    for field in ("minutes", "days", "reminder_time"):
+        assert f'id="{field}-problem"' in html, field
+    assert "tick at least one day" in html
+    assert load_profile(person.store).minutes == 12
+
+
+def test_no_day_ticked_is_not_saved(client: TestClient, person: PersonContext) -> None:
+    update_profile(person.store, days=["mon", "thu"])
+    response = post_form(
+        client, "/profile", "/profile", {"minutes": "15", "reminder_time": "18:00"}
+    )
+    assert response.status_code == 400 and "tick at least one day" in response.text
+    assert load_profile(person.store).days == ["mon", "thu"]
+
+
+@pytest.mark.parametrize("page", ["/welcome", "/screen"])
+def test_pages_outside_the_menu_mark_no_menu_entry(client: TestClient, page: str) -> None:
+    html = client.get(page).text
+    assert 'aria-current="page"' not in html.split("</nav>", 1)[0]

@@ -6,7 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from backcoach.errors import BackcoachError, ProfileUnreadable, describe_validation
+from backcoach.errors import (
+    FieldsRejected,
+    ProfileUnreadable,
+    describe_validation,
+    validation_problems,
+)
 from backcoach.planning.profile import Profile
 
 if TYPE_CHECKING:
@@ -36,7 +41,15 @@ def has_profile(store: Store) -> bool:
 
 
 def update_profile(store: Store, **changes: Any) -> Profile:
-    """Apply changes to the saved profile; nothing is saved unless all of it is valid."""
+    """Apply changes to the saved profile; nothing is saved unless all of it is valid
+    (FieldsRejected names every field that is not)."""
+    profile = changed_profile(store, **changes)
+    store.save_profile(profile.model_dump(mode="json"))
+    return profile
+
+
+def changed_profile(store: Store, **changes: Any) -> Profile:
+    """The saved profile with ``changes`` (None: unchanged) applied and checked, not saved."""
     saved = store.load_profile()
     try:
         current = profile_from(saved).model_dump(mode="json")
@@ -45,8 +58,6 @@ def update_profile(store: Store, **changes: Any) -> Profile:
         current = dict(saved) if isinstance(saved, dict) else {}
     current.update({k: v for k, v in changes.items() if v is not None})
     try:
-        profile = Profile.model_validate(current)
+        return Profile.model_validate(current)
     except ValidationError as exc:
-        raise BackcoachError(describe_validation(exc, "profile", Profile)) from None
-    store.save_profile(profile.model_dump(mode="json"))
-    return profile
+        raise FieldsRejected("profile", validation_problems(exc, Profile)) from None

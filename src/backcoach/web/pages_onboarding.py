@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from backcoach.errors import BackcoachError
+from backcoach.errors import BackcoachError, FieldsRejected
 from backcoach.services import profiles, screening
 from backcoach.web.deps import PersonDep
 from backcoach.web.pages_common import render
@@ -25,7 +25,7 @@ ANSWER_CHOICES = (("yes", "Yes"), ("no", "No"), ("unsure", "Not sure"))
 @router.get("/welcome", response_class=HTMLResponse)
 def welcome(request: Request, person: PersonDep) -> HTMLResponse:
     screened = person.store.current_screen() is not None
-    return render(request, "welcome.html", {"screened": screened, "nav": "today"})
+    return render(request, "welcome.html", {"screened": screened})
 
 
 # --- the warning-sign screen ----------------------------------------------------------------
@@ -42,7 +42,7 @@ def _screen_page(
     from backcoach.safety.signs import SIGNS
 
     context = {"signs": SIGNS, "choices": ANSWER_CHOICES, "given": given, "error": error}
-    return render(request, "screen.html", {**context, "nav": "today"}, status)
+    return render(request, "screen.html", context, status)
 
 
 @router.post("/screen", response_class=HTMLResponse)
@@ -76,7 +76,6 @@ def _result_page(
         "has_profile": profiles.has_profile(person.store),
         "today": person.today().isoformat(),
         "error": error,
-        "nav": "today",
     }
     return render(request, "screen_result.html", context, status)
 
@@ -153,14 +152,17 @@ def _profile_page(
     *,
     first: bool,
     saved: bool = False,
-    error: str | None = None,
+    errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
+    shown = errors or {}
     context = {
         "values": values,
         "first": first,
         "saved": saved,
-        "error": error,
+        # In the page's order, with the field's label, for the list at the top.
+        "errors": shown,
+        "error_list": [(f, FIELD_LABELS[f], shown[f]) for f in FIELD_LABELS if f in shown],
         "nav": "settings",
         **_options(),
     }
@@ -174,51 +176,67 @@ def profile_form(request: Request, person: PersonDep, saved: bool = False) -> HT
     return _profile_page(request, values, first=not profiles.has_profile(store), saved=saved)
 
 
-class FormProblem(ValueError):
-    """A form field that cannot be read; the message names the field, the value and the fix."""
+FIELD_LABELS = {
+    "minutes": "Minutes per session",
+    "days": "Which days",
+    "reminder_time": "Reminder time",
+    "goals": "What you would like",
+    "equipment": "What you have at hand",
+    "experience": "How used to exercise you are",
+    "conditions": "What the plan should take care with",
+    "pregnancy_weeks": "Weeks of pregnancy",
+    "surgery_cleared_on": "The date you were cleared after surgery",
+    "directional_preference": "Movement that eases your pain",
+}
+"""The profile form's fields as the page names them (the order the page shows them)."""
 
 
-def _changes_from(form: Any, current: Any) -> dict[str, Any]:
-    """Turn the submitted form into ``profiles.update_profile`` changes (the whole profile)."""
+def _changes_from(form: Any, current: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """The submitted form as ``profiles.update_profile`` changes (the whole profile), and what
+    cannot be read in it, by field: every field is looked at, so all is said at once."""
+    problems: dict[str, str] = {}
     raw_minutes = str(form.get("minutes") or "").strip()
+    minutes: int | None = None
     try:
         minutes = int(raw_minutes)
     except ValueError:
-        raise FormProblem(
-            f"Minutes per session: '{raw_minutes}' is not a whole number; type a number such as 15."
-        ) from None
+        problems["minutes"] = (
+            f"'{raw_minutes}' is not a whole number; type a number such as 15."
+            if raw_minutes
+            else "this is empty; type a number of minutes such as 15."
+        )
+    days = [str(v) for v in form.getlist("days")]
+    if not days:
+        problems["days"] = "no day is ticked; tick at least one day to exercise on."
     old = {c.id: c.model_dump(mode="json") for c in current.conditions}
     conditions = []
     for cid in dict.fromkeys(str(v) for v in form.getlist("conditions")):
         entry = dict(old.get(cid, {"id": cid}))
         if cid == "pregnancy":
             weeks = str(form.get("pregnancy_weeks") or "").strip()
-            if weeks:
-                if not weeks.isdigit():
-                    raise FormProblem(
-                        f"Weeks of pregnancy: '{weeks}' is not a whole number; type the "
-                        "number of weeks, e.g. 20, or leave it empty."
-                    )
+            entry.pop("weeks", None)
+            if weeks.isdigit():
                 entry["weeks"] = int(weeks)
-            else:
-                entry.pop("weeks", None)
+            elif weeks:
+                problems["pregnancy_weeks"] = (
+                    f"'{weeks}' is not a whole number; type the number of weeks, e.g. 20, or "
+                    "leave it empty."
+                )
         if cid == "recent-spinal-surgery":
             cleared = str(form.get("surgery_cleared_on") or "").strip()
+            entry.pop("cleared_on", None)
             if cleared:
                 try:
                     dt.date.fromisoformat(cleared)
+                    entry["cleared_on"] = cleared
                 except ValueError:
-                    raise FormProblem(
-                        f"Date your surgeon cleared you: '{cleared}' is not a date; write it "
-                        "as YYYY-MM-DD, or leave it empty."
-                    ) from None
-                entry["cleared_on"] = cleared
-            else:
-                entry.pop("cleared_on", None)
+                    problems["surgery_cleared_on"] = (
+                        f"'{cleared}' is not a date; write it as YYYY-MM-DD, or leave it empty."
+                    )
         conditions.append(entry)
-    return {
+    changes = {
         "minutes": minutes,
-        "days": [str(v) for v in form.getlist("days")],
+        "days": days,
         "reminder_time": str(form.get("reminder_time") or "").strip() or None,
         "goals": [str(v) for v in form.getlist("goals")],
         "equipment": [str(v) for v in form.getlist("equipment")],
@@ -226,6 +244,24 @@ def _changes_from(form: Any, current: Any) -> dict[str, Any]:
         "conditions": conditions,
         "directional_preference": str(form.get("directional_preference") or "").strip() or None,
     }
+    return changes, problems
+
+
+def _by_field(problems: list[tuple[str, str]]) -> dict[str, str]:
+    """The profile's problems by the form field they belong to (``days.0`` is ``days``; a
+    condition's weeks or date, its own field); several for one field are joined."""
+    fields: dict[str, str] = {}
+    for path, text in problems:
+        parts = path.split(".")
+        field = parts[0]
+        if field == "conditions" and parts[-1] == "weeks":
+            field = "pregnancy_weeks"
+        elif field == "conditions" and parts[-1] == "cleared_on":
+            field = "surgery_cleared_on"
+        if field not in FIELD_LABELS:
+            field = "conditions" if field == "conditions" else "minutes"
+        fields[field] = f"{fields[field]} {text}" if field in fields else text
+    return fields
 
 
 def _submitted_values(form: Any) -> dict[str, Any]:
@@ -249,13 +285,15 @@ async def profile_submit(request: Request, person: PersonDep) -> Response:
     form = await request.form()
     store = person.store
     first = not await run_in_threadpool(profiles.has_profile, store)
+    changes, problems = _changes_from(form, await run_in_threadpool(profiles.load_profile, store))
     try:
-        changes = _changes_from(form, await run_in_threadpool(profiles.load_profile, store))
-        await run_in_threadpool(lambda: profiles.update_profile(store, **changes))
-    except (FormProblem, BackcoachError) as exc:
-        # The service names the field as "profile: minutes: ..."; on the profile page the
-        # first part goes without saying.
-        message = "\n".join(line.removeprefix("profile: ") for line in str(exc).splitlines())
+        if problems:  # the rest is still checked, so every problem is shown at once
+            await run_in_threadpool(lambda: profiles.changed_profile(store, **changes))
+        else:
+            await run_in_threadpool(lambda: profiles.update_profile(store, **changes))
+    except FieldsRejected as exc:
+        problems = {**_by_field(exc.problems), **problems}
+    if problems:
         values = _submitted_values(form)
-        return _profile_page(request, values, first=first, error=message, status=400)
+        return _profile_page(request, values, first=first, errors=problems, status=400)
     return RedirectResponse("/today" if first else "/profile?saved=true", status_code=303)
