@@ -101,6 +101,8 @@ def test_a_patient_redeems_the_invite_page_and_sees_only_their_own_records(
     assert done.status_code == 303 and done.headers["location"] == "/"
     assert SIGNIN_COOKIE in phone.cookies
     assert phone.get("/").headers["location"] == "/welcome"
+    welcome = phone.get("/welcome").text  # says where the answers are kept, truly
+    assert "clinic's server" in welcome and "on this computer" not in welcome
     assert phone.post("/api/screen", json={"answers": ALL_NO}).status_code == 200
     assert phone.put("/api/profile", json={"minutes": 12}).status_code == 200
     assert phone.get("/api/status").json()["screen"]["tier"] == "clear"
