@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from backcoach.app import AppContext
+from backcoach.catalogue import load_default
 from backcoach.clinic import AddedPatient, Clinic
 from backcoach.planning.state import Decision, DoseOverride
 from backcoach.services.progression import save_decision
@@ -22,6 +23,7 @@ from tests.clinic.webapp import clinic_app, patient, staff
 from tests.web.conftest import ALL_NO
 
 pytestmark = pytest.mark.postgres
+CATALOGUE, _ = load_default(None)
 ANA = "ana@example.org"
 CAL = "cal@example.org"
 EXCLUDED = "roll-up"
@@ -109,6 +111,9 @@ def test_build_save_change_and_the_patient_gets_it(
     assert second.json()["version"] == 2
     assert any(c.startswith("order:") for c in changes)
     assert "days a week 3 -> 4" in changes
+    # The change log is read by people: exercises by name, never by id.
+    moved = programme["items"][0]["exercise_id"]
+    assert not any(c.startswith(f"{moved}:") for c in changes), changes
     again = ana.post(url(bo), json={"based_on": 2, "programme": programme})
     assert again.status_code == 409 and again.json()["detail"]["code"] == "nothing-changed"
     plan = phone.get("/api/plan").json()
@@ -250,7 +255,7 @@ def test_a_progression_proposal_approved_makes_a_new_version(
     assert approved.status_code == 201, approved.text
     assert approved.json()["version"] == 2
     assert (
-        f"{counted['exercise_id']}: reps {counted['reps']} -> {new_reps}"
+        f"{CATALOGUE.get(counted['exercise_id']).name}: reps {counted['reps']} -> {new_reps}"
         in approved.json()["changes"]
     )
     assert ana.get(url(bo)).json()["proposals"] == []

@@ -10,6 +10,7 @@ decides whether a plan may be offered: the warning-sign gate is the caller's (se
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -269,6 +270,7 @@ def save(
     settled: dict[str, int] | None = None,
     extra_changes: list[str] | None = None,
     today: dt.date | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> SavedVersion:
     """Save ``programme`` as the patient's next version, with what changed from the current.
 
@@ -276,7 +278,8 @@ def save(
     save since then is refused, never overwritten. The caller has run ``check``. An exercise
     whose dose the clinician set here has every decision so far settled; ``settled`` marks
     more (a dismissed proposal). A new or changed review date must fall from ``today`` (the
-    clinic's day; default ``now``'s date) to a year ahead."""
+    clinic's day; default ``now``'s date) to a year ahead. ``names``: exercise names by id,
+    for the change log (what a clinician reads), ids where one is missing."""
     with store.writing() as s:
         row = s.scalars(
             select(ProgrammeVersionRow).order_by(ProgrammeVersionRow.version.desc()).limit(1)
@@ -300,7 +303,7 @@ def save(
         seen.update(settled or {})
         seen = {k: v for k, v in seen.items() if any(i.exercise_id == k for i in programme.items)}
         programme = programme.model_copy(update={"seen": seen})
-        changes = describe_changes(before, programme) + list(extra_changes or [])
+        changes = describe_changes(before, programme, names) + list(extra_changes or [])
         if not changes:
             raise ProgrammeRefused(
                 "programme: nothing changed since the current version; change something first",
@@ -345,9 +348,16 @@ DOSE_WORDS = (
 )
 
 
-def describe_changes(before: Programme | None, after: Programme) -> list[str]:
-    """What differs, in words: exercises added, removed, moved; each changed field; the note,
-    days per week and automatic progression."""
+def describe_changes(
+    before: Programme | None, after: Programme, names: Mapping[str, str] | None = None
+) -> list[str]:
+    """What differs, in words: exercises added, removed, moved (by name, from ``names``; the
+    id where it has none); each changed field; the note, days per week and automatic
+    progression."""
+
+    def named(exercise_id: str) -> str:
+        return (names or {}).get(exercise_id, exercise_id)
+
     if before is None:
         first = f"first version: {len(after.items)} exercises, {after.days_per_week} days a week"
         if after.review_date is not None:
@@ -356,21 +366,21 @@ def describe_changes(before: Programme | None, after: Programme) -> list[str]:
     out: list[str] = []
     old = {i.exercise_id: i for i in before.items}
     new = {i.exercise_id: i for i in after.items}
-    out += [f"added {i}" for i in new if i not in old]
-    out += [f"removed {i}" for i in old if i not in new]
+    out += [f"added {named(i)}" for i in new if i not in old]
+    out += [f"removed {named(i)}" for i in old if i not in new]
     kept_before = [i for i in old if i in new]
     kept_after = [i for i in new if i in old]
     if kept_before != kept_after:
-        out.append("order: " + ", ".join(kept_after))
+        out.append("order: " + ", ".join(named(i) for i in kept_after))
     for exercise_id in kept_after:
         a, b = old[exercise_id], new[exercise_id]
         for name, words in DOSE_WORDS:
             was, now = getattr(a, name), getattr(b, name)
             if was != now:
                 if name in ("note", "modification", "modification_reason"):
-                    out.append(f"{exercise_id}: {words} {'changed' if now else 'removed'}")
+                    out.append(f"{named(exercise_id)}: {words} {'changed' if now else 'removed'}")
                 else:
-                    out.append(f"{exercise_id}: {words} {_show(was)} -> {_show(now)}")
+                    out.append(f"{named(exercise_id)}: {words} {_show(was)} -> {_show(now)}")
     if before.note != after.note:
         out.append("programme note " + ("changed" if after.note else "removed"))
     if before.days_per_week != after.days_per_week:

@@ -290,6 +290,7 @@ def _save(
         by_name=member.who.name,
         now=app.now(),
         today=today,
+        names={exercise.id: exercise.name for exercise in app.catalogue},
         **more,
     )
     member.roster.changed(
