@@ -29,10 +29,8 @@ import argparse
 import asyncio
 import os
 import random
-import signal
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -40,33 +38,33 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import httpx
+from _common import (
+    BIN,
+    clinic_env,
+    free_port,
+    percentile,
+    private_schema,
+    proxied_headers,
+    remember_cookies,
+    serve_clinic,
+    start,
+    stop,
+)
 from sqlalchemy import create_engine, text
 
 from backcoach.safety.signs import SIGNS
 
 ALL_NO = {sign.id: "no" for sign in SIGNS}
 
-BIN = Path(sys.executable).parent
-PG_URL = os.environ.get(
-    "BACKCOACH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 EMAIL = "load@example.org"
 PASSWORD = "a long and unusual clinic password 7"
-CSRF_COOKIE = "__Host-backcoach-csrf"
-SESSION_COOKIE = "__Host-backcoach-session"
-START_SECONDS = 90
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+def birth_year(number: int) -> int:
+    """Patient ``number``'s year of birth (given when added, asked when the invite is used)."""
+    return 1930 + number % 80
 
 
 @dataclass
@@ -97,20 +95,15 @@ class Client:
         self.http = httpx.AsyncClient(
             base_url=f"http://127.0.0.1:{port}", transport=transport, timeout=30
         )
-        self.host = f"localhost:{public_port}"
+        self.public_port = public_port
 
     async def call(self, method: str, path: str, body: Any = None) -> httpx.Response:
-        headers = {"Host": self.host, "X-Backcoach-Player": self.person.player}
-        if self.person.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.person.cookies.items())
-        if CSRF_COOKIE in self.person.cookies:
-            headers["X-CSRF-Token"] = self.person.cookies[CSRF_COOKIE]
+        headers = proxied_headers(self.person.cookies, self.public_port)
+        headers["X-Backcoach-Player"] = self.person.player
         start = time.perf_counter()
         answer = await self.http.request(method, path, json=body, headers=headers)
         self.latencies.append((time.perf_counter() - start) * 1000)
-        for raw in answer.headers.get_list("set-cookie"):
-            name, _, rest = raw.partition("=")
-            self.person.cookies[name.strip()] = rest.split(";", 1)[0]
+        remember_cookies(self.person.cookies, answer)
         return answer
 
     async def ok(self, method: str, path: str, body: Any = None, want: int = 200) -> Any:
@@ -170,20 +163,24 @@ async def run_session(client: Client, deadline: float) -> None:
 
 
 async def live(
-    person: Person, port: int, public_port: int, seconds: float, lat: list[float]
+    person: Person,
+    port: int,
+    public_port: int,
+    seconds: float,
+    lat: list[float],
+    reports: bool = True,
 ) -> None:
     client = Client(person, port, public_port, lat)
     try:
         await client.call("GET", "/signin")  # the CSRF cookie, as the page gets it
-        birth_year = 1950 + person.number
-        redeem = {"code": person.code, "birth_year": birth_year}
+        redeem = {"code": person.code, "birth_year": birth_year(person.number)}
         await client.ok("POST", "/api/auth/invite", redeem)
         await client.ok("POST", "/api/screen", {"answers": ALL_NO})
         await client.ok("PUT", "/api/profile", {"minutes": 5})
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             await run_session(client, deadline)
-            if not person.documents:
+            if reports and not person.documents:
                 doc = await client.ok("POST", "/api/documents", {"kind": "report"}, 202)
                 person.documents.append(doc["id"])
         history = await client.ok("GET", "/api/history?limit=1000")
@@ -208,49 +205,12 @@ def add_people(url: str, count: int, public_url: str) -> list[Person]:
     clinic.add_clinician(email=EMAIL, name="Load Test", password=PASSWORD)
     people = []
     for n in range(count):
-        added = clinic.add_patient(name=f"Patient {n}", birth_year=1950 + n, clinician_email=EMAIL)
+        added = clinic.add_patient(
+            name=f"Patient {n}", birth_year=birth_year(n), clinician_email=EMAIL
+        )
         people.append(Person(n, added.patient_id, added.invite_code))
     factory.kw["bind"].dispose()
     return people
-
-
-def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        command,
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
-
-
-def wait_ready(port: int, public_port: int, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"serve stopped: {log.read_text()[-2000:]}")
-        try:
-            answer = httpx.get(
-                f"http://127.0.0.1:{port}/healthz",
-                headers={"Host": f"localhost:{public_port}"},
-                timeout=5,
-            )
-            if answer.status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError("the workers did not answer /healthz in time")
 
 
 def check(url: str, people: list[Person]) -> dict[str, int]:
@@ -314,10 +274,10 @@ def check(url: str, people: list[Person]) -> dict[str, int]:
 
 
 async def everyone(
-    people: list[Person], port: int, public_port: int, seconds: float
+    people: list[Person], port: int, public_port: int, seconds: float, reports: bool = True
 ) -> list[float]:
     latencies: list[float] = []
-    await asyncio.gather(*(live(p, port, public_port, seconds, latencies) for p in people))
+    await asyncio.gather(*(live(p, port, public_port, seconds, latencies, reports) for p in people))
     return latencies
 
 
@@ -343,79 +303,100 @@ def wait_for_documents(url: str, people: list[Person], seconds: float = 120) -> 
         engine.dispose()
 
 
+BAD = (
+    "lost sets",
+    "overwritten sets",
+    "sets acknowledged twice",
+    "duplicated pain reports",
+    "rows of the wrong person",
+    "resends answered differently",
+    "people with errors",
+)
+"""The counts that must be 0."""
+
+
+@dataclass
+class Load:
+    """What one run measured and found."""
+
+    people: list[Person]
+    web_workers: int
+    latencies: list[float]
+    took: float
+    found: dict[str, int]
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.took
+
+    @property
+    def failures(self) -> dict[str, int]:
+        return {name: self.found.get(name, 0) for name in BAD if self.found.get(name, 0)}
+
+    @property
+    def errors(self) -> list[tuple[int, str]]:
+        return [(p.number, e) for p in self.people for e in p.errors]
+
+
+def run_load(
+    people: int, seconds: float, speed: float, web_workers: int = 2, reports: bool = True
+) -> Load:
+    """``people`` patients at once for ``seconds`` on `backcoach serve --clinic --workers
+    web_workers` and one `backcoach worker`, on a private schema dropped afterwards; with
+    ``reports``, each asks for a report PDF after their first session (the worker makes it)."""
+    if not 1 <= people <= 200 or not 1 <= seconds <= 900 or not 1 <= web_workers <= 8:
+        raise SystemExit("--people 1-200, --seconds 1-900, 1-8 web workers: the test is bounded")
+    random.seed(13)
+    port, public_port = free_port(), free_port()
+    with private_schema("load") as url, tempfile.TemporaryDirectory() as folder:
+        home = Path(folder)
+        env = clinic_env(home, url, public_port, BACKCOACH_TEST_CLOCK_SPEED=str(speed))
+        crowd = add_people(url, people, f"https://localhost:{public_port}")
+        processes: list[subprocess.Popen[bytes]] = []
+        try:
+            processes.append(serve_clinic(env, port, public_port, web_workers, home / "serve.log"))
+            processes.append(start([str(BIN / "backcoach"), "worker"], env, home / "worker.log"))
+            print(
+                f"{people} people, {seconds:.0f} s, session clock x{speed:g}, {web_workers} web "
+                f"worker(s) + 1 job worker on PostgreSQL, {os.cpu_count()} cores shared with "
+                "the load generator and PostgreSQL",
+                flush=True,
+            )
+            began = time.perf_counter()
+            latencies = asyncio.run(everyone(crowd, port, public_port, seconds, reports))
+            took = time.perf_counter() - began
+            if reports:
+                wait_for_documents(url, crowd)
+            found = check(url, crowd)
+        finally:
+            for process in reversed(processes):
+                stop(process)
+    return Load(crowd, web_workers, latencies, took, found)
+
+
+def report(load: Load) -> bool:
+    """Print the figures and the checks; True when every check holds."""
+    ordered = load.latencies
+    print(
+        f"{len(ordered)} requests in {load.took:.0f} s ({load.rate:.0f} req/s): "
+        f"median {statistics.median(ordered):.1f} ms, p99 {percentile(ordered, 0.99):.1f} ms, "
+        f"max {max(ordered):.0f} ms"
+    )
+    for name in sorted({*load.found, *BAD}):
+        print(f"  {name:38} {load.found.get(name, 0)}")
+    for number, error in load.errors[:10]:
+        print(f"  person {number}: {error}")
+    print("all checks hold" if not load.failures else f"FAILED: {load.failures}")
+    return not load.failures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--speed", type=float, default=30)
     args = parser.parse_args()
-    if not 1 <= args.people <= 200 or not 1 <= args.seconds <= 900:
-        raise SystemExit("--people 1-200 and --seconds 1-900: the test is bounded")
-    random.seed(13)
-    schema = "load_" + uuid.uuid4().hex[:12]
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{PG_URL}?options={quote(f'-csearch_path={schema}')}"
-    port, public_port = free_port(), free_port()
-    processes: list[subprocess.Popen[bytes]] = []
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            home = Path(folder)
-            env = {k: v for k, v in os.environ.items() if not k.startswith("BACKCOACH_")}
-            env.update(
-                BACKCOACH_HOME=str(home),
-                BACKCOACH_DATABASE_URL=url,
-                BACKCOACH_PUBLIC_URL=f"https://localhost:{public_port}",
-                BACKCOACH_TRUSTED_PROXIES="127.0.0.1",
-                BACKCOACH_TEST_CLOCK_SPEED=str(args.speed),
-            )
-            people = add_people(url, args.people, f"https://localhost:{public_port}")
-            serve_log, worker_log = home / "serve.log", home / "worker.log"
-            serve = [str(BIN / "backcoach"), "serve", "--clinic", "--workers", "2"]
-            processes.append(start([*serve, "--port", str(port)], env, serve_log))
-            wait_ready(port, public_port, processes[0], serve_log)
-            processes.append(start([str(BIN / "backcoach"), "worker"], env, worker_log))
-            print(
-                f"{args.people} people, {args.seconds:.0f} s, session clock x{args.speed:g}, "
-                f"2 web workers + 1 job worker on PostgreSQL, {os.cpu_count()} cores shared "
-                "with the load generator and PostgreSQL"
-            )
-            began = time.perf_counter()
-            latencies = asyncio.run(everyone(people, port, public_port, args.seconds))
-            took = time.perf_counter() - began
-            wait_for_documents(url, people)
-            found = check(url, people)
-    finally:
-        for process in reversed(processes):
-            stop(process)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-    ordered = sorted(latencies)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    print(
-        f"{len(ordered)} requests in {took:.0f} s ({len(ordered) / took:.0f} req/s): "
-        f"median {statistics.median(ordered):.1f} ms, p99 {p99:.1f} ms, "
-        f"max {ordered[-1]:.0f} ms"
-    )
-    bad = [
-        "lost sets",
-        "overwritten sets",
-        "sets acknowledged twice",
-        "duplicated pain reports",
-        "rows of the wrong person",
-        "resends answered differently",
-        "people with errors",
-    ]
-    for name in sorted({*found, *bad}):
-        print(f"  {name:38} {found.get(name, 0)}")
-    errors = [(p.number, e) for p in people for e in p.errors]
-    for number, error in errors[:10]:
-        print(f"  person {number}: {error}")
-    failures = {name: found.get(name, 0) for name in bad if found.get(name, 0)}
-    print("all checks hold" if not failures else f"FAILED: {failures}")
-    if failures:
+    if not report(run_load(args.people, args.seconds, args.speed, web_workers=2)):
         raise SystemExit(1)
 
 

@@ -1,6 +1,7 @@
 """The clinician's pages and API (issue 14): the patients list, a patient, flags raised once
-per event and acknowledged, the digest and its job, the patient's comment, archive, and the
-walls: another clinician's patient is a 404, a patient on the clinician API a 403."""
+per event (as the events are saved: the pages only read them) and acknowledged, the digest and
+its job, the patient's comment, archive, and the walls: another clinician's patient is a 404, a
+patient on the clinician API a 403."""
 
 from __future__ import annotations
 
@@ -14,6 +15,16 @@ from fastapi import FastAPI
 from backcoach.clinic import Clinic
 from backcoach.clinic.digest import prepare
 from backcoach.records.store import Store
+from backcoach.safety.stoprules import PainCheck, judge
+from backcoach.services.sessions import SessionRecorder
+from backcoach.session import (
+    ExerciseFinished,
+    ExerciseStopped,
+    PainJudged,
+    Rated,
+    SessionFinished,
+    SessionSummary,
+)
 from tests.clinic.conftest import PASSWORD
 from tests.clinic.webapp import clinic_app, patient, staff
 
@@ -27,13 +38,23 @@ def records(app: FastAPI, person_id: int) -> Store:
 
 
 def session(store: Store, *, pain: int = 2, rating: str = "about-right", stop: bool = False) -> int:
-    plan = store.save_plan(dt.date.today(), {"items": []}, False)
+    """A one-exercise session written as a live session's events write it: the engine's
+    effects through the session recorder, in one transaction (its flags are raised then)."""
+    today = dt.date.today()
+    plan = store.save_plan(today, {"date": str(today), "total_seconds": 60.0, "items": []}, False)
     sid = store.start_session(plan, "browser")
-    store.save_outcome(sid, 0, "cat-cow", "stopped" if stop else "finished", rating=rating)
-    store.save_pain(
-        moment="after-exercise", score=pain, session_id=sid, item_index=0, exercise_id="cat-cow"
-    )
-    store.finish_session(sid, "stopped" if stop else "finished", pain)
+    recorder = SessionRecorder(store, sid)
+    check = PainCheck(pain)
+    with store.writing():
+        if stop:
+            recorder(ExerciseStopped(0, "cat-cow", judge(PainCheck(8))))
+        else:
+            recorder(ExerciseFinished(0, "cat-cow", 1, 1))
+        recorder(PainJudged("after-exercise", 0, "cat-cow", check, judge(check)))
+        recorder(Rated(0, "cat-cow", rating))  # type: ignore[arg-type]
+        ended = "stopped" if stop else "completed"
+        summary = SessionSummary(ended, 1, (), (), (), (), 1, 1, None, pain, 60.0)  # type: ignore[arg-type]
+        recorder(SessionFinished(summary))
     return sid
 
 
@@ -150,14 +171,22 @@ def test_screen_and_clearance_in_the_clinic(world: dict[str, Any]) -> None:
 def test_digest_page_and_job(world: dict[str, Any], clinic: Clinic) -> None:
     app, ana, c = world["app"], world["ana"], world["c"]
     session(records(app, c.patient_id), pain=7)
+    # Raised as the session was saved (pain 7, and the stop rule it broke): the digest page
+    # reads them before any job ran.
+    digest = ana.get("/api/clinic/digest").json()
+    assert digest["new"] == 2 and digest["patients"][0]["name"] == "Carl Dunn"
+    assert "Carl Dunn" in ana.get("/clinician/digest").text
     factory = app.state.app_context.database
     ana_id = ana.get("/api/auth/me").json()["person_id"]
     now = app.state.app_context.now()
-    assert prepare(factory, ana_id, now) == 1  # pain 7
-    assert prepare(factory, ana_id, now) == 0, "the job is idempotent"
+    assert prepare(factory, ana_id, now) == 0, "the job finds nothing the session missed"
     later = now + dt.timedelta(days=8)  # Alma never exercised, Carl not since: a week quiet
     assert prepare(factory, ana_id, later) == 2
-    assert prepare(factory, ana_id, later) == 0
-    digest = ana.get("/api/clinic/digest").json()
-    assert digest["new"] >= 1 and digest["patients"][0]["name"] == "Carl Dunn"
-    assert "Carl Dunn" in ana.get("/clinician/digest").text
+    assert prepare(factory, ana_id, later) == 0, "the job is idempotent"
+    shown = ana.get("/api/clinic/digest").json()["patients"]
+    assert sorted(f["kind"] for p in shown for f in p["new"] + p["older"]) == [
+        "high-pain",
+        "no-session",
+        "no-session",
+        "stop-rule",
+    ]

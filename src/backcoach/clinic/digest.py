@@ -1,9 +1,11 @@
 """A clinician's daily digest: what happened among their patients, in one page.
 
-No e-mail or push is sent (issue 14: off by default). The digest job (``backcoach.jobs``,
-``prepare-digest``) runs ``prepare`` for one clinician: it raises the flags of every patient
-in their care, so the digest page and the patients list only read them. The page shows the
-flags raised in the last day and every flag still open, grouped by patient.
+No e-mail or push is sent (issue 14: off by default). Every day the job worker prepares a
+digest for each clinician (``jobs.daily``: the ``daily-digests`` periodic task defers one
+``prepare-digest`` job per clinician): ``prepare`` raises the flags no event announces (no
+session for 7 days) and sweeps the other rules over the recent records, so the digest page and
+the patients list only read flags. The page shows the flags raised in the last day and every
+flag still open, grouped by patient.
 """
 
 from __future__ import annotations
@@ -45,11 +47,10 @@ class Digest:
 
 
 def build(factory: sessionmaker[Session], roster: Roster, now: dt.datetime) -> Digest:
-    """The digest for the roster's viewer: raise their patients' flags, then group the open
-    ones. A fixed number of queries whatever the number of patients."""
+    """The digest for the roster's viewer: their patients' open flags, grouped (it only
+    reads). A fixed number of queries whatever the number of patients."""
     active = [p for p in roster.patients() if not p.archived]
     ids = [p.person_id for p in active]
-    flags.raise_flags(factory, ids, now)
     by_patient: dict[int, PatientDigest] = {}
     names = {p.person_id: p for p in active}
     for flag in flags.open_flags(factory, ids):
@@ -84,8 +85,9 @@ def job_viewer(factory: sessionmaker[Session], clinician_id: int) -> Who | None:
 
 
 def prepare(factory: sessionmaker[Session], clinician_id: int, now: dt.datetime) -> int:
-    """The digest job's work for one clinician: raise their patients' flags (idempotent: a
-    retry raises none twice). How many flags were new; 0 for an unknown clinician."""
+    """The digest job's work for one clinician: raise their patients' flags that are due (no
+    session for 7 days) and any an event's own hook missed (idempotent: a retry raises none
+    twice). How many flags were new; 0 for an unknown or disabled clinician."""
     who = job_viewer(factory, clinician_id)
     if who is None:
         return 0

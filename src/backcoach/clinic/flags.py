@@ -2,28 +2,41 @@
 
 A flag is raised for an event in a patient's records: a warning-sign answer (a screen whose
 tier is not clear), a stop rule, pain of 7 or more, a session rated too hard after another one
-rated too hard, no session for 7 days, or a comment after a session. Flags are derived from
-the records whenever the list, a patient's page or the digest job looks (``raise_flags``):
-each event has a key (the row it comes from), and ``clinic_flags`` is unique on (patient,
-kind, key), so looking again never raises it twice. A flag stays open until a clinician
-acknowledges it; acknowledging is written to the audit log.
+rated too hard, no session for 7 days, or a comment after a session. Each event has a key (the
+row it comes from), and ``clinic_flags`` is unique on (patient, kind, key), so raising it again
+never makes a second flag. A flag stays open until a clinician acknowledges it; acknowledging
+is written to the audit log.
 
-``raise_flags`` reads only a window of recent records (``WINDOW_DAYS``) and runs a fixed number
-of queries for any number of patients (see clinic.caseload on why they span patients).
+Flags are raised when the events are saved, never when someone looks (the patients list, a
+patient's page and the digest page only read ``clinic_flags``):
+- in the patient's own request, in the same transaction as the event: a session's pain of 7
+  or more, a stop rule and, when the session ends, too hard twice running
+  (``after_effect``, the session recorder's hook in services.sessions); a screen with warning
+  signs (``after_screen``); a comment (``after_comment``);
+- by the daily digest job for each clinician (``raise_flags`` over their patients, jobs.daily):
+  no session for 7 days, which no event announces, and every other rule again over the last
+  ``WINDOW_DAYS``, so an event saved by a path without a hook (a pain report outside a session)
+  is flagged within a day. The keys are the same on both paths, so nothing is raised twice.
+
+Only patients get flags (a person with a ``patients`` row); personal mode writes none.
+``raise_flags`` reads only a window of recent records and runs a fixed number of queries for
+any number of patients (see clinic.caseload on why they span patients).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from backcoach.clinic.caseload import DONE, across
-from backcoach.records.store import as_utc
+from backcoach.records.store import Store, as_utc
 from backcoach.records.tables import (
     ClinicFlagRow,
     ExerciseOutcomeRow,
@@ -32,6 +45,9 @@ from backcoach.records.tables import (
     ScreenRow,
     SessionRow,
 )
+from backcoach.session import ExerciseStopped, PainJudged, SessionFinished
+
+log = logging.getLogger(__name__)
 
 WARNING_SIGN = "warning-sign"
 STOP_RULE = "stop-rule"
@@ -57,8 +73,8 @@ QUIET_DAYS = 7
 """No session for 7 days is flagged (Physitrack alerts on a patient who stops logging)."""
 
 WINDOW_DAYS = 14
-"""How far back each look reads. Lists and the daily digest look at least daily, so an event
-is seen well within it; an older event was seen by an earlier look (or is old news)."""
+"""How far back the daily job's sweep reads. It runs daily, so an event is seen well within it
+(a worker down for two weeks is a bigger problem than a late flag)."""
 
 
 @dataclass(frozen=True)
@@ -77,8 +93,9 @@ class Flag:
 def raise_flags(
     factory: sessionmaker[Session], patient_ids: Collection[int], now: dt.datetime
 ) -> int:
-    """Raise a flag for every event of the patients' recent records not flagged before; how
-    many were new. Six reads and one insert, whatever the number of patients."""
+    """The daily sweep: raise a flag for every event of the patients' recent records not
+    flagged before; how many were new. Five reads and one insert, whatever the number of
+    patients."""
     ids = list(patient_ids)
     if not ids:
         return 0
@@ -90,37 +107,210 @@ def raise_flags(
         events += _high_pain(db, ids, since)
         events += _sessions(db, ids, since)
         events += _quiet(db, ids, now)
+    for event in events:
+        del event["stamp"]
+        event["raised_at"] = now
+    with factory.begin() as db:
+        return _insert(db, events)
+
+
+def _insert(db: Session, events: list[dict[str, Any]]) -> int:
+    """Insert the flags not raised before (one statement); how many were new."""
     if not events:
         return 0
     for event in events:
-        event["raised_at"] = now
         event["summary"] = event["summary"][:200]
-    with factory.begin() as db:
-        dialect = db.get_bind().dialect.name
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as pg_insert
+    if db.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-            statement: Any = pg_insert(ClinicFlagRow)
-        else:
-            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+        statement: Any = pg_insert(ClinicFlagRow)
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-            statement = sqlite_insert(ClinicFlagRow)
-        statement = statement.on_conflict_do_nothing(
-            index_elements=["patient_id", "kind", "event_key"]
-        ).returning(ClinicFlagRow.id)
-        # executemany with RETURNING: SQLAlchemy batches the rows into a few multi-row
-        # INSERTs ("insertmanyvalues"); the rows a conflict skipped return nothing.
-        return len(db.execute(statement, events).all())
+        statement = sqlite_insert(ClinicFlagRow)
+    statement = statement.on_conflict_do_nothing(
+        index_elements=["patient_id", "kind", "event_key"]
+    ).returning(ClinicFlagRow.id)
+    # executemany with RETURNING: SQLAlchemy batches the rows into a few multi-row INSERTs
+    # ("insertmanyvalues"); the rows a conflict skipped return nothing.
+    return len(db.execute(statement, events).all())
+
+
+# --- raised as the events are saved ---------------------------------------------------------
+
+
+def after_effect(store: Store, session_id: int, effect: object) -> int:
+    """The session recorder's hook (services.sessions.SessionRecorder), called after each
+    effect is written, inside the event's transaction: pain of 7 or more, a stop rule, and at
+    the session's end too hard twice running, for a patient. Most effects cost nothing; these
+    cost a primary-key read (is this a patient?) and one or two reads of this session's rows.
+    How many flags were new."""
+    if isinstance(effect, PainJudged):
+        if effect.check.score < HIGH_PAIN_SCORE and effect.decision.action != "stop-exercise":
+            return 0
+    elif not isinstance(effect, (ExerciseStopped, SessionFinished)):
+        return 0
+    ended = isinstance(effect, SessionFinished)
+    return _raise_in(store, lambda db: _session_events(db, store.person_id, session_id, ended))
+
+
+def after_screen(store: Store) -> int:
+    """After a screen is saved (services.screening.take_screen): its warning signs, if any."""
+
+    def events(db: Session) -> list[dict[str, Any]]:
+        row = db.scalars(select(ScreenRow).order_by(ScreenRow.id.desc()).limit(1)).first()
+        if row is None or row.tier == "clear":
+            return []
+        return [_screen_event(store.person_id, row.id, row.tier, row.taken_at)]
+
+    return _raise_in(store, events)
+
+
+def after_comment(store: Store, session_id: int) -> int:
+    """After the patient's comment on a session is saved (web.api_clinician)."""
+
+    def events(db: Session) -> list[dict[str, Any]]:
+        row = db.get(SessionRow, session_id)
+        if row is None or not row.comment:
+            return []
+        return [
+            _comment_event(store.person_id, row.id, row.comment, row.commented_at, row.started_at)
+        ]
+
+    return _raise_in(store, events)
+
+
+def _raise_in(store: Store, find: Any) -> int:
+    """Raise the events ``find(db)`` gives, in the store's open write transaction (or one of
+    its own), for a patient only. A database error here (a lock timeout, say) rolls back the
+    flags alone, never the patient's own records: it is logged, and the daily sweep raises
+    the flag instead."""
+    with store.writing() as db:
+        if db.get(PatientRow, store.person_id) is None:
+            return 0  # not a clinic patient (personal mode): no flags
+        try:
+            with db.begin_nested():
+                events = find(db)
+                for event in events:
+                    event["raised_at"] = event.pop("stamp")
+                return _insert(db, events)
+        except SQLAlchemyError:
+            log.exception(
+                "flags for person %s not raised now; the daily sweep will", store.person_id
+            )
+            return 0
+
+
+def _session_events(db: Session, pid: int, sid: int, ended: bool) -> list[dict[str, Any]]:
+    """This session's pain of 7 or more and stop rules; when it has ended, too hard twice
+    running (this session and the done one before it). Keys as the sweep's."""
+    pains = db.execute(
+        select(
+            PainReportRow.id, PainReportRow.score, PainReportRow.moment, PainReportRow.reported_at
+        ).where(
+            PainReportRow.person_id == pid,
+            PainReportRow.session_id == sid,
+            PainReportRow.score >= HIGH_PAIN_SCORE,
+        )
+    )
+    events = [_pain_event(pid, rid, score, moment, at) for rid, score, moment, at in pains]
+    stops = db.execute(
+        select(
+            ExerciseOutcomeRow.item_index,
+            ExerciseOutcomeRow.exercise_id,
+            ExerciseOutcomeRow.recorded_at,
+        ).where(
+            ExerciseOutcomeRow.person_id == pid,
+            ExerciseOutcomeRow.session_id == sid,
+            ExerciseOutcomeRow.outcome == "stopped",
+        )
+    )
+    events += [_stop_event(pid, sid, item, exercise, at) for item, exercise, at in stops]
+    if ended:
+        events += _too_hard_now(db, pid, sid)
+    return events
+
+
+def _too_hard_now(db: Session, pid: int, sid: int) -> list[dict[str, Any]]:
+    """Too hard twice running, as this session ends: it and the done session before it (the
+    two newest up to it, by index, then their ratings), whatever the length of the history."""
+    this = db.get(SessionRow, sid)
+    if this is None or this.status not in DONE:
+        return []
+    two = (
+        select(SessionRow.id)
+        .where(
+            SessionRow.person_id == pid,
+            SessionRow.status.in_(DONE),
+            or_(
+                SessionRow.started_at < this.started_at,
+                and_(SessionRow.started_at == this.started_at, SessionRow.id <= sid),
+            ),
+        )
+        .order_by(SessionRow.started_at.desc(), SessionRow.id.desc())
+        .limit(2)
+        .subquery()
+    )
+    too_hard = func.max(case((ExerciseOutcomeRow.rating == "too-hard", 1), else_=0))
+    rated: dict[int, int] = {
+        row_id: hard
+        for row_id, hard in db.execute(
+            select(two.c.id, too_hard)
+            .outerjoin(ExerciseOutcomeRow, ExerciseOutcomeRow.session_id == two.c.id)
+            .group_by(two.c.id)
+        )
+    }
+    if len(rated) < 2 or sid not in rated or not all(rated.values()):
+        return []
+    event = _too_hard_event(pid, sid, this.started_at)
+    event["stamp"] = this.ended_at or this.started_at
+    return [event]
+
+
+# --- the events, keyed alike on both paths ------------------------------------------------
 
 
 def _event(pid: int, kind: str, key: str, at: dt.datetime, summary: str) -> dict[str, Any]:
+    """A flag's row; ``stamp`` is when the event was saved (its raised_at when raised then)."""
     return {
         "patient_id": pid,
         "kind": kind,
         "event_key": key,
         "happened_at": as_utc(at),
         "summary": summary,
+        "stamp": as_utc(at),
     }
+
+
+def _screen_event(pid: int, screen_id: int, tier: str, at: dt.datetime) -> dict[str, Any]:
+    return _event(
+        pid, WARNING_SIGN, f"screen:{screen_id}", at, f"Screen found warning signs ({tier})"
+    )
+
+
+def _stop_event(pid: int, sid: int, item: int, exercise: str, at: dt.datetime) -> dict[str, Any]:
+    return _event(pid, STOP_RULE, f"stop:{sid}:{item}", at, f"A stop rule ended {exercise}")
+
+
+def _pain_event(pid: int, rid: int, score: int, moment: str, at: dt.datetime) -> dict[str, Any]:
+    return _event(pid, HIGH_PAIN, f"pain:{rid}", at, f"Pain {score}/10 ({moment})")
+
+
+def _too_hard_event(pid: int, sid: int, started: dt.datetime) -> dict[str, Any]:
+    return _event(pid, TOO_HARD, f"too-hard:{sid}", started, "Two sessions running rated too hard")
+
+
+def _comment_event(
+    pid: int, sid: int, comment: str, commented: dt.datetime | None, started: dt.datetime
+) -> dict[str, Any]:
+    at = commented or started
+    first_line = comment.strip().splitlines()[0] if comment.strip() else ""
+    return _event(
+        pid, COMMENT, f"comment:{sid}:{int(as_utc(at).timestamp())}", at, f"“{first_line}”"
+    )
+
+
+# --- the daily sweep's reads ----------------------------------------------------------------
 
 
 def _warning_signs(db: Session, ids: list[int], since: dt.datetime) -> list[dict[str, Any]]:
@@ -129,10 +319,7 @@ def _warning_signs(db: Session, ids: list[int], since: dt.datetime) -> list[dict
             ScreenRow.person_id.in_(ids), ScreenRow.tier != "clear", ScreenRow.taken_at >= since
         )
     )
-    return [
-        _event(pid, WARNING_SIGN, f"screen:{sid}", at, f"Screen found warning signs ({tier})")
-        for pid, sid, tier, at in rows
-    ]
+    return [_screen_event(pid, sid, tier, at) for pid, sid, tier, at in rows]
 
 
 def _stop_rules(db: Session, ids: list[int], since: dt.datetime) -> list[dict[str, Any]]:
@@ -149,10 +336,7 @@ def _stop_rules(db: Session, ids: list[int], since: dt.datetime) -> list[dict[st
             ExerciseOutcomeRow.recorded_at >= since,
         )
     )
-    return [
-        _event(pid, STOP_RULE, f"stop:{sid}:{item}", at, f"A stop rule ended {exercise}")
-        for pid, sid, item, exercise, at in rows
-    ]
+    return [_stop_event(pid, sid, item, exercise, at) for pid, sid, item, exercise, at in rows]
 
 
 def _high_pain(db: Session, ids: list[int], since: dt.datetime) -> list[dict[str, Any]]:
@@ -169,10 +353,7 @@ def _high_pain(db: Session, ids: list[int], since: dt.datetime) -> list[dict[str
             PainReportRow.reported_at >= since,
         )
     )
-    return [
-        _event(pid, HIGH_PAIN, f"pain:{rid}", at, f"Pain {score}/10 ({moment})")
-        for pid, rid, score, moment, at in rows
-    ]
+    return [_pain_event(pid, rid, score, moment, at) for pid, rid, score, moment, at in rows]
 
 
 def _sessions(db: Session, ids: list[int], since: dt.datetime) -> list[dict[str, Any]]:
@@ -200,22 +381,9 @@ def _sessions(db: Session, ids: list[int], since: dt.datetime) -> list[dict[str,
     previous: dict[int, bool] = {}
     for pid, sid, started, comment, commented, hard in rows:
         if comment:
-            first_line = comment.strip().splitlines()[0] if comment.strip() else ""
-            events.append(
-                _event(
-                    pid,
-                    COMMENT,
-                    f"comment:{sid}:{int(as_utc(commented or started).timestamp())}",
-                    commented or started,
-                    f"“{first_line}”",
-                )
-            )
+            events.append(_comment_event(pid, sid, comment, commented, started))
         if hard and previous.get(pid):
-            events.append(
-                _event(
-                    pid, TOO_HARD, f"too-hard:{sid}", started, "Two sessions running rated too hard"
-                )
-            )
+            events.append(_too_hard_event(pid, sid, started))
         previous[pid] = bool(hard)
     return events
 

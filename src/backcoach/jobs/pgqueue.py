@@ -8,10 +8,13 @@ lock so that many processes starting together create them once.
 
 Retries: a failed job is tried again after 2 s and 4 s (``registry.RETRIES``); a job left
 "doing" by a worker that died (no heartbeat) is handed back to the queue by a periodic task.
+Two more periodic tasks run once a day (``jobs.daily``): the clinicians' digests and pruning
+the sign-in attempt counters.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from typing import Any
@@ -21,6 +24,8 @@ from procrastinate.job_context import JobContext
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
+from backcoach.jobs import daily
+from backcoach.jobs.digest import PREPARE_DIGEST
 from backcoach.jobs.registry import JOBS, RETRIES, RETRY_WAIT_S, attempt
 from backcoach.jobs.workplace import Workplace
 
@@ -67,7 +72,7 @@ def build_app(database_url: str, pool_size: int = 4) -> procrastinate.App:
     connector = procrastinate.PsycopgConnector(
         conninfo=conninfo(database_url), min_size=1, max_size=pool_size
     )
-    app = procrastinate.App(connector=connector)
+    app = procrastinate.App(connector=connector, periodic_defaults={"max_delay": daily.CATCH_UP_S})
     retry = procrastinate.RetryStrategy(max_attempts=RETRIES, exponential_wait=RETRY_WAIT_S)
     for name in JOBS:
         app.task(name=name, queue=QUEUE, retry=retry, pass_context=True)(_runner(name))
@@ -85,6 +90,32 @@ def build_app(database_url: str, pool_size: int = 4) -> procrastinate.App:
         pass_context=True,
     )(retry_stalled_jobs)
     app.periodic(cron=STALLED_CHECK, periodic_id="retry-stalled-jobs")(task)
+
+    async def daily_digests(context: JobContext, timestamp: int) -> None:
+        workplace: Workplace = context.additional_context[WORKPLACE]
+        deferred = 0
+        for clinician_id in await asyncio.to_thread(daily.clinicians_due, workplace):
+            deferrer = context.app.configure_task(
+                PREPARE_DIGEST, allow_unknown=False, queueing_lock=daily.digest_lock(clinician_id)
+            )
+            try:
+                await deferrer.defer_async(clinician_id=clinician_id)
+                deferred += 1
+            except procrastinate.exceptions.AlreadyEnqueued:
+                pass  # that clinician's digest is waiting already
+        log.info("daily digests for %s: %s clinicians", timestamp, deferred)
+
+    def prune_throttles(context: JobContext, timestamp: int) -> None:
+        daily.prune_throttles(context.additional_context[WORKPLACE])
+
+    for name, function in (
+        (daily.DAILY_DIGESTS, daily_digests),
+        (daily.PRUNE_THROTTLES, prune_throttles),
+    ):
+        daily_task = app.task(
+            name=name, queue=QUEUE, retry=retry, queueing_lock=name, pass_context=True
+        )(function)
+        app.periodic(cron=daily.DAILY_CRON, periodic_id=name)(daily_task)
     return app
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from backcoach.clinic.flags import after_effect
 from backcoach.planning.plan import Plan
 from backcoach.safety.stoprules import StopDecision
 from backcoach.services import live as rows
@@ -138,6 +139,7 @@ class SessionRecorder:
             )
             if self.on_finish is not None:
                 self.on_finish(sid)
+        after_effect(self.store, sid, effect)  # a patient's flags, as the event is saved
 
     def _stopped(self, item_index: int, exercise_id: str, d: StopDecision) -> None:
         self.store.save_outcome(

@@ -129,9 +129,9 @@ class PatientLine(BaseModel):
 def patients_list(
     s: Staff, q: str = "", sort: str = "name", archived: bool = False
 ) -> list[PatientLine]:
-    """The list, in a fixed number of queries for the whole page: the roster (1), the flags
-    raised from everyone's recent records (6 reads + 1 insert), the list's facts (4). None of
-    them is per patient (clinic.caseload)."""
+    """The list, in a fixed number of queries for the whole page: the roster (1) and the
+    list's facts (clinic.caseload.facts), none of them per patient. Flags are only read here:
+    they were raised when their events were saved (clinic.flags)."""
     now = s.context.now()
     everyone = s.roster.patients()
     shown = [p for p in everyone if p.archived == archived]
@@ -141,11 +141,9 @@ def patients_list(
             p for p in shown if needle in (p.name or "").casefold() or needle == str(p.person_id)
         ]
     ids = [p.person_id for p in shown]
-    if not archived:
-        flags.raise_flags(s.factory, ids, now)
     found = caseload.facts(s.factory, ids, now)
     lines = [
-        PatientLine(
+        PatientLine.model_construct(  # our own values, of the right types: no validation
             id=p.person_id,
             name=p.name,
             birth_year=p.birth_year,
@@ -245,8 +243,6 @@ def patient_page(s: Staff, patient_id: int) -> dict[str, Any]:
 
     store = s.store(patient_id, "patient page")
     summary = next(p for p in s.roster.patients() if p.person_id == patient_id)
-    now = s.context.now()
-    flags.raise_flags(s.factory, [patient_id], now)
     screen = store.current_screen()
     profile = store.load_profile()
     conditions = profile.get("conditions", []) if isinstance(profile, dict) else []
@@ -510,4 +506,5 @@ def comment_on_session(
             )
         row.comment = text
         row.commented_at = now
+    flags.after_comment(person.store, session_id)
     return Comment(session_id=session_id, text=text, commented_at=now)
