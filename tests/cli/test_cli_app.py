@@ -77,3 +77,20 @@ def test_no_pydantic_plugin_is_ever_loaded(tmp_path: object) -> None:
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert done.stdout.split() == ["__all__", "()"]
+
+
+def test_a_server_process_settles_its_app_before_serving(tmp_path: Path) -> None:
+    """`serve` loads the catalogue before the first request and freezes what it has made, so
+    the garbage collector's full passes do not walk it during requests (a 0.2 s pause each)."""
+    code = (
+        "import gc\n"
+        "from backcoach.cli.serve_cmd import settled\n"
+        "from backcoach.web.app import create_app\n"
+        "app = settled(create_app())\n"
+        "print(gc.get_freeze_count() > 10000, '_catalogue' in app.state.app_context.__dict__)\n"
+    )
+    env = {**os.environ, "BACKCOACH_HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["True", "True"]

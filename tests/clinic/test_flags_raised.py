@@ -153,6 +153,15 @@ def test_the_daily_sweep_catches_what_no_hook_saw_with_the_same_keys(
     assert flags.after_screen(store) == 0, "a clear screen is no flag"
 
 
+@pytest.mark.postgres
+def test_a_warning_sign_answered_on_the_phone_is_flagged_at_once(world: dict[str, Any]) -> None:
+    app, a = world["app"], world["a"]
+    phone = patient(app, a.invite_code, 1970)
+    answers = dict(ALL_NO, **{next(iter(ALL_NO)): "yes"})
+    assert phone.post("/api/screen", json={"answers": answers}).status_code == 200
+    assert kinds(app, a.patient_id) == ["warning-sign"]
+
+
 def test_personal_mode_raises_no_flags(tmp_path: Path) -> None:
     factory = open_database(f"sqlite:///{tmp_path / 'backcoach.db'}")
     store = Store(factory)

@@ -25,16 +25,22 @@ def judge_screen(answers: dict[str, Any]) -> ScreenResult:
 
 
 def take_screen(store: Store, today: dt.date, answers: dict[str, Any]) -> ScreenResult:
-    """Judge the answers and store them as the current screen, taken today."""
+    """Judge the answers and store them as the current screen, taken today. A clinic patient's
+    warning signs raise their clinician's flag in the same transaction (none in personal
+    mode)."""
+    from backcoach.clinic.flags import after_screen
+
     result = judge_screen(answers)
-    store.add_screen(
-        taken_on=today,
-        tier=result.tier,
-        flags=list(result.flags),
-        unanswered=list(result.unanswered),
-        answers=dict(result.answers),
-        advice=result.advice,
-    )
+    with store.writing():
+        store.add_screen(
+            taken_on=today,
+            tier=result.tier,
+            flags=list(result.flags),
+            unanswered=list(result.unanswered),
+            answers=dict(result.answers),
+            advice=result.advice,
+        )
+        after_screen(store)
     return result
 
 
