@@ -16,6 +16,7 @@ class SettingsError(ValueError):
     """A setting in the environment is not usable; the message names the variable, the value
     and the fix (the CLI prints it, never a traceback)."""
 
+
 HOME_VARIABLE = "BACKCOACH_HOME"
 DATABASE_VARIABLE = "BACKCOACH_DATABASE_URL"
 TODAY_VARIABLE = "BACKCOACH_TODAY"

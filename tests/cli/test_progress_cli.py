@@ -32,9 +32,11 @@ def test_progress_chart_report_and_handout(home: Path, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "▆▆▅▅▄▃" in out  # worst pain 7 7 6 5 4 3 on a fixed 0-10 scale of 8 levels
-    assert "Your worst pain is down 3.67 points" in out and "meaningful improvement" in out
+    # Means as a person says them: one decimal (issue 15: "down 2.33 points").
+    assert "Your worst pain is down 3.7 points" in out and "meaningful improvement" in out
+    assert "3.67" not in out and "6.67" not in out
     assert "6 done of 9 planned in the last 8 weeks" in out and "Stopped by a stop rule (1)" in out
-    assert "Current run: 1 session day." in out
+    assert "Current run: 1 planned day done in a row." in out
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
 

@@ -261,11 +261,13 @@ def settled_weeks(*peaks: int, gap_week: int | None = None) -> list[ExerciseLog]
     [
         ((3, 4, 5), None, "less"),  # CLINICAL.md 3: builds week on week
         ((2, 3, 4), None, "less"),  # the last week is in the acceptable band: still building
-        ((3, 4, 4), None, "same"),  # a plateau is not building
-        ((4, 3, 5), None, "same"),  # up and down is ordinary variation
+        # Not building: two weeks at the dose with settled pain within 5/10 are a graded
+        # step up instead (CLINICAL.md section 3, graded activity).
+        ((3, 4, 4), None, "more"),  # a plateau is not building
+        ((4, 3, 5), None, "more"),  # up and down is ordinary variation
         ((4, 5), None, "same"),  # two weeks are not enough
-        ((3, 4, 5), 2, "same"),  # a missed week breaks the run
-        ((1, 2, 2), None, "same"),
+        ((3, 4, 5), 2, "same"),  # a missed week breaks the run (and the graded schedule)
+        ((1, 2, 2), None, "more"),
     ],
 )
 def test_pain_that_builds_week_on_week_is_lighter_even_when_it_settles(

@@ -78,11 +78,15 @@ def test_streak_forgives_one_missed_planned_day_not_two_in_a_row() -> None:
         "days": 3,
         "forgiven": 0,
     }
-    # An extra session on an unplanned day (Tue 3) counts toward the run.
+    # The run counts planned days done (issue 15): an extra session on an unplanned day (Tue
+    # 3) is welcome but does not lengthen it, nor end it.
     assert streak(_done(0, 1, 2), MON_WED_FRI, START + dt.timedelta(days=3)) == {
-        "days": 3,
+        "days": 2,
         "forgiven": 0,
     }
+    # Two weeks of Mon/Wed/Fri and sessions every day besides: 6 planned days, not 14 days.
+    every_day = _done(*range(14))
+    assert streak(every_day, MON_WED_FRI, START + dt.timedelta(days=13))["days"] == 6
     assert streak([], MON_WED_FRI, tue) == {"days": 0, "forgiven": 0}
 
 

@@ -82,7 +82,7 @@ from backcoach.services.adherence import (
 from backcoach.services.documents import report_data
 from backcoach.services.plans import todays_plan
 from backcoach.services.profiles import load_profile, update_profile
-from backcoach.services.progress import progress_summary
+from backcoach.services.progress import for_people, progress_summary
 from backcoach.services.progression import (
     NEXT_DAY,
     _decision_from_row,
@@ -90,6 +90,7 @@ from backcoach.services.progression import (
     decide_after_session,
     logs_for,
     next_day_questions,
+    pain_before,
     record_next_day_answer,
     save_decision,
     start_flare_up_if_due,
@@ -99,6 +100,7 @@ from backcoach.services.progression import (
 )
 from backcoach.services.saved import saved_plan
 from backcoach.services.screening import take_screen
+from backcoach.services.session_summary import figures
 from backcoach.services.sessions import AutoAnswers, begin, run_auto
 from backcoach.web.app import create_app
 from tests.dbfixtures import pg_schema_url
@@ -366,6 +368,7 @@ def whole_history_logs(person: PersonContext) -> dict[str, list[ExerciseLog]]:
                 for m in ("during-exercise", "after-exercise")
             }
             stopped = o.outcome == "stopped"
+            mine = sorted((p for p in pains if p.item_index == index), key=lambda p: p.id)
             logs[item.exercise_id].append(
                 ExerciseLog(
                     date=local_day(session.started_at),
@@ -389,6 +392,7 @@ def whole_history_logs(person: PersonContext) -> dict[str, list[ExerciseLog]]:
                     stop=_stop_kind(o) if stopped else None,
                     stop_reasons=tuple(o.details.get("reasons", ())) if stopped else (),
                     next_day_settled=settled.get((session.id, index)),
+                    pain_before=pain_before(pains, mine[0]) if mine else None,
                 )
             )
     return logs
@@ -531,11 +535,7 @@ def whole_history_done(person: PersonContext) -> list[DoneSession]:
         complete = [s for s in store.sets(row.id) if s.complete]
         if row.status == "in-progress" or plan_row is None or not complete:
             continue
-        seconds = 0.0
-        for index, item in enumerate(saved_plan(plan_row).items):
-            planned = item.sets * (2 if item.per_side else 1)
-            finished = sum(1 for s in complete if s.item_index == index)
-            seconds += item.estimated_seconds * min(1.0, finished / planned)
+        seconds = figures(saved_plan(plan_row), store.sets(row.id)).active_seconds
         day = local_day(row.started_at)
         out.append(DoneSession(row.id, day, row.status, round(seconds / 60, 1)))
     return out
@@ -573,7 +573,8 @@ def test_progress_summary_matches_the_whole_history(
         assert block["series"] == shown and bool(shown) == recorded
         compared = first_and_latest_week([(d, float(s)) for d, s in every])
         assert compared is not None
-        assert block["change"] == pain_change(measure, label, *compared).as_dict()
+        rounded = (for_people(v) for v in compared)  # means as a person says them
+        assert block["change"] == pain_change(measure, label, *rounded).as_dict()
     # Activities: first rating against latest, however old.
     ratings = _ratings(person)
     for act in summary["activities"]["current"]:
@@ -587,7 +588,7 @@ def test_progress_summary_matches_the_whole_history(
         if r.rated_on >= since:
             means[r.rated_on].append(r.score)
     assert summary["activities"]["mean_series"] == [
-        {"date": d.isoformat(), "score": round(sum(v) / len(v), 2)}
+        {"date": d.isoformat(), "score": round(sum(v) / len(v), 1)}
         for d, v in sorted(means.items())
     ]
     # Adherence over the summary's weeks, planned days counted from the first session ever.
@@ -627,9 +628,13 @@ def test_progress_summary_matches_the_whole_history(
     assert [(f["date"], f["reason"]) for f in a["flare_ups"]] == [
         (str(d.decided_on), d.reason) for d in recent if d.action == "flare-up"
     ]
-    assert [(d["action"], d["reason"]) for d in summary["decisions"]] == [
-        (d.action, d.reason) for d in recent
-    ]
+    said: dict[str, tuple[str, str]] = {}  # a decision repeated word for word is listed once
+    listed = []
+    for d in recent:
+        if said.get(d.exercise_id) != (d.action, d.reason):
+            listed.append((d.action, d.reason))
+        said[d.exercise_id] = (d.action, d.reason)
+    assert [(d["action"], d["reason"]) for d in summary["decisions"]] == listed
     # What is due today, from every check-in.
     assert summary["due"] == _due(person)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from itertools import pairwise
 from pathlib import Path
 
 from backcoach.services import outcomes
@@ -35,6 +36,7 @@ def test_summary_shape_and_figures(tmp_path: Path, db_url: str) -> None:
         "activities",
         "adherence",
         "decisions",
+        "sessions",
         "messages",
         "due",
     }
@@ -44,7 +46,8 @@ def test_summary_shape_and_figures(tmp_path: Path, db_url: str) -> None:
     assert worst["series"][0]["date"] == "2026-11-02"
     # First week (2, 4, 6 Nov: 7, 7, 6) against the latest week (20 Nov: 3).
     assert set(worst["change"]) == CHANGE_KEYS
-    assert worst["change"]["start"] == 6.67 and worst["change"]["latest"] == 3
+    # Means to one decimal, as a person says them (issue 15).
+    assert worst["change"]["start"] == 6.7 and worst["change"]["latest"] == 3
     assert worst["change"]["direction"] == "better" and worst["change"]["meaningful"]
     now = summary["pain"]["now"]
     assert [p["score"] for p in now["series"]] == [5, 5, 4, 4, 3, 3]  # the sessions' pre-pain
@@ -60,7 +63,7 @@ def test_summary_shape_and_figures(tmp_path: Path, db_url: str) -> None:
     ]
     assert acts["change"]["points"] == 2 and acts["change"]["meaningful"]
     messages = summary["messages"]
-    assert messages[0].startswith("Your worst pain is down 3.67 points")
+    assert messages[0].startswith("Your worst pain is down 3.7 points")
     assert any(m.startswith("Your activity score is up 2 points") for m in messages)
     assert any(m.startswith("“putting on socks” is up 4 points") for m in messages)
     assert not any("sitting through a film" in m for m in messages)  # only meaningful ones
@@ -70,6 +73,18 @@ def test_summary_shape_and_figures(tmp_path: Path, db_url: str) -> None:
     dropped = [d for d in decisions if d["exercise_id"] == sim["stopped"]]
     assert dropped[-1]["action"] == "drop" and dropped[-1]["date"] == "2026-11-13"
     assert not summary["due"]["worst_pain"] and not summary["due"]["activities"]
+    # Every session with its figures and pain, oldest first (the report's session table).
+    sessions = summary["sessions"]
+    assert [s["date"] for s in sessions] == [d.isoformat() for d in sim["days"]]
+    assert [s["pain_before"] for s in sessions] == [5, 5, 4, 4, 3, 3]
+    assert all(0 < s["sets_done"] <= s["sets_planned"] for s in sessions)
+    assert all(s["active_seconds"] > 60 for s in sessions)
+    # No decision listed twice in a row for the same exercise with the same words.
+    seen = [(d["exercise_id"], d["action"], d["reason"]) for d in decisions]
+    for exercise in {d["exercise_id"] for d in decisions}:
+        mine = [x for x in seen if x[0] == exercise]
+        assert all(a != b for a, b in pairwise(mine))
+    assert all(d["action_text"] != d["action"] for d in decisions)  # in words, not ids
 
 
 def test_early_days_and_retired_activities(tmp_path: Path, db_url: str) -> None:

@@ -20,15 +20,16 @@ def check_direction() -> None:
 
     Stop at once if pain spreads further down your leg: that direction is then avoided.
     """
-    from backcoach.planning.direction import interpret
+    from backcoach.planning.direction import OUTCOME_WORDS, WORDS, interpret
     from backcoach.services.directions import save_direction_result, start_direction_check
+    from backcoach.wording import label
 
     person = person_context()
     with user_errors():
         check = start_direction_check(person.store, person.catalogue, person.today())
     console.print(
-        "[bold]Direction check.[/] You will do one set of about 10 slow repetitions in one "
-        "direction and say where your pain is before and after. If pain spreads further down "
+        "[bold]Direction check.[/] You will move one way, about 10 slow repetitions or one "
+        "long hold, and say where your pain is before and after. If pain spreads further down "
         "your leg at any time, stop straight away.\n"
     )
     for note in check.reasons:
@@ -36,15 +37,16 @@ def check_direction() -> None:
     before = _reading("Before you start")
     while (trial := check.next_trial) is not None:
         ex = person.catalogue.get(trial.exercise_id)
-        console.print(f"\n[bold]{ex.name}[/] — {trial.reps} slow repetitions.")
+        console.print(f"\n[bold]{ex.name}[/] — {trial.instruction}.")
         for n, step in enumerate(ex.steps, 1):
             console.print(f"  {n}. {step.text}")
-        reply = _ask("Press Enter when you have done them, or type x if it is too much")
+        done = "held it" if trial.hold_seconds is not None else "done them"
+        reply = _ask(f"Press Enter when you have {done}, or type x if it is too much")
         if reply == "x":
             check = check.too_much()
             continue
         after = _reading("Now")
-        console.print(f"[dim]Result: {interpret(before, after)}.[/]")
+        console.print(f"[dim]{OUTCOME_WORDS[interpret(before, after)]}[/]")
         check = check.record(before, after)
         before = after
     result = check.result()
@@ -52,13 +54,11 @@ def check_direction() -> None:
     console.print()
     for reason in result.reasons:
         console.print(reason)
+    avoid = [WORDS.get(d, d) for d in profile.avoid_directions]
     console.print(
-        f"\n[bold]Your directional preference: {profile.directional_preference}.[/]"
-        + (
-            f" Directions to avoid: {', '.join(profile.avoid_directions)}."
-            if profile.avoid_directions
-            else ""
-        )
+        "\n[bold]Your directional preference: "
+        f"{label(profile.directional_preference, 'direction').lower()}.[/]"
+        + (f" To avoid: {' and '.join(avoid)}." if avoid else "")
         + " Your plan now takes this into account: [bold]backcoach plan[/]."
     )
 

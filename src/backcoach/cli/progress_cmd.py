@@ -78,7 +78,8 @@ def progress(
 
 
 def _number(value: float) -> str:
-    return f"{round(value, 2):g}"
+    """A score as a person says it: 7.666 -> "7.7", 3.0 -> "3"."""
+    return f"{round(value, 1):g}"
 
 
 def show_summary(summary: dict[str, Any]) -> None:
@@ -130,10 +131,7 @@ def _show_adherence(a: dict[str, Any]) -> None:
         console.print("  None yet. Start one with [bold cyan]backcoach start[/].")
         return
     total, streak = a["total"], a["streak"]
-    console.print(
-        f"  {total['done']} done of {total['due']} planned in the last {a['summary_weeks']} "
-        f"weeks, about {round(total['minutes'])} min of exercise."
-    )
+    console.print(f"  {done_text(total, a['summary_weeks'])}")
     console.print(f"  {run_text(streak)}")
     done = [
         min(w["done"], w["planned"]) / w["planned"] * 10 if w["planned"] else 10 for w in a["weeks"]
@@ -141,7 +139,7 @@ def _show_adherence(a: dict[str, Any]) -> None:
     console.print(f"  Weekly: [cyan]{sparkline(done)}[/] [dim](done of planned, week by week)[/]")
     week = a["weeks"][-1]
     if week["current"]:
-        console.print(f"  This week so far: {week['done']} of {week['planned']}.")
+        console.print(f"  This week so far: {week_text(week)}.")
     if a["stopped"]:
         console.print(f"\n[bold]Stopped by a stop rule[/] ({len(a['stopped'])})")
         for s in a["stopped"][-3:]:
@@ -154,12 +152,36 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
 
 
+def done_text(total: dict[str, Any], weeks: int) -> str:
+    """Sessions done against the planned days so far, never "1 done of 0 planned": sessions
+    beyond the plan (an extra day, a day before the first planned one) are said as extras."""
+    done, due = total["done"], total["due"]
+    minutes = f"about {round(total['minutes'])} min of exercise"
+    if due == 0:
+        return f"{_plural(done, 'session')} done in the last {weeks} weeks, {minutes}."
+    text = f"{done} done of {due} planned in the last {weeks} weeks"
+    if done > due:
+        text = (
+            f"{_plural(done, 'session')} done in the last {weeks} weeks, more than the {due} "
+            "planned so far"
+        )
+    return f"{text}, {minutes}."
+
+
+def week_text(week: dict[str, Any]) -> str:
+    """This week so far: "2 of 3", or on a week with nothing planned yet, "1 session"."""
+    if not week["planned"]:
+        return f"{_plural(week['done'], 'session')} (none planned)"
+    return f"{week['done']} of {week['planned']}"
+
+
 def run_text(streak: dict[str, int]) -> str:
-    """The streak in kind words: a run that ended is a fresh start, not a failure."""
+    """The streak in kind words: planned days done in a row; a run that ended is a fresh
+    start, not a failure."""
     if not streak["days"]:
-        return "Your next session starts a new run."
+        return "Your next planned session starts a new run."
     forgiven = streak["forgiven"]
-    text = f"Current run: {_plural(streak['days'], 'session day')}"
+    text = f"Current run: {_plural(streak['days'], 'planned day')} done in a row"
     if forgiven:
         text += f" ({_plural(forgiven, 'missed day')} forgiven)"
     return text + "."

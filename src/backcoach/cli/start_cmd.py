@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -12,7 +13,11 @@ import typer
 from backcoach.cli.common import console, err_console, fail, person_context, print_json
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from backcoach.app import PersonContext
+    from backcoach.catalogue import Catalogue
+    from backcoach.records.store import Store
     from backcoach.services.sessions import AutoAnswers, LiveSession
 
 NEXT_DAY_NOTE = "Yesterday some exercises left you with pain of 3-5 out of 10."
@@ -121,10 +126,56 @@ def start(
         err_console.print(f"[bold yellow]Stopped here.[/] {exc.message}.")
         raise typer.Exit(4) from None
     if auto:
-        from backcoach.cli.player_view import summary_panel
-
-        console.print(summary_panel(summary, live.engine.definition))
+        console.print(summary_panel(person.store, person.catalogue, live.session_id))
     _print_decisions(person, live.session_id)
+
+
+def summary_panel(store: Store, catalogue: Catalogue, session_id: int) -> RenderableType:
+    """The session's summary from its records (``services.session_summary``, the figures
+    history, progress, the report and the web player show): how it ended, exercises and sets
+    done, active time, percentage done, pain before and after, and what was stopped or
+    skipped, by name."""
+    from backcoach.services.library import exercise_name
+
+    return _panel(store, session_id, lambda i: exercise_name(catalogue, i))
+
+
+def live_summary_panel(live: LiveSession) -> RenderableType:
+    """``summary_panel`` for the session the terminal player just ran."""
+    definition = live.engine.definition
+    store = live.recorder.store
+    return _panel(store, live.session_id, lambda i: definition.exercise_name(i) or i)
+
+
+def _panel(store: Store, session_id: int, name: Callable[[str], str]) -> RenderableType:
+    from rich.panel import Panel
+
+    from backcoach.services.session_summary import summary
+
+    found = summary(store, session_id)
+    if found is None:
+        return ""
+    lines = [
+        f"[bold]{found.ending}[/]",
+        f"Exercises: {len(found.finished)} finished, {len(found.stopped)} stopped, "
+        f"{len(found.skipped)} skipped (of {found.exercises_planned})",
+        f"Sets done: {found.sets_done} of {found.sets_planned} ({found.percent_done}% done)",
+        f"Active time: {found.active_text}",
+    ]
+    if found.pain_before is not None or found.pain_after is not None:
+        lines.append(f"Pain: {_score(found.pain_before)} → {_score(found.pain_after)}")
+    for label, ids in (
+        ("Stopped", found.stopped),
+        ("Skipped", found.skipped),
+        ("Not reached", found.not_done),
+    ):
+        if ids:
+            lines.append(f"{label}: {', '.join(name(i) for i in ids)}")
+    return Panel("\n".join(lines), title="Session summary", expand=False)
+
+
+def _score(score: int | None) -> str:
+    return "not given" if score is None else f"{score}/10"
 
 
 def _clock(auto: bool) -> float:
@@ -259,8 +310,12 @@ def history(
 ) -> None:
     """Past sessions: what was planned and what was done."""
     from backcoach.services.history import past_sessions
+    from backcoach.services.library import exercise_name
+    from backcoach.services.session_summary import duration_text
+    from backcoach.wording import label
 
-    rows = past_sessions(person_context().store, limit)
+    person = person_context()
+    rows = past_sessions(person.store, limit)
     if as_json:
         print_json(rows)
         return
@@ -270,18 +325,20 @@ def history(
     from rich.table import Table
 
     table = Table(title="Your sessions", title_justify="left")
-    for column in ("date", "status", "exercises", "sets done", "pain before → after"):
+    for column in ("date", "status", "exercises", "sets done", "active", "pain before → after"):
         table.add_column(column)
     for r in rows:
         names = ", ".join(
-            f"{e['exercise_id']}" + ("" if e["outcome"] == "finished" else f" ({e['outcome']})")
+            exercise_name(person.catalogue, e["exercise_id"])
+            + ("" if e["outcome"] == "finished" else f" ({label(e['outcome'], 'outcome')})")
             for e in r["exercises"]
         )
         table.add_row(
             r["started_at"][:16].replace("T", " "),
             r["status"],
             names,
-            f"{r['sets_done']}/{r['sets_planned']}",
+            f"{r['sets_done']} of {r['sets_planned']} ({r['percent_done']}%)",
+            duration_text(r["active_seconds"]),
             f"{r['pain_before']} → {r['pain_after']}",
         )
     console.print(table)

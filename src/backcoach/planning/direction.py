@@ -1,7 +1,8 @@
 """The directional-preference check: a short, conservative McKenzie-style test, as pure logic.
 
-The person says where the pain is and how strong, does about 10 repetitions in one direction,
-then says where it is now (CLINICAL.md section 4):
+The person says where the pain is and how strong, does about 10 repetitions in one direction
+(or, for an exercise that is one sustained position such as propped on the elbows, one long
+hold), then says where it is now (CLINICAL.md section 4):
 
 - it moved toward the spine (centralised) or eased by 2 points or more: that direction is their
   preference, and the check ends;
@@ -41,6 +42,21 @@ Preference = Literal["extension", "flexion", "none"]
 
 REPS = 10
 """Repetitions in one test set: "about 10" (McKenzie repeated-movement testing)."""
+
+SUSTAINED_HOLD_MIN_SECONDS = 30
+"""A test exercise that is one sustained position (propped on the elbows: one repetition and a
+hold) is tested as a hold, not as repetitions: McKenzie testing uses sustained positions as
+well as repeated movements (CLINICAL.md section 4; the length is uncertain). It is held as long
+as the exercise's own longest hold, and at least this long, so a change has time to show."""
+
+OUTCOME_WORDS: dict[str, str] = {
+    "centralised": "The pain moved toward your spine: a good sign.",
+    "eased": "The pain eased.",
+    "peripheralised": "The pain spread further down your leg.",
+    "no-change": "No clear change in your pain.",
+    "worse-pain": "The pain got stronger, without spreading.",
+}
+"""What one test did, in plain words (``interpret``'s outcomes)."""
 
 EASING_POINTS = MEANINGFUL_PAIN_CHANGE
 """A drop of 2 points or more counts as eased: the smallest meaningful change on the 0-10 scale
@@ -115,6 +131,24 @@ class Trial:
     direction: TestDirection
     exercise_id: str
     reps: int = REPS
+    hold_seconds: int | None = None
+    """Set for an exercise that is one sustained position: hold it this long, once."""
+
+    @property
+    def instruction(self) -> str:
+        """What to do, in words: "10 slow repetitions" or "one hold of about 60 seconds"."""
+        if self.hold_seconds is not None:
+            return f"one hold of about {self.hold_seconds} seconds, breathing slowly"
+        return f"{self.reps} slow repetitions"
+
+
+def sustained_hold(exercise: Exercise) -> int | None:
+    """Seconds to hold an exercise that is one sustained position (a single repetition with a
+    hold, as propped on the elbows), else None: it is tested by repetitions."""
+    d = exercise.dose
+    if d.reps is None or d.reps.max != 1 or d.hold_seconds is None:
+        return None
+    return max(SUSTAINED_HOLD_MIN_SECONDS, d.hold_seconds.max)
 
 
 @dataclass(frozen=True)
@@ -146,6 +180,7 @@ class Result:
                     "direction": s.trial.direction,
                     "exercise_id": s.trial.exercise_id,
                     "reps": s.trial.reps,
+                    **({"hold_seconds": s.trial.hold_seconds} if s.trial.hold_seconds else {}),
                     "before": {"location": s.before.location, "pain": s.before.pain},
                     "after": {"location": s.after.location, "pain": s.after.pain},
                     "outcome": s.outcome,
@@ -274,6 +309,8 @@ class DirectionCheck:
     preference: Preference = "none"
     avoid_now: tuple[TestDirection, ...] = ()
     finished: bool = False
+    holds: tuple[tuple[str, int], ...] = ()
+    """Test exercises done as one sustained hold, with its seconds (``sustained_hold``)."""
 
     @classmethod
     def start(
@@ -284,7 +321,21 @@ class DirectionCheck:
         exercises: Mapping[str, Exercise] | None = None,
     ) -> DirectionCheck:
         plan, skipped = plan_trials(conditions, avoid, exercises, today)
-        check = cls(on=today, queue=tuple(plan), avoid_before=tuple(avoid), reasons=tuple(skipped))
+        holds = tuple(
+            (i, seconds)
+            for _, options in plan
+            for i in options
+            if exercises is not None
+            and i in exercises
+            and (seconds := sustained_hold(exercises[i])) is not None
+        )
+        check = cls(
+            on=today,
+            queue=tuple(plan),
+            avoid_before=tuple(avoid),
+            reasons=tuple(skipped),
+            holds=holds,
+        )
         return check if plan else check._end("No direction could be tested.")
 
     @property
@@ -292,6 +343,9 @@ class DirectionCheck:
         if self.finished or not self.queue:
             return None
         direction, options = self.queue[0]
+        hold = dict(self.holds).get(options[0])
+        if hold is not None:
+            return Trial(direction, options[0], reps=1, hold_seconds=hold)
         return Trial(direction, options[0])
 
     def record(self, before: Reading, after: Reading) -> DirectionCheck:

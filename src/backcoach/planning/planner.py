@@ -122,14 +122,23 @@ def build_plan(
     def locked(exercise_id: str) -> bool:
         return flare or exercise_id in state.doses or state.lower_dose(exercise_id)
 
-    slots = _grow(slots, target, spare, extra_warm[:1], dose_for, locked)
+    if not flare:
+        # A flare-up session is the gentle set at its lightest dose and is never filled to
+        # the minutes asked: filling would make a dose heavier than the usual one (a walk of
+        # 3 minutes becoming 5), and a flare is the time to do less, not the same.
+        slots = _grow(slots, target, spare, extra_warm[:1], dose_for, locked)
     total = total_seconds(slots)
     if total > target * (1 + TIME_TOLERANCE):
         notes.append(
             f"Even at its shortest this plan takes about {seconds_text(total)}, a little more "
             f"than the {seconds_text(target)} you asked for."
         )
-    if total < target * (1 - TIME_TOLERANCE):
+    if flare:
+        notes.append(
+            f"Today's session is shorter, about {seconds_text(total)}: every exercise is at its "
+            "lightest dose while your back settles."
+        )
+    elif total < target * (1 - TIME_TOLERANCE):
         notes.append(
             f"This plan takes about {seconds_text(total)}, less than the {seconds_text(target)} "
             "you asked for: there are not enough suitable exercises to fill it safely. "
@@ -201,7 +210,7 @@ def _initial_slots(
     if warmups:
         w = pick_gentlest(warmups)
         warm = Slot(w, "warm-up", _dose_for(w, profile, state, flare), 0)
-        slots.append(_share(warm, target, WARM_UP_SHARE))
+        slots.append(warm if flare else _share(warm, target, WARM_UP_SHARE))
     mains = rank_mains(cands, profile.goals)
     wanted = _mains_for(round(target / 60))
     for rank, cand in enumerate(mains[:wanted], start=1):
@@ -210,7 +219,7 @@ def _initial_slots(
     if calm:
         c = pick_gentlest(calm)
         cool = Slot(c, "cool-down", _dose_for(c, profile, state, flare), 99)
-        slots.append(_share(cool, target, COOL_DOWN_SHARE))
+        slots.append(cool if flare else _share(cool, target, COOL_DOWN_SHARE))
     return slots
 
 

@@ -2,7 +2,9 @@
 
 After each session, ``decide`` looks at the logs of one exercise (planned next to done, the
 rating, pain during and after, stop-rule events, whether pain settled by the next day) and
-returns one ``Decision``. The rules, first match wins:
+returns one ``Decision``. Pain counts against an exercise only when it rose during it
+(``ExerciseLog.pain``): pain that was already there before is not the exercise's doing. The
+rules, first match wins:
 
 1. a stop for a warning flag (sharp or shooting pain, spreading down the leg, new numbness):
    not tolerated, dropped at once; it comes back only through ``restore``;
@@ -12,13 +14,22 @@ returns one ``Decision``. The rules, first match wins:
 4. pain above 5/10 without a stop: lighter;
 5. pain 3-5/10 that has built week on week (the week's highest pain with the exercise rising in
    each of ``BUILDING_WEEKS`` weeks running): lighter, even though it settles overnight;
-6. pain 3-5/10: lighter if it had not settled by the next day, the same if it had, and the
-   same for now while the next-day answer is not in (call ``decide`` again once it is);
+6. pain 3-5/10: lighter if it had not settled by the next day, and the same for now while the
+   next-day answer is not in (call ``decide`` again once it is); once it settled, the rules
+   below go on (pain in the acceptable band does not stop the graded schedule);
 7. less done than planned: the same;
 8. too easy twice running at the same dose with pain 0-2 (or none reported): more, and at the
    top of every range, the harder neighbour (``progression``);
-9. otherwise the same.
-During a flare-up nothing goes up: rule 8 gives "same".
+9. graded activity: the same dose done for ``GRADED_STEP_DAYS`` (about two weeks, at least
+   ``GRADED_MIN_SESSIONS`` sessions, no break over ``GRADED_MAX_GAP_DAYS``), rated about right
+   (or too easy), in full, without a stop, with pain at most 5/10 that settled by the next
+   morning and did not build week on week: one step more, on schedule, rather than only when
+   the person says it is too easy (Lindström 1992, Macedo 2010; CLINICAL.md section 3). Never
+   to a harder exercise: that still waits for "too easy";
+10. otherwise the same (saying when the next graded step is due, if it is on its way).
+During a flare-up nothing goes up: rules 8 and 9 give "same". Pain above the band (rules 2, 4),
+pain building week on week (rule 5) or not settling (rule 6) lowers the dose, and any change of
+dose starts the schedule again, so it pauses while pain is too much.
 
 The pain bands come from ``backcoach.safety.stoprules`` (Silbernagel 2007, extrapolated from
 tendon pain: uncertain). Dose steps follow CLINICAL.md section 2: increase the repetitions as an
@@ -67,6 +78,20 @@ BUILDING_WEEKS = 3
 Sports Med 35:897, as CLINICAL.md section 3 extrapolates it). We read "builds" as the week's
 highest pain with the exercise rising in each of this many calendar weeks running (e.g. 3, 4, 5),
 the last of them above the safe band; a single higher week is ordinary variation."""
+
+GRADED_STEP_DAYS = 14
+"""Graded activity (Lindström 1992, Phys Ther 72:279; Macedo 2010, Phys Ther 90:860; CLINICAL.md
+section 3): quotas rise on a pre-set, time-contingent schedule in small steps while pain stays
+acceptable. A dose done for this many days (first to latest session at it), rated about right,
+moves up one step: "about two weeks" as CLINICAL.md reads those trials."""
+
+GRADED_MIN_SESSIONS = 3
+"""Sessions at the dose, within ``GRADED_STEP_DAYS``, before a graded step: a dose done once or
+twice in two weeks has not been tried enough to raise (a product choice, uncertain)."""
+
+GRADED_MAX_GAP_DAYS = 7
+"""A break longer than this between two sessions at the dose starts the graded schedule again:
+time away is not time the back got used to the dose (a product choice, uncertain)."""
 
 PROGRESS_STARTS_AT: Literal["min", "default"] = "min"
 """A harder neighbour starts at the bottom of its range: a new, harder movement is begun
@@ -125,9 +150,12 @@ class ExerciseLog:
     """The stop rule's reasons, e.g. ``("sharp or shooting pain",)``; quoted to the person."""
     next_day_settled: bool | None = None
     """Had the pain settled by the next morning? ``None`` until the person answers."""
+    pain_before: int | None = None
+    """The pain just before the exercise began (the last reading before it in the session:
+    the pain before the session, or after the exercise before). ``None`` when not known."""
 
     def __post_init__(self) -> None:
-        for name in ("pain_during", "pain_after"):
+        for name in ("pain_during", "pain_after", "pain_before"):
             value = getattr(self, name)
             if value is not None and not 0 <= value <= 10:
                 raise ValueError(f"'{name}' must be 0-10 (got {value})")
@@ -138,9 +166,16 @@ class ExerciseLog:
 
     @property
     def pain(self) -> int | None:
-        """The higher of pain during and after; ``None`` when neither was reported."""
+        """The pain this exercise is answerable for: the higher of pain during and after, when
+        it rose above the pain just before the exercise (``pain_before``); ``None`` when neither
+        was reported, or the pain was already there (3/10 before and 3/10 after is not pain the
+        exercise caused)."""
         scores = [p for p in (self.pain_during, self.pain_after) if p is not None]
-        return max(scores) if scores else None
+        if not scores:
+            return None
+        if self.pain_before is not None and max(scores) <= self.pain_before:
+            return None
+        return max(scores)
 
     @property
     def completed(self) -> bool:
@@ -317,23 +352,98 @@ def decide(
             )
         if last.next_day_settled is False:
             return rules.less(f"{name} hurt {pain}/10 and it had not settled by the next day")
-        if last.next_day_settled:
-            return rules.same(f"{name} hurt {pain}/10 but it settled by the next day")
-        return rules.same(
-            f"{name} hurt {pain}/10, which is fine if it settles by tomorrow; until you tell us, "
-            "nothing changes"
-        )
+        if not last.next_day_settled:
+            return rules.same(
+                f"{name} hurt {pain}/10, which is fine if it settles by tomorrow; until you tell "
+                "us, nothing changes"
+            )
+        # Pain 3-5 that settled by the next morning is within the acceptable band: it does
+        # not stop the graded schedule (CLINICAL.md section 3).
+    settled_note = (
+        f"{name} hurt {pain}/10 but it settled by the next day"
+        if pain is not None and pain > SAFE_PAIN_MAX
+        else None
+    )
     if not last.completed:
         return rules.same(f"You did less of {name} than planned")
     if _easy_twice(logs):
         if in_flare_up:
             return rules.same(f"{name} felt easy, but nothing goes up during a flare-up")
         return rules.more(f"{name} felt easy twice in a row with little pain")
+    run = graded_run(logs)
+    if run is not None and _graded_due(run):
+        days = (run[-1].date - run[0].date).days
+        done = f"You have done {name} at this dose for {days} days ({len(run)} sessions)"
+        if in_flare_up:
+            return rules.same(f"{done}, but nothing goes up during a flare-up")
+        return rules.graded(
+            f"{done}; it felt about right and the pain stayed at {ACCEPTABLE_PAIN_MAX}/10 or "
+            "less and settled, so, as planned, it goes up one small step"
+        )
+    due = ""
+    if run is not None and not in_flare_up:
+        due = (
+            f" If it keeps feeling like this, with pain at {ACCEPTABLE_PAIN_MAX}/10 or less, it "
+            f"goes up one small step from about {graded_due_on(run):%d %B}."
+        )
+    if settled_note is not None:
+        return rules.same(settled_note, due)
     if last.rating == "too-easy":
         return rules.same(f"{name} felt easy; one more easy session and it goes up")
     if last.rating == "about-right":
-        return rules.same(f"{name} felt about right")
-    return rules.same(f"There was no rating for {name}")
+        return rules.same(f"{name} felt about right", due)
+    return rules.same(f"There was no rating for {name}", due)
+
+
+def graded_run(logs: Sequence[ExerciseLog]) -> list[ExerciseLog] | None:
+    """The latest sessions at the current dose, oldest first, if each of them keeps the graded
+    schedule going: done in full, without a stop, rated about right or too easy (or not rated),
+    pain within the acceptable band and not left unsettled next morning, no break longer than
+    ``GRADED_MAX_GAP_DAYS``; and at least one was rated. None when the latest breaks it."""
+    if not logs:
+        return None
+    run: list[ExerciseLog] = []
+    for at in range(len(logs) - 1, -1, -1):
+        log = logs[at]
+        if log.planned != logs[-1].planned:
+            break
+        if run and (run[-1].date - log.date).days > GRADED_MAX_GAP_DAYS:
+            break
+        # Pain building week on week as of this session pauses the schedule, even where the
+        # dose could not be lowered: it starts again after it.
+        if not _keeps_schedule(log) or _weekly_build(logs[: at + 1]):
+            if not run:
+                return None
+            break
+        run.append(log)
+    run.reverse()
+    if not any(log.rating is not None for log in run):
+        return None
+    return run
+
+
+def _keeps_schedule(log: ExerciseLog) -> bool:
+    pain = log.pain
+    return (
+        log.stop is None
+        and log.completed
+        and log.rating in (None, "about-right", "too-easy")
+        and (pain is None or pain <= ACCEPTABLE_PAIN_MAX)
+        and log.next_day_settled is not False
+    )
+
+
+def graded_due_on(run: Sequence[ExerciseLog]) -> dt.date:
+    """The day the graded step is due for a run that keeps going."""
+    return run[0].date + dt.timedelta(days=GRADED_STEP_DAYS)
+
+
+def _graded_due(run: Sequence[ExerciseLog]) -> bool:
+    return (
+        len(run) >= GRADED_MIN_SESSIONS
+        and (run[-1].date - run[0].date).days >= GRADED_STEP_DAYS
+        and all(log.rating is not None for log in run[-1:])
+    )
 
 
 def _weekly_build(logs: Sequence[ExerciseLog]) -> list[int]:
@@ -421,6 +531,18 @@ class _Rules:
                 easier.id,
             )
         return self.same(f"{why}; it is already at its lightest dose with no easier version", extra)
+
+    def graded(self, why: str) -> Decision:
+        """One step up on the graded schedule; never to a harder exercise (that waits for "too
+        easy", rule 8)."""
+        higher = step_up(self.exercise, self.dose)
+        if higher is None:
+            return self.same(
+                f"{why}, but it is already at its top dose; it moves on to a harder version "
+                "once it feels too easy"
+            )
+        change = change_text(self.dose, higher)
+        return self.decision("more", f"{why}: next time {change}.", higher)
 
     def more(self, why: str) -> Decision:
         higher = step_up(self.exercise, self.dose)

@@ -16,6 +16,7 @@ from backcoach.planning.plan import Phase
 from backcoach.planning.profile import Profile
 from backcoach.planning.state import ProgramState
 from backcoach.safety.restrictions import Verdict, assess
+from backcoach.wording import in_sentence, label
 
 PHASE_OF: dict[Category, Phase] = {
     "warm-up": "warm-up",
@@ -103,7 +104,8 @@ def _score(ex: Exercise, profile: Profile, verdict: Verdict) -> tuple[float, tup
     shared = [g for g in profile.goals if g in ex.goals]
     if shared:
         score += GOAL_WEIGHT * len(shared)
-        why.append(f"it serves your goal{'s' if len(shared) > 1 else ''}: {', '.join(shared)}")
+        goals = ", ".join(in_sentence(label(g, "goal")) for g in shared)
+        why.append(f"it serves your goal{'s' if len(shared) > 1 else ''}: {goals}")
     if profile.directional_preference in OPPOSITE and ex.direction == (
         profile.directional_preference
     ):

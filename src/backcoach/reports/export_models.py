@@ -232,6 +232,8 @@ class DirectionStep(_Part):
     direction: TestDirection
     exercise_id: Slug
     reps: int = Field(ge=1, le=MAX_REPS)
+    hold_seconds: Seconds | None = None
+    """Set when the test was one sustained hold (``planning.direction.sustained_hold``)."""
     before: PainReading
     after: PainReading
     outcome: TrialOutcome

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from backcoach.body.cache import still_svg
 from backcoach.reports.pdf import data_uri
+from backcoach.wording import label
 
 if TYPE_CHECKING:
     from backcoach.catalogue import Catalogue
@@ -59,7 +60,7 @@ def handout_context(plan: Plan, catalogue: Catalogue) -> dict[str, Any]:
                 "number": number,
                 "name": ex.name,
                 "summary": ex.summary,
-                "phase": item.phase,
+                "phase": label(item.phase, "phase"),
                 "picture": data_uri(svg, "image/svg+xml"),
                 "wide": is_wide(svg),
                 "steps": [s.text for s in ex.steps],

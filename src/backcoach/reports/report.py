@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from backcoach.reports.charts import progress_chart
 from backcoach.reports.pdf import data_uri, html_to_pdf, render_html
 from backcoach.safety.signs import SIGNS
+from backcoach.wording import label as word_for
 
 if TYPE_CHECKING:
     from backcoach.catalogue import Catalogue
@@ -67,7 +68,7 @@ def profile_lines(profile: Profile, saved: bool) -> dict[str, Any]:
     """The profile as the report prints it (``saved``: whether one was saved at all)."""
     conditions = []
     for c in profile.conditions:
-        text = c.id.replace("-", " ")
+        text = word_for(c.id, "condition")
         if c.weeks is not None:
             text += f" ({c.weeks} weeks)"
         if c.cleared_on is not None:
@@ -76,14 +77,18 @@ def profile_lines(profile: Profile, saved: bool) -> dict[str, Any]:
     return {
         "saved": saved,
         "minutes": profile.minutes,
-        "days": ", ".join(d.capitalize() for d in profile.days),
-        "goals": ", ".join(profile.goals),
-        "equipment": ", ".join(profile.equipment) or "none",
-        "experience": profile.experience,
+        "days": ", ".join(word_for(d, "weekday") for d in profile.days),
+        "goals": "; ".join(word_for(g, "goal") for g in profile.goals),
+        "equipment": "; ".join(word_for(e, "equipment") for e in profile.equipment) or "none",
+        "experience": word_for(profile.experience, "experience"),
         "conditions": conditions,
-        "direction": profile.directional_preference,
-        "avoid": ", ".join(profile.avoid_directions),
+        "direction": word_for(profile.directional_preference, "direction"),
+        "avoid": ", ".join(DIRECTION_WORDS.get(d, d) for d in profile.avoid_directions),
     }
+
+
+DIRECTION_WORDS = {"extension": "bending backwards", "flexion": "bending forwards"}
+"""A direction to avoid, in words (the direction check's own wording)."""
 
 
 def screen_lines(row: ScreenRow | None) -> dict[str, Any] | None:
@@ -110,7 +115,7 @@ def programme_lines(catalogue: Catalogue, plan: Plan | None) -> list[dict[str, A
         items.append(
             {
                 "name": ex.name,
-                "phase": item.phase,
+                "phase": word_for(item.phase, "phase"),
                 "dose": item.dose_words(ex),
                 "modification": item.modification,
                 "reason": item.reason,

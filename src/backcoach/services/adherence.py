@@ -13,6 +13,7 @@ from the first session ever, as before.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ from backcoach.records.store import day_starts, local_day
 from backcoach.services.library import exercise_name
 from backcoach.services.profiles import load_profile
 from backcoach.services.saved import saved_plan
+from backcoach.services.session_summary import figures
 
 if TYPE_CHECKING:
     from backcoach.catalogue import Catalogue
@@ -56,30 +58,23 @@ class DoneSession:
 
 def done_sessions(store: Store, since: dt.date | None = None) -> list[DoneSession]:
     """Every session that counts as done, oldest first; from the day ``since`` on (all when
-    None). Three queries: the sessions, their plans and their complete sets."""
+    None). Three queries: the sessions, their plans and their sets. Minutes are the sessions'
+    active time (``services.session_summary``, the figure every other place shows)."""
     rows = store.done_sessions_since(None if since is None else day_starts(since))
     plans = store.plans_for({row.plan_id for row in rows})
-    counts = store.complete_set_counts([row.id for row in rows])
+    sets_by: dict[int, list[Any]] = defaultdict(list)
+    for set_row in store.sets_for([row.id for row in rows]):
+        sets_by[set_row.session_id].append(set_row)
     out = []
     for row in rows:
         plan_row = plans.get(row.plan_id)
         if plan_row is None:
             continue
-        minutes = _minutes(saved_plan(plan_row), row.id, counts)
-        out.append(DoneSession(row.id, local_day(row.started_at), row.status, minutes))
+        active = figures(saved_plan(plan_row), sets_by[row.id]).active_seconds
+        out.append(
+            DoneSession(row.id, local_day(row.started_at), row.status, round(active / 60, 1))
+        )
     return out
-
-
-def _minutes(plan: Any, session_id: int, counts: dict[tuple[int, int], int]) -> float:
-    """Minutes of exercise: each exercise's planned time, scaled by the share of its sets
-    finished. Taken from the plan rather than the wall clock, so a session paused for a phone
-    call, or run on a sped-up clock, counts the exercise it held."""
-    seconds = 0.0
-    for index, item in enumerate(plan.items):
-        planned_sets = item.sets * (2 if item.per_side else 1)
-        done = counts.get((session_id, index), 0)
-        seconds += item.estimated_seconds * min(1.0, done / planned_sets)
-    return round(seconds / 60, 1)
 
 
 def week_start(day: dt.date) -> dt.date:
@@ -154,11 +149,14 @@ def due_so_far(
 
 
 def streak(sessions: list[DoneSession], planned: set[int], today: dt.date) -> dict[str, int]:
-    """Days with a session in the current run, counting back from today to the first of
-    ``sessions`` at most (for the summary: the first of its weeks).
+    """Planned days done in a row: the current run of planned days with a session, counting
+    back from today to the first of ``sessions`` at most (for the summary: the first of its
+    weeks). Mon/Wed/Fri sessions for two weeks are a run of 6, not "10 days in a row".
 
     A planned day without a session is forgiven once; two in a row end the run. Today is not
-    yet missed (the day is not over). Extra sessions on unplanned days count too.
+    yet missed (the day is not over). Sessions on days that were not planned are welcome but
+    do not lengthen the run (nor end it). With no planned days at all, days with a session
+    count instead.
     """
     if not sessions:
         return {"days": 0, "forgiven": 0}
@@ -167,10 +165,11 @@ def streak(sessions: list[DoneSession], planned: set[int], today: dt.date) -> di
     count = forgiven = missed_in_row = 0
     day = today
     while day >= start:
-        if day in session_days:
+        counts = day.weekday() in planned if planned else day in session_days
+        if day in session_days and counts:
             count += 1
             missed_in_row = 0
-        elif day.weekday() in planned and day != today:
+        elif day.weekday() in planned and day != today and day not in session_days:
             missed_in_row += 1
             if missed_in_row >= MISSED_DAYS_THAT_BREAK_A_STREAK:
                 forgiven -= missed_in_row - 1  # the earlier miss was outside the run after all
@@ -269,6 +268,7 @@ def _adherence(
             "minutes": round(sum(s.minutes for s in sessions), 1),
         },
         "streak": streak(sessions, planned, today),
+        "extra": sum(1 for s in sessions if s.day.weekday() not in planned),
         "session_days": sorted({s.day.isoformat() for s in sessions}),
         "first_session_day": first.isoformat() if first else None,
         "stopped": stopped_exercises(store, catalogue, since),

@@ -1,5 +1,8 @@
 """Past sessions as plain data: planned next to done, for `history`, reports and export.
 
+The figures (sets done of planned, active time, percentage done) are
+``services.session_summary``'s, the same the terminal summary and the web player show.
+
 Four queries however many sessions: the sessions, then their plans, outcomes and sets, each
 with one ``IN (...)``.
 """
@@ -10,6 +13,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from backcoach.services.saved import saved_plan
+from backcoach.services.session_summary import summarise
 
 if TYPE_CHECKING:
     from backcoach.records.store import Store
@@ -65,7 +69,7 @@ def past_sessions(store: Store, limit: int | None = None) -> list[dict[str, Any]
                     ],
                 }
             )
-        planned_sets = sum(i.sets * (2 if i.per_side else 1) for i in plan.items) if plan else 0
+        figures = summarise(session, plan, sets, outcomes.values())
         out.append(
             {
                 "id": session.id,
@@ -75,8 +79,11 @@ def past_sessions(store: Store, limit: int | None = None) -> list[dict[str, Any]
                 "mode": session.mode,
                 "pain_before": session.pain_before,
                 "pain_after": session.pain_after,
-                "sets_done": sum(1 for s in sets if s.complete),
-                "sets_planned": planned_sets,
+                "sets_done": figures.sets_done,
+                "sets_planned": figures.sets_planned,
+                "active_seconds": figures.active_seconds,
+                "percent_done": figures.percent_done,
+                "summary": figures.as_dict(),
                 "exercises": exercises,
             }
         )

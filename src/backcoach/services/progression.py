@@ -171,6 +171,7 @@ def _logs(
             item_pain = [p for p in pains if p.item_index == index]
             during = [p.score for p in item_pain if p.moment == "during-exercise"]
             after = [p.score for p in item_pain if p.moment == "after-exercise"]
+            before = pain_before(pains, item_pain[0]) if item_pain else None
             stop = None
             reasons: tuple[str, ...] = ()
             if outcome.outcome == "stopped":
@@ -193,9 +194,29 @@ def _logs(
                     stop=stop,  # type: ignore[arg-type]
                     stop_reasons=reasons,
                     next_day_settled=settled.get((session.id, index)),
+                    pain_before=before,
                 )
             )
     return logs
+
+
+SESSION_PAIN_MOMENTS = ("before", "during-exercise", "after-exercise")
+"""Pain readings made in a session, in the order they come (the pain after the session and the
+next-day answer are not readings before an exercise)."""
+
+
+def pain_before(session_pains: Iterable[PainReportRow], first: PainReportRow) -> int | None:
+    """The pain just before the exercise whose first report in the session is ``first``: the
+    session's last reading before it (the pain before the session, or another exercise's),
+    from ``session_pains``, that session's reports. ``None`` when there is none."""
+    earlier = [
+        p
+        for p in session_pains
+        if p.id < first.id
+        and p.moment in SESSION_PAIN_MOMENTS
+        and (p.item_index is None or p.item_index != first.item_index)
+    ]
+    return max(earlier, key=lambda p: p.id).score if earlier else None
 
 
 def _done(rows: list[Any], counted: bool) -> Done:
@@ -296,12 +317,19 @@ def next_day_questions(store: Store, today: dt.date) -> list[tuple[int, int, str
         day_starts(today - dt.timedelta(days=NEXT_DAY_QUESTION_DAYS))
     )
     answered = _answers(reports)
+    by_session: dict[int, list[PainReportRow]] = defaultdict(list)
+    for p in reports:
+        if p.session_id is not None:
+            by_session[p.session_id].append(p)
     out = []
     for p in reports:
         if p.session_id is None or p.item_index is None or p.exercise_id is None:
             continue
         if not p.decision.get("check_next_day") or (p.session_id, p.item_index) in answered:
             continue
+        before = pain_before(by_session[p.session_id], p)
+        if before is not None and p.score <= before:
+            continue  # the pain was there before the exercise: nothing to ask about it
         if local_day(p.reported_at) < today:
             out.append((p.session_id, p.item_index, p.exercise_id, str(local_day(p.reported_at))))
     return out

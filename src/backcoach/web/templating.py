@@ -15,112 +15,27 @@ from fastapi.templating import Jinja2Templates
 from backcoach.catalogue.model import Exercise
 from backcoach.catalogue.text import dose_text, seconds_text
 from backcoach.planning.plan import PlanItem
+from backcoach.wording import (  # noqa: F401 (re-exported for the pages)
+    CAUTION_TEXT,
+    CONDITION_TEXT,
+    DIRECTION_TEXT,
+    EQUIPMENT_TEXT,
+    EXPERIENCE_TEXT,
+    GOAL_TEXT,
+    PHASE_TEXT,
+    POSITION_TEXT,
+    TIER_TITLE,
+    VERDICT_TEXT,
+    WEEKDAY_TEXT,
+    label,
+)
 
 HERE = Path(__file__).parent
 
 templates = Jinja2Templates(directory=HERE / "templates")
 """Autoescaping is on for .html (Starlette's default), so text from exercise files is safe."""
 
-TIER_TITLE = {
-    "emergency": "Please get help now",
-    "urgent": "Please see a doctor today",
-    "soon": "Please see a clinician in the next few days",
-    "clear": "No warning signs reported",
-}
-"""Headlines of the screen result; the advice below them comes from the screen itself."""
-
-CONDITION_TEXT = {
-    "osteoporosis": "Osteoporosis (thin bones)",
-    "spinal-stenosis": "Spinal stenosis",
-    "spondylolisthesis": "Spondylolisthesis",
-    "pregnancy": "Pregnancy",
-    "wrist": "Wrist problems",
-    "knee": "Knee problems",
-    "recent-spinal-surgery": "Recent spinal surgery",
-    "acute-flare": "A flare-up right now",
-}
-
-CAUTION_TEXT = {
-    "loaded-flexion": "bending the trunk forward against gravity",
-    "end-range-flexion": "bending the spine forward as far as it goes",
-    "sustained-extension": "holding or repeating bending backwards",
-    "end-range-extension": "a short bend backwards toward the limit",
-    "end-range-rotation": "twisting the trunk as far as it goes",
-    "supine-long": "lying on your back for minutes",
-    "prone": "lying on your front",
-    "wrist-load": "weight through the hands with the wrists bent back",
-    "knee-load": "weight through the knees, or deep knee bending",
-    "direct-spinal-pressure": "pressure on the spine itself",
-    "balance": "keeping your balance",
-    "deep-hip-flexion": "hips bent well up toward the chest",
-    "lifting-load": "practising a lift",
-}
-"""The caution tags of the catalogue in plain words (see catalogue/model.py CautionTag)."""
-
-WEEKDAY_TEXT = {
-    "mon": "Monday",
-    "tue": "Tuesday",
-    "wed": "Wednesday",
-    "thu": "Thursday",
-    "fri": "Friday",
-    "sat": "Saturday",
-    "sun": "Sunday",
-}
-
-GOAL_TEXT = {
-    "relief": "Ease the pain",
-    "mobility": "Move more freely",
-    "strength": "Get stronger",
-    "posture": "Better posture",
-    "return-to-activity": "Get back to activities",
-}
-
-EQUIPMENT_TEXT = {
-    "mat": "A mat or rug",
-    "chair": "A sturdy chair",
-    "towel": "A towel",
-    "foam-roller": "A foam roller",
-    "cushion": "A cushion",
-    "wall": "A clear wall",
-}
-
-EXPERIENCE_TEXT = {
-    "new": "New to exercise",
-    "some": "I exercise sometimes",
-    "regular": "I exercise regularly",
-}
-
-DIRECTION_TEXT = {
-    "unknown": "Not known yet",
-    "extension": "Bending backwards eases it",
-    "flexion": "Bending forwards eases it",
-    "none": "No clear preference",
-}
-
-VERDICT_TEXT = {
-    "allowed": "Suits you",
-    "modified": "Suits you with a change",
-    "excluded": "Not for you now",
-}
-
-POSITION_TEXT = {
-    "prone": "Lying on your front",
-    "supine": "Lying on your back",
-    "side-lying": "Lying on your side",
-    "quadruped": "On hands and knees",
-    "kneeling": "Kneeling",
-    "seated": "Sitting",
-    "standing": "Standing",
-}
-"""The catalogue's positions (catalogue/model.py Position) in everyday words."""
-
-PHASE_TEXT = {
-    "warm-up": "Warm up",
-    "mobility": "Mobility",
-    "strength": "Strength",
-    "stretch": "Stretch",
-    "relaxation": "Relax",
-}
+# The words for ids live in backcoach.wording, shared with the reports and the CLI.
 
 
 def item_dose(item: PlanItem, exercise: Exercise) -> str:
@@ -132,24 +47,6 @@ def minutes_text(seconds: float) -> str:
     """``about 12 minutes``: a session's length as a person would say it."""
     minutes = max(1, round(seconds / 60))
     return f"about {minutes} minute" + ("" if minutes == 1 else "s")
-
-
-def label(value: str, table: str) -> str:
-    """Look an id up in one of the tables above; unknown ids are shown as they are."""
-    tables: dict[str, dict[str, str]] = {
-        "condition": CONDITION_TEXT,
-        "caution": CAUTION_TEXT,
-        "weekday": WEEKDAY_TEXT,
-        "goal": GOAL_TEXT,
-        "equipment": EQUIPMENT_TEXT,
-        "experience": EXPERIENCE_TEXT,
-        "direction": DIRECTION_TEXT,
-        "verdict": VERDICT_TEXT,
-        "phase": PHASE_TEXT,
-        "position": POSITION_TEXT,
-        "tier": TIER_TITLE,
-    }
-    return tables[table].get(value, value.replace("-", " "))
 
 
 def paragraphs(text: str) -> list[str]:
