@@ -73,7 +73,7 @@ def text_of(screen: pv.Screen, width: int = 80) -> str:
 def at_first_exercise() -> tuple[Player, list[Effect], float]:
     player, heard = new_player()
     press(player, "2", T0)
-    now = T0 + GET_READY_SECONDS + 0.5
+    now = T0 + GET_READY_SECONDS + 0.25  # the move into position: half of the 1 s movement
     player.tick(now)
     return player, heard, now
 
@@ -147,12 +147,14 @@ def test_space_pauses_and_resumes_and_the_countdown_stands_still() -> None:
     assert player.engine.progress(later + 0.5).seconds_left != left
 
 
-def test_r_and_enter_mark_reps_done() -> None:
+def test_r_and_enter_end_the_phase_in_progress() -> None:
     player, _, now = at_first_exercise()
     assert player.engine.progress(now).rep == 1
+    press(player, "r", now)  # in position: the hold starts, in full
+    assert (player.engine.progress(now).phase, player.engine.progress(now).rep) == ("hold", 1)
+    press(player, "\r", now)  # the hold ends; then the way back
     press(player, "r", now)
-    press(player, "\r", now)
-    assert player.engine.progress(now).rep == 3  # each press completes a whole repetition
+    assert player.engine.progress(now).rep == 2  # three phases make one repetition
 
 
 def test_pain_report_pauses_then_resumes_when_fine() -> None:
@@ -316,7 +318,7 @@ def test_frame_shows_name_phase_counts_countdown_next_and_progress() -> None:
     frame = text_of(player.screen(now))
     assert "KNEE ROCK" in frame
     assert "Move" in frame and "Rep 1 of 3 · Set 1 of 2" in frame
-    assert "\n".join(pv.big_text("1"))[:6] in frame  # 0.5 s of a 1 s move left
+    assert "\n".join(pv.big_text("1"))[:6] in frame  # 0.25 s of a 0.5 s move left
     assert "Next: Hold 2 seconds" in frame
     assert "% done" in frame and "exercise 1 of 2" in frame
     assert "space pause" in frame and "q save & quit" in frame

@@ -40,7 +40,7 @@ def two_items(**dose: object) -> Driver:
 
 def test_pause_across_a_hold_keeps_the_exact_time_left() -> None:
     d = two_items()
-    hold_start = T0 + GET_READY_SECONDS + 2
+    hold_start = T0 + GET_READY_SECONDS + 1  # half the 2 s of movement goes in, half back
     d.tick_until(hold_start + 2.3)
     assert d.state.stage == "exercise" and progress(d.definition, d.state, d.now).phase == "hold"
     d.send(Pause(hold_start + 2.3))
@@ -56,13 +56,14 @@ def test_pause_across_a_hold_keeps_the_exact_time_left() -> None:
     d.tick_until(resumed_at + 7.69, every=0.01)
     assert progress(d.definition, d.state, d.now).phase == "hold"
     d.send(Tick(resumed_at + 7.7))
-    assert progress(d.definition, d.state, d.now).phase == "move"
+    assert progress(d.definition, d.state, d.now).phase == "release"
+    d.send(Tick(resumed_at + 7.7 + 1))
     [rep2] = [e for e in d.effects(PhaseStarted) if e.rep == 2 and e.phase == "move"]
-    assert rep2.started_at == pytest.approx(resumed_at + 7.7, abs=1e-9)
+    assert rep2.started_at == pytest.approx(resumed_at + 7.7 + 1, abs=1e-9)
     d.tick_until(resumed_at + 100)
     first_set = d.effects(SetFinished)[0]
     assert first_set.hold_seconds_done == 10  # the paused hold still counts in full
-    assert first_set.ended_at == pytest.approx(resumed_at + 7.7 + 24)
+    assert first_set.ended_at == pytest.approx(resumed_at + 7.7 + 1 + 24)
 
 
 def test_pause_before_an_unnoticed_deadline_finishes_that_phase_first() -> None:
@@ -70,7 +71,7 @@ def test_pause_before_an_unnoticed_deadline_finishes_that_phase_first() -> None:
     # No tick since the start; the get-ready ended 0.5 s before the pause arrives.
     d.send(Pause(T0 + GET_READY_SECONDS + 0.5))
     view = progress(d.definition, d.state, d.now)
-    assert view.phase == "move" and view.seconds_left == pytest.approx(1.5)
+    assert view.phase == "move" and view.seconds_left == pytest.approx(0.5)
 
 
 def test_pause_and_resume_twice_adds_up() -> None:
@@ -103,13 +104,18 @@ def test_rep_done_counts_the_rep_early_and_starts_the_next_at_once() -> None:
 def test_rep_done_in_a_hold_records_the_time_actually_held() -> None:
     d = two_items(sets=1)
     start = T0 + GET_READY_SECONDS
-    d.tick_until(start + 2 + 4)  # 4 s into the first 10 s hold
-    d.send(RepDone(start + 6))
-    d.send(RepDone(start + 7))  # during rep 2's move: the rep counts with no hold
-    d.tick_until(start + 40)
+    d.tick_until(start + 1 + 4)  # 4 s into the first 10 s hold
+    d.send(RepDone(start + 5))  # ends the hold: the way back starts, in full
+    assert progress(d.definition, d.state, d.now).phase == "release"
+    d.send(RepDone(start + 5.5))  # back: rep 1 counts, with its 4 s held
+    d.send(RepDone(start + 6))  # in position for rep 2: its hold starts, it is not skipped
+    view = progress(d.definition, d.state, d.now)
+    assert (view.phase, view.rep, view.seconds_left) == ("hold", 2, 10)
+    d.send(RepDone(start + 7))  # held 1 s
+    d.tick_until(start + 60)
     [done] = d.effects(SetFinished)
     assert done.reps_done == 3
-    assert done.hold_seconds_done == pytest.approx((4 + 0 + 10) / 3)
+    assert done.hold_seconds_done == pytest.approx((4 + 1 + 10) / 3)
     assert done.target_hold_seconds == 10
 
 

@@ -79,14 +79,16 @@ def test_any_tick_sequence_gives_the_timings_of_perfect_ticks(gaps: list[float])
 
 
 def test_the_perfect_run_follows_the_planned_arithmetic() -> None:
-    starts = [row[-1] for row in PERFECT if row[0] in ("move", "hold")]
-    first_item = [row for row in PERFECT if row[0] in ("move", "hold") and row[1] == 0]
-    # 2 sets x 3 reps x (2.5 s move + 7 s hold), 15 s rest between, after 10 s get-ready
+    kinds = ("move", "hold", "release")
+    starts = [row[-1] for row in PERFECT if row[0] in kinds]
+    first_item = [row for row in PERFECT if row[0] in kinds and row[1] == 0]
+    # 2 sets x 3 reps x (1.25 s move + 7 s hold + 1.25 s back), 15 s rest between, after
+    # 10 s get-ready
     expected = []
     t = T0 + 10
     for set_index in range(2):
         for _ in range(3):
-            expected += [t, t + 2.5]
+            expected += [t, t + 1.25, t + 8.25]
             t += 9.5
         t += 15 if set_index == 0 else 0
     assert [row[-1] for row in first_item] == expected

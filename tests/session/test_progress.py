@@ -27,7 +27,7 @@ def test_progress_through_a_session() -> None:
     assert view.step_text == "Step 0 of knee-rock in full."
     assert view.next_up == "Rep 1 of 3"
 
-    d.tick_until(T0 + GET_READY_SECONDS + 7 + 3)  # rep 2's hold, 1 s in
+    d.tick_until(T0 + GET_READY_SECONDS + 7 + 2)  # rep 2's hold, 1 s in (1 s move, 5 s, 1 s)
     view = progress(d.definition, d.state, d.now)
     assert (view.phase, view.rep, view.reps_target, view.set_number, view.sets_target) == (
         "hold",
@@ -37,10 +37,10 @@ def test_progress_through_a_session() -> None:
         2,
     )
     assert view.seconds_left == pytest.approx(4)
-    assert view.step_cue == "knee-rock cue 2."
-    assert view.next_up == "Rep 3 of 3"
+    assert view.step_text == "Hold for 5 seconds."  # no step of its own says to hold
+    assert view.next_up == "Back to the start."
     total = d.definition.planned_seconds
-    assert view.fraction_done == pytest.approx((GET_READY_SECONDS + 10) / total)
+    assert view.fraction_done == pytest.approx((GET_READY_SECONDS + 9) / total)
 
     d.tick_until(T0 + GET_READY_SECONDS + 21 + 1)
     view = progress(d.definition, d.state, d.now)
@@ -58,9 +58,9 @@ def test_progress_through_a_session() -> None:
     d.tick_until(d.now + GET_READY_SECONDS + 1)
     view = progress(d.definition, d.state, d.now)
     assert (view.exercise_id, view.side, view.phase) == ("bridge", "left", "move")
-    d.tick_until(d.now + 12)  # rep 2 of the left side, holding
+    d.tick_until(d.now + 14)  # rep 2 of the left side, coming back
     view = progress(d.definition, d.state, d.now)
-    assert view.phase == "hold" and view.next_up == "Switch to your right side"
+    assert view.phase == "release" and view.next_up == "Switch to your right side"
 
 
 def test_seconds_left_stand_still_while_paused() -> None:
@@ -75,7 +75,7 @@ def test_seconds_left_stand_still_while_paused() -> None:
 def test_last_phase_points_to_the_pain_check() -> None:
     d = Driver(plan(item("bridge", reps=1, hold_seconds=5)), EXERCISES)
     d.pain(2)
-    d.tick_until(T0 + GET_READY_SECONDS + 4)
+    d.tick_until(T0 + GET_READY_SECONDS + 7)  # coming back after the hold
     assert (
         progress(d.definition, d.state, d.now).next_up == "Pain check, then the end of the session"
     )

@@ -20,22 +20,32 @@ def test_item_needs_reps_or_duration() -> None:
         SessionDefinition.build(plan(both), catalogue(exercise("bridge")))
 
 
-def test_steps_after_the_first_are_spoken_one_per_rep_in_turn() -> None:
+def test_every_rep_says_its_phases_own_words_and_get_ready_says_the_version() -> None:
     definition = SessionDefinition.build(
         plan(item("bridge", reps=5, hold_seconds=2, modification="Keep your feet wide.")),
-        catalogue(exercise("bridge", steps=3, tempo="Slowly up, slowly down.")),
+        catalogue(exercise("bridge", steps=3, tempo="slowly up, slowly down")),
     )
     segments = definition.items[0].segments
-    assert segments[0].cue == "Get ready: Bridge. bridge cue 0."
+    # One cue: a player shows the latest, so a tempo said apart would hide the set-up.
+    assert segments[0].cue == "Get ready: Bridge. Bridge cue 0. Your version: Keep your feet wide."
     moves = [s.cue for s in segments if s.kind == "move"]
+    # How to move is said once, with the first movement.
     assert moves == [
-        "1 of 5. bridge cue 1.",
-        "2 of 5. bridge cue 2.",
-        "3 of 5. bridge cue 1.",
-        "4 of 5. bridge cue 2.",
-        "5 of 5. bridge cue 1.",
+        "1 of 5. Bridge cue 1. Bridge cue 2. Slowly up, slowly down.",
+        *(f"{n} of 5. Bridge cue 1. Bridge cue 2." for n in range(2, 6)),
     ]
     assert {s.cue for s in segments if s.kind == "hold"} == {"Hold for 2 seconds."}
+    assert {s.cue for s in segments if s.kind == "release"} == {"Back to the start."}
+    assert [s.kind for s in segments[1:4]] == ["move", "hold", "release"]
+
+
+def test_a_tempo_about_the_order_of_sides_is_not_a_cue() -> None:
+    definition = SessionDefinition.build(
+        plan(item("bridge", reps=2, per_side=True)),
+        catalogue(exercise("bridge", tempo="alternate sides")),
+    )
+    said = " ".join(s.cue for s in definition.items[0].segments)
+    assert "alternate" not in said
 
 
 def test_a_hold_with_no_movement_time_carries_the_rep_cue() -> None:
@@ -45,20 +55,18 @@ def test_a_hold_with_no_movement_time_carries_the_rep_cue() -> None:
     )
     kinds = [(s.kind, s.cue) for s in definition.items[0].segments[1:]]
     assert kinds == [
-        ("hold", "1 of 2. bridge cue 1. Hold for 30 seconds."),
-        ("hold", "2 of 2. bridge cue 2. Hold for 30 seconds."),
+        ("hold", "1 of 2. Bridge cue 1. Bridge cue 2. Hold for 30 seconds."),
+        ("hold", "2 of 2. Bridge cue 1. Bridge cue 2. Hold for 30 seconds."),
     ]
 
 
 def test_pacer_arithmetic() -> None:
-    from backcoach.catalogue.model import BreathPace
-
-    pace = BreathPace(inhale_seconds=4, exhale_seconds=6, hold_seconds=1)
-    assert breath_at(pace, 0) == (0, "in", 4)
-    assert breath_at(pace, 4.0) == (1, "hold", 1)
-    assert breath_at(pace, 5.5) == (2, "out", 6)
-    assert breath_at(pace, 11.0) == (3, "in", 4)
-    assert breath_at(pace, 22.0 + 10.999) == (8, "out", 6)
+    cycle = (("in", 4.0), ("hold", 1.0), ("out", 6.0))
+    assert breath_at(cycle, 0) == (0, "in", 4)
+    assert breath_at(cycle, 4.0) == (1, "hold", 1)
+    assert breath_at(cycle, 5.5) == (2, "out", 6)
+    assert breath_at(cycle, 11.0) == (3, "in", 4)
+    assert breath_at(cycle, 22.0 + 10.999) == (8, "out", 6)
 
 
 def test_exercise_names_are_looked_up_by_id() -> None:

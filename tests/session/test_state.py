@@ -16,6 +16,7 @@ from backcoach.session import (
     Tick,
     step,
 )
+from backcoach.session.state import STATE_FORMAT
 from tests.session.conftest import T0, Driver, catalogue, exercise, item, plan
 
 EXERCISES = catalogue(
@@ -60,7 +61,7 @@ def test_the_dict_form_is_plain_json_types() -> None:
     d.tick_until(T0 + GET_READY_SECONDS + 3)
     data = d.state.to_dict()
     assert json.loads(json.dumps(data)) == data
-    assert data["stage"] == "exercise" and data["format"] == 1
+    assert data["stage"] == "exercise" and data["format"] == STATE_FORMAT == 2
 
 
 def test_a_state_of_another_format_or_with_unknown_fields_is_refused() -> None:

@@ -36,9 +36,9 @@ def test_counted_exercise_with_holds_and_rests_runs_to_the_planned_clock() -> No
     assert phases(d) == [
         "pre-pain",
         "get-ready",
-        *["move", "hold"] * 3,
+        *["move", "hold", "release"] * 3,
         "rest",
-        *["move", "hold"] * 3,
+        *["move", "hold", "release"] * 3,
         "check-in",
     ]
     sets = d.effects(SetFinished)
@@ -60,11 +60,11 @@ def test_countdown_counts_each_whole_second_of_a_hold_once() -> None:
         catalogue(exercise("knee-rock")),
     )
     d.pain(0)
-    d.tick_until(T0 + 12.05)  # just into the hold
-    shown = [e.seconds_left for e in d.tick_until(T0 + 17.5) if isinstance(e, Countdown)]
+    d.tick_until(T0 + 11.05)  # just into the hold (after 1 s of the 2 s movement)
+    shown = [e.seconds_left for e in d.tick_until(T0 + 15.5) if isinstance(e, Countdown)]
     assert shown == [4, 3, 2, 1]  # 5 was shown by the tick that entered the hold
     entering = [
-        e.seconds_left for t, e in d.log if isinstance(e, Countdown) and T0 + 12 <= t < T0 + 12.1
+        e.seconds_left for t, e in d.log if isinstance(e, Countdown) and T0 + 11 <= t < T0 + 11.1
     ]
     assert entering == [5]
 
@@ -91,15 +91,19 @@ def test_per_side_exercise_switches_sides_with_a_cue_and_rests_only_between_sets
         "get-ready",
         "move",
         "hold",
+        "release",
         "switch-side",
         "move",
         "hold",
+        "release",
         "rest",
         "move",
         "hold",
+        "release",
         "switch-side",
         "move",
         "hold",
+        "release",
         "check-in",
     ]
     sets = d.effects(SetFinished)
@@ -150,7 +154,7 @@ def test_pacer_with_a_held_breath_and_during_holds_of_a_counted_exercise() -> No
     )
     d.pain(3)
     d.tick_until(T0 + 40, every=0.5)
-    hold_start = T0 + GET_READY_SECONDS + 2
+    hold_start = T0 + GET_READY_SECONDS + 1
     breaths = [(t - hold_start, e.breath) for t, e in d.log if isinstance(e, BreathCue)]
     assert breaths == [(0.0, "in"), (3.0, "hold"), (5.0, "out"), (10.0, "in")]
 
@@ -217,15 +221,18 @@ def test_one_very_late_tick_finishes_every_passed_phase_at_its_own_deadline() ->
     started = [(e.phase, e.started_at - T0) for e in effects if isinstance(e, PhaseStarted)]
     assert started == [
         ("move", 10.0),
-        ("hold", 11.5),
+        ("hold", 10.75),
+        ("release", 14.75),
         ("move", 15.5),
-        ("hold", 17.0),
+        ("hold", 16.25),
+        ("release", 20.25),
         ("rest", 21.0),
         ("move", 28.0),
+        ("hold", 28.75),
     ]
     [first_set] = [e for e in effects if isinstance(e, SetFinished)]
     assert (first_set.started_at - T0, first_set.ended_at - T0) == (10.0, 21.0)
-    # only the phase running now is counted down: 1.5 s move, 1.2 s in
-    assert [e.seconds_left for e in effects if isinstance(e, Countdown)] == [1]
+    # only the phase running now is counted down: a 4 s hold, 0.45 s in
+    assert [e.seconds_left for e in effects if isinstance(e, Countdown)] == [4]
     d.send(Tick(T0 + 60))
     assert [s.ended_at - T0 for s in d.effects(SetFinished)] == [21.0, 39.0]

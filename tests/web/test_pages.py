@@ -370,3 +370,16 @@ def test_no_day_ticked_is_not_saved(client: TestClient, person: PersonContext) -
 def test_pages_outside_the_menu_mark_no_menu_entry(client: TestClient, page: str) -> None:
     html = client.get(page).text
     assert 'aria-current="page"' not in html.split("</nav>", 1)[0]
+
+
+def test_the_library_lists_exercises_by_name_and_loads_pictures_as_they_come(
+    client: TestClient,
+) -> None:
+    html = client.get("/library").text
+    names = re.findall(r'<span class="library-name">([^<]+)</span>', html)
+    assert len(names) == 30
+    assert names == sorted(names, key=str.casefold)
+    images = re.findall(r'<img class="figure"[^>]*>', html)
+    assert len(images) == 30
+    assert all('loading="lazy"' not in image for image in images[:2])
+    assert all('loading="lazy"' in image for image in images[2:])

@@ -190,3 +190,42 @@ def exercise_card(ex: Any, builtin: bool = True) -> Any:
     body.append(Text("Sources: " + "; ".join(ex.sources), style="dim"))
     title = f"{ex.name} [dim]({ex.id}{'' if builtin else ', your own'})[/]"
     return Panel(Group(*body), title=title, title_align="left", expand=False, width=100)
+
+
+@app.command("bring-back")
+def bring_back_command(
+    exercise_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The id of an exercise left out of your plan.")
+    ],
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes", help="Bring it back without asking (you have read the warning before)."
+        ),
+    ] = False,
+) -> None:
+    """Bring back an exercise a stop rule left out of your plan (after talking to a clinician).
+
+    It starts again at its lightest dose."""
+    import sys
+
+    from backcoach.cli.common import fail
+    from backcoach.services.bring_back import bring_back, find_left_out
+
+    person = person_context()
+    with user_errors():
+        found = find_left_out(person.store, person.catalogue, person.today(), exercise_id)
+    name = found.exercise.name
+    console.print(f"[bold yellow]Before you bring it back[/]\n{found.warning}")
+    if not yes:
+        if not sys.stdin.isatty():
+            raise fail(
+                "bring-back asks you to confirm, and there is no terminal to ask in; read the "
+                "warning above and run it again with --yes"
+            )
+        if not typer.confirm(f"Bring {name} back into your plan?", default=False):
+            console.print(f"{name} stays left out of your plan.")
+            return
+    with user_errors():
+        decision = bring_back(person.store, person.catalogue, person.today(), found.exercise.id)
+    console.print(decision.reason)

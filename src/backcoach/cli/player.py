@@ -1,9 +1,11 @@
 """The terminal session player: shows the engine's progress and turns key presses into events.
 
 The engine does the counting and timing, and the recorder saves every effect as it comes; the
-player only draws and listens. ``Player`` holds what the screen adds to the engine (the latest
-cue, the question being answered, advice waiting to be read) and is tested without a terminal;
-``play`` wraps it in a Rich ``Live`` display and a terminal in cbreak mode.
+player only draws and listens. What it draws is the session package's one model of what is
+happening now (``session.Board`` and ``session.now``, which the browser player renders too);
+``Player`` adds only the keys: the pain report being typed in and the "end the session?"
+question. It is tested without a terminal; ``play`` wraps it in a Rich ``Live`` display and a
+terminal in cbreak mode.
 
 Every step the engine takes is saved to the session's live row as it goes (``services.live``):
 quitting (q or Ctrl-C) sends no event and lets the session go, so the next ``backcoach start``
@@ -28,32 +30,29 @@ from backcoach.cli.player_keys import Keys, cbreak
 from backcoach.cli.voice import DRAIN_SECONDS, MISSING_NOTE, Speaker, find_speaker, speak_effects
 from backcoach.services.sessions import LiveSession
 from backcoach.session import (
-    AskPain,
-    AskRating,
     Back,
-    BreathCue,
-    Cue,
+    Board,
     Effect,
     Engine,
     Event,
     ExerciseStopped,
+    Notice,
     PainReport,
     Pause,
-    PhaseStarted,
     Progress,
     Rate,
     Rating,
     RepDone,
     RescreenNeeded,
     Resume,
-    SessionFinished,
     SessionSummary,
     Skip,
     Stop,
     Tick,
     cues,
+    now,
 )
-from backcoach.session.effects import BreathKind
+from backcoach.session.now import TAP_SHORT
 
 FRAME_SECONDS = 0.125
 """Eight frames a second: the countdown never looks late, and the CPU stays idle."""
@@ -91,29 +90,32 @@ class EndEntry:
     """The player paused the timer to ask, so it resumes if the person carries on."""
 
 
-@dataclass(frozen=True)
-class Notice:
-    """Advice that must be read: it stays on screen until a key is pressed."""
-
-    title: str
-    text: str
-
-
 class Player:
     """The screen's side of a session: feeds the engine events, keeps what it must show."""
 
     def __init__(self, engine: Engine, speaker: Speaker | None = None) -> None:
         self.engine = engine
         self.speaker = speaker
-        self.cue = ""
-        self.breath: BreathKind | None = None
-        self.ask_pain = cues.ASK_PAIN_NOW
-        self.ask_rating = "How did that exercise feel?"
+        self.board = Board()
+        """What the effects said: the same model the browser player keeps (``session.now``)."""
         self.pain: PainEntry | None = None
         self.ending: EndEntry | None = None
-        self.notices: list[Notice] = []
-        self.summary: SessionSummary | None = None
-        self.rescreen: RescreenNeeded | None = None
+
+    @property
+    def cue(self) -> str:
+        return self.board.cue
+
+    @property
+    def notices(self) -> list[Notice]:
+        return self.board.notices
+
+    @property
+    def summary(self) -> SessionSummary | None:
+        return self.board.summary
+
+    @property
+    def rescreen(self) -> RescreenNeeded | None:
+        return self.board.rescreen
 
     @property
     def done(self) -> bool:
@@ -121,38 +123,7 @@ class Player:
         return self.engine.finished and not self.notices
 
     def take(self, effects: Sequence[Effect]) -> None:
-        fresh_cue = False
-        for effect in effects:
-            if isinstance(effect, Cue) and effect.text == cues.MOVING_ON_PAUSED and self.notices:
-                # The way on is read with the stop advice, not lost under the next exercise's
-                # first instruction.
-                notice = self.notices[-1]
-                self.notices[-1] = Notice(notice.title, f"{notice.text}\n{effect.text}")
-            elif isinstance(effect, Cue):
-                self.cue, fresh_cue = effect.text, True
-            elif isinstance(effect, BreathCue):
-                self.breath = effect.breath
-            elif isinstance(effect, PhaseStarted):
-                self.breath = None
-                if not fresh_cue:
-                    # An older cue belongs to the phase that just ended; one from this same
-                    # step (e.g. "Bridge: done." before the check-in) still applies.
-                    self.cue = ""
-            elif isinstance(effect, AskPain):
-                self.ask_pain = effect.prompt
-            elif isinstance(effect, AskRating):
-                self.ask_rating = effect.prompt
-            elif isinstance(effect, ExerciseStopped):
-                name = self.engine.definition.exercise_name(effect.exercise_id)
-                title = f"{name or effect.exercise_id} stopped"
-                self.notices.append(Notice(title, effect.decision.advice))
-            elif isinstance(effect, RescreenNeeded):
-                self.rescreen = effect
-                # This advice covers (and outranks) the "exercise stopped" one that may come
-                # with it: one screen to read, not two.
-                self.notices = [Notice("Stop here for today", effect.advice)]
-            elif isinstance(effect, SessionFinished):
-                self.summary = effect.summary
+        self.board.take(effects, self.engine.definition)
         if self.speaker is not None:
             speak_effects(self.speaker, effects)
 
@@ -172,7 +143,7 @@ class Player:
         if key in QUIT_KEYS:
             return False
         if self.notices:
-            self.notices.pop(0)
+            self.board.dismiss()
         elif self.ending is not None:
             self._end_key(self.ending, key, now)
         elif key == END_KEY and self._may_end():
@@ -282,9 +253,11 @@ class Player:
 
     # --- what to draw ---------------------------------------------------------------------
 
-    def screen(self, now: float) -> pv.Screen:
-        view = self.engine.progress(now)
-        return pv.Screen(view, self.cue, self.breath, self._question(view), self._keys(view))
+    def screen(self, at: float) -> pv.Screen:
+        engine = self.engine
+        here = now(engine.definition, engine.state, self.board, at)
+        view = here.progress
+        return pv.Screen(here, self._question(view), self._keys(view, here.tap))
 
     def _question(self, view: Progress) -> pv.Question | None:
         if self.notices:
@@ -297,7 +270,8 @@ class Player:
         entry = self.pain
         if entry is not None:
             if entry.score is None:
-                text = cues.ASK_PAIN_NOW if entry.voluntary else self.ask_pain
+                ask = self.board.ask_pain
+                text = cues.ASK_PAIN_NOW if entry.voluntary or ask is None else ask.prompt
                 return pv.Question("Pain check", text, PAIN_KEYS)
             asked = len(entry.answers)
             answered = "   ".join(
@@ -311,10 +285,10 @@ class Player:
                 answered=answered,
             )
         if view.awaiting == "rating":
-            return pv.Question("How did it feel?", self.ask_rating, RATING_HELP)
+            return pv.Question("How did it feel?", self.board.ask_rating, RATING_HELP)
         return None
 
-    def _keys(self, view: Progress) -> list[tuple[str, str]]:
+    def _keys(self, view: Progress, tap: str | None = None) -> list[tuple[str, str]]:
         quit_key = ("q", "save & quit")
         if self.notices:
             return [("any key", "go on"), quit_key]
@@ -331,7 +305,7 @@ class Player:
             return [("1", "too easy"), ("2", "about right"), ("3", "too hard"), ("s", "skip"), *end]
         return [
             ("space", "resume" if view.paused else "pause"),
-            ("r", "rep done"),
+            *([("r", TAP_SHORT[tap])] if tap else []),
             ("s", "skip"),
             ("b", "back"),
             ("p", "pain"),
@@ -403,7 +377,7 @@ def run(
         live.release()  # another place may carry it on at once
         return None  # the caller says how to carry on; every finished set is already saved
     if player.summary is not None:
-        show_summary(console, player)
+        show_summary(console, player, live)
     if speaker is not None:
         _finish_speaking(speaker)
     return player.summary
@@ -419,9 +393,12 @@ def _finish_speaking(speaker: Speaker) -> None:
         speaker.close()
 
 
-def show_summary(console: Console, player: Player) -> None:
-    summary = player.summary
-    assert summary is not None
+def show_summary(console: Console, player: Player, live: LiveSession) -> None:
+    """The summary from the session's records (``services.session_summary``), so it agrees
+    with history, progress and the browser whatever was resumed or carried on elsewhere."""
+    from backcoach.cli.start_cmd import live_summary_panel
+
+    assert player.summary is not None
     if player.rescreen is not None:
         console.print(Panel(player.rescreen.advice, title="Before your next session", style="red"))
-    console.print(pv.summary_panel(summary, player.engine.definition))
+    console.print(live_summary_panel(live))

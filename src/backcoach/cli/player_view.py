@@ -16,9 +16,10 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
-from backcoach.session import Progress, SessionDefinition, SessionSummary
+from backcoach.session import Now, Progress, SessionDefinition, SessionSummary
 from backcoach.session.cues import BREATH_WORDS
 from backcoach.session.effects import BreathKind
+from backcoach.session.now import PHASE_LABELS
 from backcoach.session.timing import whole_seconds_left
 
 BIG_FONT: dict[str, tuple[str, ...]] = {
@@ -37,21 +38,10 @@ BIG_FONT: dict[str, tuple[str, ...]] = {
 """A 3x5 block font; each cell is drawn two characters wide so digits look square."""
 BIG_HEIGHT = 5
 
-PHASE_LABELS = {
-    "pre-pain": "Before you start",
-    "get-ready": "Get ready",
-    "move": "Move",
-    "hold": "Hold",
-    "timed": "Keep going",
-    "switch-side": "Switch sides",
-    "rest": "Rest",
-    "check-in": "Check-in",
-    "post-pain": "Session over",
-    "finished": "Finished",
-}
 PHASE_STYLES = {
     "move": "bold green",
     "hold": "bold cyan",
+    "release": "bold green",
     "timed": "bold green",
     "rest": "bold blue",
     "switch-side": "bold magenta",
@@ -113,21 +103,30 @@ class Question:
 
 @dataclass(frozen=True)
 class Screen:
-    """Everything drawn in one frame, apart from the engine's own progress view."""
+    """Everything drawn in one frame: what is happening now (the model both players render),
+    the question the keys are answering, and the key help."""
 
-    view: Progress
-    cue: str
-    breath: BreathKind | None
-    """The breathing pacer's latest breath in this phase, if it runs."""
+    now: Now
     question: Question | None
     keys: Sequence[tuple[str, str]]
     """(key, what it does) pairs for the help line."""
+
+    @property
+    def view(self) -> Progress:
+        return self.now.progress
+
+    @property
+    def cue(self) -> str:
+        return self.now.cue
+
+    @property
+    def breath(self) -> BreathKind | None:
+        return self.now.breath
 
 
 def phase_line(view: Progress, breath: BreathKind | None) -> Text:
     label = PHASE_LABELS.get(view.phase, view.phase.replace("-", " ").capitalize())
     style = PHASE_STYLES.get(view.phase, "bold")
-    # The player forgets the breath at every new phase, so one here belongs to this phase.
     if breath is not None and not view.paused:
         label, style = BREATH_WORDS[breath], "bold cyan"
     line = Text()
@@ -230,14 +229,14 @@ def next_line(next_up: str) -> str:
     return f"Next: {next_up}"
 
 
-def step_lines(view: Progress, cue: str) -> Text:
-    """The step's text, then its short cue unless the latest spoken cue already says it."""
-    text = Text(view.step_text or "")
-    if view.step_cue and view.step_cue not in cue and view.step_cue != view.step_text:
-        if view.step_text:
-            text.append("\n")
-        text.append(f"› {view.step_cue}", style="bold green")
-    return text
+def step_lines(now: Now) -> Text:
+    """What to do in this phase: the person's own version when they have one (through every
+    phase of the exercise: the usual steps would contradict it), else the phase's steps."""
+    if now.version:
+        text = Text("Your version: ", style="bold green")
+        text.append(now.version, style="bold")
+        return text
+    return Text(now.instruction)
 
 
 def render(screen: Screen) -> RenderableType:
@@ -250,7 +249,7 @@ def render(screen: Screen) -> RenderableType:
         Text(title_of(view).upper(), style="bold bright_white"),
         phase_line(view, screen.breath),
         Text(""),
-        Fixed(step_lines(view, screen.cue), STEP_LINES),
+        Fixed(step_lines(screen.now), STEP_LINES),
         Fixed(Text(f"» {screen.cue}" if screen.cue else "", style="italic"), CUE_LINES),
         Fixed(centre, CENTRE_LINES),
         Fixed(Text(next_line(view.next_up), style="dim"), 1),

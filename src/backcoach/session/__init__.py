@@ -12,10 +12,12 @@ Typical use::
     state, effects = step(definition, state, Tick(clock()))   # ~10 times a second
     view = progress(definition, state, clock())
 
-or the ``Engine`` wrapper, which keeps the state and calls listeners with each effect.
+or the ``Engine`` wrapper, which keeps the state and calls listeners with each effect. Both
+players render ``now(definition, state, board, clock())``: the one model of what is happening
+now (``Board`` keeps what the effects said).
 
 The walk: ``pre-pain`` -> for each plan item: ``get-ready`` -> per set, per side, per rep:
-``move`` then ``hold`` (or one ``timed`` phase) with ``switch-side`` between sides and
+``move``, ``hold`` then ``release`` (or one ``timed`` phase) with ``switch-side`` between sides and
 ``rest`` between sets -> ``check-in`` (pain, then rating) -> ... -> ``post-pain`` ->
 ``finished``. Deadlines are absolute (a phase's start plus its length, the next phase starting
 at that deadline), so timing does not drift however the ticks fall. See ``machine`` for the
@@ -61,6 +63,7 @@ from backcoach.session.events import (
     event_to_dict,
 )
 from backcoach.session.machine import start, step
+from backcoach.session.now import Board, Ending, Notice, Now, now
 from backcoach.session.progress import Progress, progress
 from backcoach.session.resume import DoneSet, resume
 from backcoach.session.script import ItemScript, PlanMismatch, Segment, SessionDefinition
@@ -81,11 +84,13 @@ __all__ = [
     "AskPain",
     "AskRating",
     "Back",
+    "Board",
     "BreathCue",
     "Countdown",
     "Cue",
     "DoneSet",
     "Effect",
+    "Ending",
     "Engine",
     "Event",
     "ExerciseFinished",
@@ -94,6 +99,8 @@ __all__ = [
     "ExerciseStopped",
     "ItemScript",
     "Listener",
+    "Notice",
+    "Now",
     "Outcome",
     "PainJudged",
     "PainReport",
@@ -122,6 +129,7 @@ __all__ = [
     "estimate_item_seconds",
     "event_from_dict",
     "event_to_dict",
+    "now",
     "progress",
     "resume",
     "start",

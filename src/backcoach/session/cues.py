@@ -12,6 +12,7 @@ from backcoach.session.effects import (
     BreathKind,
     Cue,
     Effect,
+    SessionSummary,
     Side,
 )
 from backcoach.types import Seconds
@@ -31,8 +32,13 @@ def duration(seconds: Seconds) -> str:
     return " ".join(parts)
 
 
-def get_ready(name: str, first_step: str) -> str:
-    return f"Get ready: {name}. {first_step}"
+def get_ready(name: str, setup: str, version: str | None = None) -> str:
+    """One cue for the get-ready phase: the set-up and the person's version (a player shows the
+    latest cue, so a note said apart would hide the set-up)."""
+    parts = [f"Get ready: {name}.", setup]
+    if version:
+        parts.append(modification(version))
+    return " ".join(p for p in parts if p)
 
 
 def first_side(side: Side) -> str:
@@ -43,13 +49,24 @@ def modification(text: str) -> str:
     return f"Your version: {text}"
 
 
-def rep(rep_number: int, reps: int, step_cue: str | None) -> str:
-    count = f"{rep_number} of {reps}." if reps > 1 else ""
-    return " ".join(part for part in (count, step_cue or "") if part) or "Go."
+def count(rep_number: int, reps: int) -> str:
+    return f"{rep_number} of {reps}." if reps > 1 else ""
+
+
+def rep(count_words: str, phase_cue: str | None) -> str:
+    """A repetition's first words: its count and the cue of its movement."""
+    return " ".join(part for part in (count_words.strip(), phase_cue or "") if part) or "Go."
 
 
 def hold(seconds: Seconds) -> str:
     return f"Hold for {duration(seconds)}."
+
+
+def hold_for(hold_cue: str, seconds: Seconds) -> str:
+    """``"Hold and breathe."``, 10 -> "Hold and breathe: 10 seconds."."""
+    if not hold_cue:
+        return hold(seconds)
+    return f"{hold_cue.rstrip('.!')}: {duration(seconds)}."
 
 
 def timed(step_cue: str | None, seconds: Seconds) -> str:
@@ -77,6 +94,10 @@ ASK_RATING = "How did that exercise feel: too easy, about right, or too hard?"
 MOVING_ON_PAUSED = "When you feel ready, press resume to move on to the next exercise."
 RESUMED_AFTER_BREAK = "Welcome back. Press resume when you are in position to carry on."
 SESSION_DONE = "That is the end of the session. Well done."
+SESSION_OVER_NOTHING_DONE = (
+    "That is the end of the session. No sets were done today, and that is all right: "
+    "start again whenever you are ready."
+)
 SESSION_STOPPED = "Session stopped. What you did has been kept."
 BREATH_WORDS: dict[BreathKind, str] = {
     "in": "Breathe in",
@@ -141,6 +162,30 @@ def next_exercise(name: str | None) -> str:
 
 def then_check_in(name: str | None) -> str:
     return f"Pain check, then: {name}" if name else "Pain check, then the end of the session"
+
+
+# --- after the session -------------------------------------------------------------------------
+
+
+def ending(summary: SessionSummary) -> tuple[str, str]:
+    """(title, words) after the session: praise only for work done, kind words otherwise. The
+    figures (sets, time, percentage) are the records' (``services.session_summary``)."""
+    if summary.ended_by == "rescreen":
+        return "Stopped for your safety", "What you did is saved."
+    if summary.sets_done == 0:
+        why = (
+            "You ended the session before any sets were done"
+            if summary.ended_by == "stopped"
+            else "No sets were done this time"
+        )
+        return (
+            "Session over",
+            f"{why}, and that is all right. Nothing is lost: you can start again whenever "
+            "you are ready.",
+        )
+    if summary.ended_by == "stopped":
+        return "Session ended early", "What you did is saved."
+    return "Well done", "Everything is saved."
 
 
 def words_for(effect: Effect) -> str | None:

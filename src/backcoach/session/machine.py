@@ -6,9 +6,10 @@ every phase whose deadline passed by ``now`` is finished first, in order, at its
 
 Rules worth knowing (each is tested in tests/session):
 
-* ``RepDone`` in a move or hold phase completes the current repetition now: it counts as
-  done, with the hold time held so far (0 if still moving), and the next repetition starts at
-  once. The clock completes the repetitions nobody marks, so tapping only ever speeds a set up.
+* ``RepDone`` (a tap) in a move, hold or release phase ends that phase now, and the next
+  phase starts in full: a tap while moving into position starts the hold (it never skips it),
+  a tap in the hold ends it with the time held so far, and the repetition counts when its last
+  phase ends. The clock ends the phases nobody taps, so tapping only ever speeds a set up.
   Elsewhere ``RepDone`` is ignored. A repetition with neither movement time nor a hold waits
   for ``RepDone`` (self-paced).
 * ``Pause`` freezes the time left; ``Resume`` moves the deadline on by the pause. Skip, Back, a
@@ -60,7 +61,7 @@ from backcoach.session.events import (
     Stop,
     Tick,
 )
-from backcoach.session.script import PlanMismatch, SessionDefinition
+from backcoach.session.script import TAP_KINDS, PlanMismatch, SessionDefinition
 from backcoach.session.state import SessionState
 from backcoach.session.timing import BACK_GRACE_SECONDS
 from backcoach.types import Seconds
@@ -156,9 +157,9 @@ def _rep_done(
 ) -> SessionState:
     if state.stage != "exercise" or state.paused_at is not None:
         return state
-    if walk.segment_of(definition, state).kind not in ("move", "hold"):
+    if walk.segment_of(definition, state).kind not in TAP_KINDS:
         return state
-    return walk.complete_rep_early(definition, state, now, out)
+    return walk.end_phase_early(definition, state, now, out)
 
 
 def _skip(
@@ -204,7 +205,7 @@ def _back(
     if target is None:
         return state
     # The set in progress is dropped, not reported: it is about to be done again.
-    state = replace(state, bout_started_at=None, bout_reps=0, bout_held=0.0)
+    state = replace(state, bout_started_at=None, bout_reps=0, bout_held=0.0, rep_held=0.0)
     outcomes = list(state.outcomes)
     bouts = list(state.bouts_done)
     for index in range(target, len(outcomes)):

@@ -1,7 +1,9 @@
 """The breathing pacer: which breath (in, hold, out) falls at a given time into a phase.
 
-The pacer runs during the timed and hold phases of an exercise whose dose has a ``pace``,
-starting each phase on an in-breath. Like every deadline in the engine it is computed from the
+The pacer runs wherever an exercise is breath-led (``phases.breath_led``): through the timed
+and hold phases of one with a ``pace`` (starting each phase on an in-breath), and through each
+repetition's movement of one that moves with the breath (cat-cow: out as the back rounds, in as
+it dips, one breath per repetition). Like every deadline in the engine it is computed from the
 phase's start, never by adding up ticks, so it keeps time however the ticks arrive.
 """
 
@@ -9,24 +11,14 @@ from __future__ import annotations
 
 import math
 
-from backcoach.catalogue.model import BreathPace
 from backcoach.session.effects import BreathKind
+from backcoach.session.phases import Cycle
 from backcoach.types import Seconds
 
 
-def breaths(pace: BreathPace) -> tuple[tuple[BreathKind, Seconds], ...]:
-    """One breathing cycle: in, an optional hold, out."""
-    cycle: list[tuple[BreathKind, Seconds]] = [("in", pace.inhale_seconds)]
-    if pace.hold_seconds > 0:
-        cycle.append(("hold", pace.hold_seconds))
-    cycle.append(("out", pace.exhale_seconds))
-    return tuple(cycle)
-
-
-def breath_at(pace: BreathPace, elapsed: Seconds) -> tuple[int, BreathKind, Seconds]:
+def breath_at(cycle: Cycle, elapsed: Seconds) -> tuple[int, BreathKind, Seconds]:
     """``(n, kind, seconds)``: the n-th breath since the phase began (0-based), what it is, and
-    its full length."""
-    cycle = breaths(pace)
+    its full length. ``cycle`` is one round of breaths (``phases.pace_cycle``)."""
     length = sum(seconds for _, seconds in cycle)
     elapsed = max(elapsed, 0.0)
     rounds = math.floor(elapsed / length)

@@ -24,7 +24,7 @@ class Progress:
     exercise_id: str | None
     exercise_name: str | None
     step_text: str | None
-    step_cue: str | None
+    """The exercise's steps for the phase in progress, in full."""
     seconds_left: Seconds | None
     rep: int | None
     reps_target: int | None
@@ -48,7 +48,6 @@ def progress(definition: SessionDefinition, state: SessionState, now: Seconds) -
         exercise_id=None,
         exercise_name=None,
         step_text=None,
-        step_cue=None,
         seconds_left=None,
         rep=None,
         reps_target=None,
@@ -83,9 +82,7 @@ def progress(definition: SessionDefinition, state: SessionState, now: Seconds) -
         )
     segment = script.segments[state.segment_index]
     elapsed = walk.work_clock(state, now) - state.started_at
-    if segment.step_index is not None:
-        step = script.exercise.steps[segment.step_index]
-        view = replace(view, step_text=step.text, step_cue=step.cue)
+    view = replace(view, step_text=segment.instruction or None)
     into_item = sum(s.planned_seconds for s in script.segments[: state.segment_index])
     into_item += min(max(elapsed, 0.0), segment.planned_seconds)
     later = script.segments[state.segment_index + 1 :]
@@ -111,6 +108,8 @@ def _describe(segment: Segment, reps: int | None) -> str:
         return cues.next_rep(segment.rep, reps or 1, segment.side)
     if segment.kind == "hold":
         return cues.next_hold(seconds)
+    if segment.kind == "release":
+        return segment.cue
     if segment.kind == "timed":
         return cues.next_timed(seconds, segment.side)
     if segment.kind == "switch-side" and segment.side is not None:

@@ -6,13 +6,14 @@ whenever it is needed (python-statemachine style: definition apart from the runn
 
 Each plan item becomes a list of *segments*::
 
-    get-ready, then per set, per side (left, then right), per rep: move, hold
+    get-ready, then per set, per side (left, then right), per rep: move, hold, release
                                         (or one timed segment for a continuous exercise)
     with switch-side before the second side and rest between sets.
 
-How the catalogue's steps are used: step 0 sets the person up and is the get-ready cue; the
-later steps are the movement and form points, spoken one per repetition in turn (rep 1 gets
-step 1, rep 2 step 2, ... wrapping round), so each repetition reminds of one point.
+How the catalogue's steps are used (``phases``): the set-up steps are the get-ready cue; each
+phase of every repetition (move, hold, come back) shows its own steps and says its own cue, so
+rep 4 says what rep 1 said, and the hold never says to move. The person's version (the plan
+item's ``modification``) is said at get-ready and shown through the whole exercise (``now``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from backcoach.catalogue.model import Exercise
 from backcoach.planning.plan import Plan, PlanItem
 from backcoach.session import cues
 from backcoach.session.effects import Side
+from backcoach.session.phases import Cycle, Phases, pace_cycle, phases_of
 from backcoach.session.timing import (
     GET_READY_SECONDS,
     SELF_PACED_REP_SECONDS,
@@ -35,8 +37,10 @@ from backcoach.session.timing import (
 )
 from backcoach.types import Seconds
 
-SegmentKind = Literal["get-ready", "move", "hold", "timed", "switch-side", "rest"]
-WORK_KINDS: frozenset[str] = frozenset({"move", "hold", "timed"})
+SegmentKind = Literal["get-ready", "move", "hold", "release", "timed", "switch-side", "rest"]
+WORK_KINDS: frozenset[str] = frozenset({"move", "hold", "release", "timed"})
+TAP_KINDS: frozenset[str] = frozenset({"move", "hold", "release"})
+"""Phases a tap (``RepDone``) ends: the phase in progress, never the ones after it."""
 
 
 class PlanMismatch(ValueError):
@@ -53,8 +57,10 @@ class Segment:
     set_number: int
     side: Side | None
     rep: int | None
-    step_index: int | None
+    instruction: str
+    """The exercise's steps for this phase, in full (``phases``)."""
     cue: str
+    """Said as the phase begins: the phase's own short cue, on every repetition."""
     completes_rep: bool = False
     ends_bout: bool = False
     pacer: bool = False
@@ -77,6 +83,8 @@ class ItemScript:
     bout_starts: tuple[int, ...]
     """Segment index where each bout's lead-in begins (the rest or switch before it)."""
     planned_seconds: Seconds
+    pace: Cycle | None = None
+    """The breathing pacer's cycle when the exercise is breath-led (``phases.pace_cycle``)."""
 
     @property
     def counted(self) -> bool:
@@ -122,35 +130,20 @@ class SessionDefinition:
         return cls(items=tuple(scripts), key=key)
 
 
-def _step_cue(exercise: Exercise, index: int) -> str:
-    step = exercise.steps[index]
-    return step.cue if step.cue is not None else step.text
-
-
-def _work_step(exercise: Exercise, rep: int) -> int:
-    later = len(exercise.steps) - 1
-    return 1 + (rep - 1) % later if later > 0 else 0
-
-
 def _compile(index: int, item: PlanItem, exercise: Exercise) -> ItemScript:
     if (item.reps is None) == (item.duration_seconds is None):
         raise PlanMismatch(
             f"plan item {index + 1} ('{item.exercise_id}') needs exactly one of 'reps' "
             f"(got {item.reps}) or 'duration_seconds' (got {item.duration_seconds})"
         )
-    paced = exercise.dose.pace is not None
+    words = phases_of(exercise)
+    pace = pace_cycle(exercise, item.movement_seconds)
+    # A pace of its own runs through the holds and timed phases; an exercise that moves with
+    # the breath paces each repetition's movement.
+    pacing: Pacing = None if pace is None else "breath" if exercise.dose.pace else "move"
     sides: tuple[Side | None, ...] = ("left", "right") if item.per_side else (None,)
-    segments = [
-        Segment(
-            "get-ready",
-            GET_READY_SECONDS,
-            1,
-            sides[0],
-            None,
-            0,
-            cues.get_ready(exercise.name, _step_cue(exercise, 0)),
-        )
-    ]
+    ready = cues.get_ready(exercise.name, words.setup.cue, item.modification)
+    segments = [Segment("get-ready", GET_READY_SECONDS, 1, sides[0], None, words.setup.text, ready)]
     bouts: list[tuple[int, Side | None]] = []
     bout_starts: list[int] = []
     for set_number in range(1, item.sets + 1):
@@ -163,7 +156,7 @@ def _compile(index: int, item: PlanItem, exercise: Exercise) -> ItemScript:
                     set_number,
                     sides[0],
                     None,
-                    None,
+                    "",
                     cues.rest(item.rest_seconds, set_number, item.sets),
                 )
             )
@@ -179,13 +172,19 @@ def _compile(index: int, item: PlanItem, exercise: Exercise) -> ItemScript:
                         set_number,
                         side,
                         None,
-                        0,
+                        words.setup.text,
                         cues.switch_side(side) if side else "",
                     )
                 )
             lead = cues.first_side(side) + " " if side == "left" else ""
             bouts.append((set_number, side))
-            segments.extend(_bout(item, exercise, set_number, side, lead, paced))
+            segments.extend(_bout(item, words, set_number, side, lead, pacing))
+    if words.tempo:
+        # How to move is said with the first movement, where it applies.
+        first = next(i for i, s in enumerate(segments) if s.kind in WORK_KINDS)
+        segments[first] = dataclasses.replace(
+            segments[first], cue=f"{segments[first].cue} {words.tempo}"
+        )
     return ItemScript(
         index=index,
         item=item,
@@ -194,36 +193,113 @@ def _compile(index: int, item: PlanItem, exercise: Exercise) -> ItemScript:
         bouts=tuple(bouts),
         bout_starts=tuple(bout_starts),
         planned_seconds=estimate_item_seconds(item),
+        pace=pace,
     )
 
 
+Pacing = Literal["breath", "move"] | None
+
+
 def _bout(
-    item: PlanItem, exercise: Exercise, set_number: int, side: Side | None, lead: str, paced: bool
+    item: PlanItem, words: Phases, set_number: int, side: Side | None, lead: str, pacing: Pacing
 ) -> list[Segment]:
-    """The work of one set on one side; the last segment ends the bout."""
+    """The work of one set on one side; the last segment ends the bout.
+
+    A repetition with a hold and movement time is three phases: move into position (half the
+    movement time), hold, and come back (the other half); without a hold it is one movement;
+    without movement time, the hold alone. Each phase says its own words on every repetition.
+    """
     if item.duration_seconds is not None:
-        step = _work_step(exercise, 1)
-        text = lead + cues.timed(_step_cue(exercise, step), item.duration_seconds)
+        text = lead + cues.timed(words.whole.cue, item.duration_seconds)
         seconds = float(item.duration_seconds)
         return [
             Segment(
-                "timed", seconds, set_number, side, None, step, text, ends_bout=True, pacer=paced
+                "timed",
+                seconds,
+                set_number,
+                side,
+                None,
+                words.whole.text,
+                text,
+                ends_bout=True,
+                pacer=pacing is not None,
             )
         ]
     reps = item.reps if item.reps is not None else 1
     hold = float(item.hold_seconds)
+    moving = item.movement_seconds
     out: list[Segment] = []
     for rep in range(1, reps + 1):
-        step = _work_step(exercise, rep)
-        text = (lead if rep == 1 else "") + cues.rep(rep, reps, _step_cue(exercise, step))
-        if item.movement_seconds > 0 or hold == 0:
+        count = (lead if rep == 1 else "") + cues.count(rep, reps)
+        if hold == 0:
             # With neither movement time nor a hold the rep is self-paced: open until RepDone.
-            move_seconds = item.movement_seconds if item.movement_seconds > 0 else None
-            out.append(Segment("move", move_seconds, set_number, side, rep, step, text, hold == 0))
-            text = cues.hold(hold)
+            text = cues.rep(count, words.whole.cue)
+            out.append(
+                Segment(
+                    "move",
+                    moving if moving > 0 else None,
+                    set_number,
+                    side,
+                    rep,
+                    words.whole.text,
+                    text,
+                    True,
+                    pacer=pacing == "move",
+                )
+            )
+            continue
+        hold_words = words.hold.cue if words.hold is not None else ""
+        hold_text = words.hold.text if words.hold is not None else cues.hold(hold)
+        if moving > 0:
+            half = moving / 2
+            out.append(
+                Segment(
+                    "move",
+                    half,
+                    set_number,
+                    side,
+                    rep,
+                    words.move.text,
+                    cues.rep(count, words.move.cue),
+                )
+            )
+            out.append(
+                Segment(
+                    "hold",
+                    hold,
+                    set_number,
+                    side,
+                    rep,
+                    hold_text,
+                    cues.hold_for(hold_words, hold),
+                    pacer=pacing == "breath",
+                )
+            )
+            out.append(
+                Segment(
+                    "release",
+                    half,
+                    set_number,
+                    side,
+                    rep,
+                    words.back.text,
+                    words.back.cue,
+                    True,
+                )
+            )
         else:
-            text = f"{text} {cues.hold(hold)}"
-        if hold > 0:
-            out.append(Segment("hold", hold, set_number, side, rep, step, text, True, pacer=paced))
+            out.append(
+                Segment(
+                    "hold",
+                    hold,
+                    set_number,
+                    side,
+                    rep,
+                    hold_text,
+                    cues.rep(count, f"{words.move.cue} {cues.hold_for(hold_words, hold)}"),
+                    True,
+                    pacer=pacing == "breath",
+                )
+            )
     out[-1] = dataclasses.replace(out[-1], ends_bout=True)
     return out

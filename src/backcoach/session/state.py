@@ -23,8 +23,10 @@ Awaiting = Literal["pain", "rating"]
 Outcome = Literal["pending", "finished", "stopped", "skipped", "ended"]
 """Per item: not reached yet; done in full; ended by a stop rule; skipped; cut by ``Stop``."""
 
-STATE_FORMAT = 1
-"""Bumped whenever the dict form changes, so an old saved state is refused, not misread."""
+STATE_FORMAT = 2
+"""Bumped whenever the dict form, or what its indexes point at, changes, so an old saved state
+is refused, not misread (2: a repetition's phases became move, hold, release; a session saved
+by version 1 carries on from its records at its next unsaved set)."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class SessionState:
     bout_started_at: Seconds | None = None
     bout_reps: int = 0
     bout_held: Seconds = 0.0
+    rep_held: Seconds = 0.0
+    """The hold of the repetition in progress, counted in ``bout_held`` once it is done."""
     countdown_shown: int | None = None
     breath_shown: int | None = None
     baseline_pain: PainScore | None = None

@@ -94,11 +94,6 @@ def enter_segment(
     )
     if segment.cue:
         out.append(Cue(segment.cue))
-    if segment.kind == "get-ready":
-        if script.exercise.dose.tempo:
-            out.append(Cue(script.exercise.dose.tempo))
-        if script.item.modification:
-            out.append(Cue(cues.modification(script.item.modification)))
     return state
 
 
@@ -125,27 +120,41 @@ def _finish_by_clock(
     out: Effects,
 ) -> SessionState:
     assert segment.seconds is not None
-    if segment.completes_rep:
-        held = segment.seconds if segment.kind == "hold" else 0.0
-        state = replace(state, bout_reps=state.bout_reps + 1, bout_held=state.bout_held + held)
+    state = _end_phase(state, segment, segment.seconds)
     if segment.ends_bout:
         duration = segment.seconds if segment.kind == "timed" else None
         state = close_bout(definition, state, deadline, True, duration, out)
     return after_segment(definition, state, state.segment_index, deadline, out)
 
 
-def complete_rep_early(
+def _end_phase(state: SessionState, segment: Segment, spent: Seconds) -> SessionState:
+    """Count what a phase that ends adds: a hold's time (kept until its repetition is done),
+    and the repetition once its last phase ends."""
+    if segment.kind == "hold":
+        state = replace(state, rep_held=spent)
+    if segment.completes_rep:
+        state = replace(
+            state,
+            bout_reps=state.bout_reps + 1,
+            bout_held=state.bout_held + state.rep_held,
+            rep_held=0.0,
+        )
+    return state
+
+
+def end_phase_early(
     definition: SessionDefinition, state: SessionState, now: Seconds, out: Effects
 ) -> SessionState:
-    """``RepDone`` in a move or hold: the repetition counts, with the hold held so far."""
+    """``RepDone`` (a tap) in a move, hold or release: that phase ends now and the next one
+    starts in full. Tapping while moving into position starts the hold, never skips it; a
+    tap in the hold ends it with the time held so far; the repetition counts when its last
+    phase ends."""
     script = script_of(definition, state)
     segment = script.segments[state.segment_index]
-    last = state.segment_index if segment.completes_rep else state.segment_index + 1
-    held = now - state.started_at if segment.kind == "hold" else 0.0
-    state = replace(state, bout_reps=state.bout_reps + 1, bout_held=state.bout_held + held)
-    if script.segments[last].ends_bout:
+    state = _end_phase(state, segment, max(0.0, now - state.started_at))
+    if segment.ends_bout:
         state = close_bout(definition, state, now, True, None, out)
-    return after_segment(definition, state, last, now, out)
+    return after_segment(definition, state, state.segment_index, now, out)
 
 
 def after_segment(
@@ -171,7 +180,7 @@ def refresh(
         if left != state.countdown_shown:
             out.append(Countdown(left))
             state = replace(state, countdown_shown=left)
-    pace = script.exercise.dose.pace
+    pace = script.pace
     if segment.pacer and pace is not None:
         number, breath, seconds = breath_at(pace, now - state.started_at)
         if number != state.breath_shown:
@@ -218,7 +227,14 @@ def close_bout(
     bouts = list(state.bouts_done)
     if complete:
         bouts[script.index] += 1
-    return replace(state, bouts_done=tuple(bouts), bout_started_at=None, bout_reps=0, bout_held=0.0)
+    return replace(
+        state,
+        bouts_done=tuple(bouts),
+        bout_started_at=None,
+        bout_reps=0,
+        bout_held=0.0,
+        rep_held=0.0,
+    )
 
 
 def close_partial(
@@ -236,7 +252,7 @@ def close_partial(
             return close_bout(definition, state, clock, False, duration, out)
     elif state.bout_reps > 0:
         return close_bout(definition, state, clock, False, None, out)
-    return replace(state, bout_started_at=None, bout_reps=0, bout_held=0.0)
+    return replace(state, bout_started_at=None, bout_reps=0, bout_held=0.0, rep_held=0.0)
 
 
 # --- exercises ------------------------------------------------------------------------------
@@ -292,6 +308,7 @@ def start_item(
         bout_started_at=None,
         bout_reps=0,
         bout_held=0.0,
+        rep_held=0.0,
     )
     return enter_segment(definition, state, 0, at, out)
 
@@ -352,11 +369,14 @@ def finish_session(
         ended_by=state.ended_by or "completed",
     )
     out.append(PhaseStarted("finished", None, None, None, None, None, at, None))
+    summary = summarise(definition, state, at)
     if state.ended_by == "completed":
-        out.append(Cue(cues.SESSION_DONE))
+        # "Well done" only when something was done (every exercise skipped is not a session
+        # to praise, but nothing to scold either).
+        out.append(Cue(cues.SESSION_DONE if summary.sets_done else cues.SESSION_OVER_NOTHING_DONE))
     elif state.ended_by == "stopped":
         out.append(Cue(cues.SESSION_STOPPED))
-    out.append(SessionFinished(summarise(definition, state, at)))
+    out.append(SessionFinished(summary))
     return state
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from backcoach.services.live import ID_PATTERN
 from backcoach.web.api_errors import ERROR_RESPONSES, ApiError
@@ -163,6 +163,26 @@ def past_session(person: PersonDep, session_id: SessionId) -> dict[str, Any]:
     )
 
 
+@router.get("/sessions/{session_id}/summary")
+def session_summary(person: PersonDep, session_id: SessionId) -> dict[str, Any]:
+    """The session's figures from its records, the same the terminal, history, progress and
+    report show: sets done of planned, active time, percentage done (with each in words),
+    exercises by how they ended, pain before and after."""
+    from backcoach.services.session_summary import summary
+
+    found = summary(person.store, session_id)
+    if found is None:
+        raise ApiError(
+            404,
+            "not-found",
+            f"there is no session {session_id}",
+            field="session_id",
+            value=session_id,
+            fix="GET /api/history lists the sessions there are",
+        )
+    return found.as_dict()
+
+
 @router.get("/history")
 def history(
     person: PersonDep, limit: int = Query(default=20, ge=1, le=1000)
@@ -207,3 +227,58 @@ def next_day(person: PersonDep, body: NextDayAnswers) -> list[dict[str, Any]]:
         ):
             out.append({"exercise_id": d.exercise_id, "action": d.action, "reason": d.reason})
     return out
+
+
+# --- an exercise a stop rule left out ---------------------------------------------------------
+
+
+class LeftOutExercise(BaseModel):
+    exercise_id: str
+    name: str
+    why: str
+    warning: str
+    """To read before bringing it back."""
+
+
+class BringBackRequest(BaseModel):
+    confirm: bool = Field(
+        default=False, description="true: the person has read the warning and brings it back"
+    )
+
+
+@router.get("/exercises/{exercise_id}/bring-back", response_model=LeftOutExercise)
+def left_out_exercise(person: PersonDep, exercise_id: str) -> LeftOutExercise:
+    """Why an exercise is left out of the plan, and the warning to read before bringing it
+    back (400 when it is not left out)."""
+    from backcoach.services.bring_back import find_left_out
+
+    found = find_left_out(person.store, person.catalogue, person.today(), exercise_id)
+    return LeftOutExercise(
+        exercise_id=found.exercise.id,
+        name=found.exercise.name,
+        why=found.why,
+        warning=found.warning,
+    )
+
+
+@router.post("/exercises/{exercise_id}/bring-back", response_model=Decision)
+def bring_back_exercise(
+    person: PersonDep, exercise_id: str, body: BringBackRequest
+) -> dict[str, Any]:
+    """Bring a left-out exercise back into the plan at its lightest dose; ``confirm`` must be
+    true (409 ``confirm-needed`` with the warning otherwise)."""
+    from backcoach.services.bring_back import bring_back, find_left_out
+
+    store, catalogue, today = person.store, person.catalogue, person.today()
+    if not body.confirm:
+        found = find_left_out(store, catalogue, today, exercise_id)
+        raise ApiError(
+            409,
+            "confirm-needed",
+            found.warning,
+            field="confirm",
+            value=False,
+            fix='read the warning, then send {"confirm": true} to bring it back',
+        )
+    d = bring_back(store, catalogue, today, exercise_id)
+    return {"exercise_id": d.exercise_id, "action": d.action, "reason": d.reason}

@@ -319,12 +319,15 @@ class LiveSessions:
             if row is None or srow is None:
                 return None
             state = rows.read_state(row)
-            _, definition = self._definition(person, srow)
+            plan, definition = self._definition(person, srow)
             if state is None or not state.finished or state.plan_key != definition.key:
                 return None
             now = Anchor.of(row).now(wall)
             board = Board.from_dict(row.board)
             view = build_view(row.session_id, definition, state, board, now, row.clock_speed)
+            # Today's session is done: a page opened now says so and offers another, rather
+            # than starting one unasked (docs/web-api.md).
+            view.done_today = plan.date == person.today()
             return make_step(view, ())
 
     def take_over(

@@ -1,38 +1,36 @@
-"""What the browser player shows of a live session: the engine's view plus what the screen keeps.
+"""What the browser player shows of a live session, in JSON.
 
-``Board`` is the web twin of the terminal ``Player``'s memory: the latest cue, the question
-being asked, advice that must be read before going on. ``build_view`` turns the engine's
-``progress`` and the board into the JSON the page renders (``SessionView``; contract in
-docs/web-api.md). Nothing here decides anything: the engine does.
+What is happening now is the session package's one model, shared with the terminal player:
+``session.Board`` keeps what the engine's effects said (the latest cue, the question being
+asked, advice that must be read) and ``session.now`` gives the phase, its instruction in the
+person's version, what a tap does and how the session ended. ``build_view`` turns that into the
+JSON the page renders (``SessionView``; contract in docs/web-api.md). Nothing here decides
+anything: the engine does.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import BaseModel
 
 from backcoach.session import (
-    AskPain,
-    AskRating,
-    Cue,
+    Board,
     Effect,
-    ExerciseStopped,
-    PhaseStarted,
-    RescreenNeeded,
     SessionDefinition,
-    SessionFinished,
     SessionState,
     SessionSummary,
     cues,
     effect_to_dict,
-    progress,
+    now,
 )
 from backcoach.session.cues import utterance
-from backcoach.session.pacer import breath_at, breaths
+from backcoach.session.pacer import breath_at
+from backcoach.session.script import TAP_KINDS
 from backcoach.session.timing import whole_seconds_left
+
+__all__ = ["Board", "SessionView", "Step", "build_view", "make_step"]
 
 RATING_LABELS = {"too-easy": "Too easy", "about-right": "About right", "too-hard": "Too hard"}
 FLAG_NAMES = ("sharp", "spreading", "numbness")
@@ -86,6 +84,11 @@ class Rescreen(BaseModel):
     advice: str
 
 
+class Ending(BaseModel):
+    title: str
+    text: str
+
+
 class Summary(BaseModel):
     ended_by: str
     items_planned: int
@@ -121,6 +124,16 @@ class SessionView(BaseModel):
     deadline: float | None
     countdown: int | None
     step_text: str | None
+    phase_label: str
+    instruction: str
+    """What to do in this phase: the exercise's steps for it, in full."""
+    version: str | None
+    """The person's own version of the exercise, shown through every phase of it."""
+    picture_note: str | None
+    tap: str | None
+    """What a tap does now (the tap button's words); None when a tap means nothing."""
+    announce: str
+    """What a screen reader is told when this phase begins."""
     cue: str
     next_up: str
     fraction_done: float
@@ -130,6 +143,9 @@ class SessionView(BaseModel):
     actions: list[str]
     finished: bool
     ended_by: str | None
+    ending: Ending | None
+    done_today: bool = False
+    """A finished session of today's plan (opening the player again offers another)."""
     summary: Summary | None
     rescreen: Rescreen | None
 
@@ -140,81 +156,6 @@ class Step(BaseModel):
     view: SessionView
     effects: list[dict[str, Any]]
     speak: list[str]
-
-
-@dataclass
-class Board:
-    """What the page shows besides the engine's progress (see ``cli.player.Player.take``)."""
-
-    cue: str = ""
-    ask_pain: AskPain | None = None
-    ask_rating: str = cues.ASK_RATING
-    notices: list[Notice] = field(default_factory=list)
-    rescreen: RescreenNeeded | None = None
-    summary: SessionSummary | None = None
-
-    def take(self, effects: tuple[Effect, ...], definition: SessionDefinition) -> None:
-        fresh_cue = False
-        for effect in effects:
-            if isinstance(effect, Cue) and effect.text == cues.MOVING_ON_PAUSED and self.notices:
-                # The way on is read with the stop advice, not lost under the next cue.
-                last = self.notices[-1]
-                self.notices[-1] = Notice(title=last.title, text=f"{last.text}\n{effect.text}")
-            elif isinstance(effect, Cue):
-                self.cue, fresh_cue = effect.text, True
-            elif isinstance(effect, PhaseStarted) and not fresh_cue:
-                self.cue = ""  # an older cue belonged to the phase that just ended
-            elif isinstance(effect, AskPain):
-                self.ask_pain = effect
-            elif isinstance(effect, AskRating):
-                self.ask_rating = effect.prompt
-            elif isinstance(effect, ExerciseStopped):
-                name = definition.exercise_name(effect.exercise_id) or effect.exercise_id
-                self.notices.append(Notice(title=f"{name} stopped", text=effect.decision.advice))
-            elif isinstance(effect, RescreenNeeded):
-                # This advice outranks an "exercise stopped" one that may come with it.
-                self.rescreen = effect
-                self.notices = [Notice(title="Stop here for today", text=effect.advice)]
-            elif isinstance(effect, SessionFinished):
-                self.summary = effect.summary
-
-    def dismiss(self) -> None:
-        if self.notices:
-            self.notices.pop(0)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON, kept in the session's live row between requests."""
-        return {
-            "cue": self.cue,
-            "ask_pain": dataclasses.asdict(self.ask_pain) if self.ask_pain else None,
-            "ask_rating": self.ask_rating,
-            "notices": [n.model_dump() for n in self.notices],
-            "rescreen": _plain(self.rescreen) if self.rescreen else None,
-            "summary": _plain(self.summary) if self.summary else None,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Board:
-        """The board ``to_dict`` saved; an empty or unreadable one (a terminal drove the
-        session, or another version saved it) is a fresh board."""
-        try:
-            ask = data.get("ask_pain")
-            rescreen = data.get("rescreen")
-            summary = data.get("summary")
-            return cls(
-                cue=str(data.get("cue", "")),
-                ask_pain=AskPain(**ask) if ask else None,
-                ask_rating=str(data.get("ask_rating", cues.ASK_RATING)),
-                notices=[Notice(**n) for n in data.get("notices", [])],
-                rescreen=(
-                    RescreenNeeded(**{**rescreen, "reasons": tuple(rescreen["reasons"])})
-                    if rescreen
-                    else None
-                ),
-                summary=SessionSummary(**_tuples(summary)) if summary else None,
-            )
-        except (TypeError, KeyError, ValueError, AttributeError):
-            return cls()
 
 
 def make_step(view: SessionView, effects: tuple[Effect, ...]) -> Step:
@@ -231,10 +172,11 @@ def build_view(
     definition: SessionDefinition,
     state: SessionState,
     board: Board,
-    now: float,
+    at: float,
     speed: float,
 ) -> SessionView:
-    p = progress(definition, state, now)
+    here = now(definition, state, board, at)
+    p = here.progress
     script = definition.items[state.item_index] if state.stage in ("exercise", "check-in") else None
     segment = script.segments[state.segment_index] if script and state.stage == "exercise" else None
     exercise = None
@@ -250,11 +192,11 @@ def build_view(
     if segment is not None and segment.seconds is not None and not state.paused:
         deadline = state.started_at + segment.seconds
     breathing = None
-    pace = script.exercise.dose.pace if script is not None else None
+    pace = script.pace if script is not None else None
     if segment is not None and segment.pacer and pace is not None:
-        elapsed = max(0.0, (state.paused_at or now) - state.started_at)
+        elapsed = max(0.0, (state.paused_at or at) - state.started_at)
         breathing = Breathing(
-            cycle=[Breath(breath=kind, seconds=s) for kind, s in breaths(pace)],
+            cycle=[Breath(breath=kind, seconds=s) for kind, s in pace],
             elapsed_seconds=elapsed,
             breath=breath_at(pace, elapsed)[1],
         )
@@ -263,7 +205,7 @@ def build_view(
     return SessionView(
         session_id=session_id,
         clock_speed=speed,
-        clock=now,
+        clock=at,
         stage=state.stage,
         phase=p.phase,
         paused=p.paused,
@@ -281,15 +223,24 @@ def build_view(
         deadline=deadline,
         countdown=whole_seconds_left(left) if left is not None else None,
         step_text=p.step_text,
-        cue=board.cue,
+        phase_label=here.label,
+        instruction=here.instruction,
+        version=here.version,
+        picture_note=here.picture_note,
+        tap=here.tap,
+        announce=here.announce,
+        cue=here.cue,
         next_up=p.next_up,
         fraction_done=p.fraction_done,
         breathing=breathing,
         question=_question(state, board),
-        notice=board.notices[0] if board.notices else None,
+        notice=Notice(title=board.notices[0].title, text=board.notices[0].text)
+        if board.notices
+        else None,
         actions=_actions(definition, state, board),
         finished=state.finished,
         ended_by=state.ended_by,
+        ending=Ending(title=here.ending.title, text=here.ending.text) if here.ending else None,
         summary=Summary(**_plain(summary)) if summary is not None else None,
         rescreen=(
             Rescreen(reasons=list(board.rescreen.reasons), advice=board.rescreen.advice)
@@ -338,14 +289,10 @@ def _actions(definition: SessionDefinition, state: SessionState, board: Board) -
         return [*out, answer, "skip", "back", "end"]
     out.append("resume" if state.paused else "pause")
     segment = definition.items[state.item_index].segments[state.segment_index]
-    if not state.paused and segment.kind in ("move", "hold"):
+    if not state.paused and segment.kind in TAP_KINDS:
         out.append("rep")
     return [*out, "skip", "back", "pain", "end"]
 
 
-def _plain(value: SessionSummary | RescreenNeeded) -> dict[str, Any]:
+def _plain(value: SessionSummary) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(value).items()}
-
-
-def _tuples(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, get_args
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from backcoach.catalogue.loader import UnknownExercise
 from backcoach.catalogue.model import Exercise
@@ -56,6 +56,7 @@ def library(
             and _matches(ex, words)
         ):
             chosen.append(ex)
+    chosen.sort(key=lambda ex: ex.name.casefold())  # as people look for them: by name
     context: dict[str, Any] = {
         "nav": "library",
         "exercises": chosen,
@@ -84,11 +85,33 @@ def exercise_page(request: Request, person: PersonDep, exercise_id: str) -> HTML
         for key, target in (("easier", ex.regression), ("harder", ex.progression))
         if target
     }
+    from backcoach.services.bring_back import left_out, warning
+
+    why = left_out(person.store, person.today()).get(ex.id)
     context = {
         "nav": "library",
         "ex": ex,
         "verdict": assess(catalogue, load_profile(person.store), person.today())[ex.id],
         "builtin": catalogue.is_builtin(ex.id),
         "links": {k: v for k, v in links.items() if v is not None},
+        "left_out": warning(ex.name, why) if why else None,
+        "brought_back": request.query_params.get("back") == "1",
     }
     return render(request, "exercise.html", context)
+
+
+@router.post("/library/{exercise_id}/bring-back")
+async def bring_back_page(request: Request, person: PersonDep, exercise_id: str) -> Response:
+    """The library page's "bring it back" form: only with its box ticked (the warning read)."""
+    from starlette.concurrency import run_in_threadpool
+
+    from backcoach.services.bring_back import bring_back
+
+    form = await request.form()
+    if form.get("confirm") != "yes":
+        raise HTTPException(
+            400, "Nothing changed: tick the box to say you have read the warning, then try again."
+        )
+    store, catalogue, today = person.store, person.catalogue, person.today()
+    await run_in_threadpool(bring_back, store, catalogue, today, exercise_id)
+    return RedirectResponse(f"/library/{exercise_id}?back=1", status_code=303)

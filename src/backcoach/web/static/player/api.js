@@ -152,6 +152,8 @@ export const api = {
   start: (body) => inOrder(() => request("POST", "/api/sessions", body)),
   nextDay: (answers) => inOrder(() => request("POST", "/api/next-day", { answers })),
   send: (sessionId, event) => inOrder(() => sendEvent(sessionId, event)),
+  /** The session's figures from its records, as history, progress and the report show them. */
+  summary: (sessionId) => inOrder(() => request("GET", `/api/sessions/${sessionId}/summary`)),
   takeOver: (sessionId) =>
     inOrder(() => request("POST", `/api/sessions/${sessionId}/take-over`, {})),
   /** Fire and forget while the page goes away (a reload, a closed tab): pause the timer. */

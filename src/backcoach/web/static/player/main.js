@@ -6,6 +6,8 @@ import { api, onConnection } from "./api.js";
 import { offerComment } from "./comment.js";
 import { say, setSpeechWanted, speechWanted } from "./speech.js";
 import {
+  announce,
+  drawFigures,
   drawFinished,
   drawLive,
   drawNotice,
@@ -74,12 +76,15 @@ function apply(step) {
   render();
 }
 
-function render() {
+let phaseKey = null; // the phase shown, to tell a screen reader only when it changes
+
+function render({ again = false } = {}) {
   if (view.notice) {
     drawNotice(view.notice);
   } else if (view.finished) {
     sessionStorage.setItem(FINISHED_KEY, String(view.session_id));
-    drawFinished(view, names);
+    drawFinished(view, names, { again, onAnother: again ? startAnother : null });
+    showFigures(view.session_id);
     offerComment(view.session_id);
   } else if (view.question) {
     reportingPain = false;
@@ -89,12 +94,30 @@ function render() {
   } else {
     drawLive(view);
     showPanel("p-live");
+    const key = [view.item_index, view.phase, view.set_number, view.side, view.rep, view.paused].join("|");
+    if (key !== phaseKey) {
+      phaseKey = key;
+      announce(view.paused ? "Paused" : view.announce);
+    }
   }
   if (!breathing) setBreath(null, 0);
   frame();
   keepAwake(!view.finished).then((on) => {
     $("p-awake").hidden = !on;
   });
+}
+
+let figuresShown = null;
+
+/** The finished session's figures, from its records (once per session). */
+async function showFigures(sessionId) {
+  if (figuresShown === sessionId) return;
+  figuresShown = sessionId;
+  try {
+    drawFigures(await api.summary(sessionId));
+  } catch {
+    figuresShown = null; // the words above still say how it ended; try again next time
+  }
 }
 
 /** The pain question the person opens themselves mid-exercise: score and the three flags. */
@@ -173,7 +196,9 @@ function frame() {
   const now = performance.now();
   if (deadlineAt !== null) {
     const leftMs = deadlineAt - now;
-    setCount(Math.max(0, Math.ceil((leftMs / 1000) * view.clock_speed - 1e-6)));
+    const left = Math.max(0, Math.ceil((leftMs / 1000) * view.clock_speed - 1e-6));
+    setCount(left);
+    if (left >= 1 && left <= 3 && !view.question && !view.notice) announce(String(left));
     if (leftMs <= 0 && !tickSent) {
       tickSent = true;
       send({ type: "tick" });
@@ -280,29 +305,49 @@ async function boot() {
       const step = await api.current();
       const seenFinished = sessionStorage.getItem(FINISHED_KEY) === String(step.view.session_id);
       if (!step.view.finished || seenFinished) return apply(step);
+      if (step.view.done_today) {
+        // Today's session is over (perhaps in another browser): say so, and start another
+        // only if the person asks.
+        apply(step);
+        return render({ again: true });
+      }
     } catch (problem) {
       if (problem.status !== 404) throw problem;
     }
-    const before = await api.before();
-    if (!before.allowed) {
-      return showTrouble({ code: before.refused.code, message: before.refused.message });
-    }
-    for (const q of before.next_day_questions) {
-      const settled = await ask("About last time", q.question, [], { skippable: true });
-      if (settled === null) break;
-      await api.nextDay([{ session_id: q.session_id, item_index: q.item_index, settled }]);
-    }
-    const body = {};
-    if (before.pregnancy_question) {
-      const q = before.pregnancy_question;
-      body.pregnancy_warning_signs = await ask("Before you start", q.question, q.signs, {
-        skippable: false,
-      });
-    }
-    apply(await api.start(body));
+    await startNew();
   } catch (problem) {
     showTrouble(problem);
   }
+}
+
+async function startAnother() {
+  showPanel("p-loading");
+  try {
+    await startNew();
+  } catch (problem) {
+    showTrouble(problem);
+  }
+}
+
+/** Ask what comes first (yesterday's pain, the pregnancy check), then start a session. */
+async function startNew() {
+  const before = await api.before();
+  if (!before.allowed) {
+    return showTrouble({ code: before.refused.code, message: before.refused.message });
+  }
+  for (const q of before.next_day_questions) {
+    const settled = await ask("About last time", q.question, [], { skippable: true });
+    if (settled === null) break;
+    await api.nextDay([{ session_id: q.session_id, item_index: q.item_index, settled }]);
+  }
+  const body = {};
+  if (before.pregnancy_question) {
+    const q = before.pregnancy_question;
+    body.pregnancy_warning_signs = await ask("Before you start", q.question, q.signs, {
+      skippable: false,
+    });
+  }
+  apply(await api.start(body));
 }
 
 boot();

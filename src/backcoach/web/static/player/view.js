@@ -4,17 +4,10 @@
 const $ = (id) => document.getElementById(id);
 const PANELS = ["p-loading", "p-problem", "p-before", "p-live", "p-question", "p-notice", "p-finished"];
 
-const PHASE_WORDS = {
-  "get-ready": "Get ready",
-  move: "Move",
-  hold: "Hold",
-  timed: "Keep going",
-  "switch-side": "Switch sides",
-  rest: "Rest",
-};
 const BREATH_WORDS = { in: "Breathe in", hold: "Hold", out: "Breathe out" };
 const NBSP = "\u00a0";
 const LONG_CUE = 90; // characters: longer cues get smaller type to fit the same box
+const LONGER_CUE = 150; // a get-ready cue with a tempo and the person's version
 
 let shownPanel = null;
 
@@ -85,19 +78,28 @@ export function drawLive(view) {
     figure.alt = `A moving picture of ${view.exercise.name}`;
   }
   figure.hidden = !src;
+  // The person's own version stays over the picture (of the usual version) in every phase.
+  const version = $("p-version");
+  version.hidden = !view.version;
+  setText("p-version", view.version ? `Your version: ${view.version}` : "");
+  if (view.version) version.title = view.picture_note || "";
   const paused = view.paused;
-  setText("p-phase", paused ? "Paused" : PHASE_WORDS[view.phase] || "");
+  setText("p-phase", paused ? "Paused" : view.phase_label || "");
   // Paused, or picked up after a reload: the seconds left stand still until Resume.
   setCount(view.countdown);
   setText("p-rep", view.rep !== null && view.reps_target ? `Rep ${view.rep} of ${view.reps_target}` : "");
-  const cue = sentence(view.cue || view.step_text || "");
+  const cue = sentence(view.cue || view.instruction || "");
   setText("p-cue", cue);
-  $("p-cue").classList.toggle("is-long", cue.length > LONG_CUE);
+  $("p-cue").classList.toggle("is-long", cue.length > LONG_CUE && cue.length <= LONGER_CUE);
+  $("p-cue").classList.toggle("is-longer", cue.length > LONGER_CUE);
   setText("p-next", view.next_up ? `Next: ${view.next_up}` : "");
   const can = new Set(view.actions);
-  // Hidden by visibility, not removed, so nothing below moves while the timer runs.
-  $("p-tap").classList.toggle("is-off", !can.has("rep"));
-  $("p-tap").disabled = !can.has("rep");
+  // Hidden by visibility, not removed, so nothing below moves while the timer runs. Its words
+  // say what a tap does in this phase: it ends the phase, never the ones after it.
+  const tap = can.has("rep") && view.tap;
+  $("p-tap").classList.toggle("is-off", !tap);
+  $("p-tap").disabled = !tap;
+  if (tap) setText("p-tap", view.tap);
   const pause = $("p-pause");
   pause.textContent = paused ? "Resume" : "Pause";
   pause.disabled = !(can.has("pause") || can.has("resume"));
@@ -128,6 +130,16 @@ export function showOffline(on) {
 
 export function setCount(seconds) {
   setText("p-count", seconds === null ? "" : String(seconds));
+}
+
+let announced = "";
+
+/** Tell a screen reader (the p-announce live region) ``text``, once: at a phase change and in
+ *  the countdown's last three seconds, never every second. */
+export function announce(text) {
+  if (!text || text === announced) return;
+  announced = text;
+  $("p-announce").textContent = text;
 }
 
 export function setBreath(kind, seconds) {
@@ -220,18 +232,31 @@ function flagRow(flag, answers) {
   return row;
 }
 
+/** The session's figures as the records give them (``/api/sessions/{id}/summary``: the same
+ *  numbers history, progress and the report show). */
+export function drawFigures(summary) {
+  setText("f-figures", `${summary.sets_text}, ${summary.active_text} of exercise.`);
+}
+
 export function drawNotice(notice) {
   setText("n-title", notice.title);
   paragraphs("n-text", notice.text);
   showPanel("p-notice");
 }
 
-export function drawFinished(view, names) {
+/** The end of a session. ``again``: opened afresh after today's session ended, so say so and
+ *  offer another (``onAnother``) rather than start one unasked. */
+export function drawFinished(view, names, { again = false, onAnother = null } = {}) {
+  // (The figures come from the records: ``drawFigures``.)
   const s = view.summary;
   const name = (id) => names[id] || id.replaceAll("-", " ");
-  setText("f-title", view.ended_by === "completed" ? "Well done" : "Session ended");
+  // Praise only for work done: the server's ending says what happened, kindly.
+  setText("f-title", view.ending ? view.ending.title : "Session ended");
+  $("f-today").hidden = !again;
+  $("f-another").hidden = !again;
+  $("f-another").onclick = onAnother;
   if (s) {
-    setText("f-sets", `You did ${s.sets_done} of ${s.sets_planned} sets. Everything is saved.`);
+    setText("f-sets", view.ending ? view.ending.text : "");
     const pain = [];
     if (s.pain_before !== null) pain.push(`${s.pain_before} before`);
     if (s.pain_after !== null) pain.push(`${s.pain_after} after`);
