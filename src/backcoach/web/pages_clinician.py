@@ -1,19 +1,27 @@
-"""The clinician's pages (clinic mode): the patients list at /clinician, a patient, and the
-daily digest. Server-rendered from the same functions as the JSON API (web.api_clinician);
-forms post back here and redirect (no script needed, works on a tablet)."""
+"""The clinician's pages (clinic mode): the patients list at /clinician (with a form to add a
+patient), a patient, their invite sheet, and the daily digest. Server-rendered from the same
+functions as the JSON API (web.api_clinician) and the same ``Clinic`` use cases as the
+``backcoach clinic`` commands; forms post back here and redirect (no script needed, works on a
+tablet). The invite sheet is the answer to its form itself: its code is shown once (only a
+hash is stored), so it cannot be fetched again later; a new invite replaces it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 
-from backcoach.clinic.accounts import PATIENT
+from backcoach.clinic.accounts import CLINICIAN, MAX_NAME, PATIENT
+from backcoach.clinic.errors import ClinicError, NotYours
 from backcoach.clinic.flags import KIND_TEXT
+from backcoach.clinic.service import AddedPatient
 from backcoach.web import api_clinician as api
 from backcoach.web.pages_common import render
-from backcoach.web.templating import TIER_TITLE
+from backcoach.wording import TIER_TITLE
 
 router = APIRouter(include_in_schema=False)
 
@@ -33,14 +41,136 @@ def patients_page(
     s = _staff(request)
     if isinstance(s, Response):
         return s
+    return _home(request, s, q, sort, archived)
+
+
+def _home(
+    request: Request,
+    s: api.Staff,
+    q: str = "",
+    sort: str = "name",
+    archived: bool = False,
+    adding: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    """The patients list; ``adding`` holds the add-a-patient form's values and its error."""
     if sort not in api.SORTS:
         sort = "name"
     lines = api.patients_list(s, q[:100], sort, archived)
-    return render(
-        request,
-        "clinician_home.html",
-        {"who": s.who, "lines": lines, "q": q[:100], "sort": sort, "archived": archived},
-    )
+    context = {
+        "who": s.who,
+        "nav": "patients",
+        "lines": lines,
+        "q": q[:100],
+        "sort": sort,
+        "archived": archived,
+        "may_add": s.who.role == CLINICIAN,
+        "adding": adding or {"name": "", "birth_year": "", "error": ""},
+        "max_name": MAX_NAME,
+    }
+    return render(request, "clinician_home.html", context, status)
+
+
+def _birth_year_problem(raw: str) -> str | None:
+    if not raw:
+        return "Year of birth: please give it as four digits, e.g. 1980."
+    if not (raw.isascii() and raw.isdigit() and len(raw) == 4):
+        return f"Year of birth: “{raw[:20]}” is not a year; write it as four digits, e.g. 1980."
+    return None
+
+
+def _sentence(message: str) -> str:
+    """A ``ClinicError``'s message as a sentence for a page (it starts with the field)."""
+    text = message[:1].upper() + message[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+@router.post("/clinician/patients", response_class=HTMLResponse)
+async def add_patient_form(request: Request) -> Response:
+    """Add a patient in the signed-in clinician's care (``Clinic.add_patient``, as
+    ``backcoach clinic add-patient`` does) and show their invite sheet to print."""
+    from backcoach.web.auth import clinic_of
+
+    s = _staff(request)
+    if isinstance(s, Response):
+        return s
+    form = await _form(request)
+    name = form.get("name", "")[: MAX_NAME * 2]
+    raw_year = form.get("birth_year", "").strip()[:20]
+    adding = {"name": name, "birth_year": raw_year, "error": ""}
+    problem = _birth_year_problem(raw_year)
+    if s.who.role != CLINICIAN:
+        problem = (
+            "Only a clinician adds patients, into their own care; as the practice admin, ask "
+            "the clinician who will look after the patient, or use `backcoach clinic "
+            "add-patient --clinician EMAIL`."
+        )
+    clinic = clinic_of(request)
+    added: AddedPatient | None = None
+    if problem is None:
+        email = await run_in_threadpool(clinic.email_of, s.who) or ""
+        try:
+            added = await run_in_threadpool(
+                lambda: clinic.add_patient(
+                    name=name, birth_year=int(raw_year), clinician_email=email
+                )
+            )
+        except ClinicError as exc:
+            problem = _sentence(str(exc))
+    if added is None:
+        adding["error"] = problem or ""
+        return await run_in_threadpool(lambda: _home(request, s, adding=adding, status=422))
+    return await run_in_threadpool(_sheet, request, s, added, " ".join(name.split()), True)
+
+
+@router.post("/clinician/patients/{patient_id}/invite", response_class=HTMLResponse)
+def reissue_invite_form(request: Request, patient_id: int) -> Response:
+    """A new invite for one of the clinician's patients (a lost sheet, a new phone, an
+    expired code); every older invite of theirs stops working. Shows the sheet to print."""
+    from backcoach.web.auth import clinic_of
+
+    s = _staff(request)
+    if isinstance(s, Response):
+        return s
+    try:
+        invite = s.roster.reissue_invite(patient_id)
+    except NotYours:
+        raise api._no_patient(patient_id) from None
+    clinic = clinic_of(request)
+    name = clinic.person_name(patient_id) or f"Patient {patient_id}"
+    return _sheet(request, s, clinic.added(invite), name, False)
+
+
+def _sheet(
+    request: Request, s: api.Staff, added: AddedPatient, name: str, new_patient: bool
+) -> Response:
+    """The invite sheet: the code (shown this once), the link as a QR code and in words."""
+    import segno
+
+    from backcoach.records.tables import PracticeRow
+    from backcoach.web.auth import clinic_of
+
+    with s.factory() as db:
+        practice = db.get(PracticeRow, s.who.practice_id)
+    address = added.invite_url.split("#", 1)[0]
+    qr = segno.make(added.invite_url, error="m")
+    context = {
+        "who": s.who,
+        "nav": "patients",
+        "name": name,
+        "patient_id": added.patient_id,
+        "new_patient": new_patient,
+        "code": added.invite_code,
+        "url": added.invite_url,
+        "address": address,
+        "expires": added.expires_at.astimezone(dt.UTC),
+        "practice": practice.name if practice else clinic_of(request).settings.practice_name,
+        # segno writes only its own elements; the URL is ours (the code's alphabet is fixed)
+        "qr": Markup(qr.svg_inline(scale=5, border=2, title=f"Invite link for {name}")),
+    }
+    page = render(request, "clinician_invite.html", context)
+    page.headers["Cache-Control"] = "no-store"
+    return page
 
 
 @router.get("/clinician/patients/{patient_id}", response_class=HTMLResponse)
@@ -55,6 +185,7 @@ def patient_page(request: Request, patient_id: int) -> Response:
     programme = programmes.current(s.context.person(patient_id).store)
     context: dict[str, Any] = {
         "who": s.who,
+        "nav": "patients",
         "p": data,
         "tier_title": TIER_TITLE,
         "kind_text": KIND_TEXT,
@@ -104,10 +235,14 @@ async def acknowledge_form(request: Request, flag_id: int) -> Response:
     s = _staff(request)
     if isinstance(s, Response):
         return s
-    back = (await _form(request)).get("back", "/clinician")
+    # Back where the button was: the list or the digest when they say so, else the
+    # patient's page (its flags).
+    back = (await _form(request)).get("back", "")
     flag = await run_in_threadpool(api.acknowledge_flag, s, flag_id)
     to = back if back in ("/clinician", "/clinician/digest") else None
-    return RedirectResponse(to or f"/clinician/patients/{flag['patient_id']}", status_code=303)
+    return RedirectResponse(
+        to or f"/clinician/patients/{flag['patient_id']}#flags", status_code=303
+    )
 
 
 @router.get("/clinician/digest", response_class=HTMLResponse)
@@ -115,4 +250,6 @@ def digest_page(request: Request) -> Response:
     s = _staff(request)
     if isinstance(s, Response):
         return s
-    return render(request, "clinician_digest.html", {"who": s.who, "d": api.digest_data(s)})
+    return render(
+        request, "clinician_digest.html", {"who": s.who, "nav": "digest", "d": api.digest_data(s)}
+    )

@@ -18,12 +18,16 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/clinician/patients/{patient_id}/programme", response_class=HTMLResponse)
-def programme_page(request: Request, patient_id: int, app: AppDep) -> Response:
-    """The builder for one of the clinician's patients (404 for anyone else's)."""
+def programme_page(request: Request, patient_id: int, app: AppDep, saved: str = "") -> Response:
+    """The builder for one of the clinician's patients (404 for anyone else's). ``saved``: the
+    version the builder just saved (it loads the page again), to say what it changed."""
     member = staff(request)
     store = patient_store(member, patient_id, "programme")
-    saved = current(store)
-    pending = proposals(store, saved.programme) if saved else []
+    version = current(store)
+    pending = proposals(store, version.programme) if version else []
+    message = None
+    if version is not None and saved == str(version.version):
+        message = f"Saved version {version.version}: {'; '.join(version.changes)}"
     names = {ex.id: ex.name for ex in app.catalogue}
     return render(
         request,
@@ -32,8 +36,9 @@ def programme_page(request: Request, patient_id: int, app: AppDep) -> Response:
             "who": member.who,
             "patient_id": patient_id,
             "patient_name": app_name(request, patient_id),
-            "programme": saved,
+            "programme": version,
             "proposals": pending,
+            "saved_message": message,
             "names": names,
         },
     )

@@ -64,6 +64,12 @@ def _signed_in_redirect(
     return response
 
 
+ON_THE_PAGE = {
+    "totp-required": "this account signs in with a code from an authenticator app too; type "
+    "the 6-digit code it shows now under “Code from your authenticator app”",
+}
+"""Refusals worded for this page where the API's words name a JSON field."""
+
 SIGNED_OUT = {
     "1": "You are signed out on this device.",
     "all": "You are signed out everywhere: every browser and phone needs to sign in again.",
@@ -100,7 +106,7 @@ async def signin_submit(request: Request) -> Response:
         context = {
             "next": to,
             "email": email,
-            "error": str(exc),
+            "error": ON_THE_PAGE.get(exc.code, str(exc)),
             "needs_totp": exc.code in ("totp-required", "totp-wrong"),
         }
         page = render(request, "signin.html", context, status)

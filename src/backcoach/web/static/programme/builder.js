@@ -42,6 +42,7 @@ function startFrom(programme) {
   draft = {
     note: programme.note || "",
     days_per_week: programme.days_per_week || 3,
+    review_date: programme.review_date || null,
     auto_progress: !!programme.auto_progress,
     items: programme.items.map(fromItem),
   };
@@ -71,7 +72,7 @@ function itemRow(item, index) {
   dose.append(el("label", {}, el("input", {
     type: "checkbox", checked: item.per_side, on: { change: (e) => { item.per_side = e.target.checked; } },
   }), " Each side"));
-  const row = el("li", { class: `item verdict-${verdict.status}` },
+  const row = el("li", { class: `item verdict-${verdict.status}`, "data-index": index },
     el("img", { src: ex ? ex.figure_url : "", alt: "", width: 64, height: 64 }),
     el("div", { class: "item-main" },
       el("strong", {}, ex ? ex.name : item.exercise_id), " ",
@@ -84,7 +85,7 @@ function itemRow(item, index) {
       el("option", { value: "" }, "No modification (write why below)"));
     for (const m of verdict.modifications) select.append(el("option", { value: m, selected: item.modification === m }, m));
     main.append(el("label", {}, "Modification ", select), el("label", {}, "Why without it ",
-      el("input", { type: "text", value: item.modification_reason || "", maxlength: 1000,
+      el("input", { type: "text", name: "modification_reason", value: item.modification_reason || "", maxlength: 1000,
         on: { change: (e) => { item.modification_reason = e.target.value || undefined; } } })));
   }
   main.append(el("label", {}, "Note for the patient ", el("input", {
@@ -93,7 +94,7 @@ function itemRow(item, index) {
   main.append(el("div", { class: "item-actions" },
     el("button", { type: "button", on: { click: move(-1) } }, "Up"),
     el("button", { type: "button", on: { click: move(1) } }, "Down"),
-    el("button", { type: "button", on: { click: () => { draft.items.splice(index, 1); render(); } } }, "Remove")));
+    el("button", { type: "button", class: "remove", on: { click: () => { draft.items.splice(index, 1); render(); } } }, "Remove")));
   return row;
 }
 
@@ -112,10 +113,13 @@ function library() {
       const taken = draft.items.some((i) => i.exercise_id === e.id);
       const blocked = e.verdict.status === "excluded";
       list.append(el("li", { class: `verdict-${e.verdict.status}` },
-        el("img", { src: e.figure_url, alt: "", width: 48, height: 48, loading: "lazy" }),
-        el("span", {}, `${e.name} `), el("span", { class: `badge ${e.verdict.status}` }, blocked ? "avoid" : e.verdict.status),
+        el("img", { src: e.figure_url, alt: "", width: 72, height: 30, loading: "lazy" }),
+        el("div", {}, el("span", { class: "lib-name" }, `${e.name} `),
+          el("span", { class: `badge ${e.verdict.status}` }, blocked ? "avoid" : e.verdict.status),
+          // Why it may not be added, in words on the page (not only in a tooltip).
+          blocked ? el("p", { class: "reasons" }, `Not for this patient: ${e.verdict.reasons.join("; ")}.`) : null),
         el("button", {
-          type: "button", disabled: taken || blocked, title: blocked ? e.verdict.reasons.join(" ") : null,
+          type: "button", disabled: taken || blocked, "aria-label": `Add ${e.name}`,
           on: { click: () => {
             draft.items.push(fromItem({ exercise_id: e.id, sets: 2, reps: e.counted ? 8 : null,
               duration_seconds: e.counted ? null : 120 }));
@@ -131,14 +135,53 @@ function library() {
 }
 
 function payload() {
-  return { ...draft, note: draft.note || null };
+  return { ...draft, note: draft.note || null, review_date: draft.review_date || null };
+}
+
+// What the server would refuse about the exercises' safety verdicts, said before saving and
+// pointing at the field to fix (the server checks it all again).
+function unsafe() {
+  for (const [i, item] of draft.items.entries()) {
+    const ex = entry(item.exercise_id);
+    if (!ex || ex.verdict.status === "excluded") {
+      const why = ex ? ex.verdict.reasons.join("; ") : "it is not in the library";
+      return { index: i, field: "button.remove", text: `${ex ? ex.name : item.exercise_id} may not be given to this patient: ${why}. Remove it.` };
+    }
+    if (ex.verdict.status === "modified" && !item.modification && !(item.modification_reason || "").trim()) {
+      return { index: i, field: 'input[name="modification_reason"]',
+        text: `${ex.name} needs a modification for this patient (${ex.verdict.reasons.join("; ")}): choose one under “Modification”, or write why it is given without one.` };
+    }
+  }
+  return null;
+}
+
+// After a save, the page is loaded again: its summary of the current version and its open
+// proposals are the server's, and it says what the save changed (pages_programme.py).
+function saved_(version) {
+  status.textContent = `Loading version ${version.version}…`;
+  location.assign(`${location.pathname}?saved=${version.version}`);
 }
 
 async function save() {
+  status.textContent = "Saving…";
+  const problem = unsafe();
+  if (problem) {
+    status.textContent = `Not saved: ${problem.text}`;
+    const field = root.querySelector(`li[data-index="${problem.index}"] ${problem.field}`);
+    if (field) {
+      // Said again beside the field, which may be far down the page from the status line.
+      root.querySelector(".field-problem")?.remove();
+      const note = el("p", { class: "field-problem", id: "field-problem" }, problem.text);
+      (field.closest("label") || field.parentElement).after(note);
+      field.setAttribute("aria-invalid", "true");
+      field.setAttribute("aria-describedby", "field-problem");
+      field.focus();
+    }
+    return;
+  }
   try {
     const saved = await call("POST", base, { based_on: view.current ? view.current.version : null, programme: payload() });
-    status.textContent = `Saved version ${saved.version}: ${saved.changes.join("; ")}`;
-    await load(false);
+    saved_(saved);
   } catch (err) { status.textContent = `Not saved: ${err.message}`; }
 }
 
@@ -152,16 +195,15 @@ async function saveTemplate(name) {
 async function settle(id, action) {
   try {
     const saved = await call("POST", `${base}/proposals/${id}`, { action });
-    status.textContent = `Version ${saved.version}: ${saved.changes.join("; ")}`;
-    await load(false);
-  } catch (err) { status.textContent = err.message; }
+    saved_(saved);
+  } catch (err) { status.textContent = `Not saved: ${err.message}`; }
 }
 
 function render() {
   const area = root.querySelector(".builder-area") || el("div", { class: "builder-area" });
   area.replaceChildren();
   if (!view.screen_allows_sessions) area.append(el("p", { class: "warning" },
-    `The patient gets no session until their warning-sign check allows one: ${view.screen_reason}`));
+    `The patient gets no session until their warning-sign check allows one. What the app tells them: “${view.screen_reason}”`));
   const starts = el("div", { class: "starts" },
     el("button", { type: "button", disabled: !view.suggested.length, on: { click: () => startFrom({ items: view.suggested.map((s) => s.item) }) } },
       "Start from backcoach's plan"));
@@ -173,7 +215,9 @@ function render() {
     area.append(why);
   }
   for (const p of view.proposals) {
-    area.append(el("p", { class: "proposal" }, `${p.exercise_id}: ${p.action} ${JSON.stringify(p.dose)}: ${p.reason} `,
+    const dose = Object.entries(p.dose).map(([k, v]) => `${k.replace("_seconds", " (s)")} ${v}`).join(", ");
+    const name = entry(p.exercise_id)?.name || p.exercise_id;
+    area.append(el("p", { class: "proposal" }, `${name}: ${p.action === "less" ? "lighter" : "harder"} (${dose}). ${p.reason} `,
       el("button", { type: "button", on: { click: () => settle(p.decision_id, "approve") } }, "Approve"),
       el("button", { type: "button", on: { click: () => settle(p.decision_id, "dismiss") } }, "Dismiss")));
   }
@@ -182,11 +226,15 @@ function render() {
   area.append(el("div", { class: "columns" }, el("div", {}, el("h3", {}, "Exercises"), items), library()));
   const days = el("input", { type: "number", min: 1, max: 7, value: draft.days_per_week,
     on: { change: (e) => { draft.days_per_week = Number(e.target.value); } } });
+  const review = el("input", { type: "date", name: "review_date", min: view.today, max: view.review_latest,
+    value: draft.review_date || "", on: { change: (e) => { draft.review_date = e.target.value || null; } } });
   const note = el("textarea", { maxlength: 1000, rows: 3, on: { change: (e) => { draft.note = e.target.value; } } });
   note.value = draft.note;
   const auto = el("input", { type: "checkbox", checked: draft.auto_progress, on: { change: (e) => { draft.auto_progress = e.target.checked; } } });
   const name = el("input", { type: "text", maxlength: 120, placeholder: "Template name", "aria-label": "Template name" });
-  area.append(el("label", {}, "Days a week ", days), el("label", {}, "Note for the patient ", note),
+  area.append(el("label", {}, "Days a week ", days),
+    el("label", {}, "Review date (optional, up to a year ahead) ", review),
+    el("label", {}, "Note for the patient ", note),
     el("label", {}, auto, " Apply backcoach's dose progression automatically"),
     el("div", { class: "save" },
       el("button", { type: "button", class: "primary", on: { click: save } }, view.current ? "Save and assign a new version" : "Save and assign"),
@@ -201,6 +249,9 @@ function render() {
 
 async function load(fresh = true) {
   view = await call("GET", base);
+  // The page's own list of proposals is for reading without the script; here they come with
+  // their buttons.
+  document.getElementById("proposals")?.setAttribute("hidden", "");
   view.templates = await call("GET", "/api/clinic/templates").catch(() => []);
   if (fresh || !draft || view.current) startFrom(view.current ? view.current.programme : { items: view.suggested.map((s) => s.item) });
   else render();
