@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,3 +48,18 @@ def run_cli(
     return subprocess.run(
         [BACKCOACH, *args], capture_output=True, text=True, env=environ, input=input, timeout=120
     )
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Any]:
+    """The one Playwright of this test process. Its sync API runs an event loop of its own and
+    allows one at a time in a thread, so every browser a test launches (the plain one of
+    tests/web/browser, the clinic's that trusts its proxy's authority) comes from this one."""
+    from tests.web.browser.conftest import CHROMIUM
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p

@@ -155,22 +155,20 @@ def spki_hash(certificate: Path) -> str:
 
 
 @contextlib.contextmanager
-def chromium(trusting: Path) -> Iterator[Any]:
+def chromium(playwright: Any, trusting: Path) -> Iterator[Any]:
     """Chromium trusting the certificates the authority in folder ``trusting`` signs, as a
     phone does once the authority's root is installed on it (docs/clinic.md): a service worker
-    registers only on a page whose certificate the browser accepts."""
-    from playwright.sync_api import sync_playwright
-
+    registers only on a page whose certificate the browser accepts. Launched from the test
+    process's one Playwright (``playwright``, tests/conftest.py)."""
     # The chain Chromium sees is the proxy's certificate and the authority's intermediate
     # (the root is what a device would install): trust the keys of both.
     keys = [spki_hash(trusting / name) for name in ("intermediate.crt", "root.crt")]
     trust = f"--ignore-certificate-errors-spki-list={','.join(keys)}"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, trust])
-        try:
-            yield browser
-        finally:
-            browser.close()
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, trust])
+    try:
+        yield browser
+    finally:
+        browser.close()
 
 
 class ProxiedPages(Pages):

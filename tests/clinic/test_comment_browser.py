@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from playwright.sync_api import Error as PlaywrightError
 
 from backcoach.clinic import AddedPatient, Clinic
 from backcoach.clinic.settings import PUBLIC_URL_VARIABLE
@@ -104,16 +105,21 @@ def until_finished(page: Any, seconds: float = 30) -> None:
         if visible(page, "p-notice"):
             page.locator("#n-ok").click()
         elif visible(page, "p-question"):
-            # Each question draws new buttons: wait for the one used to go (or be hidden).
-            if page.locator("#q-rating").is_visible():
+            # Each question draws new buttons: wait for the one used to go (or be hidden). The
+            # player may redraw the question between finding a button and clicking it: then
+            # the button found is gone, and the loop finds the new one.
+            rating = page.locator("#q-rating").is_visible()
+            if rating:
                 used = page.get_by_role("button", name="About right").element_handle()
-                used.click()
             else:
                 used = page.locator(".q-score[data-score='1']").element_handle()
-                used.click()
-                send = page.locator("#q-send")
-                if send.is_visible() and send.is_enabled():  # a question with flags
-                    send.click()
+            try:
+                used.click(timeout=2_000)
+            except PlaywrightError:
+                continue
+            send = page.locator("#q-send")
+            if not rating and send.is_visible() and send.is_enabled():  # a question with flags
+                send.click()
             page.wait_for_function(
                 "button => !button.isConnected || button.closest('[hidden]') !== null", arg=used
             )

@@ -51,8 +51,8 @@ def deployment(tmp_path: Path) -> Iterator[Deployment]:
 
 
 @pytest.fixture
-def pages(deployment: Deployment) -> Iterator[ProxiedPages]:
-    with chromium(deployment.authority) as browser:
+def pages(playwright: Any, deployment: Deployment) -> Iterator[ProxiedPages]:
+    with chromium(playwright, deployment.authority) as browser:
         opened = ProxiedPages(browser, deployment.url)
         try:
             yield opened

@@ -364,3 +364,14 @@ def test_a_review_date_carried_over_is_not_checked_again() -> None:
         else:
             with pytest.raises(ProgrammeRefused, match=f"review_date: {day.isoformat()}"):
                 check_review_date(changed, dated, today)
+
+
+def test_a_seen_decision_beyond_a_database_integer_is_refused() -> None:
+    """Found by the import fuzzer: a programme's ``seen`` map took any integer, so an import
+    with 10**20 there was accepted (every number a person gives is bounded)."""
+    from backcoach.clinic.programmes import ProgrammeRefused, parse
+
+    item = {"exercise_id": "pelvic-tilt", "sets": 2, "reps": 8}
+    parse({"items": [item], "seen": {"pelvic-tilt": 5}})
+    with pytest.raises(ProgrammeRefused, match=r"seen\.pelvic-tilt"):
+        parse({"items": [item], "seen": {"pelvic-tilt": 10**20}})

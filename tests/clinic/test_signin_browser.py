@@ -46,8 +46,8 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
 
 
 @pytest.fixture(scope="module")
-def browser(deployment: Deployment) -> Iterator[Any]:
-    with chromium(deployment.authority) as opened:
+def browser(playwright: Any, deployment: Deployment) -> Iterator[Any]:
+    with chromium(playwright, deployment.authority) as opened:
         yield opened
 
 

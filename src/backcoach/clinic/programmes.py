@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import func, select
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 
 MAX_ITEMS = 20
 """Exercises in one programme: a home programme holds a handful; twenty is generous."""
+DECISION_ID_MAX = 2**31 - 1
+"""A decision id is a database integer: a larger number in ``seen`` is no decision's."""
 MAX_NOTE = 1000
 MAX_VERSIONS_SHOWN = 50
 MAX_TEMPLATES = 200
@@ -93,7 +95,9 @@ class Programme(BaseModel):
     auto_progress: bool = False
     """True: backcoach's dose decisions apply at once, as in personal mode; False: they wait
     as proposals for the clinician."""
-    seen: dict[Slug, int] = Field(default_factory=dict, max_length=MAX_ITEMS * 4)
+    seen: dict[Slug, Annotated[int, Field(ge=0, le=DECISION_ID_MAX)]] = Field(
+        default_factory=dict, max_length=MAX_ITEMS * 4
+    )
     """Per exercise, the newest progression decision already settled (approved, dismissed, or
     older than the dose the clinician set): only newer ones are proposals."""
 

@@ -153,7 +153,11 @@ def past_session(person: PersonDep, session_id: SessionId) -> dict[str, Any]:
     for row in past_sessions(person.store):
         if row["id"] == session_id:
             return row
-    raise ApiError(
+    raise no_session(session_id)
+
+
+def no_session(session_id: int) -> ApiError:
+    return ApiError(
         404,
         "not-found",
         f"there is no session {session_id}",
@@ -172,14 +176,7 @@ def session_summary(person: PersonDep, session_id: SessionId) -> dict[str, Any]:
 
     found = summary(person.store, session_id)
     if found is None:
-        raise ApiError(
-            404,
-            "not-found",
-            f"there is no session {session_id}",
-            field="session_id",
-            value=session_id,
-            fix="GET /api/history lists the sessions there are",
-        )
+        raise no_session(session_id)
     return found.as_dict()
 
 
