@@ -46,7 +46,7 @@ check-catalogue: $(STAMP)
 	$(BIN)/backcoach catalogue check
 
 unit: $(STAMP) system-deps-test
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python bench/startup.py
