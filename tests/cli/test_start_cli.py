@@ -117,9 +117,11 @@ def test_two_processes_writing_at_once_lose_nothing(
         urls = pg_schema_url()
         env["BACKCOACH_DATABASE_URL"] = next(urls)
     clear_screen(home, tmp_path, **env)
-    first = spawn(home, "start", "--auto", "--speed", "20", "--minutes", "10", **env)
+    # Slow enough that the first is still running after the refused start and the take-over
+    # have started (each a process start-up, seconds on a loaded machine): about 60 s in all.
+    first = spawn(home, "start", "--auto", "--speed", "10", "--minutes", "10", **env)
     person = person_for(home, **env)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 90
     sets: list = []
     while time.monotonic() < deadline and first.poll() is None:
         sessions = person.store.sessions()

@@ -232,8 +232,9 @@ class DirectionStep(_Part):
     direction: TestDirection
     exercise_id: Slug
     reps: int = Field(ge=1, le=MAX_REPS)
-    hold_seconds: Seconds | None = None
-    """Set when the test was one sustained hold (``planning.direction.sustained_hold``)."""
+    hold_seconds: int | None = Field(default=None, ge=1, le=int(MAX_SECONDS))
+    """Set when the test was one sustained hold (``planning.direction.sustained_hold``): whole
+    seconds, as the check asks for them."""
     before: PainReading
     after: PainReading
     outcome: TrialOutcome
