@@ -190,3 +190,44 @@ def test_digest_page_and_job(world: dict[str, Any], clinic: Clinic) -> None:
         "no-session",
         "stop-rule",
     ]
+
+
+def test_a_screen_done_in_the_clinic_is_recorded_from_the_patients_page(
+    world: dict[str, Any],
+) -> None:
+    """Issue 14: the clinician records a screen done with the patient in the clinic from their
+    pages (not only through the API), and reads the audit log as a page."""
+    from backcoach.safety.signs import SIGN_IDS, SIGNS
+    from tests.web.conftest import ALL_NO
+
+    ana, a, b = world["ana"], world["a"], world["b"]
+    patient_page = ana.get(f"/clinician/patients/{a.patient_id}").text
+    assert f'href="/clinician/patients/{a.patient_id}/screen"' in patient_page
+    form = ana.get(f"/clinician/patients/{a.patient_id}/screen")
+    assert form.status_code == 200
+    assert all(f'name="{sign.id}"' in form.text for sign in SIGNS)
+
+    url = f"/clinician/patients/{a.patient_id}/screen"
+    partial = {sign: "no" for sign in list(SIGN_IDS)[1:]}
+    missing = ana.post(url, data=partial, follow_redirects=False)
+    assert missing.status_code == 422 and "1 question is not answered" in missing.text
+    assert ana.get(f"/api/clinic/patients/{a.patient_id}").json()["screen"] is None
+
+    saved = ana.post(url, data=dict(ALL_NO), follow_redirects=False)
+    assert saved.status_code == 303
+    assert ana.get(f"/api/clinic/patients/{a.patient_id}").json()["screen"]["tier"] == "clear"
+    warning = ana.post(url, data={**ALL_NO, next(iter(SIGN_IDS)): "yes"}, follow_redirects=False)
+    assert warning.status_code == 303
+    shown = ana.get(f"/api/clinic/patients/{a.patient_id}").json()
+    assert shown["screen"]["tier"] != "clear"
+    assert "warning-sign" in [f["kind"] for f in shown["flags"]]
+
+    audit = ana.get(f"/clinician/patients/{a.patient_id}/audit")
+    assert audit.status_code == 200 and "screen recorded in the clinic" in audit.text
+    assert "<table" in audit.text
+    for other in (f"/clinician/patients/{b.patient_id}/screen",
+                  f"/clinician/patients/{b.patient_id}/audit"):  # fmt: skip
+        assert ana.get(other).status_code == 404
+    assert (
+        ana.post(f"/clinician/patients/{b.patient_id}/screen", data=dict(ALL_NO)).status_code == 404
+    )

@@ -253,3 +253,76 @@ def digest_page(request: Request) -> Response:
     return render(
         request, "clinician_digest.html", {"who": s.who, "nav": "digest", "d": api.digest_data(s)}
     )
+
+
+# --- a screen done in the clinic, and the audit log, as pages ---------------------------------
+
+
+def _screen_form(
+    request: Request, s: api.Staff, patient_id: int, given: dict[str, str], error: str | None
+) -> Response:
+    from backcoach.safety.signs import SIGNS
+    from backcoach.web.pages_onboarding import ANSWER_CHOICES
+
+    data = api.patient_page(s, patient_id)  # 404 for a patient not theirs
+    context = {
+        "who": s.who,
+        "nav": "patients",
+        "p": data,
+        "signs": SIGNS,
+        "choices": ANSWER_CHOICES,
+        "given": given,
+        "error": error,
+    }
+    return render(request, "clinician_screen.html", context, 422 if error else 200)
+
+
+@router.get("/clinician/patients/{patient_id}/screen", response_class=HTMLResponse)
+def screen_page(request: Request, patient_id: int) -> Response:
+    """The warning-sign questions, to go through with the patient in the clinic."""
+    s = _staff(request)
+    if isinstance(s, Response):
+        return s
+    return _screen_form(request, s, patient_id, {}, None)
+
+
+@router.post("/clinician/patients/{patient_id}/screen", response_class=HTMLResponse)
+async def screen_submit(request: Request, patient_id: int) -> Response:
+    """Record the screen as the patient's current one (``api_clinician.clinic_screen``: the
+    same check as the patient's own, the audit log, a flag for a warning sign)."""
+    from backcoach.safety.signs import SIGN_IDS
+    from backcoach.web.api_errors import ApiError
+
+    s = _staff(request)
+    if isinstance(s, Response):
+        return s
+    form = await _form(request)
+    answers = {sign: form[sign] for sign in SIGN_IDS if sign in form}
+    missing = [sign for sign in SIGN_IDS if sign not in answers]
+    if missing:
+        error = (
+            f"{len(missing)} question{'s are' if len(missing) > 1 else ' is'} not answered; "
+            "answer every question (choose Not sure when the patient is not sure)."
+        )
+        return await run_in_threadpool(_screen_form, request, s, patient_id, answers, error)
+    try:
+        await run_in_threadpool(api.clinic_screen, s, patient_id, answers)
+    except ApiError as exc:
+        if exc.status != 422:
+            raise
+        return await run_in_threadpool(
+            _screen_form, request, s, patient_id, answers, exc.detail.message
+        )
+    return RedirectResponse(f"/clinician/patients/{patient_id}#screen", status_code=303)
+
+
+@router.get("/clinician/patients/{patient_id}/audit", response_class=HTMLResponse)
+def audit_page(request: Request, patient_id: int) -> Response:
+    """Who viewed or changed this patient's record, newest first, as a table (and as CSV)."""
+    s = _staff(request)
+    if isinstance(s, Response):
+        return s
+    data = api.patient_page(s, patient_id)
+    entries = api.patient_audit(s, patient_id)
+    context = {"who": s.who, "nav": "patients", "p": data, "entries": entries}
+    return render(request, "clinician_audit.html", context)
