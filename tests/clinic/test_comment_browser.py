@@ -119,7 +119,12 @@ def until_finished(page: Any, seconds: float = 30) -> None:
                 continue
             send = page.locator("#q-send")
             if not rating and send.is_visible() and send.is_enabled():  # a question with flags
-                send.click()
+                # The score may already have been taken and the next question drawn, its Send
+                # not yet enabled: then the loop answers that one.
+                try:
+                    send.click(timeout=2_000)
+                except PlaywrightError:
+                    continue
             page.wait_for_function(
                 "button => !button.isConnected || button.closest('[hidden]') !== null", arg=used
             )

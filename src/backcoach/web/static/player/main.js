@@ -80,6 +80,7 @@ let phaseKey = null; // the phase shown, to tell a screen reader only when it ch
 
 function render({ again = false } = {}) {
   if (view.notice) {
+    questionShown = null;
     drawNotice(view.notice);
   } else if (view.finished) {
     sessionStorage.setItem(FINISHED_KEY, String(view.session_id));
@@ -88,10 +89,11 @@ function render({ again = false } = {}) {
     offerComment(view.session_id);
   } else if (view.question) {
     reportingPain = false;
-    drawQuestion(view.question, { local: false, onScore: answerPain, onRate: answerRating });
+    showQuestion(view.question, false);
   } else if (reportingPain) {
-    drawQuestion(painReport(), { local: true, onScore: answerPain, onRate: answerRating });
+    showQuestion(painReport(), true);
   } else {
+    questionShown = null;
     drawLive(view);
     showPanel("p-live");
     const key = [view.item_index, view.phase, view.set_number, view.side, view.rep, view.paused].join("|");
@@ -105,6 +107,17 @@ function render({ again = false } = {}) {
   keepAwake(!view.finished).then((on) => {
     $("p-awake").hidden = !on;
   });
+}
+
+let questionShown = null; // the question on screen, so a heartbeat does not redraw it
+
+/** Draw a question unless it is already on screen: redrawing would drop the score and the
+ *  answers the person has picked but not yet sent (a heartbeat arrives every few seconds). */
+function showQuestion(question, local) {
+  const key = JSON.stringify([local, question]);
+  if (key === questionShown && !$("p-question").hidden) return;
+  questionShown = key;
+  drawQuestion(question, { local, onScore: answerPain, onRate: answerRating });
 }
 
 let figuresShown = null;
@@ -182,10 +195,12 @@ function showTrouble(problem) {
 function answerPain(score, flags) {
   const resumeAfter = reportingPain;
   reportingPain = false;
+  questionShown = null; // answered: whatever comes next is drawn afresh
   send({ type: "pain", score, ...flags, resume_after: resumeAfter });
 }
 
 function answerRating(rating) {
+  questionShown = null;
   send({ type: "rate", rating });
 }
 
@@ -245,7 +260,10 @@ $("p-pause").addEventListener("click", () =>
 $("p-tap").addEventListener("click", () => send({ type: "rep" }));
 $("p-back").addEventListener("click", () => send({ type: "back" }));
 $("p-skip").addEventListener("click", () => send({ type: "skip" }));
-$("q-skip").addEventListener("click", () => send({ type: "skip" }));
+$("q-skip").addEventListener("click", () => {
+  questionShown = null;
+  send({ type: "skip" });
+});
 $("n-ok").addEventListener("click", () => send({ type: "dismiss" }));
 $("p-pain").addEventListener("click", async () => {
   reportingPain = true;
