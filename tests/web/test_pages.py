@@ -16,11 +16,12 @@ from fastapi.testclient import TestClient
 
 from backcoach.app import PersonContext
 from backcoach.safety.signs import SIGN_IDS, SIGNS
-from backcoach.services.plans import todays_plan, verdicts
+from backcoach.services.plans import todays_plan
 from backcoach.services.profiles import has_profile, load_profile, update_profile
 from backcoach.services.progress import progress_summary
 from backcoach.services.screening import gate, take_screen
 from backcoach.services.sessions import AutoAnswers, ExerciseAnswer, begin, run_auto
+from backcoach.services.suits import suits_you
 from backcoach.web.app import create_app
 from tests.web.conftest import ALL_NO, BASE_URL, make_settings, person_of, ready_to_exercise
 
@@ -206,7 +207,7 @@ def test_today_shows_each_exercise_with_picture_dose_and_reason(
     # What the planner leaves out is listed with its reasons, not as a terminal command.
     assert "`backcoach" not in html and "not offered to you, and why" in html
     chair = next(ex for ex in person.catalogue if "chair" in ex.equipment)
-    assert f"{chair.name}: needs chair".replace("'", "&#39;") in html
+    assert f"{chair.name}: It needs a sturdy chair".replace("'", "&#39;") in html
 
 
 def test_today_without_a_screen_sends_the_person_to_the_questions(client: TestClient) -> None:
@@ -222,7 +223,7 @@ def test_library_filters_and_search(client: TestClient, person: PersonContext) -
     supine = client.get("/library", params={"position": "supine"}).text
     expected = sum(1 for ex in person.catalogue if ex.position == "supine")
     assert supine.count('class="card library-item"') == expected
-    judged = verdicts(person.catalogue, load_profile(person.store), person.today())
+    judged = suits_you(person.store, person.catalogue, person.today())
     left_out = client.get("/library", params={"suits": "not"}).text
     excluded = [ex for ex in person.catalogue if not judged[ex.id].allowed]
     assert excluded and left_out.count('class="card library-item"') == len(excluded)
@@ -240,13 +241,11 @@ def test_exercise_page_says_whether_it_suits_the_person(
     excluded = next(
         ex
         for ex in person.catalogue
-        if not verdicts(person.catalogue, load_profile(person.store), person.today())[ex.id].allowed
+        if not suits_you(person.store, person.catalogue, person.today())[ex.id].allowed
     )
     html = client.get(f"/library/{excluded.id}").text
     assert "Not for you now" in html
-    for reason in verdicts(person.catalogue, load_profile(person.store), person.today())[
-        excluded.id
-    ].reasons:
+    for reason in suits_you(person.store, person.catalogue, person.today())[excluded.id].reasons:
         assert reason.replace("'", "&#39;") in html
     bridge = client.get("/library/bridge").text
     assert 'src="/figures/bridge/moving.svg"' in bridge

@@ -14,6 +14,7 @@ from backcoach.cli.common import (
     user_errors,
     warn_problems,
 )
+from backcoach.wording import label
 
 app = typer.Typer(help="Browse the exercise catalogue.", no_args_is_help=True)
 
@@ -26,7 +27,8 @@ def list_exercises(
         bool,
         typer.Option(
             "--for-me",
-            help="Show whether each exercise suits your profile: allowed, modified or excluded.",
+            help="Show whether each exercise suits you now, and why: your conditions, "
+            "equipment, experience and any exercise left out of your plan.",
         ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
@@ -73,59 +75,114 @@ def list_exercises(
         listing = [(ex.model_dump(mode="json"), catalogue.is_builtin(ex.id)) for ex in chosen]
         _print_listing(listing, as_json)
         return
-    from backcoach.services.plans import verdicts as assess
-    from backcoach.services.profiles import load_profile
+    from backcoach.services.suits import suits_you
 
-    verdicts = assess(catalogue, load_profile(person.store), person.today())
+    verdicts = suits_you(person.store, catalogue, person.today())
     if as_json:
         rows_out = []
         for ex in chosen:
             row = ex.model_dump(mode="json")
-            v = verdicts[ex.id]
-            row["for_me"] = {
-                "status": v.status,
-                "reasons": list(v.reasons),
-                "modifications": list(v.modifications),
-                "rules": list(v.rules),
-            }
+            row["for_me"] = for_me_json(verdicts[ex.id])
             rows_out.append(row)
         print_json(rows_out)
         return
     warn_problems(person.app)
-    from rich.table import Table
+    _print_for_me(chosen, verdicts, catalogue)
 
-    table = Table(title=f"{len(chosen)} exercises", title_justify="left")
-    for column in ["id", "name", "position", "for you", "why"]:
-        table.add_column(column, overflow="fold")
-    style = {"allowed": "green", "modified": "yellow", "excluded": "red"}
+
+def for_me_json(verdict: Any) -> dict[str, Any]:
+    """A verdict as JSON: the same fields the API's ``for_me`` has."""
+    return {
+        "status": verdict.status,
+        "label": label(verdict.status, "verdict"),
+        "reasons": list(verdict.reasons),
+        "modifications": list(verdict.modifications),
+        "rules": list(verdict.rules),
+        "checks": list(verdict.checks),
+    }
+
+
+STATUS_STYLE = {"allowed": "green", "modified": "yellow", "excluded": "red"}
+
+
+def verdict_lines(verdict: Any) -> list[Any]:
+    """A verdict as renderables: the verdict in words, then each reason and each change on
+    its own line (wrapped lines stay under their bullet), so sentences never run together."""
+    from rich.table import Table
+    from rich.text import Text
+
+    lines: list[Any] = [
+        Text(label(verdict.status, "verdict"), style=f"bold {STATUS_STYLE[verdict.status]}")
+    ]
+    points = [*verdict.reasons, *(f"Do it this way: {c}" for c in verdict.modifications)]
+    if points:
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        for point in points:
+            grid.add_row("-", point)
+        lines.append(grid)
+    return lines
+
+
+def _id_column(table: Any, ids: list[str], header: str = "id") -> None:
+    """An id column as wide as the longest id and never wrapped: an id is one word to type, and
+    a table that folds it (``knee-to-ch|est``) makes it look like two."""
+    width = max([len(header), *(len(i) for i in ids)])
+    table.add_column(header, no_wrap=True, min_width=width, overflow="ignore")
+
+
+def _print_for_me(chosen: list[Any], verdicts: dict[str, Any], catalogue: Any) -> None:
+    """Each exercise with its verdict and reasons, one per line; two columns, so it reads at
+    60 columns as well as at 200."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    counts = {status: 0 for status in STATUS_STYLE}
     for ex in chosen:
-        mark = "" if catalogue.is_builtin(ex.id) else " (yours)"
-        v = verdicts[ex.id]
-        why = " ".join([*v.reasons, *v.modifications]) or "-"
-        status = f"[{style[v.status]}]{v.status}[/]"
-        table.add_row(ex.id + mark, ex.name, ex.position, status, why)
+        counts[verdicts[ex.id].status] += 1
+    title = (
+        f"{len(chosen)} exercises: {counts['allowed']} suit you, {counts['modified']} suit you "
+        f"with a change, {counts['excluded']} not for you now"
+    )
+    table = Table(title=title, title_justify="left", show_lines=True)
+    _id_column(table, [ex.id for ex in chosen])
+    table.add_column("for you", ratio=1)
+    for ex in chosen:
+        name = ex.name + ("" if catalogue.is_builtin(ex.id) else " (your own)")
+        cell = Group(Text(name, style="bold"), *verdict_lines(verdicts[ex.id]))
+        table.add_row(ex.id, cell)
     console.print(table)
 
 
 def _print_listing(rows: list[tuple[dict[str, Any], bool]], as_json: bool) -> None:
-    """Exercises as JSON data with whether each is built in: a JSON array or a table."""
+    """Exercises as JSON data with whether each is built in: a JSON array or a table. The
+    columns that fit the terminal's width, the id always whole."""
     if as_json:
         print_json([data for data, _ in rows])
         return
     from rich.table import Table
 
     table = Table(title=f"{len(rows)} exercises", title_justify="left")
-    for column in ["id", "name", "category", "position", "direction", "level"]:
-        table.add_column(column, overflow="fold")
+    _id_column(table, [data["id"] for data, _ in rows])
+    wide, middle = console.width >= 110, console.width >= 80
+    table.add_column("name")
+    if middle:
+        table.add_column("kind")
+    if wide:
+        table.add_column("position")
+        table.add_column("direction")
+    table.add_column("level", justify="right", no_wrap=True)
     for data, builtin in rows:
-        table.add_row(
-            data["id"] + ("" if builtin else " (yours)"),
-            data["name"],
-            data["category"],
-            data["position"],
-            data["direction"],
-            str(data["difficulty"]),
-        )
+        cells = [data["id"], data["name"] + ("" if builtin else " (your own)")]
+        if middle:
+            cells.append(data["category"].replace("-", " "))
+        if wide:
+            cells.append(label(data["position"], "position").lower())
+            cells.append(data["direction"])
+        cells.append(str(data["difficulty"]))
+        table.add_row(*cells)
     console.print(table)
 
 
@@ -134,31 +191,41 @@ def show(
     exercise_id: Annotated[str, typer.Argument(metavar="ID", help="An exercise id.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Show one exercise as a card: steps, dose, cautions, modifications."""
-    catalogue = person_context().catalogue
+    """Show one exercise as a card: whether it suits you, steps, dose, cautions, changes."""
+    from backcoach.services.suits import suits_you
+
+    person = person_context()
+    catalogue = person.catalogue
     with user_errors():
         ex = catalogue.get(exercise_id)
+    verdict = suits_you(person.store, catalogue, person.today())[ex.id]
     if as_json:
-        print_json(ex.model_dump(mode="json"))
+        print_json({**ex.model_dump(mode="json"), "for_me": for_me_json(verdict)})
         return
-    console.print(exercise_card(ex, builtin=catalogue.is_builtin(ex.id)))
+    console.print(exercise_card(ex, builtin=catalogue.is_builtin(ex.id), verdict=verdict))
 
 
-def exercise_card(ex: Any, builtin: bool = True) -> Any:
+def exercise_card(ex: Any, builtin: bool = True, verdict: Any | None = None) -> Any:
+    """One exercise as a panel, in words (no raw ids but the exercise's own, to type)."""
     from rich.console import Group
     from rich.panel import Panel
     from rich.text import Text
 
     from backcoach.catalogue.text import dose_text
+    from backcoach.wording import in_sentence, labels
 
     body: list[Any] = []
+    equipment = ", ".join(in_sentence(e) for e in labels(ex.equipment, "equipment")) or "none"
     facts = (
-        f"{ex.category} · {ex.position} · {ex.direction} · level {ex.difficulty}"
-        f" · equipment: {', '.join(ex.equipment) or 'none'}"
+        f"{ex.category.replace('-', ' ')} · {label(ex.position, 'position').lower()} · "
+        f"{ex.direction} · level {ex.difficulty} of 3 · equipment: {equipment}"
     )
     body.append(Text(ex.summary, style="bold"))
     body.append(Text(facts, style="dim"))
-    body.append(Text(ex.purpose))
+    if verdict is not None:
+        body.append(Text("\nFor you", style="bold underline"))
+        body.extend(verdict_lines(verdict))
+    body.append(Text("\n" + ex.purpose))
     body.append(Text("\nSteps", style="bold underline"))
     for n, step in enumerate(ex.steps, 1):
         line = Text(f"{n}. {step.text}")
@@ -176,10 +243,14 @@ def exercise_card(ex: Any, builtin: bool = True) -> Any:
     body.append(Text("\nCommon mistakes", style="bold"))
     body.extend(Text(f"  - {m}") for m in ex.common_mistakes)
     if ex.cautions:
-        body.append(Text("\nCautions: ", style="bold").append(", ".join(ex.cautions)))
+        body.append(Text("\nTake care: this exercise involves", style="bold"))
+        body.extend(Text(f"  - {c}") for c in labels(ex.cautions, "caution"))
     if ex.modifications:
-        body.append(Text("Modifications", style="bold"))
-        body.extend(Text(f"  {cond}: {change}") for cond, change in ex.modifications.items())
+        body.append(Text("Changes for some conditions", style="bold"))
+        body.extend(
+            Text(f"  {label(cond, 'condition')}: {change}")
+            for cond, change in ex.modifications.items()
+        )
     links = []
     if ex.regression:
         links.append(f"easier: {ex.regression}")
@@ -189,7 +260,8 @@ def exercise_card(ex: Any, builtin: bool = True) -> Any:
         body.append(Text("\n" + " · ".join(links), style="dim"))
     body.append(Text("Sources: " + "; ".join(ex.sources), style="dim"))
     title = f"{ex.name} [dim]({ex.id}{'' if builtin else ', your own'})[/]"
-    return Panel(Group(*body), title=title, title_align="left", expand=False, width=100)
+    width = min(100, console.width)
+    return Panel(Group(*body), title=title, title_align="left", expand=False, width=width)
 
 
 @app.command("bring-back")

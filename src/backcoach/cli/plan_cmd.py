@@ -67,6 +67,8 @@ def _read_profile(path: Path) -> dict[str, Any]:
 
 
 def plan_json(result: Any) -> dict[str, Any]:
+    """The plan as JSON: every field of the model, ``left_out`` holding both the exercises
+    left out to fit the time and those not for the person now, each with its reasons."""
     data: dict[str, Any] = result.model_dump(mode="json")
     return data
 
@@ -91,8 +93,11 @@ def render_plan(result: Any, catalogue: Any) -> None:
         dose = item.dose_words(ex)
         table.add_row(str(n), item.phase, f"{ex.name}\n[dim]{ex.id}[/]", dose, item.reason)
     console.print(table)
+    # Only those left out to fit the time: the ones not for the person now are counted in a
+    # note (each, with its reasons, in `exercises list --for-me` and in the JSON).
     for left in result.left_out:
-        console.print(f"[yellow]Left out:[/] {left.reason}")
+        if left.kind == "time":
+            console.print(f"[yellow]Left out:[/] {left.reason}")
     for note in result.notes:
         console.print(f"[dim]{note}[/]")
     console.print("\nStart it with [bold]backcoach start[/].")

@@ -45,11 +45,25 @@ class PlanItem(BaseModel):
         )
 
 
+LeftOutKind = Literal["time", "not-offered"]
+"""Why an exercise is not in the plan: ``time``, it was dropped to fit the minutes asked (it
+suits the person); ``not-offered``, it is not for them now (conditions, equipment, experience,
+an exercise stopped, a direction, a flare-up), the verdict the library shows."""
+
+
 class LeftOut(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     exercise_id: str
     reason: str
+    kind: LeftOutKind = Field(
+        default="not-offered",
+        description="time: left out to fit the minutes asked; not-offered: not for you now.",
+    )
+    reasons: list[str] = Field(
+        default_factory=list,
+        description="Each reason it is not for you now, one plain sentence each (not-offered).",
+    )
 
 
 class Plan(BaseModel):

@@ -27,7 +27,13 @@ from backcoach.planning.dose import (
 )
 from backcoach.planning.plan import PHASE_ORDER, LeftOut, Plan, PlanItem
 from backcoach.planning.profile import Profile
-from backcoach.planning.select import Candidate, eligible, pick_gentlest, rank_mains
+from backcoach.planning.select import (
+    Candidate,
+    eligible,
+    pick_gentlest,
+    rank_mains,
+    suitability,
+)
 from backcoach.planning.state import ProgramState
 
 TIME_TOLERANCE = 0.10
@@ -97,8 +103,9 @@ def build_plan(
     elig = eligible(pool, profile, state, date)
     flare = state.in_flare_up(date)
     notes: list[str] = []
+    gentle: set[str] | None = None
     if flare and gentle_ids is not None:
-        allowed = set(gentle_ids(pool, profile))
+        allowed = gentle = set(gentle_ids(pool, profile))
         cands = {i: c for i, c in elig.candidates.items() if i in allowed}
         notes.append(
             f"Flare-up mode until {state.flare_up_until}: a few gentle days of easy movement "
@@ -144,9 +151,12 @@ def build_plan(
             "you asked for: there are not enough suitable exercises to fill it safely. "
             "A walk afterwards is a fine way to use the rest."
         )
-    if elig.unavailable:
+    not_offered = _not_offered(pool, profile, state, date, gentle)
+    left_out.extend(not_offered)
+    if not_offered:
+        count = len(not_offered)
         notes.append(
-            f"{len(elig.unavailable)} exercises are not offered to you; "
+            f"{count} exercise{'s are' if count > 1 else ' is'} not offered to you; "
             "`backcoach exercises list --for-me` shows each with its reason."
         )
     ordered = sorted(
@@ -166,6 +176,28 @@ def build_plan(
         flare_up=flare,
         notes=notes,
     )
+
+
+def _not_offered(
+    pool: list[Exercise],
+    profile: Profile,
+    state: ProgramState,
+    date: dt.date,
+    gentle: Collection[str] | None,
+) -> list[LeftOut]:
+    """Every exercise that is not for the person now, with its reasons: the same verdict the
+    library and ``exercises list --for-me`` show (``select.suitability``), by id."""
+    names = {ex.id: ex.name for ex in pool}
+    return [
+        LeftOut(
+            exercise_id=exercise_id,
+            reason=f"{names[exercise_id]}: {' '.join(verdict.reasons)}",
+            kind="not-offered",
+            reasons=list(verdict.reasons),
+        )
+        for exercise_id, verdict in sorted(suitability(pool, profile, state, date, gentle).items())
+        if not verdict.allowed
+    ]
 
 
 def _ids(slots: Iterable[Slot]) -> set[str]:
@@ -264,6 +296,7 @@ def _shrink(
                 exercise_id=slot.exercise.id,
                 reason=f"{slot.exercise.name} was left out to fit {minutes} minutes "
                 f"({slot.role.replace('-', ' ')}).",
+                kind="time",
             )
         )
     return slots, left_out

@@ -7,8 +7,9 @@ history and date always give the same plan.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
 
 from backcoach.catalogue.model import Exercise
 from backcoach.catalogue.vocabulary import Category
@@ -40,6 +41,7 @@ MAX_DIFFICULTY = {"new": 2, "some": 2, "regular": 3}
 """Level-3 exercises (roll-up, hip hinge) only for people who exercise regularly."""
 
 OPPOSITE = {"extension": "flexion", "flexion": "extension"}
+WAY = {"extension": "backwards", "flexion": "forwards"}
 
 GOAL_WEIGHT = 3
 PREFERENCE_WEIGHT = 4
@@ -65,7 +67,87 @@ class Candidate:
 class Eligibility:
     candidates: dict[str, Candidate]
     unavailable: dict[str, str]
-    """Exercises not offered, with the reason (safety, equipment, level, history)."""
+    """Exercises not offered, with the first reason (safety, history, equipment, direction,
+    level), as the today page lists them."""
+    reasons: dict[str, tuple[Reason, ...]] = field(default_factory=dict)
+    """Every reason each exercise of ``unavailable`` is not offered, in the same order."""
+    suitable: frozenset[str] = frozenset()
+    """Every exercise that passed each check, before one of each family is kept."""
+
+
+Check = Literal[
+    "condition",
+    "stopped",
+    "equipment",
+    "direction-check",
+    "preference",
+    "experience",
+    "flare-up",
+    "unchecked",
+]
+"""What keeps an exercise out: the check behind a reason, for code and tests (never shown)."""
+
+
+@dataclass(frozen=True)
+class Reason:
+    check: Check
+    text: str
+    """One plain sentence, ending with a full stop."""
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def reasons_against(
+    ex: Exercise, profile: Profile, state: ProgramState, verdict: Verdict
+) -> tuple[Reason, ...]:
+    """Every reason ``ex`` is not offered to this person today, most serious first: their
+    conditions, a stop that left it out, equipment they lack, a direction that spread their
+    symptoms or goes against their preferred one, a level above their experience. Empty: it
+    may be planned. The one place that decides, so the planner, the library and the CLI agree.
+    """
+    out: list[Reason] = []
+    if verdict.status == "excluded":
+        out.extend(Reason("condition", _sentence(r)) for r in verdict.reasons)
+    if ex.id in state.dropped:
+        out.append(Reason("stopped", _sentence(state.dropped[ex.id])))
+    have = set(profile.equipment) | SUBSTITUTABLE_EQUIPMENT
+    missing = [item for item in ex.equipment if item not in have]
+    if missing:
+        things = " and ".join(in_sentence(label(item, "equipment")) for item in missing)
+        out.append(Reason("equipment", f"It needs {things}, which is not in your equipment."))
+    if ex.direction in profile.avoid_directions:
+        out.append(
+            Reason(
+                "direction-check",
+                f"It bends your back {WAY[ex.direction]}, which spread your symptoms in the "
+                "direction check.",
+            )
+        )
+    preference = profile.directional_preference
+    if preference in OPPOSITE and ex.direction == OPPOSITE[preference]:
+        out.append(
+            Reason(
+                "preference",
+                f"It bends your back {WAY[ex.direction]}, and bending {WAY[preference]} "
+                "is what eases it for you.",
+            )
+        )
+    limit = MAX_DIFFICULTY.get(profile.experience)
+    if limit is None or ex.difficulty > limit:
+        out.append(
+            Reason(
+                "experience",
+                f"An advanced exercise (level {ex.difficulty} of 3), for when you exercise "
+                "regularly.",
+            )
+        )
+    return tuple(out)
 
 
 def eligible(
@@ -73,29 +155,92 @@ def eligible(
 ) -> Eligibility:
     candidates: dict[str, Candidate] = {}
     unavailable: dict[str, str] = {}
-    preference = profile.directional_preference
-    have = set(profile.equipment) | SUBSTITUTABLE_EQUIPMENT
+    reasons: dict[str, tuple[Reason, ...]] = {}
     for ex in sorted(exercises, key=lambda e: e.id):
         verdict = assess(ex, profile.conditions, today)
-        missing = [item for item in ex.equipment if item not in have]
-        if verdict.status == "excluded":
-            unavailable[ex.id] = "; ".join(verdict.reasons)
-        elif ex.id in state.dropped:
-            unavailable[ex.id] = state.dropped[ex.id]
-        elif missing:
-            unavailable[ex.id] = f"needs {', '.join(missing)}, which is not in your equipment"
-        elif ex.direction in profile.avoid_directions:
-            unavailable[ex.id] = f"{ex.direction} spread your symptoms in the direction check"
-        elif preference in OPPOSITE and ex.direction == OPPOSITE[preference]:
-            unavailable[ex.id] = (
-                f"it bends the other way from your preferred direction ({preference})"
-            )
-        elif ex.difficulty > MAX_DIFFICULTY[profile.experience]:
-            unavailable[ex.id] = "an advanced exercise, for when you exercise regularly"
+        against = reasons_against(ex, profile, state, verdict)
+        if against:
+            reasons[ex.id] = against
+            unavailable[ex.id] = against[0].text
+            if against[0].check == "condition":
+                unavailable[ex.id] = " ".join(r.text for r in against if r.check == "condition")
         else:
             score, why = _score(ex, profile, verdict)
             candidates[ex.id] = Candidate(ex, PHASE_OF[ex.category], verdict, score, why)
-    return Eligibility(_one_per_family(candidates, state, profile), unavailable)
+    return Eligibility(
+        _one_per_family(candidates, state, profile), unavailable, reasons, frozenset(candidates)
+    )
+
+
+Status = Literal["allowed", "modified", "excluded"]
+
+
+@dataclass(frozen=True)
+class Suits:
+    """Whether an exercise suits the person today, as the plan decides it: the one verdict the
+    CLI, the library pages, the API and the plan's ``left_out`` show.
+
+    ``status`` keeps the words of the conditions' verdict (``allowed``, ``modified``,
+    ``excluded``: "Suits you", "Suits you with a change", "Not for you now"), but covers every
+    reason the planner has, not only conditions."""
+
+    status: Status
+    reasons: tuple[str, ...]
+    """Plain sentences: why it is not for you now, or the conditions behind a change."""
+    modifications: tuple[str, ...]
+    """The change to make (only when ``modified``)."""
+    rules: tuple[str, ...]
+    """Ids of the condition rules that fired."""
+    checks: tuple[str, ...] = ()
+    """What keeps it out (``Check`` values), empty unless ``excluded``."""
+
+    @property
+    def allowed(self) -> bool:
+        """True when the exercise may be planned (as it is, or changed)."""
+        return self.status != "excluded"
+
+
+UNCHECKED = "It could not be checked against your profile, so it is left out to be safe."
+"""Fail closed: an exercise nothing has judged is not offered."""
+
+
+def suitability(
+    exercises: Iterable[Exercise],
+    profile: Profile,
+    state: ProgramState,
+    today: dt.date,
+    gentle: Collection[str] | None = None,
+) -> dict[str, Suits]:
+    """Each exercise's verdict for this person today, keyed by id in the order given.
+
+    ``gentle`` is the flare-up set when the person is in a flare-up (``None`` otherwise): the
+    plan then holds only those, so every other exercise is "not for you now" until it ends."""
+    pool = list(exercises)
+    elig = eligible(pool, profile, state, today)
+    flare = gentle is not None and state.in_flare_up(today)
+    out: dict[str, Suits] = {}
+    for ex in pool:
+        against = list(elig.reasons.get(ex.id, ()))
+        verdict = assess(ex, profile.conditions, today)
+        if flare and gentle is not None and ex.id not in gentle:
+            against.append(
+                Reason(
+                    "flare-up",
+                    "During your flare-up only gentle movements are planned, until "
+                    f"{state.flare_up_until:%A %d %B}.",
+                )
+            )
+        if against:
+            texts = tuple(dict.fromkeys(r.text for r in against))
+            checks = tuple(dict.fromkeys(r.check for r in against))
+            out[ex.id] = Suits("excluded", texts, (), verdict.rules, checks)
+        elif verdict.status == "excluded" or ex.id not in elig.suitable:
+            # Never reached while reasons_against names every exclusion: fail closed.
+            out[ex.id] = Suits("excluded", (UNCHECKED,), (), verdict.rules, ("unchecked",))
+        else:
+            reasons = tuple(_sentence(r) for r in verdict.reasons)
+            out[ex.id] = Suits(verdict.status, reasons, verdict.modifications, verdict.rules)
+    return out
 
 
 def _score(ex: Exercise, profile: Profile, verdict: Verdict) -> tuple[float, tuple[str, ...]]:

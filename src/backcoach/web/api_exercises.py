@@ -11,8 +11,7 @@ from pydantic import BaseModel
 
 from backcoach.body.cache import moving_key, moving_svg, still_key, still_svg
 from backcoach.catalogue.vocabulary import Category, Position
-from backcoach.services.plans import verdicts
-from backcoach.services.profiles import load_profile
+from backcoach.services.suits import suits_you
 from backcoach.web.api_errors import ERROR_RESPONSES
 from backcoach.web.deps import AppDep, PersonDep
 
@@ -73,10 +72,18 @@ def moving_picture(request: Request, exercise: Exercise) -> Response:
 
 
 class ForMe(BaseModel):
+    """Whether the exercise suits the person now: the planner's verdict (``services.suits``),
+    the same as the library page, ``exercises list --for-me`` and the plan's ``left_out``."""
+
     status: str
+    """allowed ("Suits you"), modified ("Suits you with a change") or excluded ("Not for you
+    now")."""
     reasons: list[str]
     modifications: list[str]
     rules: list[str]
+    checks: list[str]
+    """What keeps it out: condition, stopped, equipment, direction-check, preference,
+    experience, flare-up (empty unless excluded)."""
 
 
 def _for_me(verdict: Any) -> dict[str, Any]:
@@ -85,6 +92,7 @@ def _for_me(verdict: Any) -> dict[str, Any]:
         reasons=list(verdict.reasons),
         modifications=list(verdict.modifications),
         rules=list(verdict.rules),
+        checks=list(verdict.checks),
     ).model_dump()
 
 
@@ -109,7 +117,7 @@ def list_exercises(
     """The library, filtered; with ``for_me``, each exercise's verdict for the person."""
     catalogue = person.catalogue
     words = (q or "").lower().split()
-    judged = verdicts(catalogue, load_profile(person.store), person.today()) if for_me else {}
+    judged = suits_you(person.store, catalogue, person.today()) if for_me else {}
     out = []
     for ex in catalogue:
         text = f"{ex.id} {ex.name} {ex.summary}".lower()
@@ -127,7 +135,7 @@ def one_exercise(person: PersonDep, exercise_id: str) -> dict[str, Any]:
     """One exercise: steps, dose, cautions, modifications, and whether it suits the person."""
     catalogue = person.catalogue
     exercise = catalogue.get(exercise_id)
-    judged = verdicts(catalogue, load_profile(person.store), person.today())
+    judged = suits_you(person.store, catalogue, person.today())
     return _row(catalogue, exercise, judged.get(exercise.id))
 
 

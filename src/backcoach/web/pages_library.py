@@ -1,4 +1,5 @@
-"""The exercise library: search and filter, and a page per exercise."""
+"""The exercise library: search and filter, and a page per exercise, each with whether it suits
+the person now (``services.suits``: the same verdict as the plan and the CLI)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from backcoach.catalogue.loader import UnknownExercise
 from backcoach.catalogue.model import Exercise
 from backcoach.catalogue.vocabulary import Category, Position
-from backcoach.services.plans import verdicts as assess
-from backcoach.services.profiles import load_profile
+from backcoach.services.suits import suits_you
 from backcoach.web.deps import PersonDep
 from backcoach.web.pages_common import render
 
@@ -37,14 +37,14 @@ def library(
     suits: str = "any",
 ) -> HTMLResponse:
     catalogue = person.catalogue
-    profile = load_profile(person.store)
     categories, positions = get_args(Category), get_args(Position)
     # Unknown filter values are ignored (shown as "any"), never an error page: they come
     # from a form of fixed choices, so only a hand-edited address can hold one.
     category = category if category in categories else ""
     position = position if position in positions else ""
     suits = suits if suits in SUITS else "any"
-    verdicts = assess(catalogue, profile, person.today())
+    # The planner's own verdict: conditions, equipment, experience, exercises left out.
+    verdicts = suits_you(person.store, catalogue, person.today())
     words = q.lower().split()
     chosen: list[Exercise] = []
     for ex in catalogue:
@@ -68,7 +68,6 @@ def library(
         "suits": suits,
         "categories": categories,
         "positions": positions,
-        "has_conditions": bool(profile.conditions),
     }
     return render(request, "library.html", context)
 
@@ -91,7 +90,7 @@ def exercise_page(request: Request, person: PersonDep, exercise_id: str) -> HTML
     context = {
         "nav": "library",
         "ex": ex,
-        "verdict": assess(catalogue, load_profile(person.store), person.today())[ex.id],
+        "verdict": suits_you(person.store, catalogue, person.today())[ex.id],
         "builtin": catalogue.is_builtin(ex.id),
         "links": {k: v for k, v in links.items() if v is not None},
         "left_out": warning(ex.name, why) if why else None,
