@@ -86,6 +86,7 @@ def checkin(
     With no options it asks; with options it records them without asking.
     """
     from backcoach.services import outcomes
+    from backcoach.services.checkin import save_checkin
 
     person = person_context()
     store, today = person.store, person.today()
@@ -100,12 +101,7 @@ def checkin(
             ratings = ask_activities(store, due["activity_ids"])
     with user_errors():
         # Everything is checked before anything is saved: a bad rating loses nothing.
-        for key in ratings:
-            outcomes.find_activity(store, key)
-        if pain_now is not None or worst is not None:
-            outcomes.record_pain(store, pain_now, worst)
-        if ratings:
-            outcomes.rate_activities(store, today, ratings)
+        save_checkin(store, today, pain_now, worst, ratings)
     console.print("Thank you, saved. See how things are going with [bold]backcoach progress[/].")
     if due["activities_missing"] and not outcomes.activities(store):
         console.print(
@@ -123,6 +119,7 @@ def session_checkin(person: PersonContext, auto_answers: Any) -> None:
     when standard input is a terminal.
     """
     from backcoach.services import outcomes
+    from backcoach.services.checkin import save_checkin
 
     store, today = person.store, person.today()
     due = outcomes.due_today(store, today)
@@ -132,13 +129,10 @@ def session_checkin(person: PersonContext, auto_answers: Any) -> None:
     else:
         worst = _ask_score(WORST_QUESTION) if due["worst_pain"] else None
         ratings = ask_activities(store, due["activity_ids"]) if due["activities"] else {}
+    if worst is None and not ratings:
+        return
     with user_errors():
-        for key in ratings:
-            outcomes.find_activity(store, key)
-        if worst is not None:
-            outcomes.record_pain(store, worst_24h=worst)
-        if ratings:
-            outcomes.rate_activities(store, today, ratings)
+        save_checkin(store, today, worst_24h=worst, ratings=ratings)
 
 
 @activities_app.command("add")

@@ -21,6 +21,7 @@ def check_direction() -> None:
     Stop at once if pain spreads further down your leg: that direction is then avoided.
     """
     from backcoach.planning.direction import OUTCOME_WORDS, WORDS, interpret
+    from backcoach.services.direction_flow import plain_reason
     from backcoach.services.directions import save_direction_result, start_direction_check
     from backcoach.wording import label
 
@@ -52,8 +53,9 @@ def check_direction() -> None:
     result = check.result()
     profile = save_direction_result(person.store, result)
     console.print()
+    names = {ex.id: ex.name for ex in person.catalogue}
     for reason in result.reasons:
-        console.print(reason)
+        console.print(plain_reason(reason, names))
     avoid = [WORDS.get(d, d) for d in profile.avoid_directions]
     console.print(
         "\n[bold]Your directional preference: "
@@ -92,13 +94,12 @@ def _reading(when: str) -> Any:
 
 def flare_up() -> None:
     """Tell backcoach your back is flaring up: a few gentle days, then back a step lighter."""
-    from backcoach.services.progression import program_state, start_flare_up_if_due
+    from backcoach.services.flare_ups import say_flare_up
 
     person = person_context()
-    decision = start_flare_up_if_due(person.store, person.today(), said_flare_up=True)
+    decision, status = say_flare_up(person.store, person.today())
     if decision is None:
-        state = program_state(person.store, person.today())
-        console.print(f"You are already in flare-up mode until {state.flare_up_until}.")
+        console.print(f"You are already in flare-up mode until {status.gentle_until}.")
         return
     console.print(decision.reason)
     console.print("See today's gentle plan with [bold]backcoach plan[/].")

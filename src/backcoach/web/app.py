@@ -54,7 +54,16 @@ def create_app(
     run."""
     import os
 
-    from backcoach.web import api, api_docs, api_errors, clinic_mode, pages
+    from backcoach.web import (
+        api,
+        api_docs,
+        api_errors,
+        clinic_mode,
+        pages,
+        pages_checkin,
+        pages_direction,
+        pages_import,
+    )
     from backcoach.web.live import LiveSessions, SessionClock, clock_speed_from_environ
     from backcoach.web.page_cache import PageCache
     from backcoach.web.security import Guard, SecurityMiddleware, load_secret
@@ -87,5 +96,8 @@ def create_app(
     app.include_router(api.router, prefix="/api")
     app.include_router(api_docs.router)
     app.include_router(pages.router)
+    app.include_router(pages_checkin.router)
+    app.include_router(pages_direction.router)
+    app.include_router(pages_import.router)
     app.add_middleware(SecurityMiddleware, guard=guard)
     return app
