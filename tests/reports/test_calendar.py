@@ -100,7 +100,7 @@ def test_description_lists_todays_exercises(home: Path) -> None:
     text = str(event["DESCRIPTION"])  # type: ignore[index]
     for item in plan.items:
         assert person.catalogue.get(item.exercise_id).name in text
-    assert "set" in text and "backcoach start" in text
+    assert "set" in text and "choose Today" in text
 
 
 def test_description_says_what_to_do_when_no_plan_may_be_offered(home: Path) -> None:
@@ -138,5 +138,5 @@ def test_newer_file_replaces_the_older_one(home: Path) -> None:
 def test_no_exercise_days_is_a_clear_error(home: Path) -> None:
     person = make_person(home)
     update_profile(person.store, days=[])
-    with pytest.raises(BackcoachError, match="--days"):
+    with pytest.raises(BackcoachError, match="no exercise days"):
         ics(person)

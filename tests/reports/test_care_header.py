@@ -101,7 +101,10 @@ def test_personal_documents_have_no_header(tmp_path: Path) -> None:
     client: TestClient = csrf_client(app)
     assert client.post("/api/screen", json={"answers": ALL_NO}).status_code == 200
     assert client.put("/api/profile", json={"minutes": 12}).status_code == 200
-    for path in ("/api/report.pdf", "/api/handout.pdf"):
-        text = text_of(client.get(path))
-        assert not any(label in text for label in LABELS), path
+    assert not any(label in text_of(client.get("/api/report.pdf")) for label in LABELS)
+    # issue 16: the personal handout has its own header (name to write in, date, days, times
+    # per day) but none of the clinic's lines
+    handout = text_of(client.get("/api/handout.pdf"))
+    assert not any(label in handout for label in ("Practice:", "Clinician:", "Patient:"))
+    assert "Review date:" not in handout and "Name: ____" in handout
     assert "backcoach progress report" in text_of(client.get("/api/report.pdf"))

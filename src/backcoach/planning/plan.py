@@ -56,8 +56,9 @@ class LeftOut(BaseModel):
 
     exercise_id: str
     reason: str
+    # Plans saved before the kind was added listed only exercises left out to fit the time.
     kind: LeftOutKind = Field(
-        default="not-offered",
+        default="time",
         description="time: left out to fit the minutes asked; not-offered: not for you now.",
     )
     reasons: list[str] = Field(

@@ -12,7 +12,10 @@ Choices, and why:
 - At most one alarm, a display alert at the start time, with no repeats: one nudge on an
   exercise day is the point of a reminder (CLINICAL.md section 6: reminders help adherence,
   Lambert 2017); anything more is nagging. ``alert=False`` leaves it out.
-- No URL, ATTACH, ORGANIZER or ATTENDEE: nothing in the file points outside the machine.
+- No ATTACH, ORGANIZER or ATTENDEE, and a URL only to the app's own Today page when it has a
+  public address (a clinic's): nothing else in the file points anywhere.
+- Words for a phone's calendar, never a command to type (issue 15): the event is read by
+  people who use the browser app and may never open a terminal.
 """
 
 from __future__ import annotations
@@ -43,8 +46,8 @@ def first_occurrence(profile: Profile, today: dt.date) -> dt.datetime:
     """The first planned day on or after ``today``, at the reminder time (floating)."""
     if not profile.days:
         raise NoExerciseDays(
-            "your profile has no exercise days; choose some first, e.g. "
-            "`backcoach profile set --days mon,wed,fri`"
+            "your profile has no exercise days: choose at least one day you mean to exercise "
+            "in your profile first"
         )
     hour, minute = (int(part) for part in profile.reminder_time.split(":"))
     wanted = {WEEKDAYS.index(day) for day in profile.days}
@@ -60,18 +63,29 @@ def description(
     plan: Plan | None,
     refused: str | None = None,
     problem: str | None = None,
+    app_url: str | None = None,
 ) -> str:
-    """What the event says: today's exercises (``plan``), or what to do while no plan may be
-    offered (``refused``: why not) or none could be made (``problem``)."""
+    """What the event says, read on a phone's calendar: today's exercises (``plan``), or what
+    to do while no plan may be offered (``refused``: why not) or none could be made
+    (``problem``), and where to open the session: ``app_url``'s Today page when the app has a
+    public address (a clinic's), otherwise in words. Never a command to type: the person
+    reading it may never have opened a terminal."""
+    today_page = f"{app_url.rstrip('/')}/today" if app_url else None
+    where = (
+        f"Open today's session: {today_page}"
+        if today_page
+        else "Open backcoach where you usually use it and choose Today."
+    )
     lines = ["Your back exercise session with backcoach."]
     if refused is not None:
         lines += [
             "",
-            "backcoach cannot offer a plan just now: " + refused,
-            "Open backcoach (run `backcoach`) to see what to do next.",
+            "backcoach cannot offer a plan just now: " + plain(refused),
+            where.replace("today's session", "backcoach") + " It shows what to do next.",
         ]
-    elif problem is not None or plan is None:
-        lines += ["", f"backcoach could not make a plan: {problem}"]
+        return "\n".join(lines)
+    if problem is not None or plan is None:
+        lines += ["", f"backcoach could not make a plan: {plain(problem or 'no plan')}"]
     else:
         lines += ["", f"Your plan as of {today:%A %d %B %Y}:"]
         for item in plan.items:
@@ -80,16 +94,22 @@ def description(
             except LookupError:
                 lines.append(f"- {item.exercise_id}")
                 continue
-            dose = item.dose_words(exercise)
-            lines.append(f"- {exercise.name}: {dose}")
+            lines.append(f"- {exercise.name}: {item.dose_words(exercise)}")
         if plan.flare_up:
             lines.append("(Gentle flare-up days: take it easy.)")
     lines += [
         "",
-        "The plan adapts as you go: run `backcoach plan` on the day for the current one, and "
-        "`backcoach start` to be guided through it.",
+        "The plan adapts as you go, so the day's own may differ a little from this list.",
+        where + " It guides you through each exercise.",
     ]
     return "\n".join(lines)
+
+
+def plain(text: str) -> str:
+    """A reason from elsewhere in backcoach without any command to type in it."""
+    from backcoach.reports.handout import without_commands
+
+    return without_commands(text) or text.split(";")[0].strip()
 
 
 def reminders_ics(
@@ -102,9 +122,11 @@ def reminders_ics(
     *,
     alert: bool = True,
     now: dt.datetime | None = None,
+    app_url: str | None = None,
 ) -> bytes:
     """The person's routine as an iCalendar file (RFC 5545); the event describes ``plan`` (or
-    why there is none: see ``description``)."""
+    why there is none: see ``description``). ``app_url``: the app's public address, when it
+    has one (a clinic's); its Today page becomes the event's link."""
     from icalendar import Alarm, Calendar, Event, vRecur
 
     now = now or dt.datetime.now(dt.UTC)
@@ -115,7 +137,9 @@ def reminders_ics(
     event.add("dtstamp", now)
     event.add("sequence", max(0, int((now - SEQUENCE_EPOCH).total_seconds() // 60)))
     event.add("summary", "Back exercises")
-    event.add("description", description(today, catalogue, plan, refused, problem))
+    event.add("description", description(today, catalogue, plan, refused, problem, app_url))
+    if app_url:
+        event.add("url", f"{app_url.rstrip('/')}/today")
     event.add("dtstart", start)  # naive datetime: written as floating local time
     event.add("duration", dt.timedelta(minutes=profile.minutes))
     byday = [BYDAY[day] for day in WEEKDAYS if day in profile.days]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from typing import Any, Literal
 
 Format = Literal["png", "svg"]
@@ -26,61 +27,114 @@ stretch one day across the whole width (one wide band, ticks "01 Nov 01 Nov 02 N
 PNG_DPI = 150
 """Sharp on screen and on paper at the report's width, and small (about 60 kB)."""
 
+SCREEN_SIZE = (4.4, 3.4)
+"""Inches: the chart the web page and `backcoach progress --chart` show. Drawn for a phone
+first (issue 15: labels were about 6 px at 390 px wide): a wider one would be scaled down."""
+
+PHONE_CHART_PX = 320
+"""The CSS width the progress page gives the chart on a 390 px phone (the page's and the
+card's padding take the rest): the narrowest it is shown at."""
+
+MIN_TEXT_PX = 12
+"""The smallest text a person reads on a phone without zooming, in CSS px."""
+
+PRINT_TEXT_PT = 9.0
+"""Text size of a chart printed at a given size (the report's), as the report's own text."""
+
+
+def text_pt(width_in: float, shown_px: float | None) -> float:
+    """The chart's text size in points: at least MIN_TEXT_PX when the chart, ``width_in``
+    inches wide, is shown ``shown_px`` CSS px wide (an SVG scales as a whole); the print
+    size when it is not shown on a screen (``shown_px`` None)."""
+    if shown_px is None:
+        return PRINT_TEXT_PT
+    return max(PRINT_TEXT_PT, math.ceil(MIN_TEXT_PX * width_in * 72 / shown_px * 2) / 2)
+
 
 def _dates(points: list[dict[str, Any]]) -> list[dt.date]:
     return [dt.date.fromisoformat(p["date"]) for p in points]
 
 
 def progress_chart(
-    summary: dict[str, Any], fmt: Format = "png", size: tuple[float, float] = (7.5, 3.0)
+    summary: dict[str, Any],
+    fmt: Format = "png",
+    size: tuple[float, float] | None = None,
+    shown_px: float | None = None,
 ) -> bytes:
-    """The chart as PNG or SVG bytes. ``size`` is in inches."""
+    """The chart as PNG or SVG bytes. ``size`` is in inches; without one it is the screen
+    chart (SCREEN_SIZE, its text readable at PHONE_CHART_PX). ``shown_px``: the narrowest
+    CSS width a chart of a given size is shown at, so its text is sized for it; without
+    it a sized chart is for print (the report)."""
     if fmt not in ("png", "svg"):
         raise ValueError(f"chart format must be png or svg (got {fmt!r})")
+    if size is None:
+        size, shown_px = SCREEN_SIZE, shown_px or PHONE_CHART_PX
+    figure = chart_figure(summary, size, shown_px)
+    buffer = io.BytesIO()
+    metadata = {"Date": None} if fmt == "svg" else {"Software": "backcoach"}
+    with mpl_style(text_pt(size[0], shown_px)):
+        figure.savefig(buffer, format=fmt, dpi=PNG_DPI, metadata=metadata, facecolor="white")
+    return buffer.getvalue()
+
+
+def mpl_style(points: float) -> Any:
     import matplotlib as mpl
-    from matplotlib.dates import AutoDateLocator, DateFormatter, date2num
-    from matplotlib.figure import Figure
 
     style: Any = {
         "font.family": "DejaVu Sans",
-        "font.size": 9,
+        "font.size": points,
         "svg.hashsalt": "backcoach",  # stable ids: the same records give the same file
         "axes.edgecolor": "#999999",
         "axes.labelcolor": INK,
         "xtick.color": INK,
         "ytick.color": INK,
     }
-    with mpl.rc_context(style):
+    return mpl.rc_context(style)
+
+
+def chart_figure(
+    summary: dict[str, Any], size: tuple[float, float], shown_px: float | None = None
+) -> Any:
+    """The chart as a matplotlib Figure (drawn, laid out), every text at ``text_pt``; few
+    date ticks on a narrow chart, so their labels never run into each other."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.dates import AutoDateLocator, DateFormatter, date2num
+    from matplotlib.figure import Figure
+
+    points = text_pt(size[0], shown_px)
+    narrow = size[0] < 6
+    with mpl_style(points):
         fig = Figure(figsize=size, layout="constrained")
         ax = fig.add_subplot()
         drew = _draw(ax, summary)
         ax.set_ylim(-0.3, 10.3)
         ax.set_yticks(range(0, 11, 2))
-        ax.set_ylabel("pain: lower is better\nactivity: higher is better", fontsize=8)
+        ax.set_ylabel("pain: lower is better\nactivities: higher is better")
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         if drew:
             left, right = x_span(summary)
             ax.set_xlim(date2num(left), date2num(right))  # type: ignore[no-untyped-call]
-            locator = AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
+            most = 4 if narrow else 8
+            locator = AutoDateLocator(minticks=2, maxticks=most)  # type: ignore[no-untyped-call]
             ax.xaxis.set_major_locator(locator)
             ax.xaxis.set_major_formatter(DateFormatter("%d %b"))  # type: ignore[no-untyped-call]
-            fig.legend(loc="outside lower center", ncols=4, frameon=False, fontsize=8)
+            fig.legend(loc="outside lower center", ncols=2 if narrow else 4, frameon=False)
         else:
             ax.set_xticks([])
             ax.text(
                 0.5,
                 0.5,
-                "No check-ins yet: pain and activity ratings will show here.",
+                "No check-ins yet:\npain and activity\nratings will show here."
+                if narrow
+                else "No check-ins yet: pain and activity ratings will show here.",
                 ha="center",
                 va="center",
                 transform=ax.transAxes,
                 color="#777777",
             )
-        buffer = io.BytesIO()
-        metadata = {"Date": None} if fmt == "svg" else {"Software": "backcoach"}
-        fig.savefig(buffer, format=fmt, dpi=PNG_DPI, metadata=metadata, facecolor="white")
-    return buffer.getvalue()
+        FigureCanvasAgg(fig).draw()  # type: ignore[no-untyped-call]  # laid out: callers measure it
+    return fig
 
 
 def x_span(summary: dict[str, Any]) -> tuple[dt.datetime, dt.datetime]:
@@ -105,9 +159,9 @@ def _draw(ax: Any, summary: dict[str, Any]) -> bool:
     pain = summary["pain"]
     session_days = [dt.date.fromisoformat(d) for d in summary["adherence"]["session_days"]]
     lines = [
-        (pain["worst_24h"]["series"], PAIN_WORST, "-", "o", "worst pain in 24 h"),
+        (pain["worst_24h"]["series"], PAIN_WORST, "-", "o", "worst pain (24 h)"),
         (pain["now"]["series"], PAIN_NOW, "--", "o", "pain now"),
-        (summary["activities"]["mean_series"], ACTIVITY, "-", "s", "activity score"),
+        (summary["activities"]["mean_series"], ACTIVITY, "-", "s", "activities"),
     ]
     drew = False
     for series, colour, style, marker, label in lines:

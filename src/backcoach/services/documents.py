@@ -9,10 +9,10 @@ import datetime as dt
 from dataclasses import asdict, replace
 from typing import TYPE_CHECKING, Any
 
-from backcoach.clinic.programmes import CareHeader, care_header
+from backcoach.clinic.programmes import CareHeader, assigned, care_header
 from backcoach.errors import PlanRefused
+from backcoach.reports import handout as paper
 from backcoach.reports import report as render
-from backcoach.reports.handout import handout_context as handout_cards
 from backcoach.reports.report import (
     REPORT_DECISIONS,
     REPORT_EVENTS,
@@ -124,20 +124,38 @@ def report_pdf(
 def handout_context(
     store: Store, catalogue: Catalogue, today: dt.date, care: CareHeader | None = None
 ) -> dict[str, Any]:
-    """The handout's content for today's plan; PlanRefused when no plan may be offered."""
-    cards = handout_cards(todays_plan(store, catalogue, today), catalogue)
-    return {**cards, "care": _care(care)}
+    """The handout's content for today's plan; PlanRefused when no plan may be offered. With
+    a clinician's programme, the prescriber and each exercise's times a day and note come
+    from it; the profile's days say how many days a week in personal mode."""
+    with store.reading():
+        plan = todays_plan(store, catalogue, today)
+        given = assigned(store)
+        days = list(load_profile(store).days)
+    prescription = None
+    if given is not None:
+        items = given.programme.items
+        prescription = paper.Prescription(
+            by_name=given.by_name,
+            times_per_day={i.exercise_id: i.times_per_day for i in items},
+            notes={i.exercise_id: i.note for i in items if i.note},
+        )
+    return paper.handout_context(
+        plan, catalogue, made_on=today, days=days, care=care, prescription=prescription
+    )
 
 
 def handout_html(
     store: Store, catalogue: Catalogue, today: dt.date, care: CareHeader | None = None
 ) -> str:
-    return render.handout_html(handout_context(store, catalogue, today, care))
+    """The handout as one run of HTML (not yet packed into pages)."""
+    return paper.handout_html(handout_context(store, catalogue, today, care))
 
 
 def handout_pdf(
     store: Store, catalogue: Catalogue, today: dt.date, care: CareHeader | None = None
 ) -> bytes:
-    """The printable programme: every exercise with its picture, steps, dose and cautions.
-    Raises PlanRefused when no plan may be offered (no screen, or warning signs)."""
-    return render.handout_pdf(handout_context(store, catalogue, today, care))
+    """The printable programme: two or three exercises to an A4 page, each with its picture,
+    steps, dose, the person's own version and cautions, and a box for notes. The web app (its
+    job) and `backcoach handout` both make it here. Raises PlanRefused when no plan may be
+    offered (no screen, or warning signs)."""
+    return paper.handout_pdf(handout_context(store, catalogue, today, care))

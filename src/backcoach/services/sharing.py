@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -245,9 +245,12 @@ def reminders_ics(
     today: dt.date,
     alert: bool = True,
     now: dt.datetime | None = None,
+    app_url: str | None = None,
 ) -> bytes:
     """The person's routine as an iCalendar file, describing today's plan (or why there is
-    none); ``now`` stamps it (default: the current time)."""
+    none); ``now`` stamps it (default: the current time). ``app_url``: the address people
+    open the app at, for a link to its Today page (default: BACKCOACH_PUBLIC_URL when it is
+    set, a clinic's; none otherwise, and the event says where to go in words)."""
     profile = load_profile(store)
     plan = refused = problem = None
     try:
@@ -258,10 +261,33 @@ def reminders_ics(
         problem = str(exc)
     try:
         return calendar.reminders_ics(
-            profile, today, catalogue, plan, refused, problem, alert=alert, now=now
+            profile,
+            today,
+            catalogue,
+            plan,
+            refused,
+            problem,
+            alert=alert,
+            now=now,
+            app_url=app_url if app_url is not None else public_app_url(),
         )
     except calendar.NoExerciseDays as exc:
         raise BackcoachError(str(exc)) from None
+
+
+def public_app_url(environ: Mapping[str, str] | None = None) -> str | None:
+    """BACKCOACH_PUBLIC_URL when it is set and a usable address (a clinic's: what patients'
+    phones open), else None. The personal app's own address (127.0.0.1) means nothing on a
+    phone, so it is never used for a link."""
+    from backcoach.clinic.settings import PUBLIC_URL_VARIABLE, ClinicSettings
+
+    env = os.environ if environ is None else environ
+    if not env.get(PUBLIC_URL_VARIABLE, "").strip():
+        return None
+    try:
+        return ClinicSettings.from_environ(env).public_url
+    except ValueError:
+        return None  # the server refuses to start with it; a calendar file just has no link
 
 
 # --- forget -----------------------------------------------------------------------------------
