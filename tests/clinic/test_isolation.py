@@ -33,7 +33,10 @@ MARKERS = (A_NAME, A_TIME, "T0647", "Quist")
 """What only A's records hold: the name, and A's reminder time (as the profile, the export
 and the calendar file write it)."""
 EXERCISE = "cat-cow"
-"""Path parameters that name no one's records (the exercise library) get a real value."""
+LESSON = "hurt-and-harm"
+LIBRARY = {"exercise_id": EXERCISE, "lesson_id": LESSON}
+"""Path parameters that name no one's records (the exercise library, the lessons) get a real
+value."""
 OPEN_API = {"/api/auth/login", "/api/auth/invite"}
 OTHER_IDS = {"patient_id": 2_000_000_000, "flag_id": 2_000_000_000, "decision_id": 1}
 """Clinician paths name a patient or a flag: A's patient id where the test knows it."""
@@ -121,7 +124,7 @@ def sweep(client: TestClient, app: FastAPI, ids: dict[str, int], who: str) -> in
     """Call every operation with ``ids``; assert none shows A's records. How many calls."""
     calls = 0
     for method, path, params in operations(app):
-        url = path.format(**{**OTHER_IDS, **ids, "exercise_id": EXERCISE})
+        url = path.format(**{**OTHER_IDS, **ids, **LIBRARY})
         answer = client.request(method, url, json=body_for(method, path))
         calls += 1
         where = f"{who}: {method} {url} -> {answer.status_code}"
@@ -133,7 +136,7 @@ def sweep(client: TestClient, app: FastAPI, ids: dict[str, int], who: str) -> in
             assert not 200 <= answer.status_code < 300, f"{where}: {shown[:300]}"
             # and no oracle: A's ids are answered exactly as ids that never existed
             nowhere = {k: NO_SUCH_ID for k in ids}
-            url = path.format(**{**OTHER_IDS, **nowhere, "exercise_id": EXERCISE})
+            url = path.format(**{**OTHER_IDS, **nowhere, **LIBRARY})
             unknown = client.request(method, url, json=body_for(method, path))
             assert (answer.status_code, refusal(answer, ids)) == (
                 unknown.status_code,
@@ -199,7 +202,7 @@ def test_without_a_sign_in_every_path_is_refused(bare: FastAPI) -> None:
     app, a_ids = bare, {"session_id": 1, "document_id": 1}
     nobody = browser(app)
     for method, path, _ in operations(app):
-        url = path.format(**{**OTHER_IDS, **a_ids, "exercise_id": EXERCISE})
+        url = path.format(**{**OTHER_IDS, **a_ids, **LIBRARY})
         answer = nobody.request(method, url, json=body_for(method, path))
         if path in OPEN_API:
             assert answer.status_code != 401 or answer.json()["detail"]["code"] != "signed-out"
@@ -212,7 +215,7 @@ def test_without_a_sign_in_every_path_is_refused(bare: FastAPI) -> None:
             continue
         if route.path in SIGNED_OUT_PATHS:
             continue
-        url = route.path.format(**{**OTHER_IDS, **a_ids, "exercise_id": EXERCISE})
+        url = route.path.format(**{**OTHER_IDS, **a_ids, **LIBRARY})
         for method in route.methods:
             answer = nobody.request(method, url)
             assert answer.status_code == 303, f"{method} {url} -> {answer.status_code}"

@@ -78,6 +78,7 @@ def make_records(person: PersonContext) -> None:
     add_activity(person.store, person.today(), "putting on socks")
     rate_activities(person.store, person.today(), {"putting on socks": 4})
     record_pain(person.store, now=3, worst_24h=5)
+    person.store.mark_lesson("hurt-and-harm", read_on=person.today())
     programme = Programme(items=[ProgrammeItem(exercise_id="pelvic-tilt", sets=2, reps=8)])
     save_programme(
         person.store, programme, based_on=None, by_id=None, by_name="A. Clinician",

@@ -43,6 +43,8 @@ MODULES: dict[str, tuple[tuple[str, ...], Callable[[typer.Typer, ModuleType], No
     "worker_cmd": (("worker",), _registered),
     "coach_cmd": (("coach",), _registered),
     "clinic_cmd": (("clinic",), _group("clinic")),
+    "article_cmd": (("article",), _registered),
+    "learn_cmd": (("learn",), _group("learn")),
 }
 """Each command module (``backcoach.cli.<module>``), the commands it adds, and how it adds
 them, in the order ``--help`` lists them."""

@@ -25,6 +25,7 @@ from backcoach.records.tables import (
     Base,
     DirectionCheckRow,
     ExerciseOutcomeRow,
+    LessonMarkRow,
     PainReportRow,
     PersonRow,
     PlanRow,
@@ -803,6 +804,48 @@ class Store:
                 (r for r in rows if r.decided_on is not None or as_utc(r.decided_at) >= moment),
                 key=lambda row: row.id,
             )
+
+    # --- lessons (backcoach.lessons) ---------------------------------------------------------
+
+    def lesson_marks(self) -> list[LessonMarkRow]:
+        """What the person did with each lesson (one row per lesson touched; a few dozen at
+        most, as there are a few dozen lessons), by lesson id."""
+        with self.reading() as s:
+            rows = s.scalars(select(LessonMarkRow))
+            return sorted(rows, key=lambda row: row.lesson_id)
+
+    def mark_lesson(
+        self,
+        lesson_id: str,
+        *,
+        read_on: dt.date | None = None,
+        skipped_on: dt.date | None = None,
+        assigned_by: int | None = None,
+        assigned_by_name: str | None = None,
+    ) -> None:
+        """Note that a lesson was read on ``read_on`` (the first reading is kept: a lesson
+        read again on request stays read since that day), skipped on ``skipped_on``, or
+        assigned by a clinician (``assigned_by``, their person id; assigning again renews it).
+        One row per lesson: a second writer racing for the same new row retries once."""
+        for attempt in (1, 2):
+            try:
+                with self._tx() as s:
+                    query = select(LessonMarkRow).where(LessonMarkRow.lesson_id == lesson_id)
+                    row = s.scalars(query).first()
+                    if row is None:
+                        row = LessonMarkRow(lesson_id=lesson_id)
+                        s.add(row)
+                    if read_on is not None and row.read_on is None:
+                        row.read_on, row.read_at = read_on, self._clock()
+                    if skipped_on is not None:
+                        row.skipped_on = skipped_on
+                    if assigned_by is not None:
+                        row.assigned_at = self._clock()
+                        row.assigned_by, row.assigned_by_name = assigned_by, assigned_by_name
+                return
+            except IntegrityError:
+                if attempt == 2:
+                    raise
 
     # --- everything -------------------------------------------------------------------------
 

@@ -362,6 +362,26 @@ class ProgrammeVersionRow(Owned, Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class LessonMarkRow(Owned, Base):
+    """What a person did with one lesson (backcoach.lessons), one row per lesson: the day they
+    read it (never offered again unless they ask), the day they last skipped it, and whether a
+    clinician assigned it to them (``assigned_by`` is a plain person id, as in
+    ``programme_versions``: the note outlives the clinician's account). The lessons themselves
+    are files, not rows; ``lesson_id`` names one."""
+
+    __tablename__ = "lesson_marks"
+    __table_args__ = (UniqueConstraint("person_id", "lesson_id", name="uq_lesson_marks_lesson"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lesson_id: Mapped[str] = mapped_column(String(80))
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    read_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    skipped_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    assigned_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    assigned_by: Mapped[int | None] = mapped_column(Integer, default=None)
+    assigned_by_name: Mapped[str | None] = mapped_column(String(200), default=None)
+
+
 # --- the clinic (backcoach.clinic): accounts, care, invites, sign-in sessions, audit ---------
 # Not personal records: none inherits ``Owned``, so none is scoped, exported or forgotten with a
 # person's records. Sign-in has to find a row before it knows whose it is (an e-mail, a code,

@@ -457,6 +457,19 @@ class ProgrammeVersionRecord(_Row):
     data: Programme
 
 
+class LessonMarkRecord(_Row):
+    """What the person did with one lesson (backcoach.lessons): read, skipped, assigned."""
+
+    id: RowId
+    lesson_id: Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+    read_at: Moment | None = None
+    read_on: Day | None = None
+    skipped_on: Day | None = None
+    assigned_at: Moment | None = None
+    assigned_by: Annotated[int, Field(ge=1, le=INT4_MAX)] | None = None
+    assigned_by_name: Name | None = None
+
+
 class ExportTables(BaseModel):
     """Every table, each a list of rows; a table an older file lacks is empty."""
 
@@ -474,6 +487,7 @@ class ExportTables(BaseModel):
     activities: list[ActivityRecord] = Field(default_factory=list)
     activity_ratings: list[ActivityRatingRecord] = Field(default_factory=list)
     programme_versions: list[ProgrammeVersionRecord] = Field(default_factory=list)
+    lesson_marks: list[LessonMarkRecord] = Field(default_factory=list)
 
 
 ROW_MODELS: dict[str, type[BaseModel]] = {
@@ -489,6 +503,7 @@ ROW_MODELS: dict[str, type[BaseModel]] = {
     "activities": ActivityRecord,
     "activity_ratings": ActivityRatingRecord,
     "programme_versions": ProgrammeVersionRecord,
+    "lesson_marks": LessonMarkRecord,
 }
 """The model each table's rows are checked with (a test keeps it in step with the tables)."""
 

@@ -56,13 +56,17 @@ def create_app(
 
     from backcoach.web import (
         api,
+        api_articles,
         api_docs,
         api_errors,
+        api_lessons,
         clinic_mode,
         pages,
+        pages_article,
         pages_checkin,
         pages_direction,
         pages_import,
+        pages_learn,
     )
     from backcoach.web.live import LiveSessions, SessionClock, clock_speed_from_environ
     from backcoach.web.page_cache import PageCache
@@ -99,5 +103,9 @@ def create_app(
     app.include_router(pages_checkin.router)
     app.include_router(pages_direction.router)
     app.include_router(pages_import.router)
+    app.include_router(api_articles.router, prefix="/api")
+    app.include_router(pages_article.router)
+    app.include_router(api_lessons.router, prefix="/api")
+    app.include_router(pages_learn.router)
     app.add_middleware(SecurityMiddleware, guard=guard)
     return app

@@ -40,6 +40,7 @@ def install(app: FastAPI, context: AppContext) -> str:
     database is SQLite or a clinic setting is not usable."""
     from backcoach.web import (
         api_clinician,
+        api_lessons,
         api_programmes,
         auth,
         pages_clinician,
@@ -56,6 +57,7 @@ def install(app: FastAPI, context: AppContext) -> str:
     app.include_router(pages_programme.router)
     app.include_router(api_clinician.router, prefix="/api")
     app.include_router(api_clinician.comments, prefix="/api")
+    app.include_router(api_lessons.clinic, prefix="/api")
     # before pages_signin: its placeholder /clinician is replaced by the patients list
     app.include_router(pages_clinician.router)
     app.include_router(pages_signin.router)

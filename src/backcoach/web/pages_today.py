@@ -7,12 +7,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from backcoach.catalogue.loader import UnknownExercise
 from backcoach.errors import PlanRefused
+from backcoach.lessons.loader import digest as lesson_files_digest
+from backcoach.lessons.today import own_lessons_dir, todays_lesson
 from backcoach.services.plans import catalogue_digest, todays_plan_to_show
 from backcoach.services.screening import gate as plan_gate
 from backcoach.web.api_exercises import moving_picture, still_picture
 from backcoach.web.deps import AppDep, PersonDep
 from backcoach.web.page_cache import PageCache
 from backcoach.web.pages_common import render
+from backcoach.web.pages_learn import person_library
 
 router = APIRouter()
 
@@ -26,7 +29,12 @@ def today(request: Request, person: PersonDep) -> Response:
     store, day, catalogue = person.store, person.today(), person.catalogue
     pages: PageCache = request.app.state.page_cache
     tag = store.revision()  # first, before the records the page is made from
-    key = ("today", store.person_id, tag, day, catalogue_digest(catalogue)) if tag else None
+    lessons_tag = lesson_files_digest(own_lessons_dir(person.settings.home))
+    key = (
+        ("today", store.person_id, tag, day, catalogue_digest(catalogue), lessons_tag)
+        if tag
+        else None
+    )
     kept = pages.answer(request, key)
     if kept is not None:
         return kept
@@ -45,6 +53,9 @@ def today(request: Request, person: PersonDep) -> Response:
             pages.keep(request, key, response)
             return response
         unfinished = store.unfinished_session() is not None
+        # Today's lesson: a small card after the session's start, never in its place. Marking
+        # it read or skipped writes the person's records, so the kept page is made again.
+        lesson = todays_lesson(store, person_library(person), day)
     plan = made.plan
     context: dict[str, object] = {
         "nav": "today",
@@ -56,6 +67,7 @@ def today(request: Request, person: PersonDep) -> Response:
         # lists the exercises left out, with their reasons, itself.
         "notes": [note for note in plan.notes if "`backcoach " not in note],
         "not_offered": made.not_offered,
+        "lesson": lesson,
     }
     response = render(request, "today.html", context)
     pages.keep(request, key, response)
