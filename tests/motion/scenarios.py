@@ -10,6 +10,7 @@ from backcoach.catalogue.poses import KeyPoses
 from backcoach.motion.synthetic import Camera
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "exercises" / "leg-raise.yaml"
+SIT_UP = EXAMPLE.with_name("sit-up.yaml")
 
 
 def coached_exercises() -> dict[str, Exercise]:
@@ -19,6 +20,13 @@ def coached_exercises() -> dict[str, Exercise]:
     assert example is not None and not problems, problems
     found[example.id] = example
     return found
+
+
+def sit_up() -> Exercise:
+    """The second example exercise (bent-knee sit-up), as a user's own file."""
+    exercise, problems = load_file(SIT_UP)
+    assert exercise is not None and not problems, problems
+    return exercise
 
 
 # Per exercise: faults injected into the last key pose (angle changes and what rests on the

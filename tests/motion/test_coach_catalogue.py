@@ -10,7 +10,7 @@ import pytest
 from backcoach.catalogue import load_default
 from backcoach.motion.reference import MIN_TRACK_CHANGE, NotCoachable, kind_of, reference
 from tests.conftest import run_cli
-from tests.motion.scenarios import EXAMPLE, coached_exercises
+from tests.motion.scenarios import EXAMPLE, SIT_UP, coached_exercises, sit_up
 
 REQUIRED = {"prone-press-up", "knee-to-chest-double", "bridge", "knee-rolls", "bird-dog", "cat-cow"}
 
@@ -130,3 +130,16 @@ def test_catalogue_check_reports_a_tracked_feature_that_barely_moves(home: Path)
     assert result.returncode == 2, result.stdout
     assert "leg-raise.yaml:" in result.stderr + result.stdout
     assert "changes only" in result.stderr + result.stdout
+
+
+def test_the_sit_up_example_passes_the_catalogue_check(tmp_path: Path) -> None:
+    """The second example, as a user's own file: no problem reported for it (built-in files
+    other people are editing may report their own; those are not this file's)."""
+    home = tmp_path / "home"
+    (home / "exercises").mkdir(parents=True)
+    (home / "exercises" / "sit-up.yaml").write_text(SIT_UP.read_text())
+    result = run_cli("catalogue", "check", home=home)
+    assert "sit-up.yaml" not in result.stdout + result.stderr
+    exercise = sit_up()
+    ref = reference(exercise)
+    assert ref.track_end - ref.track_start > 60  # the trunk's lean: lying 0, sitting near 80

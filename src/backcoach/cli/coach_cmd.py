@@ -99,8 +99,13 @@ def _live_printer() -> Any:
 
 
 def _show(result: dict[str, Any], annotate: Path | None) -> None:
+    verification = result["verification"]
+    if not verification["matches"]:
+        # Say what was seen, plainly, and count nothing: a count of the wrong movement misleads.
+        console.print(f"[bold]{result['exercise']}[/]: {verification['message'].capitalize()}.")
     reps = result["reps"]
-    console.print(f"[bold]{result['exercise']}[/]: {reps} repetition{'s' * (reps != 1)}")
+    if verification["matches"]:
+        console.print(f"[bold]{result['exercise']}[/]: {reps} repetition{'s' * (reps != 1)}")
     for rep in result["rep_times"]:
         hold = f", held {rep['hold_seconds']:.1f} s" if rep["hold_seconds"] >= 1 else ""
         console.print(f"  rep {rep['rep']}: {rep['start']:.1f}-{rep['end']:.1f} s{hold}")
@@ -108,8 +113,17 @@ def _show(result: dict[str, Any], annotate: Path | None) -> None:
         console.print("Things to try next time:")
         for fault in result["faults"]:
             console.print(f"  at {fault['time']:.1f} s: {fault['cue']}")
-    elif reps:
+    elif result["form_judged"]:
+        # Praise only with the evidence for it: every repetition well tracked, every rule checked.
         console.print("No form faults seen. Well done.")
+    for reason in result["not_seen"]:
+        if reason != verification["message"]:
+            console.print(f"Not seen: {reason}.")
+    if result["cues_withheld"]:
+        console.print(
+            f"[dim]{len(result['cues_withheld'])} possible form cue(s) not given: the camera saw "
+            "too little of those moments to be sure.[/]"
+        )
     for skipped in result["rules_not_checked"]:
         console.print(f"[dim]Not checked ({skipped['feature']}): {skipped['reason']}.[/]")
     tracking = result["tracking"]

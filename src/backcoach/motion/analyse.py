@@ -13,12 +13,22 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from backcoach.motion.evidence import (
+    FAIR_TRACKING,
+    GOOD_TRACKING,
+    MIN_TRACKED_SHARE,
+    RECENT_S,
+    gaps,
+    share,
+)
 from backcoach.motion.features import VISIBLE
 from backcoach.motion.frames import Marks, PoseFrame
 from backcoach.motion.orient import best_turn, upright
-from backcoach.motion.phases import PhaseTracker, Rep
-from backcoach.motion.reference import Reference, frame_of, kind_of
+from backcoach.motion.phases import SETTLED, Calibration, PhaseTracker, Rep
+from backcoach.motion.reference import MIN_TRACK_CHANGE, Reference, frame_of, kind_of
+from backcoach.motion.rhythm import period
 from backcoach.motion.rules import Fault, RuleWatch
+from backcoach.motion.verify import Verdict, Verifier
 
 SMOOTH_S = 0.1
 """Time constant of the smoothing of each feature: it takes the pose model's frame-to-frame
@@ -44,9 +54,9 @@ MIN_TRUNK_PX = 48.0
 """Below this trunk length in the picture (pixels), heights and left-right differences are not
 judged: MediaPipe's jitter of a few pixels would then be a large part of a trunk length and
 every repetition would draw a cue. Angles do not depend on size and are still judged."""
-GOOD_TRACKING = 0.8
-FAIR_TRACKING = 0.5
-"""Fractions of frames with the tracked feature measured for 'good' and 'fair' quality."""
+NOISE_SHARE = 0.5
+"""The least range that counts is at least half the tracked feature's least change between key
+poses (reference.MIN_TRACK_CHANGE): a still body's jitter stays well under it."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,17 @@ class Analyser:
         self.ref = ref
         self.fps = fps
         self.tracker = PhaseTracker()
+        kind = kind_of(ref.spec.features[ref.spec.track])
+        self.calibration = Calibration(
+            ref.track_start, ref.track_end, NOISE_SHARE * MIN_TRACK_CHANGE[kind]
+        )
+        self.verifier = Verifier(ref.name or ref.exercise_id, ref.path_frames)
+        self._verdict = Verdict(False, True)
+        self.withheld: list[Fault] = []
+        self._log: list[tuple[float, bool]] = []
+        self._recent: deque[tuple[float, bool]] = deque()
+        self._series: list[tuple[float, float]] = []
+        self._basis: tuple[float, float] | None = None
         self.watches = [
             RuleWatch(i, r, kind_of(ref.spec.features[r.rule.feature]))
             for i, r in enumerate(ref.rules)
@@ -108,6 +129,7 @@ class Analyser:
         self._last_t = self._end = frame.t
         tr.frames += 1
         if frame.marks is None:
+            self._note(frame.t, False)
             return self._moment(frame.t, None, ())
         tr.with_person += 1
         tr.visibility.append(
@@ -137,6 +159,7 @@ class Analyser:
         marks = upright(picture, self.tracking.quarter, self.tracking.level)
         frame = frame_of(marks)
         if frame is None:
+            self._note(t, False)
             return self._moment(t, None, ())
         self._scales.append(frame.scale)
         self._floors.append((t, frame.floor))
@@ -145,6 +168,7 @@ class Analyser:
         lows = sorted(f for _, f in self._floors)
         floor = lows[int(FLOOR_PERCENTILE * (len(lows) - 1))]
         frame = type(frame)(frame.marks, statistics.median(self._scales), floor)
+        self.verifier.add(frame)
         sides = {
             name: self._smoothed(name, t, values, self.ref.spec.features[name].side == "either")
             for name, values in self.ref.sides(frame).items()
@@ -152,10 +176,17 @@ class Analyser:
         values = self.ref.combine(sides)
         track = values[self.ref.spec.track]
         rep = None
+        self._note(t, track is not None)
         if track is not None:
             self.tracking.measured += 1
-            self._progress = self.ref.progress(track)
-            rep = self.tracker.update(t, self._progress)
+            self._series.append((t, track))
+            progress = self.calibration.progress(t, track)
+            if progress is not None:
+                self._progress = progress
+                rep = self._track(t, track, progress)
+        if rep is not None:
+            # Judged when a repetition ends (not every frame: it sorts every value seen).
+            self._verdict = self.verifier.verdict()
         current = len(self.tracker.reps) + (0 if rep else 1)
         found = []
         small = statistics.median(self._scales) < MIN_TRUNK_PX
@@ -168,8 +199,46 @@ class Analyser:
                 found.append(fault)
             if rep is not None and (fault := watch.rep_done(rep)) is not None:
                 found.append(fault)
+        # Live, a cue needs the last moments seen well enough; the rest wait for the result,
+        # which judges each repetition as a whole.
+        recent = [m for _, m in self._recent]
+        if found and sum(recent) < MIN_TRACKED_SHARE * len(recent):
+            self.withheld += found
+            found = []
         self.faults += found
         return self._moment(t, rep, tuple(found))
+
+    def _track(self, t: float, value: float, progress: float) -> Rep | None:
+        """Feed the phase tracker; before the first repetition, replay the samples so far
+        whenever the video's range has moved (see phases.SETTLED). Live and file run this
+        same code, so both give the same count from the same landmarks."""
+        cal = self.calibration
+        found = cal.range()
+        assert found is not None
+        basis = self._basis
+        span = found[1] - found[0]
+        # The hold band: 5% of the smaller of the video's and the key poses' range, so a path
+        # that overshoots the last pose (a press-up's chest rises past it) does not widen it.
+        band = min(span, cal.key_range)
+        if not self.tracker.reps and (
+            basis is None
+            or abs(found[0] - basis[0]) > SETTLED * span
+            or abs(found[1] - basis[1]) > SETTLED * span
+        ):
+            self._basis = found
+            self.tracker = PhaseTracker(armed=cal.opening is None)
+            done = None
+            for ts, v in self._series:
+                done = self.tracker.update(ts, cal.at(v, found), cal.direction * v, band) or done
+            return done
+        return self.tracker.update(t, progress, cal.direction * value, band)
+
+    def _note(self, t: float, measured: bool) -> None:
+        """Log whether this frame's tracked feature was measured (for the evidence rules)."""
+        self._log.append((t, measured))
+        self._recent.append((t, measured))
+        while self._recent[0][0] < t - RECENT_S:
+            self._recent.popleft()
 
     def _smoothed(
         self, name: str, t: float, values: dict[str, float], carry: bool
@@ -198,6 +267,9 @@ class Analyser:
         return out
 
     def _moment(self, t: float, rep: Rep | None, faults: tuple[Fault, ...]) -> Moment:
+        if not self._verdict.matches:
+            # Not the named exercise: nothing is counted or cued, live or in the result.
+            return Moment(t, 0, self._progress, None, ())
         return Moment(t, len(self.tracker.reps), self._progress, rep, faults)
 
     def finish(self) -> None:
@@ -207,17 +279,77 @@ class Analyser:
         rep = self.tracker.close()
         if rep is not None:
             self.faults += [f for w in self.watches if (f := w.rep_done(rep)) is not None]
+        self._verdict = self.verifier.verdict()
 
     # --- output --------------------------------------------------------------------------
 
     def result(self, source: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Everything found, as plain JSON-ready data."""
+        """Everything found, as plain JSON-ready data.
+
+        Honest by construction: nothing is counted when the video does not show the named
+        exercise; a cue is kept only when its repetition (or the set, for a cue outside any
+        repetition) was tracked in at least MIN_TRACKED_SHARE of its frames; ``form_judged``
+        (the only licence for praise) needs every repetition tracked that well, and
+        ``not_seen`` says in plain words what could not be seen and why.
+        """
         tr = self.tracking
-        reps = self.tracker.reps
+        verdict = self._verdict
+        reps = self.tracker.reps if verdict.matches else []
         measured = tr.measured / tr.frames if tr.frames else 0.0
+        shares = {r.index: share(self._log, r.start, r.end) for r in reps}
+        faults: list[Fault] = []
+        withheld = list(self.withheld)
+        for fault in self.faults if verdict.matches else []:
+            seen = shares.get(fault.rep, measured) if fault.rep is not None else measured
+            (faults if seen >= MIN_TRACKED_SHARE else withheld).append(fault)
+        thin = [i for i, s in shares.items() if s < MIN_TRACKED_SHARE]
+        not_seen = []
+        if not verdict.matches:
+            not_seen.append(verdict.message)
+        elif tr.frames and measured < MIN_TRACKED_SHARE:
+            not_seen.append(
+                f"the body was measured in only {measured:.0%} of the frames (at least "
+                f"{MIN_TRACKED_SHARE:.0%} is needed to judge form), so form was not judged; "
+                "try more light and the whole body in the picture"
+            )
+        elif not reps and self.calibration.range() is None and tr.measured:
+            not_seen.append(
+                "no movement large enough to be a repetition was seen, so nothing was counted"
+            )
+        if thin:
+            not_seen.append(
+                f"repetition{'s' * (len(thin) > 1)} {', '.join(map(str, thin))} "
+                f"{'were' if len(thin) > 1 else 'was'} seen in less than "
+                f"{MIN_TRACKED_SHARE:.0%} of {'their' if len(thin) > 1 else 'its'} frames, so "
+                "form was not judged there"
+            )
+        rhythm = period(self._series)
+        for start, end in gaps(self._log) if verdict.matches and tr.measured else []:
+            hidden = (
+                f"; at your pace of a repetition every {rhythm:.1f} s, about "
+                f"{round((end - start) / rhythm)} could have been missed there"
+                if rhythm and (end - start) >= rhythm / 2
+                else ""
+            )
+            not_seen.append(
+                f"you were not seen from {start:.1f} to {end:.1f} s, so repetitions in that "
+                f"time may not be counted{hidden}"
+            )
+        if self.skipped:
+            not_seen.append(
+                "some form rules could not be checked: the body is small in the picture"
+            )
         quality = (
-            "good" if measured >= GOOD_TRACKING else "fair" if measured >= FAIR_TRACKING else "poor"
+            "good"
+            if measured >= GOOD_TRACKING and not thin
+            else "fair"
+            if measured >= FAIR_TRACKING
+            else "poor"
         )
+        form_judged = bool(reps) and not not_seen and quality == "good"
+        found_range = self.calibration.range()
+        thresholds = self.calibration.thresholds()
+        direction = self.calibration.direction
         return {
             "exercise": self.ref.exercise_id,
             "duration_seconds": round(self._end, 2),
@@ -228,22 +360,31 @@ class Analyser:
                     "start": round(r.start, 2),
                     "end": round(r.end, 2),
                     "hold_seconds": round(r.hold_seconds, 2),
-                    "reached": round(min(r.peak, 9.99), 2),
+                    "reached": round(min(self.ref.progress(direction * r.peak), 9.99), 2),
+                    "tracked_fraction": round(shares[r.index], 3),
                 }
                 for r in reps
             ],
             "hold_seconds": [round(r.hold_seconds, 2) for r in reps],
-            "faults": [
-                {
-                    "time": round(f.time, 2),
-                    "rep": f.rep,
-                    "rule": f.rule,
-                    "feature": f.feature,
-                    "check": f.check,
-                    "cue": f.cue,
-                }
-                for f in self.faults
-            ],
+            "faults": [_fault(f) for f in faults],
+            "cues_withheld": [_fault(f) for f in withheld],
+            "form_judged": form_judged,
+            "not_seen": not_seen,
+            "verification": {
+                "checked": verdict.checked,
+                "matches": verdict.matches,
+                "message": verdict.message,
+                "positions": {p: round(s, 3) for p, s in verdict.positions},
+            },
+            "counting": {
+                "feature": self.ref.spec.track,
+                "key_pose_values": [round(self.ref.track_start, 3), round(self.ref.track_end, 3)],
+                "video_range": [round(direction * v, 3) for v in found_range]
+                if found_range
+                else None,
+                "enter_exit": [round(v, 3) for v in thresholds] if thresholds else None,
+                "rhythm_seconds": round(rhythm, 2) if rhythm else None,
+            },
             "rules_not_checked": [
                 {
                     "rule": i,
@@ -258,6 +399,7 @@ class Analyser:
                 "frames": tr.frames,
                 "frames_with_person": tr.with_person,
                 "measured_fraction": round(measured, 3),
+                "min_tracked_fraction_for_cues": MIN_TRACKED_SHARE,
                 "mean_visibility": round(statistics.fmean(tr.visibility), 3)
                 if tr.visibility
                 else 0.0,
@@ -270,3 +412,14 @@ class Analyser:
                 **(source or {}),
             },
         }
+
+
+def _fault(f: Fault) -> dict[str, Any]:
+    return {
+        "time": round(f.time, 2),
+        "rep": f.rep,
+        "rule": f.rule,
+        "feature": f.feature,
+        "check": f.check,
+        "cue": f.cue,
+    }

@@ -24,6 +24,9 @@ SIDE_PREFERENCE = 0.25
 visibility), a feature on ``both`` sides uses that side alone: in a side view the far limbs
 are the pose model's guess, and its guesses for a hidden knee can be wildly bent."""
 
+FORESHORTENED = 0.5
+"""A trunk drawn shorter than this share of the body's size points at the camera."""
+
 SIDES = ("left", "right")
 _MEDIAPIPE_NAME = {"toe": "foot_index"}
 PAIRED = frozenset(BODY_POINTS) - {"nose"}
@@ -114,6 +117,12 @@ def side_values(spec: CoachFeature, frame: Frame) -> dict[str, float]:
             value = _angle(marks[0], marks[1], marks[2])
         elif spec.tilt is not None:
             value = _tilt(marks[0], marks[1])
+            if {p.split("_")[-1] for p in points} == {"hip", "shoulder"} and math.dist(
+                marks[0][:2], marks[1][:2]
+            ) < FORESHORTENED * frame.scale:
+                # The trunk drawn short points at the camera (seen from the head or foot
+                # end): it is level, whatever direction its few pixels happen to take.
+                value = 0.0
         else:
             value = (marks[0].y - frame.floor) / frame.scale
         if value is not None:

@@ -71,6 +71,11 @@ class Reference:
     rules: list[RuleRef]
     start_marks: list[Marks]
     """Upright landmarks of each key pose, for finding which way up the picture is."""
+    name: str = ""
+    """The exercise's name, for messages."""
+    path_frames: tuple[Frame, ...] = ()
+    """The body model's frames from the first key pose to the last, for checking that a video
+    shows this exercise (position and moving parts; :mod:`backcoach.motion.verify`)."""
 
     def sides(self, frame: Frame) -> dict[str, dict[str, float]]:
         """Every feature's value on each side seen (see :func:`side_values`)."""
@@ -108,7 +113,8 @@ def reference(exercise: Exercise) -> Reference:
     start_sides = {n: side_values(s, key_frames[0]) for n, s in spec.features.items()}
     values_of = _evaluator(spec, start_sides)
     pose_values = [values_of(f) for f in key_frames]
-    path = [values_of(_frame(f.placed, lowest)) for f in scene.forward]
+    path_frames = tuple(_frame(f.placed, lowest) for f in scene.forward)
+    path = [values_of(f) for f in path_frames]
     track = spec.features[spec.track]
     start, end = pose_values[0][spec.track], pose_values[-1][spec.track]
     least = MIN_TRACK_CHANGE[kind_of(track)]
@@ -148,6 +154,8 @@ def reference(exercise: Exercise) -> Reference:
         end,
         rules,
         [f.marks for f in key_frames],
+        exercise.name,
+        path_frames,
     )
 
 

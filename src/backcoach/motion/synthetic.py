@@ -23,6 +23,10 @@ class Camera:
     """Turned about the vertical away from the key poses' view (0 = exactly that view)."""
     roll_deg: float = 0.0
     """Tilted in the picture plane (a camera not quite level)."""
+    pitch_deg: float = 0.0
+    """Looking down from above by this much (0 = at the body's height, level)."""
+    mirror: bool = False
+    """The picture flipped left to right (a front camera's selfie view)."""
     quarter: int = 0
     """The picture turned a quarter turn clockwise this many times (a phone on its side)."""
     pixels_per_m: float = 150.0
@@ -65,11 +69,11 @@ def play(
     rng = random.Random(seed)
     timeline: list[tuple[float, dict[str, Landmark]]] = []
     truths = []
-    first = landmark_track(key_poses, reps[0].tempo, fps)[0][1]
+    first = _track(key_poses, reps[0].tempo, fps)[0][1]
     timeline += [(k / fps, first) for k in range(int(lead_s * fps))]
     t0 = len(timeline) / fps
     for plan in reps:
-        track = landmark_track(plan.poses or key_poses, plan.tempo, fps)
+        track = _track(plan.poses or key_poses, plan.tempo, fps)
         timeline += [(t0 + t, lm) for t, lm in track[:-1]]
         tempo = plan.tempo
         truths.append(Truth(t0, t0 + tempo.out + tempo.hold + tempo.back, tempo.hold, plan.faults))
@@ -85,6 +89,22 @@ def play(
     return frames, truths
 
 
+_TRACKS: dict[tuple[str, Tempo, float], list[tuple[float, dict[str, Landmark]]]] = {}
+
+
+def _track(
+    key_poses: KeyPoses, tempo: Tempo, fps: float
+) -> list[tuple[float, dict[str, Landmark]]]:
+    """The body model's track, kept: the robustness matrix plays the same repetitions through
+    many cameras, and placing each pose on the floor is the slow part of a synthetic run."""
+    key = (key_poses.model_dump_json(), tempo, fps)
+    if key not in _TRACKS:
+        if len(_TRACKS) > 256:
+            _TRACKS.clear()
+        _TRACKS[key] = landmark_track(key_poses, tempo, fps)
+    return _TRACKS[key]
+
+
 def _picture(
     body: dict[str, Landmark], cam: Camera, noise: float, dropout: float, rng: random.Random
 ) -> Marks:
@@ -93,7 +113,11 @@ def _picture(
     for name, p in body.items():
         x = p.x * math.cos(yaw) + p.depth * math.sin(yaw)
         depth = -p.x * math.sin(yaw) + p.depth * math.cos(yaw)
-        y = p.y
+        pitch = math.radians(cam.pitch_deg)
+        y = p.y * math.cos(pitch) - depth * math.sin(pitch)
+        depth = depth * math.cos(pitch) + p.y * math.sin(pitch)
+        if cam.mirror:
+            x = -x
         x, y = x * math.cos(roll) - y * math.sin(roll), x * math.sin(roll) + y * math.cos(roll)
         x, y = x + rng.gauss(0, noise), y + rng.gauss(0, noise)
         for _ in range(cam.quarter % 4):
