@@ -70,6 +70,17 @@ class Settings:
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    @property
+    def may_hold_records(self) -> bool:
+        """False only when the personal SQLite file does not exist yet: nothing saved, so a
+        command that merely reads records can say so without opening (and so creating) the
+        database, and without importing SQLAlchemy. A server database may always hold some."""
+        prefix = "sqlite:///"
+        if not self.database_url.startswith(prefix):
+            return True
+        path = self.database_url[len(prefix) :].split("?", 1)[0]
+        return path in ("", ":memory:") or Path(path).exists()
+
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ

@@ -10,3 +10,7 @@ ExerciseId = NewType("ExerciseId", str)
 
 PainScore = int
 """Pain on the 0-10 numeric rating scale (0 none, 10 worst imaginable)."""
+
+PERSONAL_PERSON_ID = 1
+"""Personal mode's one implicit person (migration 0004 moves an existing database into it).
+Here, not in records.tables, so naming the person does not import SQLAlchemy."""

@@ -166,7 +166,7 @@ def test_list_and_plan_leave_the_bad_files_out(home: Path, command: list[str]) -
             in (warning)
         )
         assert "Run `backcoach catalogue check` for details" in warning
-        assert "wall-sit (yours)" in result.stdout
+        assert "Wall sit (your own)" in result.stdout
         assert not any(bad in result.stdout for bad in BAD_IDS)
     elif command[0] == "exercises":
         ids = {row["id"] for row in json.loads(result.stdout)}

@@ -26,7 +26,8 @@ def own_folder(home: Path) -> Path:
 
 
 def table_rows(stdout: str) -> dict[str, str]:
-    """The list table's rows keyed by the id cell (which carries the '(yours)' mark)."""
+    """The list table's rows keyed by the id cell; a person's own exercise is marked "(your
+    own)" beside its name, so the id cell holds the id alone."""
     rows = {}
     for line in stdout.splitlines():
         cells = [c.strip() for c in line.split("│")]
@@ -40,8 +41,8 @@ def test_own_exercise_is_listed_as_yours_and_shown(home: Path) -> None:
     listed = run_cli("exercises", "list", home=home)
     assert listed.returncode == 0, listed.stderr
     rows = table_rows(listed.stdout)
-    assert "wall-sit (yours)" in rows
-    assert "bridge" in rows and "bridge (yours)" not in rows
+    assert "(your own)" in rows["wall-sit"]
+    assert "(your own)" not in rows["bridge"]
     assert listed.stderr == ""
 
     shown = run_cli("exercises", "show", "wall-sit", home=home)
@@ -49,7 +50,7 @@ def test_own_exercise_is_listed_as_yours_and_shown(home: Path) -> None:
     flat = re.sub(r"[\s│]+", " ", shown.stdout)
     assert "Wall sit (wall-sit, your own)" in flat
     assert "“Slide down slowly.”" in flat
-    assert "knee: Slide down only a little way" in flat
+    assert "Knee problems: Slide down only a little way" in flat
 
     as_json = run_cli("exercises", "list", "--position", "standing", "--json", home=home)
     ids = [e["id"] for e in json.loads(as_json.stdout)]
@@ -66,7 +67,7 @@ def test_a_broken_own_file_does_not_stop_the_list(home: Path) -> None:
     listed = run_cli("exercises", "list", home=home)
     assert listed.returncode == 0
     rows = table_rows(listed.stdout)
-    assert "wall-sit (yours)" in rows
+    assert "(your own)" in rows["wall-sit"]
     assert not any(key.startswith("wall-sit-deep") for key in rows)
     assert "1 problem(s) in your own exercise files" in listed.stderr
     assert "backcoach catalogue check" in listed.stderr
@@ -93,10 +94,10 @@ def test_a_fixed_file_is_read_again(home: Path) -> None:
     folder = own_folder(home)
     broken = WALL_SIT.read_text(encoding="utf-8").replace("difficulty: 2", "difficulty: 5")
     (folder / "wall-sit.yaml").write_text(broken, encoding="utf-8")
-    assert "wall-sit (yours)" not in table_rows(run_cli("exercises", "list", home=home).stdout)
+    assert "wall-sit" not in table_rows(run_cli("exercises", "list", home=home).stdout)
     shutil.copy(WALL_SIT, folder / "wall-sit.yaml")
     fixed = run_cli("exercises", "list", home=home)
-    assert "wall-sit (yours)" in table_rows(fixed.stdout)
+    assert "(your own)" in table_rows(fixed.stdout)["wall-sit"]
     assert fixed.stderr == ""
 
 

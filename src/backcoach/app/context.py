@@ -107,7 +107,7 @@ class AppContext:
     def person(self, person_id: int | None = None) -> PersonContext:
         """A context for one person (personal mode: its one implicit person)."""
         if person_id is None:
-            from backcoach.records.tables import PERSONAL_PERSON_ID
+            from backcoach.types import PERSONAL_PERSON_ID
 
             person_id = PERSONAL_PERSON_ID
         return PersonContext(self, person_id)

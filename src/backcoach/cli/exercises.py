@@ -192,13 +192,19 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show one exercise as a card: whether it suits you, steps, dose, cautions, changes."""
-    from backcoach.services.suits import suits_you
-
     person = person_context()
     catalogue = person.catalogue
     with user_errors():
         ex = catalogue.get(exercise_id)
-    verdict = suits_you(person.store, catalogue, person.today())[ex.id]
+    if person.settings.may_hold_records:
+        from backcoach.services.suits import suits_you
+
+        verdict = suits_you(person.store, catalogue, person.today())[ex.id]
+    else:  # nothing saved yet: a fresh profile's verdict, without creating the database
+        from backcoach.planning.profile import Profile
+        from backcoach.services.suits import suits_for_profile
+
+        verdict = suits_for_profile(catalogue, Profile(), None, person.today())[ex.id]
     if as_json:
         print_json({**ex.model_dump(mode="json"), "for_me": for_me_json(verdict)})
         return

@@ -27,6 +27,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+# Still importable from here, as the records code does.
+from backcoach.types import PERSONAL_PERSON_ID as PERSONAL_PERSON_ID
+
 
 class Base(DeclarativeBase):
     """Every JSON column names its type explicitly with ``mapped_column(JSON)``."""
@@ -35,9 +38,6 @@ class Base(DeclarativeBase):
 PERSON_ROLES = ("person", "patient", "clinician", "admin")
 """Who a person is to backcoach: someone using it for themselves (personal mode), a clinic's
 patient, a clinician, or a practice admin."""
-
-PERSONAL_PERSON_ID = 1
-"""Personal mode's one implicit person (migration 0004 moves an existing database into it)."""
 
 
 class PersonRow(Base):

@@ -18,8 +18,6 @@ from backcoach.planning.flare import flare_up_exercise_ids
 from backcoach.planning.profile import Profile
 from backcoach.planning.select import Suits, suitability
 from backcoach.planning.state import ProgramState
-from backcoach.services.profiles import load_profile
-from backcoach.services.progression import program_state
 
 if TYPE_CHECKING:
     from backcoach.catalogue.model import Exercise
@@ -50,6 +48,10 @@ def suits_for_profile(
 def suits_you(store: Store, exercises: Iterable[Exercise], today: dt.date) -> dict[str, Suits]:
     """Each exercise's verdict for the person of ``store`` today: their saved profile and their
     programme state, read together."""
+    # Imported here: the records (and SQLAlchemy) only when there are records to read.
+    from backcoach.services.profiles import load_profile
+    from backcoach.services.progression import program_state
+
     with store.reading():
         profile = load_profile(store)
         state = program_state(store, today)
