@@ -37,7 +37,10 @@ FAULTS: dict[str, list[tuple[dict[str, Any], frozenset[int]]]] = {
             {"angles": {"hip": 0, "lumbar": -10, "knee": 0}, "floor": ["hands", "toes"]},
             frozenset({0}),
         ),
-        ({"angles": {"elbow": 70, "shoulder": 20}}, frozenset({1})),
+        # Elbows left clearly bent. With the arms out to the side (as drawn), a camera turned
+        # 20 degrees reads a 70-degree bend as nearly straight in the picture (a limit of 2D
+        # angles): the fault is a 90-degree bend.
+        ({"angles": {"elbow": 90, "shoulder": 20}}, frozenset({1})),
     ],
     "knee-to-chest-double": [
         ({"angles": {"lumbar": 45}, "floor": ["head", "upper_trunk"]}, frozenset({0})),

@@ -62,6 +62,11 @@ def _own_file(home: Path, old: str, new: str) -> None:
             "'track' names the feature 'hips', which is not under 'features'; "
             "use one of hip, knee, pelvis",
         ),
+        (
+            "track: hip",
+            "track: hip\n  hold: elbows",
+            "'hold' names the feature 'elbows', which is not under 'features'",
+        ),
         ("    - feature: pelvis\n", "    - feature: back\n", "rules[0] names the feature 'back'"),
         (
             "      check: stay\n      tolerance: 0.15",

@@ -1,39 +1,362 @@
 """Pose checks that need the body's geometry, reported like any other catalogue problem.
 
-The catalogue's schema already rejects angles outside human ranges; here every key pose is put
-on the floor and each resting part must really touch its support (within 2 cm), and a pose
-that leans on a prop (or loops a towel round a foot) needs that prop in the exercise's
-equipment. The catalogue loader calls :func:`check_exercise` through its ``extra_checks``
-hook, so the catalogue package itself never imports the body model.
+The catalogue's schema rejects angles no body reaches; here every key pose is held to what an
+adult's joints normally do and to what its own data declares:
+
+- joint angles within published adult range-of-motion norms (:data:`NORMS`, sources beside
+  each number), and two-joint limits one angle alone cannot show (a hip bent far with the
+  knee straight stretches the hamstrings past their length);
+- each resting part touches its support (within 2 cm) and props are in the equipment;
+- no part of the body goes through the floor;
+- a part resting on the same support in two neighbouring key poses stays put (knees and feet
+  do not slide along the mat between frames);
+- hands declared holding something (``hold``) are within a few centimetres of it;
+- the face points where the pose says (``look``).
+
+The catalogue loader calls :func:`check_exercise` through its ``extra_checks`` hook, so the
+catalogue package itself never imports the body model.
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
+from backcoach.body import skeleton as sk
 from backcoach.body.contacts import contact_specs
+from backcoach.body.geometry import Vec3, norm, sub
+from backcoach.body.kinematics import Body3D, forward, resolve
 from backcoach.body.placement import CONTACT_TOLERANCE_M, Placed
-from backcoach.body.scene import pose_frame
+from backcoach.body.scene import STILL_M, Frame, align, pose_frame, slides
 from backcoach.catalogue.model import Exercise
 from backcoach.catalogue.poses import KeyPose, KeyPoses, Support
 
 Finding = tuple[list[str | int], str, str]
 """(location in the file, what is wrong, how to fix it)."""
 
-_PROP_EQUIPMENT = {"chair": "chair", "wall": "wall", "roller": "foam-roller", "strap": "towel"}
-"""Pose fields that need an item of equipment: the supports that are props, and the strap (a
-towel does: the catalogue's equipment has no separate strap)."""
+_PROP_EQUIPMENT = {
+    "chair": "chair",
+    "wall": "wall",
+    "roller": "foam-roller",
+    "strap": "towel",
+    "hold:chair": "chair",
+}
+"""Pose fields that need an item of equipment: the supports that are props, the strap (a
+towel does: the catalogue's equipment has no separate strap) and a hand on a chair."""
 _WHERE = {"floor": "on the floor", "chair": "on the chair seat", "roller": "on the roller"}
 
 Gap = tuple[Support, int, str, float]
 """(support, index in its list, listed name, worst gap in metres)."""
 
 
+# --- range-of-motion norms -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Norm:
+    """A joint's normal adult range, degrees (signs as in :mod:`backcoach.catalogue.poses`),
+    where the numbers come from, and the names of its two directions for messages."""
+
+    low: float
+    high: float
+    source: str
+    low_name: str
+    high_name: str
+
+
+AAOS = "AAOS (Greene & Heckman 1994; as in Norkin & White)"
+NORMS: dict[str, Norm] = {
+    # The schema allows 45 of extension (see poses.LUMBAR_FLEXION); the adult norm is 25-30
+    # even with the arms pushing, so a prone press-up's trunk can never stand upright.
+    "lumbar": Norm(-30.0, 80.0, f"{AAOS}: flexion 80, extension 25-30", "extension", "flexion"),
+    "lumbar_side_bend": Norm(-35.0, 35.0, f"{AAOS}: 35 each way", "side bend", "side bend"),
+    "lumbar_rotation": Norm(-45.0, 45.0, f"{AAOS}: 45 each way", "rotation", "rotation"),
+    "neck": Norm(-60.0, 45.0, f"{AAOS}: flexion 45, extension 45-75", "extension", "flexion"),
+    "neck_rotation": Norm(-80.0, 80.0, f"{AAOS}: 80 each way", "rotation", "rotation"),
+    # Hip extension: AAOS gives 30; Roach & Miles 1991 (Phys Ther 71:656) measured a mean of
+    # about 20 in adults. Lying face down with the pelvis on the floor the hip barely extends.
+    "hip": Norm(
+        -30.0, 135.0, f"{AAOS}: extension 30; flexion 120 (+15 passive)", "extension", "flexion"
+    ),
+    "knee": Norm(
+        -5.0,
+        160.0,
+        f"{AAOS}: flexion 135 (+25 kneeling, Hemmerich 2006)",
+        "hyperextension",
+        "flexion",
+    ),
+}
+"""Adult range-of-motion norms checked on every key pose. Angles not listed are held to the
+schema's ranges (also AAOS, in :mod:`backcoach.catalogue.poses`)."""
+
+STRAIGHT_KNEE_DEG = 20.0
+HAMSTRING_HIP_FLEXION_DEG = 95.0
+"""With the knee within 20 degrees of straight, hip flexion stops where the hamstrings do: a
+straight-leg raise of about 80-90 degrees in healthy adults (Norkin & White; Youdas et al.
+2005, J Orthop Sports Phys Ther 35:246, hamstring length about 70-80), plus 5 for a pelvis
+that tips with it (uncertain)."""
+
+
+def _written_key(pose: KeyPose, key: str) -> str:
+    """The angle key as the file writes it: ``left_hip`` for ``left_hip`` if given, else
+    ``hip``."""
+    if getattr(pose.angles, key, None) is not None:
+        return key
+    bare = key.removeprefix("left_").removeprefix("right_")
+    return bare
+
+
+def _norm_findings(pose: KeyPose, i: int) -> list[Finding]:
+    posture = resolve(pose.angles)
+    findings: list[Finding] = []
+    seen: set[str] = set()
+    for key, value in posture.items():
+        bare = key.removeprefix("left_").removeprefix("right_")
+        norm_ = NORMS.get(bare)
+        if norm_ is None or norm_.low <= value <= norm_.high:
+            continue
+        written = _written_key(pose, key)
+        if written in seen:
+            continue
+        seen.add(written)
+        limit, name = (
+            (norm_.low, norm_.low_name) if value < norm_.low else (norm_.high, norm_.high_name)
+        )
+        joint = bare.replace("_", " ")
+        findings.append(
+            (
+                ["key_poses", "poses", i, "angles", written],
+                f"{joint} {name} of {abs(value):g} degrees is beyond the adult norm of "
+                f"{abs(limit):g} ({norm_.source})",
+                f"use at most {abs(limit):g} degrees of {joint} {name} ({written}: {limit:g})",
+            )
+        )
+    for side in sk.SIDES:
+        hip, knee = posture[f"{side}_hip"], posture[f"{side}_knee"]
+        if knee <= STRAIGHT_KNEE_DEG and hip > HAMSTRING_HIP_FLEXION_DEG:
+            written = _written_key(pose, f"{side}_hip")
+            if written in seen:
+                continue
+            seen.add(written)
+            findings.append(
+                (
+                    ["key_poses", "poses", i, "angles", written],
+                    f"{side} hip flexion of {hip:g} degrees with the knee nearly straight "
+                    f"({knee:g}) is beyond the hamstrings' normal length (a straight-leg "
+                    f"raise of 80-90, Norkin & White)",
+                    f"bend the hip at most {HAMSTRING_HIP_FLEXION_DEG:g} degrees, or bend the "
+                    f"knee more than {STRAIGHT_KNEE_DEG:g}",
+                )
+            )
+    return findings
+
+
+# --- hands that hold ----------------------------------------------------------------------
+
+HOLD_TOLERANCE_M = 0.03
+"""A hand holding a knee or resting on the belly may be at most 3 cm off its surface (or 3 cm
+into it: skin and clothes give)."""
+
+_HOLD_PORTIONS: dict[str, tuple[tuple[str, float, float], ...]] = {
+    # (segment, from, to): fractions along the segment that count as the part.
+    "knee": (("shank", 0.0, 0.3), ("thigh", 0.7, 1.0)),
+    "shin": (("shank", 0.0, 1.0),),
+    "thigh": (("thigh", 0.0, 1.0),),
+    "belly": (("pelvis", 0.2, 1.0), ("upper_trunk", 0.0, 0.35)),
+    "chest": (("upper_trunk", 0.4, 1.0),),
+}
+
+
+def _palm(body: Body3D, side: str) -> Vec3:
+    """The middle of the hand, where it meets what it holds."""
+    seg = body.segments[f"{side}_hand"]
+    return _lerp(seg.start, seg.end, 0.5)
+
+
+def _lerp(a: Vec3, b: Vec3, t: float) -> Vec3:
+    return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t)
+
+
+def _surface_gap(body: Body3D, point: Vec3, segment: str, t0: float, t1: float) -> float:
+    """Distance from ``point`` to the surface of a stretch of ``segment`` (negative: inside)."""
+    seg = body.segments[segment]
+    axis = sub(seg.end, seg.start)
+    length2 = sum(c * c for c in axis) or 1.0
+    t = sum(a * b for a, b in zip(sub(point, seg.start), axis, strict=True)) / length2
+    t = min(max(t, t0), t1)
+    radius = seg.thickness.side * (1.0 + (seg.thickness.taper - 1.0) * t)
+    return norm(sub(point, _lerp(seg.start, seg.end, t))) - radius
+
+
+def hold_gap(body: Body3D, hand_side: str, target: str) -> float:
+    """How far the palm of one hand is from the surface of a body part (``knee``,
+    ``left_knee``, ``belly``), metres, less the hand's own half-thickness; negative inside."""
+    palm = _palm(body, hand_side)
+    if target in ("belly", "chest"):
+        prefix, part = "", target
+    else:
+        side, _, part = target.partition("_")
+        prefix = f"{side}_"
+    hand_r = body.segments[f"{hand_side}_hand"].thickness.side
+    return (
+        min(
+            _surface_gap(body, palm, f"{prefix}{seg}", t0, t1)
+            for seg, t0, t1 in _HOLD_PORTIONS[part]
+        )
+        - hand_r
+    )
+
+
+def _holds(pose: KeyPose) -> list[tuple[str, str, str]]:
+    """(key as written, hand side, target for that hand) for every hand the pose declares."""
+    out: list[tuple[str, str, str]] = []
+    for hand, target in pose.hold.items():
+        sides = list(sk.SIDES) if hand == "hands" else [hand.removesuffix("_hand")]
+        for side in sides:
+            one: str = target
+            if target in ("knees", "shins", "thighs"):
+                one = f"{side}_{target.removesuffix('s')}"
+            out.append((hand, side, one))
+    return out
+
+
+def _hold_findings(pose: KeyPose, i: int, frame: Frame, exercise: Exercise) -> list[Finding]:
+    if not pose.hold:
+        return []
+    body = forward(frame.posture, frame.placed.height)
+    findings: list[Finding] = []
+    for hand, side, target in _holds(pose):
+        where: list[str | int] = ["key_poses", "poses", i, "hold", hand]
+        if target == "towel":
+            continue  # the towel is drawn from the strapped part to the hands: always held
+        if target == "chair":
+            if "chair" not in exercise.equipment:
+                findings.append(
+                    (
+                        where,
+                        "a hand rests on a chair but the exercise's equipment lacks a chair",
+                        "add 'chair' to 'equipment' or take the hand off the chair",
+                    )
+                )
+            gap = frame.placed.part_gap(f"{side}_hand", "chair")
+        else:
+            gap = hold_gap(body, side, target)
+        if abs(gap) > HOLD_TOLERANCE_M:
+            what = target.replace("_", " ")
+            findings.append(
+                (
+                    where,
+                    f"the {side} hand should hold the {what} but is {abs(gap) * 100:.0f} cm "
+                    + ("away from it" if gap > 0 else "inside it"),
+                    f"change the {side} shoulder and elbow angles so the hand reaches the "
+                    f"{what} (within {HOLD_TOLERANCE_M * 100:.0f} cm counts), or remove it "
+                    "from 'hold'",
+                )
+            )
+    return findings
+
+
+# --- where the face points ----------------------------------------------------------------
+
+LOOK_LEVEL_DEG = 30.0
+"""The face within 30 degrees of level looks ahead; further up or down, up or down."""
+
+
+def face_elevation(placed: Placed) -> float:
+    """How far above level (negative: below) the face points, degrees."""
+    nose, centre = placed.points["nose"], placed.points["head_centre"]
+    dx, dy = nose[0] - centre[0], nose[1] - centre[1]
+    dz = placed.depth["nose"] - placed.depth["head_centre"]
+    if placed.view == "top":  # seen from above: height is the depth, the picture is level
+        up, level = dz, math.hypot(dx, dy)
+    else:
+        up, level = dy, math.hypot(dx, dz)
+    return math.degrees(math.atan2(up, level))
+
+
+def _look_finding(pose: KeyPose, i: int, frame: Frame) -> list[Finding]:
+    if pose.look is None:
+        return []
+    elevation = face_elevation(frame.placed)
+    actual = (
+        "up" if elevation >= LOOK_LEVEL_DEG else "down" if elevation <= -LOOK_LEVEL_DEG else "ahead"
+    )
+    if actual == pose.look:
+        return []
+    fix = {
+        "up": "bend the neck back (a more negative 'neck') until the face points up",
+        "down": "bend the neck forward (a larger 'neck') until the face points at the floor",
+        "ahead": "bend the neck until the face points level",
+    }[pose.look]
+    return [
+        (
+            ["key_poses", "poses", i, "look"],
+            f"the pose says to look {pose.look} but the face points {actual} "
+            f"({elevation:+.0f} degrees from level)",
+            fix,
+        )
+    ]
+
+
+# --- the floor ----------------------------------------------------------------------------
+
+BELOW_FLOOR_M = 0.01
+"""A part more than 1 cm below the floor's surface goes through it."""
+SLIDE_M = STILL_M
+"""A part resting in two neighbouring key poses may shift 3 cm (skin on a mat) before it
+counts as sliding."""
+
+
+def _below_floor(placed: Placed, i: int) -> list[Finding]:
+    findings: list[Finding] = []
+    for name, cap in placed.capsules.items():
+        if cap.bottom < -BELOW_FLOOR_M:
+            findings.append(
+                (
+                    ["key_poses", "poses", i, "angles"],
+                    f"the {name.replace('_', ' ')} goes {-cap.bottom * 100:.0f} cm through "
+                    "the floor",
+                    "change the joint angles so the body stays above the floor, or list the "
+                    "part under 'floor'",
+                )
+            )
+    return findings
+
+
+def _slides(poses: list[KeyPose], frames: list[Frame]) -> list[Finding]:
+    """Resting limbs shared by neighbouring key poses, as lined up for the figure, that move
+    along the floor: the picture would show a knee or a foot sliding on the mat. A pose may
+    name parts that move on purpose (hands walking forward) under ``moves``."""
+    findings: list[Finding] = []
+    for i in range(1, len(frames)):
+        for support, j, name, moved in slides(frames[i - 1], frames[i]):
+            if abs(moved) <= SLIDE_M:
+                continue
+            findings.append(
+                (
+                    ["key_poses", "poses", i, support, j],
+                    f"'{name}' slides {abs(moved) * 100:.0f} cm along the floor from the pose "
+                    "before; a resting part stays where it is",
+                    "change the joint angles so it stays put, list it under 'moves' if the "
+                    f"steps move it on purpose, or remove it from '{support}' in one of the "
+                    "two poses",
+                )
+            )
+    return findings
+
+
+# --- all together -------------------------------------------------------------------------
+
+
 def check_exercise(exercise: Exercise) -> list[Finding]:
-    """Every resting part of every key pose touches its support; props are in the equipment."""
+    """Every key pose of ``exercise`` against the norms, its declared contacts and the floor."""
     key_poses = exercise.key_poses
     if key_poses is None:
         return []
     findings: list[Finding] = []
-    for i, pose in enumerate(key_poses.poses):
+    frames = [pose_frame(pose, key_poses) for pose in key_poses.poses]
+    for i, (pose, frame) in enumerate(zip(key_poses.poses, frames, strict=True)):
+        findings += _norm_findings(pose, i)
         used = [*pose.rests_on(), *(["strap"] if pose.strap is not None else [])]
         for field in used:
             needed = _PROP_EQUIPMENT.get(field)
@@ -46,7 +369,8 @@ def check_exercise(exercise: Exercise) -> list[Finding]:
                         + ("remove the strap" if field == "strap" else "rest the pose elsewhere"),
                     )
                 )
-        for support, j, name, gap in _misplaced(pose, key_poses):
+        misplaced = _misplaced(pose, key_poses)
+        for support, j, name, gap in misplaced:
             findings.append(
                 (
                     ["key_poses", "poses", i, support, j],
@@ -55,6 +379,11 @@ def check_exercise(exercise: Exercise) -> list[Finding]:
                     f"'{support}' (within {CONTACT_TOLERANCE_M * 100:.0f} cm counts)",
                 )
             )
+        findings += _below_floor(frame.placed, i)
+        findings += _hold_findings(pose, i, frame, exercise)
+        findings += _look_finding(pose, i, frame)
+    if not any(f[0][3:4] and f[0][3] in ("floor", "chair", "roller") for f in findings):
+        findings += _slides(key_poses.poses, align(frames))
     return findings
 
 

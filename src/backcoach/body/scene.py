@@ -47,13 +47,15 @@ class Frame:
     supports: dict[Support, list[str]]
     strap: str | None = None
     """A part with a towel looped round it, its ends in the hands."""
+    moves: tuple[str, ...] = ()
+    """Resting parts the pose moves along the floor on purpose, coming from the pose before."""
 
 
 def pose_frame(pose: KeyPose, key_poses: KeyPoses, height: float = sk.DEFAULT_HEIGHT_M) -> Frame:
     posture = resolve(pose.angles)
     supports = supports_of(pose)
     placed = place(forward(posture, height), key_poses.view, key_poses.side, supports)
-    return Frame(posture, placed, supports, pose.strap)
+    return Frame(posture, placed, supports, pose.strap, tuple(pose.moves))
 
 
 @dataclass(frozen=True)
@@ -105,22 +107,57 @@ def key_frames(key_poses: KeyPoses, height: float = sk.DEFAULT_HEIGHT_M) -> list
 
 
 def align(frames: list[Frame]) -> list[Frame]:
-    anchor = _shared_contact(frames)
-    if anchor is None:
-        return frames
-    target = frames[0].placed.part_x(anchor[1])
-    return [
-        replace(f, placed=shifted(f.placed, target - f.placed.part_x(anchor[1]))) for f in frames
-    ]
+    """Shift the frames along the floor so a part resting in all of them stays put: the first
+    listed that leaves the resting limbs still (a kneeling pose keeps its knees and hands
+    still, not a back that rolls), else the first listed."""
+    first: list[Frame] | None = None
+    for _support, name in _shared_contacts(frames):
+        target = frames[0].placed.part_x(name)
+        lined = [
+            replace(f, placed=shifted(f.placed, target - f.placed.part_x(name))) for f in frames
+        ]
+        if max_slide(lined) <= STILL_M:
+            return lined
+        first = first or lined
+    return frames if first is None else first
 
 
-def _shared_contact(frames: list[Frame]) -> tuple[Support, str] | None:
+STILL_M = 0.03
+"""Limbs that move less than 3 cm between key poses count as staying put (skin on a mat)."""
+
+
+ROLLING = frozenset({"head", "shoulders", "upper_trunk", "pelvis"})
+"""Rounded parts of the trunk: where they touch rolls along them as the trunk bends (a pelvis
+tilting, a back curling up), so they may move along the floor; the limbs may not."""
+
+
+def slides(before: Frame, after: Frame) -> list[tuple[Support, int, str, float]]:
+    """Limb parts resting on the floor in both frames, other than those ``after`` moves on
+    purpose: (support, index in ``after``'s list, name, how far the part moved along the
+    floor, metres)."""
+    out: list[tuple[Support, int, str, float]] = []
+    for j, name in enumerate(after.supports.get("floor", [])):
+        if name in ROLLING or name in after.moves or name not in before.supports.get("floor", []):
+            continue
+        out.append(("floor", j, name, after.placed.part_x(name) - before.placed.part_x(name)))
+    return out
+
+
+def max_slide(frames: list[Frame]) -> float:
+    """The furthest any resting limb moves along the floor between neighbouring frames."""
+    return max(
+        (abs(s[3]) for a, b in itertools.pairwise(frames) for s in slides(a, b)), default=0.0
+    )
+
+
+def _shared_contacts(frames: list[Frame]) -> list[tuple[Support, str]]:
     first = frames[0].supports
-    for support in SUPPORTS:
-        for name in first.get(support, []):
-            if all(name in f.supports.get(support, []) for f in frames[1:]):
-                return (support, name)
-    return None
+    return [
+        (support, name)
+        for support in SUPPORTS
+        for name in first.get(support, [])
+        if all(name in f.supports.get(support, []) for f in frames[1:])
+    ]
 
 
 def between(

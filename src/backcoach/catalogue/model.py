@@ -232,6 +232,12 @@ class CoachSpec(_Strict):
         description="The feature that moves from the start pose to the last: it counts the "
         "repetitions and times the holds."
     )
+    hold: FeatureName | None = Field(
+        default=None,
+        description="The feature that times the holds, when the tracked one hardly changes "
+        "as the held position is reached (a press-up's chest barely rises as the elbows "
+        "straighten); by default the tracked feature.",
+    )
     rules: list[FormRule] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -241,6 +247,11 @@ class CoachSpec(_Strict):
             raise ValueError(
                 f"'track' names the feature '{self.track}', which is not under 'features'; "
                 f"use one of {names}"
+            )
+        if self.hold is not None and self.hold not in self.features:
+            raise ValueError(
+                f"'hold' names the feature '{self.hold}', which is not under 'features'; "
+                f"use one of {names}, or leave 'hold' out to time holds on '{self.track}'"
             )
         for i, rule in enumerate(self.rules):
             if rule.feature not in self.features:

@@ -38,8 +38,9 @@ from pydantic import (
 # its active range (kneeling, press-ups); those limits are widened and marked (uncertain).
 
 LUMBAR_FLEXION = (-45.0, 80.0)
-"""Thoracolumbar flexion 80 (AAOS). Extension 25-30 standing active (AAOS); a prone press-up
-adds passive end-range pressure with the arms, so 45 is allowed (uncertain: practice-based)."""
+"""Thoracolumbar flexion 80 (AAOS). Extension 25-30 standing active (AAOS); the schema lets
+45 through as the outer limit of any body, and the pose checks (``backcoach.body.checks.NORMS``)
+hold every key pose to the adult norm of 30."""
 LUMBAR_SIDE_BEND = (-35.0, 35.0)
 """Thoracolumbar lateral flexion 35 each way (AAOS)."""
 LUMBAR_ROTATION = (-45.0, 45.0)
@@ -276,6 +277,33 @@ BodyPart = Literal[
 ]
 """Parts a figure can colour as the working ones."""
 
+Hand = Literal["hands", "left_hand", "right_hand"]
+"""A hand that holds something; ``hands`` is both, each holding its own side's part (or both
+the one part named, e.g. ``hands: right_knee``)."""
+HoldTarget = Literal[
+    "knees",
+    "left_knee",
+    "right_knee",
+    "shins",
+    "left_shin",
+    "right_shin",
+    "thighs",
+    "left_thigh",
+    "right_thigh",
+    "belly",
+    "chest",
+    "towel",
+    "chair",
+]
+"""What a hand can hold or rest on, besides the floor: a part of the body (the knee, the shin
+just below it, the thigh, the belly, the chest), the towel of ``strap`` or the chair seat."""
+PAIRED_HOLDS = ("knees", "shins", "thighs")
+"""Hold targets that name both sides: only ``hands`` (one hand each) can hold them."""
+Look = Literal["up", "down", "ahead"]
+"""Where the face points: ``up`` (at the ceiling or the sky, 30 degrees or more above level),
+``down`` (at the floor or the mat, 30 degrees or more below level) or ``ahead`` (within 30
+degrees of level)."""
+
 Caption = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
 
 
@@ -299,6 +327,21 @@ class KeyPose(BaseModel):
         default=None,
         description="A part with a towel or strap looped round it, its ends in the hands.",
     )
+    hold: dict[Hand, HoldTarget] = Field(
+        default_factory=dict,
+        description="What the hands hold or rest on other than the floor, e.g. {hands: knees} "
+        "(each hand its own knee) or {hands: right_knee} (both hands round one knee); checked: "
+        "the hand must be within a few centimetres of it.",
+    )
+    moves: list[Contact] = Field(
+        default_factory=list,
+        description="Resting parts that slide along the floor on purpose on the way to this "
+        "pose (hands walking forward); others must stay put.",
+    )
+    look: Look | None = Field(
+        default=None,
+        description="Where the face points, when the steps say so: up, down or ahead; checked.",
+    )
 
     def rests_on(self) -> dict[Support, list[Contact]]:
         """The parts listed on each support, for the supports the pose uses."""
@@ -317,6 +360,22 @@ class KeyPose(BaseModel):
             if part in seen:
                 raise ValueError(f"'{part}' is listed twice; list each resting part once")
             seen.add(part)
+        if "hands" in self.hold and len(self.hold) > 1:
+            raise ValueError(
+                "'hold' names 'hands' and one hand as well; say 'hands' alone or give "
+                "'left_hand' and 'right_hand' each"
+            )
+        for hand, target in self.hold.items():
+            if hand != "hands" and target in PAIRED_HOLDS:
+                one = target.removesuffix("s")
+                raise ValueError(
+                    f"'{hand}' cannot hold both {target}; say left_{one} or right_{one}"
+                )
+            if target == "towel" and self.strap is None:
+                raise ValueError(
+                    f"'{hand}' holds a towel but the pose has none; add 'strap' with the part "
+                    "the towel goes round, e.g. strap: right_foot"
+                )
         return self
 
 

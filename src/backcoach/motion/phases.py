@@ -79,6 +79,9 @@ class PhaseTracker:
     _since: float | None = None
     _start: float = 0.0
     _samples: list[tuple[float, float]] = field(default_factory=list)
+    _holds: list[tuple[float, float]] = field(default_factory=list)
+    """(time, value) of a separate hold feature over the repetition, when there is one."""
+    _hold_span: float = 0.0
     _span: float = 1.0
     armed: bool = True
     """False until the movement has been at rest (below EXIT) once: a video that starts still
@@ -86,13 +89,19 @@ class PhaseTracker:
     down to the first rest as a repetition."""
 
     def update(
-        self, t: float, progress: float, value: float | None = None, span: float = 1.0
+        self,
+        t: float,
+        progress: float,
+        value: float | None = None,
+        span: float = 1.0,
+        hold: tuple[float, float] | None = None,
     ) -> Rep | None:
         """Feed one sample; returns the repetition that this sample completed, if any.
 
         ``value`` (default: the progress) is what the repetition's peak and hold are read
         from, and ``span`` its range: with a range that grows while the first repetition is
-        made, progress values of early and late samples are not comparable, values are."""
+        made, progress values of early and late samples are not comparable, values are.
+        ``hold``, (value, range) of a separate hold feature: the hold is then timed on it."""
         self._span = span
         if value is None:
             value = progress
@@ -103,9 +112,11 @@ class PhaseTracker:
             if progress <= EXIT:
                 self._rise = self._since = None
                 self._samples.clear()
+                self._holds.clear()
                 return None
             self._rise = t if self._rise is None else self._rise
             self._samples.append((t, value))
+            self._hold_sample(t, hold)
             if progress < ENTER:
                 self._since = None
             else:
@@ -120,7 +131,13 @@ class PhaseTracker:
         else:
             self._since = None
             self._samples.append((t, value))
+            self._hold_sample(t, hold)
         return None
+
+    def _hold_sample(self, t: float, hold: tuple[float, float] | None) -> None:
+        if hold is not None:
+            self._holds.append((t, hold[0]))
+            self._hold_span = hold[1]
 
     def close(self) -> Rep | None:
         """At the end of the recording: a repetition already back below EXIT counts, even if
@@ -138,11 +155,18 @@ class PhaseTracker:
             statistics.quantiles([p for _, p in samples], n=10)[-1] if len(samples) > 1 else peak
         )
         held = [t for t, p in samples if p >= level - HOLD_BAND * self._span]
+        holds = [h for h in self._holds if h[0] < end]
+        if len(holds) > 1 and self._hold_span > 0:
+            # Timed on the hold feature: the same rule, on the feature that settles only once
+            # the held position is reached.
+            top = statistics.quantiles([v for _, v in holds], n=10)[-1]
+            held = [t for t, v in holds if v >= top - HOLD_BAND * self._hold_span]
         hold = held[-1] - held[0] if held else 0.0
         rep = Rep(len(self.reps) + 1, self._start, end, peak_time, peak, hold)
         self.reps.append(rep)
         self.state, self._since, self._rise = "rest", None, None
         self._samples = []
+        self._holds = []
         return rep
 
 

@@ -76,6 +76,17 @@ class Reference:
     path_frames: tuple[Frame, ...] = ()
     """The body model's frames from the first key pose to the last, for checking that a video
     shows this exercise (position and moving parts; :mod:`backcoach.motion.verify`)."""
+    hold_sign: float = 0.0
+    """For a separate hold feature (``coach.hold``): +1 or -1, the way it moves from the first
+    key pose to the last; 0 when holds are timed on the tracked feature."""
+    hold_range: float = 0.0
+    """That feature's change from the first key pose to the last."""
+
+    def hold_value(self, values: dict[str, float | None]) -> float | None:
+        """The hold feature's value, signed so that further out is larger; None without one."""
+        name = self.spec.hold
+        value = values.get(name) if name is not None else None
+        return None if value is None or not self.hold_sign else self.hold_sign * value
 
     def sides(self, frame: Frame) -> dict[str, dict[str, float]]:
         """Every feature's value on each side seen (see :func:`side_values`)."""
@@ -124,6 +135,17 @@ def reference(exercise: Exercise) -> Reference:
             f"{abs(end - start):.2f} between the first and last key pose (at least {least:g} "
             "is needed to count repetitions); track a feature that moves more"
         )
+    hold_sign = hold_range = 0.0
+    if spec.hold is not None and spec.hold != spec.track:
+        first, last = pose_values[0][spec.hold], pose_values[-1][spec.hold]
+        hold_range = abs(last - first)
+        if hold_range < MIN_TRACK_CHANGE[kind_of(spec.features[spec.hold])]:
+            raise NotCoachable(
+                f"'{exercise.id}': the hold feature '{spec.hold}' changes only "
+                f"{hold_range:.2f} between the first and last key pose, too little to time a "
+                "hold by; name a feature that moves more, or leave 'hold' out"
+            )
+        hold_sign = 1.0 if last > first else -1.0
     rules = []
     roles = [p.role for p in key_poses.poses]
     room = (1.0 - ENTER) * abs(end - start)
@@ -156,6 +178,8 @@ def reference(exercise: Exercise) -> Reference:
         [f.marks for f in key_frames],
         exercise.name,
         path_frames,
+        hold_sign,
+        hold_range,
     )
 
 
