@@ -21,6 +21,8 @@ AMOUNT = {
     ]
 }
 TEXTS = {"type": "array", "items": {"type": "string"}}
+LESSON = {"type": ["string", "null"]}
+"""A lesson that covers the advice or conflict (issue 19), beside the issue's keys."""
 SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["title", "exercises", "unmatched", "removed", "kept", "advice", "conflicts"],
@@ -82,6 +84,7 @@ SCHEMA: dict[str, Any] = {
                     "text": {"type": ["string", "null"]},
                     "maps_to": TEXTS,
                     "note": {"type": "string"},
+                    "lesson": LESSON,
                 },
             },
         },
@@ -91,7 +94,11 @@ SCHEMA: dict[str, Any] = {
                 "type": "object",
                 "required": ["text", "why"],
                 "additionalProperties": False,
-                "properties": {"text": {"type": "string"}, "why": {"type": "string"}},
+                "properties": {
+                    "text": {"type": "string"},
+                    "why": {"type": "string"},
+                    "lesson": LESSON,
+                },
             },
         },
     },

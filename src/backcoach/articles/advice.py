@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from backcoach.articles.lessons import lesson_for_advice, lesson_for_conflict
 from backcoach.catalogue.model import Exercise
 from backcoach.safety.signs import CAUDA_EQUINA, SIGNS_BY_ID
 from backcoach.safety.stoprules import ACCEPTABLE_PAIN_MAX, RISE_OVER_BASELINE_STOP
@@ -41,6 +42,10 @@ GUIDELINES: dict[str, str] = {
     "guideline:stay-active": "Staying active helps more than bed rest (Dahm 2010, Cochrane).",
     "guideline:progression": "backcoach raises the dose in small steps as it gets easier.",
     "guideline:hurt-not-harm": "Some discomfort during exercise is expected and safe.",
+    "guideline:scans": (
+        "Most back pain needs no scan: scans of people with no back pain often show the same "
+        "worn or bulging discs (NICE NG59; Brinjikji 2015)."
+    ),
     "guideline:see-clinician": (
         "backcoach sends you to a clinician whenever its warning-sign questions call for it."
     ),
@@ -89,6 +94,8 @@ _GUIDE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                                          r"increase the number)\b", _I)),
     ("guideline:hurt-not-harm", re.compile(r"\b(some|mild) (discomfort|soreness)\b.{0,40}"
                                            r"\b(normal|expected|fine|ok)\b", _I)),
+    ("guideline:scans", re.compile(r"\b(mri|x-?rays?|ct scans?|(an?|the|your|my) scans?|"
+                                   r"scans? (showed|shows|show|found|finds))\b", _I)),
 )  # fmt: skip
 _ADVICE_CUE = re.compile(
     r"\b(stop|see a|see your|seek|consult|call|contact|emergency|a&e|doctor|gp|physio\w*|"
@@ -100,31 +107,39 @@ _ADVICE_CUE = re.compile(
 _NEGATED = re.compile(r"\b(don'?t|do not|never|avoid\w*|no|not|instead of|rather than|"
                       r"shouldn'?t|should not|stay away from|skip)\b", _I)  # fmt: skip
 
-CONFLICTS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\b(heavy|barbell|weighted|max(imal)?)\b.{0,30}\b(deadlifts?|squats?|"
+CONFLICTS: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    ("heavy-lifts",
+     re.compile(r"\b(heavy|barbell|weighted|max(imal)?)\b.{0,30}\b(deadlifts?|squats?|"
                 r"good mornings?|rows?|lifts?|lifting)\b|\bdeadlifts?\b|\bgood mornings?\b", _I),
      "Heavy lifts such as deadlifts load a painful back hard. backcoach practises bending and "
      "lifting without weights (hip hinge, sit to stand) and leaves loaded lifting out during a "
      "flare-up and after spinal surgery."),
-    (re.compile(r"\b(crack|pop|click|adjust|manipulat\w*|realign)\w*\b.{0,25}\b(your|my|own) "
-                r"(own )?(back|spine|neck)\b|\bself[- ](adjust\w*|manipulat\w*)", _I),
+    ("self-adjusting",
+     re.compile(r"\b(crack|pop|click|adjust|manipulat\w*|realign)\w*\b.{0,25}"
+                r"\b(your|my|own) (own )?(back|spine|neck)\b|"
+                r"\bself[- ](adjust\w*|manipulat\w*)", _I),
      "Cracking or adjusting your own spine is not part of any back-pain guideline; forceful "
      "twisting can hurt, especially with thin bones. If your back feels locked, use gentle "
      "movements and see a clinician."),
-    (re.compile(r"\bbed ?rest\b|\b(rest|stay|lie) in bed\b|\bcomplete rest\b|"
+    ("bed-rest",
+     re.compile(r"\bbed ?rest\b|\b(rest|stay|lie) in bed\b|\bcomplete rest\b|"
                 r"\bavoid (all )?(movement|moving|activity)\b", _I),
      "Resting in bed is not advised for back pain: staying active helps it settle sooner "
      "(Dahm 2010, Cochrane; NICE NG59)."),
-    (re.compile(r"\bbounc\w*\b|\bballistic\b", _I),
+    ("bouncing",
+     re.compile(r"\bbounc\w*\b|\bballistic\b", _I),
      "Stretches should be held still, never bounced (ACSM guidelines)."),
-    (re.compile(r"\bpush through (the )?pain\b|\bno pain,? no gain\b|\bignore (the )?pain\b|"
-                r"\bwork through (the )?pain\b", _I),
+    ("push-through-pain",
+     re.compile(r"\bpush through (the )?pain\b|\bno pain,? no gain\b|"
+                r"\bignore (the )?pain\b|\bwork through (the )?pain\b", _I),
      "Pushing through pain goes against backcoach's stop rules: stop for sharp or spreading "
      "pain, numbness, or pain above 5 out of 10."),
-    (re.compile(r"\bhold(ing)? your breath\b", _I),
+    ("breath-holding",
+     re.compile(r"\bhold(ing)? your breath\b", _I),
      "Holding your breath is one of the common mistakes backcoach warns about; breathe slowly "
      "through each exercise."),
-    (re.compile(r"\b(sit[- ]?ups?|crunch(es)?|toe[- ]touch(es)?)\b", _I),
+    ("sit-ups",
+     re.compile(r"\b(sit[- ]?ups?|crunch(es)?|toe[- ]touch(es)?)\b", _I),
      "Sit-ups, crunches and toe touches bend the spine under load; people with thin bones "
      "(osteoporosis) are advised to avoid them (Sinaki 1984; Too Fit To Fracture)."),
 )  # fmt: skip
@@ -154,12 +169,16 @@ class Advice:
     text: str | None
     maps_to: tuple[str, ...]
     note: str
+    lesson: str | None = None
+    """The id of the lesson that covers this advice (``articles.lessons``), or None."""
 
 
 @dataclass(frozen=True)
 class Conflict:
     text: str
     why: str
+    lesson: str | None = None
+    """The id of the lesson that explains what to do instead (``articles.lessons``), or None."""
 
 
 def _negated_before(text: str, start: int) -> bool:
@@ -185,7 +204,7 @@ def advice_of(statements: Sequence[str]) -> list[Advice]:
         maps = list(dict.fromkeys(maps))
         seen_stops.update(m for m in maps if m.startswith("stop:"))
         seen_signs.update(m for m in maps if m in SIGNS_BY_ID)
-        out.append(Advice(text, tuple(maps), _note(maps)))
+        out.append(Advice(text, tuple(maps), _note(maps), lesson_for_advice(maps)))
     missing_stops = [s for s in STOP_RULES if s not in seen_stops]
     if missing_stops:
         out.append(
@@ -195,6 +214,7 @@ def advice_of(statements: Sequence[str]) -> list[Advice]:
                 "The article does not say to stop for: "
                 + "; ".join(_STOP_LABEL[s] for s in missing_stops)
                 + ". backcoach asks about these during every session.",
+                lesson_for_advice(missing_stops),
             )
         )
     missing_signs = [s for s in [*CAUDA_EQUINA, "major_trauma"] if s not in seen_signs]
@@ -206,6 +226,7 @@ def advice_of(statements: Sequence[str]) -> list[Advice]:
                 "The article does not mention these warning signs: "
                 + "; ".join(SIGNS_BY_ID[s].label for s in missing_signs)
                 + ". backcoach's warning-sign questions ask about them before any plan.",
+                lesson_for_advice(missing_signs),
             )
         )
     return out
@@ -237,10 +258,10 @@ def conflicts_of(statements: Sequence[str], matched: Iterable[Exercise] = ()) ->
     out: list[Conflict] = []
     matched = list(matched)
     for text in statements:
-        for pattern, why in CONFLICTS:
+        for topic, pattern, why in CONFLICTS:
             m = pattern.search(text)
             if m and not _negated_before(text, m.start()):
-                out.append(Conflict(text, why))
+                out.append(Conflict(text, why, lesson_for_conflict(topic)))
                 break
         for pattern, tags, why in CAUTION_CONTEXT:
             m = pattern.search(text)

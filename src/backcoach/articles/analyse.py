@@ -73,9 +73,12 @@ class Analysis:
             "removed": [{"text": t, "reason": r} for t, r in self.removed],
             "kept": self.kept,
             "advice": [
-                {"text": a.text, "maps_to": list(a.maps_to), "note": a.note} for a in self.advice
+                {"text": a.text, "maps_to": list(a.maps_to), "note": a.note, "lesson": a.lesson}
+                for a in self.advice
             ],
-            "conflicts": [{"text": c.text, "why": c.why} for c in self.conflicts],
+            "conflicts": [
+                {"text": c.text, "why": c.why, "lesson": c.lesson} for c in self.conflicts
+            ],
         }
 
 

@@ -62,7 +62,7 @@ def article(
     if as_json:
         print_json(result.as_json())
     else:
-        render(result, catalogue)
+        render(result, catalogue, lesson_titles(context.settings.home))
     if draft_unmatched:
         _drafts(result, catalogue, context.settings.exercises_dir, quiet=as_json)
     if plan:
@@ -91,8 +91,27 @@ def _read(file: str, limit: int) -> bytes:
         raise fail(f"{file}: cannot be read ({exc.strerror}); check its permissions") from None
 
 
-def render(result: Analysis, catalogue: Catalogue) -> None:
-    """The result in plain words."""
+def lesson_titles(home: Path) -> dict[str, str]:
+    """Lesson id -> title, for the lessons a conflict or advice links to (the built-in ones
+    and the person's own; a lesson file with a problem is left out, as ``learn`` does)."""
+    from backcoach.lessons.today import library
+
+    return {lesson.id: lesson.title for lesson in library(home)}
+
+
+def _lesson_line(lesson_id: str | None, titles: dict[str, str]) -> str:
+    """Where to read more: the lesson's title and the command that shows it."""
+    if lesson_id is None:
+        return ""
+    from rich.markup import escape
+
+    title = titles.get(lesson_id, lesson_id)
+    return f"\n  [cyan]Read more:[/] {escape(title)} (backcoach learn show {lesson_id})"
+
+
+def render(result: Analysis, catalogue: Catalogue, lessons: dict[str, str] | None = None) -> None:
+    """The result in plain words; ``lessons`` (id -> title) names the lessons linked to a
+    conflict or a piece of advice."""
     from rich.markup import escape
     from rich.table import Table
 
@@ -121,13 +140,16 @@ def render(result: Analysis, catalogue: Catalogue) -> None:
         console.print(
             f"[yellow]Not in backcoach:[/] {escape(u.name)} — [dim]{escape(u.evidence[0][:120])}[/]"
         )
+    titles = lessons or {}
     for c in result.conflicts:
-        console.print(f"[bold red]Take care:[/] “{escape(c.text)}” — {escape(c.why)}")
+        read = _lesson_line(c.lesson, titles)
+        console.print(f"[bold red]Take care:[/] “{escape(c.text)}” — {escape(c.why)}{read}")
     for a in result.advice:
+        read = _lesson_line(a.lesson, titles)
         if a.text is None:
-            console.print(f"[yellow]Missing:[/] {escape(a.note)}")
+            console.print(f"[yellow]Missing:[/] {escape(a.note)}{read}")
         else:
-            console.print(f"[green]Advice checked:[/] “{escape(a.text)}” — {escape(a.note)}")
+            console.print(f"[green]Advice checked:[/] “{escape(a.text)}” — {escape(a.note)}{read}")
     if result.removed:
         console.print(f"\n[bold]Left out[/] ({len(result.removed)} pieces of text):")
         for text, reason in result.removed[:40]:

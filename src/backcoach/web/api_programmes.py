@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from backcoach.clinic import Roster, Who
@@ -40,9 +41,17 @@ from backcoach.services.plans import built_plan, verdicts
 from backcoach.services.profiles import load_profile
 from backcoach.services.progression import program_state
 from backcoach.services.screening import gate
+from backcoach.web.api_articles import ARTICLE_BODY, article_data
 from backcoach.web.api_errors import ERROR_RESPONSES, ApiError
 from backcoach.web.auth import client_address, clinic_of, signed_in
 from backcoach.web.deps import AppDep
+
+if TYPE_CHECKING:
+    from backcoach.articles import Analysis
+    from backcoach.articles.doses import Amount, ArticleDose
+    from backcoach.catalogue import Catalogue
+    from backcoach.catalogue.model import Exercise
+    from backcoach.services.suits import Suits
 
 router = APIRouter(prefix="/clinic", tags=["programmes"], responses=ERROR_RESPONSES)
 
@@ -383,6 +392,138 @@ def settle_proposal(
         )
     except ProgrammeRefused as exc:
         raise refused(exc) from None
+
+
+# --- a draft from an article (issue 18) ------------------------------------------------------
+
+
+class ArticleExercise(BaseModel):
+    exercise_id: str
+    name: str
+    confidence: float
+    dose_text: str
+    """The article's own words for the dose ("" when it gives none)."""
+    dose_note: str
+    """How the article's dose compares with backcoach's."""
+    status: str
+    """This patient's verdict (``services.suits``): allowed, modified or excluded."""
+    reasons: list[str]
+    item: dict[str, Any] | None
+    """The programme item made from the article's dose; None when excluded."""
+
+
+class ArticleDraft(BaseModel):
+    title: str | None
+    items: list[dict[str, Any]]
+    """The draft's items, in the article's order: the exercises this patient may do."""
+    exercises: list[ArticleExercise]
+    unmatched: list[str]
+    """Exercises the article describes that backcoach does not have (not in the draft)."""
+
+
+def _amount(value: Amount) -> int | None:
+    """The low end of an article's range ("8 to 10 times" gives 8): a draft starts gently."""
+    if isinstance(value, tuple):
+        return value[0]
+    return value
+
+
+def _within(value: int | None, low: int, high: int, fallback: int) -> int:
+    return fallback if value is None else max(low, min(high, value))
+
+
+def article_item(exercise: Exercise, dose: ArticleDose) -> dict[str, Any]:
+    """A programme item for ``exercise`` with the article's dose (``ArticleDose``) where it
+    gives one and backcoach's default where it does not, kept within the programme's limits
+    (``ProgrammeItem``)."""
+    own = exercise.dose
+    sets = _within(_amount(dose.sets), 1, 10, own.sets.default)
+    item: dict[str, Any] = {
+        "exercise_id": exercise.id,
+        "sets": sets,
+        "reps": None,
+        "hold_seconds": 0,
+        "duration_seconds": None,
+        "rest_seconds": own.rest_seconds,
+        "per_side": bool(dose.per_side or own.per_side),
+    }
+    if own.reps is not None:  # counted in repetitions
+        item["reps"] = _within(_amount(dose.reps), 1, 100, own.reps.default)
+        default_hold = own.hold_seconds.default if own.hold_seconds else 0
+        item["hold_seconds"] = _within(_amount(dose.hold_seconds), 0, 300, default_hold)
+    elif own.duration_seconds is not None:  # done for a time
+        item["duration_seconds"] = own.duration_seconds.default
+    return item
+
+
+def article_draft(
+    analysis: Analysis, catalogue: Catalogue, suits: dict[str, Suits]
+) -> ArticleDraft:
+    """The recognised exercises as programme items, each judged for this patient; one the
+    planner would not give them is listed with its reasons and left out of the items."""
+    exercises: list[ArticleExercise] = []
+    items: list[dict[str, Any]] = []
+    for match in analysis.exercises:
+        if match.exercise_id not in catalogue:
+            continue
+        exercise = catalogue.get(match.exercise_id)
+        verdict = suits.get(exercise.id)
+        status = verdict.status if verdict is not None else "excluded"
+        reasons = list(verdict.reasons) if verdict is not None else ["it could not be checked"]
+        item = None if status == "excluded" else article_item(exercise, match.dose)
+        if item is not None:
+            items.append(item)
+        exercises.append(
+            ArticleExercise(
+                exercise_id=exercise.id,
+                name=exercise.name,
+                confidence=round(match.confidence, 2),
+                dose_text=match.dose.text,
+                dose_note=match.dose.note,
+                status=status,
+                reasons=reasons,
+                item=item,
+            )
+        )
+    return ArticleDraft(
+        title=analysis.title,
+        items=items,
+        exercises=exercises,
+        unmatched=[u.name for u in analysis.unmatched],
+    )
+
+
+@router.post(
+    "/patients/{patient_id}/programme/from-article",
+    response_model=ArticleDraft,
+    openapi_extra={"requestBody": ARTICLE_BODY},
+)
+async def draft_from_article(
+    patient_id: int, request: Request, member: StaffDep, app: AppDep
+) -> ArticleDraft:
+    """Read an article (pasted text or a saved page, as ``POST /api/articles``) and make a
+    draft of programme items from the exercises it describes, with its doses; each exercise
+    judged for this patient (the planner's verdict, ``services.suits``), those they may not do
+    listed with why and left out. Nothing is saved: the builder saves the draft as usual."""
+    from backcoach.articles import ArticleError, ArticleTooLarge, analyse
+    from backcoach.services.suits import suits_you
+
+    store = patient_store(member, patient_id, "programme from an article")
+    data = await article_data(request)
+    try:
+        analysis = await run_in_threadpool(analyse, data, app.catalogue)
+    except ArticleError as exc:
+        too_large = isinstance(exc, ArticleTooLarge)
+        raise ApiError(
+            413 if too_large else 422,
+            "too-large" if too_large else "unreadable",
+            str(exc),
+            field="text",
+            fix="paste the article's text or upload the page saved from your browser",
+        ) from None
+    today = app.settings.today()
+    suits = await run_in_threadpool(suits_you, store, list(app.catalogue), today)
+    return article_draft(analysis, app.catalogue, suits)
 
 
 @router.get("/templates", response_model=list[TemplateOut])

@@ -29,8 +29,10 @@ def _page(
     text: str = "",
     routine: dict[str, Any] | None = None,
     status: int = 200,
+    lessons: dict[str, str] | None = None,
 ) -> HTMLResponse:
     context = {
+        "lessons": lessons or {},
         "nav": "article",
         "result": result,
         "problem": problem,
@@ -70,7 +72,16 @@ async def article_read(request: Request, person: PersonDep) -> HTMLResponse:
         message = str(exc).replace("(File > Save page as)", "(your browser's Save page)")
         return _page(request, problem=message[:1].upper() + message[1:] + ".", status=400)
     routine = await run_in_threadpool(_routine, person, result)
-    return _page(request, result, text=text[:20000], routine=routine)
+    lessons = await run_in_threadpool(_lesson_titles, person)
+    return _page(request, result, text=text[:20000], routine=routine, lessons=lessons)
+
+
+def _lesson_titles(person: PersonContext) -> dict[str, str]:
+    """Lesson id -> title, to link a conflict or advice to the lesson that covers it (the
+    person's library: only a lesson they can open is linked)."""
+    from backcoach.web.pages_learn import person_library
+
+    return {lesson.id: lesson.title for lesson in person_library(person)}
 
 
 def _routine(person: PersonContext, result: Analysis) -> dict[str, Any]:

@@ -174,7 +174,9 @@ def _sheet(
 
 
 @router.get("/clinician/patients/{patient_id}", response_class=HTMLResponse)
-def patient_page(request: Request, patient_id: int) -> Response:
+def patient_page(request: Request, patient_id: int, assigned: str = "") -> Response:
+    """The patient's page. ``assigned``: the lesson the clinician just assigned (the form
+    comes back here), to say so."""
     s = _staff(request)
     if isinstance(s, Response):
         return s
@@ -183,6 +185,8 @@ def patient_page(request: Request, patient_id: int) -> Response:
 
     # The programme section (templates/clinician_programme.html): the current version.
     programme = programmes.current(s.context.person(patient_id).store)
+    lessons = _lessons(s, patient_id)
+    just_assigned = next((row for row in lessons if row["id"] == assigned[:80]), None)
     context: dict[str, Any] = {
         "who": s.who,
         "nav": "patients",
@@ -192,8 +196,57 @@ def patient_page(request: Request, patient_id: int) -> Response:
         "patient_id": patient_id,
         "programme": programme,
         "names": {ex.id: ex.name for ex in s.context.catalogue},
+        "lessons": lessons,
+        "just_assigned": just_assigned,
     }
     return render(request, "clinician_patient.html", context)
+
+
+def _lessons(s: api.Staff, patient_id: int) -> list[dict[str, Any]]:
+    """Every lesson with what the patient did with it: read (the day), skipped (the day;
+    a skipped lesson comes back after a week) and assigned (by whom). The same use case as
+    ``GET /api/clinic/patients/{id}/lessons`` (``lessons.today.status``), plus the skips. The
+    page's view is already in the audit log (``api.patient_page``); this reads the patient's
+    own Store only."""
+    from backcoach.lessons import today as lessons_today
+    from backcoach.web.pages_learn import person_library
+
+    patient = s.context.person(patient_id)
+    library = person_library(patient)
+    with patient.store.reading():
+        rows = lessons_today.status(patient.store, library)
+        marks = lessons_today.marks(patient.store)
+    for row in rows:
+        mark = marks.get(row["id"])
+        skipped = None if mark is None else mark.skipped_on
+        row["skipped_on"] = None if skipped is None else str(skipped)
+    return rows
+
+
+@router.post("/clinician/patients/{patient_id}/lessons/assign")
+async def assign_lesson_form(request: Request, patient_id: int) -> Response:
+    """Assign a lesson from the patient's page: ``api_lessons.assign``, the API's own use case
+    (the roster's check, a 404 for a patient not theirs, the change in the audit log). The
+    lesson is offered to the patient before the usual order."""
+    from backcoach.web import api_lessons
+    from backcoach.web.api_errors import ApiError
+
+    s = _staff(request)
+    if isinstance(s, Response):
+        return s
+    lesson_id = (await _form(request)).get("lesson", "").strip()[:80]
+    if not lesson_id:
+        raise ApiError(
+            422,
+            "missing",
+            "lesson: no lesson was chosen",
+            field="lesson",
+            fix="choose a lesson from the list, then press Assign",
+        )
+    await run_in_threadpool(api_lessons.assign, s, patient_id, lesson_id)
+    return RedirectResponse(
+        f"/clinician/patients/{patient_id}?assigned={lesson_id}#lessons", status_code=303
+    )
 
 
 async def _form(request: Request) -> dict[str, str]:

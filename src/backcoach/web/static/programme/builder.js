@@ -7,6 +7,7 @@ const csrf = document.querySelector('meta[name="csrf-token"]').content;
 const status = root.querySelector(".builder-status");
 let view = null;
 let draft = null;
+let article = null; // the last article read for a draft (POST .../programme/from-article)
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -199,6 +200,68 @@ async function settle(id, action) {
   } catch (err) { status.textContent = `Not saved: ${err.message}`; }
 }
 
+// --- a draft from an article the patient brought (issue 18) ---------------------------------
+
+function doseWords(item) {
+  const amount = item.reps ? `${item.reps} reps` : `${item.duration_seconds} s`;
+  return `${item.sets} × ${amount}${item.hold_seconds ? `, hold ${item.hold_seconds} s` : ""}${item.per_side ? ", each side" : ""}`;
+}
+
+async function readArticle(text, file) {
+  const body = new FormData();
+  if (file.files[0]) body.append("file", file.files[0]);
+  body.append("text", text.value);
+  status.textContent = "Reading the article…";
+  const answer = await fetch(`${base}/from-article`, {
+    method: "POST", headers: { "X-CSRF-Token": csrf }, body, credentials: "same-origin",
+  });
+  const data = await answer.json().catch(() => ({}));
+  const problem = data.detail ? [data.detail.message, data.detail.fix].filter(Boolean).join("; ") : `${answer.status}`;
+  article = answer.ok ? { ...data, text: text.value } : { error: problem, text: text.value };
+  status.textContent = answer.ok ? "" : `Could not read the article: ${problem}`;
+  render();
+}
+
+function articlePanel() {
+  const text = el("textarea", { id: "article-text", name: "article_text", rows: 5, maxlength: 200000 });
+  text.value = article ? article.text : "";
+  const file = el("input", { type: "file", id: "article-file", accept: ".html,.htm,.md,.txt,text/html,text/plain,text/markdown" });
+  const box = el("details", { class: "from-article", open: !!article },
+    el("summary", {}, "Start from an article"),
+    el("p", {}, "Paste an article the patient brought, or upload the page they saved. backcoach finds the exercises it knows and the article's doses, and checks each one for this patient."),
+    el("label", { for: "article-text" }, "The article's text"), text,
+    el("label", { for: "article-file" }, "Or a saved page"), file,
+    el("div", { class: "starts" }, el("button", { type: "button", on: { click: () => readArticle(text, file) } }, "Read the article")));
+  if (!article) return box;
+  if (article.error) {
+    box.append(el("p", { class: "field-problem", role: "alert" }, `Could not read the article: ${article.error}`));
+    return box;
+  }
+  box.append(el("h4", {}, article.title || "The article"));
+  if (!article.exercises.length) box.append(el("p", {}, "No exercise backcoach knows was found in it."));
+  const list = el("ul", { class: "article-exercises" });
+  for (const e of article.exercises) {
+    const blocked = e.status === "excluded";
+    list.append(el("li", { class: `verdict-${e.status}` },
+      el("strong", {}, e.name), " ", el("span", { class: `badge ${e.status}` }, blocked ? "left out" : e.status),
+      e.dose_text ? el("p", { class: "reasons" }, `The article says: “${e.dose_text}”`) : null,
+      // The planner's own verdict for this patient (services.suits), in its words.
+      blocked ? el("p", { class: "reasons" }, `Left out of the draft: ${e.reasons.join(" ")}`)
+        : el("p", {}, `In the draft: ${doseWords(e.item)}.`),
+      !blocked && e.reasons.length ? el("p", { class: "reasons" }, e.reasons.join(" ")) : null));
+  }
+  box.append(list);
+  if (article.unmatched.length) box.append(el("p", { class: "reasons" }, `Not in backcoach's library, so not in the draft: ${article.unmatched.join(", ")}.`));
+  box.append(el("div", { class: "starts" }, el("button", {
+    type: "button", class: "primary", disabled: !article.items.length,
+    on: { click: () => {
+      startFrom({ ...draft, items: article.items });
+      status.textContent = `Draft started from “${article.title || "the article"}” (${article.items.length} exercises): check it, then save it below.`;
+    } },
+  }, "Start from these exercises")));
+  return box;
+}
+
 function render() {
   const area = root.querySelector(".builder-area") || el("div", { class: "builder-area" });
   area.replaceChildren();
@@ -208,7 +271,7 @@ function render() {
     el("button", { type: "button", disabled: !view.suggested.length, on: { click: () => startFrom({ items: view.suggested.map((s) => s.item) }) } },
       "Start from backcoach's plan"));
   for (const t of view.templates || []) starts.append(el("button", { type: "button", on: { click: () => startFrom(t.programme) } }, `Start from “${t.name}”`));
-  area.append(starts);
+  area.append(starts, articlePanel());
   if (view.suggested.length) {
     const why = el("details", {}, el("summary", {}, "Why backcoach suggests these"));
     for (const s of view.suggested) why.append(el("p", {}, s.reason));
