@@ -70,7 +70,8 @@ def coach_command(
     try:
         catalogue.get(exercise)
         source = open_source(video, camera, landmarks, seconds)
-        live = _live_printer() if camera is not None and not as_json else None
+        name = catalogue.get(exercise).name
+        live = _live_printer(name) if camera is not None and not as_json else None
         try:
             result = run_coach(catalogue, exercise, source, annotate, save_landmarks, live)
         except KeyboardInterrupt:
@@ -88,12 +89,29 @@ def coach_command(
         _show(result, annotate)
 
 
-def _live_printer() -> Any:
+def _live_printer(name: str) -> Any:
+    """Live from a camera: each repetition, each cue, and, as they change, the same honesty
+    messages the browser's "Watch me" shows (``motion.live``): nobody seen, too little seen to
+    count, not the named exercise."""
+    from rich.markup import escape
+
+    from backcoach.motion.live import LiveWatch
+
+    watch = LiveWatch(name)
+    said = ""
+
     def show(moment: Any) -> None:
-        if moment.new_rep is not None:
-            console.print(f"Rep {moment.reps}")
-        for fault in moment.new_faults:
-            console.print(f"  [yellow]{fault.cue}[/]")
+        nonlocal said
+        status = watch.see(moment)
+        if status.concern and status.message != said:
+            console.print(f"[dim]{escape(status.message)}[/]")
+        said = status.message if status.concern else ""
+        for n in range(status.reps - status.new_reps + 1, status.reps + 1):
+            hold = status.hold_seconds if n == status.reps else None
+            held = f" (held {hold:.1f} s)" if hold is not None and hold >= 1 else ""
+            console.print(f"Rep {n}{held}")
+        for cue in status.cues:
+            console.print(f"  [yellow]{escape(cue)}[/]")
 
     return show
 

@@ -68,6 +68,12 @@ class Moment:
     progress: float | None
     new_rep: Rep | None
     new_faults: tuple[Fault, ...]
+    measured: bool = False
+    """This frame's tracked feature was measured (live: is the person seen now?)."""
+    verdict: Verdict | None = None
+    """The check that this is the named exercise, as of now (judged as each repetition ends)."""
+    holding: bool = False
+    """The movement is out at its far end now (a repetition under way, or its hold)."""
 
 
 @dataclass
@@ -98,7 +104,7 @@ class Analyser:
         self.withheld: list[Fault] = []
         self._log: list[tuple[float, bool]] = []
         self._recent: deque[tuple[float, bool]] = deque()
-        self._series: list[tuple[float, float]] = []
+        self._series: list[tuple[float, float, float | None]] = []
         self._basis: tuple[float, float] | None = None
         self.watches = [
             RuleWatch(i, r, kind_of(ref.spec.features[r.rule.feature]))
@@ -113,6 +119,7 @@ class Analyser:
         self._scales: deque[float] = deque(maxlen=SCALE_WINDOW)
         self._floors: deque[tuple[float, float]] = deque()
         self._progress: float | None = None
+        self._measured = False
         self._end = 0.0
 
     # --- input ---------------------------------------------------------------------------
@@ -179,11 +186,12 @@ class Analyser:
         self._note(t, track is not None)
         if track is not None:
             self.tracking.measured += 1
-            self._series.append((t, track))
+            held = self.ref.hold_value(values)
+            self._series.append((t, track, held))
             progress = self.calibration.progress(t, track)
             if progress is not None:
                 self._progress = progress
-                rep = self._track(t, track, progress)
+                rep = self._track(t, track, progress, held)
         if rep is not None:
             # Judged when a repetition ends (not every frame: it sorts every value seen).
             self._verdict = self.verifier.verdict()
@@ -208,7 +216,9 @@ class Analyser:
         self.faults += found
         return self._moment(t, rep, tuple(found))
 
-    def _track(self, t: float, value: float, progress: float) -> Rep | None:
+    def _track(
+        self, t: float, value: float, progress: float, held: float | None = None
+    ) -> Rep | None:
         """Feed the phase tracker; before the first repetition, replay the samples so far
         whenever the video's range has moved (see phases.SETTLED). Live and file run this
         same code, so both give the same count from the same landmarks."""
@@ -228,13 +238,23 @@ class Analyser:
             self._basis = found
             self.tracker = PhaseTracker(armed=cal.opening is None)
             done = None
-            for ts, v in self._series:
-                done = self.tracker.update(ts, cal.at(v, found), cal.direction * v, band) or done
+            for ts, v, h in self._series:
+                done = (
+                    self.tracker.update(
+                        ts, cal.at(v, found), cal.direction * v, band, self._hold(h)
+                    )
+                    or done
+                )
             return done
-        return self.tracker.update(t, progress, cal.direction * value, band)
+        return self.tracker.update(t, progress, cal.direction * value, band, self._hold(held))
+
+    def _hold(self, value: float | None) -> tuple[float, float] | None:
+        """A separate hold feature's value and range (``coach.hold``), for the tracker."""
+        return None if value is None else (value, self.ref.hold_range)
 
     def _note(self, t: float, measured: bool) -> None:
         """Log whether this frame's tracked feature was measured (for the evidence rules)."""
+        self._measured = measured
         self._log.append((t, measured))
         self._recent.append((t, measured))
         while self._recent[0][0] < t - RECENT_S:
@@ -267,10 +287,14 @@ class Analyser:
         return out
 
     def _moment(self, t: float, rep: Rep | None, faults: tuple[Fault, ...]) -> Moment:
-        if not self._verdict.matches:
+        verdict, measured = self._verdict, self._measured
+        if not verdict.matches:
             # Not the named exercise: nothing is counted or cued, live or in the result.
-            return Moment(t, 0, self._progress, None, ())
-        return Moment(t, len(self.tracker.reps), self._progress, rep, faults)
+            return Moment(t, 0, self._progress, None, (), measured, verdict)
+        holding = self.tracker.state == "out"
+        return Moment(
+            t, len(self.tracker.reps), self._progress, rep, faults, measured, verdict, holding
+        )
 
     def finish(self) -> None:
         """Call after the last frame: settles orientation for a very short recording."""
@@ -323,7 +347,7 @@ class Analyser:
                 f"{MIN_TRACKED_SHARE:.0%} of {'their' if len(thin) > 1 else 'its'} frames, so "
                 "form was not judged there"
             )
-        rhythm = period(self._series)
+        rhythm = period([(t, v) for t, v, _ in self._series])
         for start, end in gaps(self._log) if verdict.matches and tr.measured else []:
             hidden = (
                 f"; at your pace of a repetition every {rhythm:.1f} s, about "

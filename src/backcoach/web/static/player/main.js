@@ -3,6 +3,7 @@
 // server's (docs/web-api.md, "How the page drives it").
 
 import { api, onConnection } from "./api.js";
+import { setupCamera, updateCamera } from "./camera.js";
 import { offerComment } from "./comment.js";
 import { say, setSpeechWanted, speechWanted } from "./speech.js";
 import {
@@ -103,6 +104,7 @@ function render({ again = false } = {}) {
     }
   }
   if (!breathing) setBreath(null, 0);
+  updateCamera(view); // "Watch me": offered, kept on or stopped for what runs now
   frame();
   keepAwake(!view.finished).then((on) => {
     $("p-awake").hidden = !on;
@@ -368,4 +370,5 @@ async function startNew() {
   apply(await api.start(body));
 }
 
+setupCamera({ apply });
 boot();

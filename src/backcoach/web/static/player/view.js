@@ -268,3 +268,19 @@ export function drawFinished(view, names, { again = false, onAnother = null } = 
   }
   showPanel("p-finished");
 }
+
+/** "Watch me": offered or not, on or off, and what the camera coach sees now (or why it
+ *  stopped). ``status`` null leaves the line as it is. */
+export function drawWatch({ offered, on, status = null }) {
+  $("p-watch").hidden = !offered;
+  const toggle = $("p-watch-toggle");
+  toggle.setAttribute("aria-pressed", String(on));
+  toggle.textContent = on ? "Stop watching" : "Watch me";
+  toggle.classList.toggle("button-primary", on);
+  $("p-watch-facing").disabled = on;
+  $("p-watch-live").hidden = !on;
+  if (status !== null) {
+    setText("p-watch-status", status);
+    $("p-watch-status").hidden = !status;
+  }
+}

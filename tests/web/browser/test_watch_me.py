@@ -1,0 +1,106 @@
+""" "Watch me" in a real Chromium whose camera plays the leg-raise video ("Fitness Basic Dataset,
+Infinity AI, CC BY 4.0", tests/data/media/README.md): the player offers it, the person turns it
+on, the preview runs, and the coach's count rises on the page; turning it off stops the camera.
+The page only ever talks to its own server (the Pages guards)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backcoach.clinic.programmes import ProgrammeItem
+from tests.web.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Pages, screenshot
+from tests.web.browser.test_player_now import PHONE_WITH_BARS, answer, ready
+
+ROOT = Path(__file__).resolve().parents[3]
+NAME = "legraise_000000.mp4"
+SHARED = ROOT.parent / "shared/data/media" / NAME
+VIDEO = SHARED if SHARED.is_file() else ROOT / "tests/data/media" / NAME
+EXAMPLE = ROOT / "examples/exercises/leg-raise.yaml"
+
+
+def y4m_of(video: Path, out: Path) -> Path:
+    """The video as Chromium's fake camera reads it: YUV4MPEG2, 4:2:0, each frame's I420."""
+    import cv2
+
+    capture = cv2.VideoCapture(str(video))
+    with out.open("wb") as y4m:
+        y4m.write(b"YUV4MPEG2 W224 H224 F24:1 Ip A1:1 C420jpeg\n")
+        while True:
+            ok, frame = capture.read()
+            if not ok:
+                break
+            y4m.write(b"FRAME\n" + cv2.cvtColor(frame, cv2.COLOR_BGR2YUV_I420).tobytes())
+    capture.release()
+    return out
+
+
+@pytest.fixture
+def camera_pages(playwright: Any, tmp_path: Path) -> Iterator[Pages]:
+    """Pages of a Chromium of its own whose camera is the video (the shared browser has none),
+    from the test process's one Playwright."""
+    fake = y4m_of(VIDEO, tmp_path / "legraise.y4m")
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={fake}",
+        ],
+    )
+    opened = Pages(browser)
+    try:
+        yield opened
+        assert opened.blocked == [], f"requests to other origins were made: {opened.blocked}"
+        assert opened.console_errors == [], f"errors in the console: {opened.console_errors}"
+        assert opened.failed == [], f"requests that failed: {opened.failed}"
+    finally:
+        opened.close()
+        browser.close()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not VIDEO.is_file(), reason=f"{VIDEO} is not here")
+def test_watch_me_counts_the_leg_raises_on_the_page(serve: Any, camera_pages: Pages) -> None:
+    server = serve(clock_speed=1)
+    (server.home / "exercises").mkdir(exist_ok=True)
+    shutil.copy(EXAMPLE, server.home / "exercises" / "leg-raise.yaml")
+    ready(server, ProgrammeItem(exercise_id="leg-raise", sets=1, reps=30))
+    page = camera_pages.open(PHONE_WITH_BARS)
+    page.goto(server.url + "/session")
+    page.locator("#p-question").wait_for()
+    answer(page)  # the pain before
+    page.locator("#p-live").wait_for()
+    toggle = page.locator("#p-watch-toggle")
+    toggle.wait_for()
+    assert toggle.inner_text() == "Watch me" and toggle.get_attribute("aria-pressed") == "false"
+    note = page.locator("#p-watch-note").inner_text()
+    assert "stay on your computer and are never kept" in note
+    # Off by default: the tap target and End session keep their place on a phone.
+    assert page.evaluate("scrollY") == 0
+    toggle.click()
+    page.locator("#p-watch-video").wait_for()
+    assert toggle.get_attribute("aria-pressed") == "true"
+    status = page.locator("#p-watch-status")
+    deadline = time.monotonic() + 90
+    counted = 0
+    while time.monotonic() < deadline:
+        found = re.search(r"(\d+) repetitions? counted", status.inner_text())
+        counted = int(found.group(1)) if found else 0
+        if counted >= 2:
+            break
+        page.wait_for_timeout(250)
+    assert counted >= 2, f"the count did not rise: {status.inner_text()!r}"
+    playing = page.evaluate("document.getElementById('p-watch-video').videoWidth")
+    assert playing == 224
+    screenshot(page, "60-watch-me-390x664", full_page=True)
+    toggle.click()
+    assert toggle.inner_text() == "Watch me"
+    assert page.evaluate("document.getElementById('p-watch-video').srcObject") is None
