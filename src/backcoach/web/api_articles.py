@@ -11,7 +11,8 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
-from backcoach.articles import MAX_BYTES, ArticleError, ArticleTooLarge, analyse
+from backcoach.articles import MAX_BYTES, Analysis, ArticleError, ArticleTooLarge, analyse
+from backcoach.catalogue import Catalogue
 from backcoach.web.api_errors import ERROR_RESPONSES, ApiError, ErrorBody
 from backcoach.web.deps import PersonDep
 
@@ -105,9 +106,17 @@ async def read_article(request: Request, person: PersonDep) -> dict[str, Any]:
     """Read an article: the exercises backcoach recognises (with the article's dose compared
     with backcoach's), the exercises it does not know, what was removed as noise and why, and
     the advice checked against backcoach's warning signs, stop rules and guidelines."""
+    result = await analysed(request, person.catalogue, "give a saved page or the article's text")
+    data_out: dict[str, Any] = result.as_json()
+    return data_out
+
+
+async def analysed(request: Request, catalogue: Catalogue, fix: str) -> Analysis:
+    """The request's article, read and analysed off the event loop; an article that cannot be
+    read is a 413 (too large) or 422 naming the field and ``fix``."""
     data = await article_data(request)
     try:
-        result = await run_in_threadpool(analyse, data, person.catalogue)
+        return await run_in_threadpool(analyse, data, catalogue)
     except ArticleError as exc:
         too_large = isinstance(exc, ArticleTooLarge)
         raise ApiError(
@@ -115,7 +124,5 @@ async def read_article(request: Request, person: PersonDep) -> dict[str, Any]:
             "too-large" if too_large else "unreadable",
             str(exc),
             field="text",
-            fix="give a saved page or the article's text",
+            fix=fix,
         ) from None
-    data_out: dict[str, Any] = result.as_json()
-    return data_out

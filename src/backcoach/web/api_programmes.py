@@ -41,7 +41,7 @@ from backcoach.services.plans import built_plan, verdicts
 from backcoach.services.profiles import load_profile
 from backcoach.services.progression import program_state
 from backcoach.services.screening import gate
-from backcoach.web.api_articles import ARTICLE_BODY, article_data
+from backcoach.web.api_articles import ARTICLE_BODY, analysed
 from backcoach.web.api_errors import ERROR_RESPONSES, ApiError
 from backcoach.web.auth import client_address, clinic_of, signed_in
 from backcoach.web.deps import AppDep
@@ -505,22 +505,11 @@ async def draft_from_article(
     draft of programme items from the exercises it describes, with its doses; each exercise
     judged for this patient (the planner's verdict, ``services.suits``), those they may not do
     listed with why and left out. Nothing is saved: the builder saves the draft as usual."""
-    from backcoach.articles import ArticleError, ArticleTooLarge, analyse
     from backcoach.services.suits import suits_you
 
     store = patient_store(member, patient_id, "programme from an article")
-    data = await article_data(request)
-    try:
-        analysis = await run_in_threadpool(analyse, data, app.catalogue)
-    except ArticleError as exc:
-        too_large = isinstance(exc, ArticleTooLarge)
-        raise ApiError(
-            413 if too_large else 422,
-            "too-large" if too_large else "unreadable",
-            str(exc),
-            field="text",
-            fix="paste the article's text or upload the page saved from your browser",
-        ) from None
+    fix = "paste the article's text or upload the page saved from your browser"
+    analysis = await analysed(request, app.catalogue, fix)
     today = app.settings.today()
     suits = await run_in_threadpool(suits_you, store, list(app.catalogue), today)
     return article_draft(analysis, app.catalogue, suits)

@@ -156,14 +156,16 @@ def past_session(person: PersonDep, session_id: SessionId) -> dict[str, Any]:
     raise no_session(session_id)
 
 
-def no_session(session_id: int) -> ApiError:
+def no_session(
+    session_id: int, fix: str = "GET /api/history lists the sessions there are"
+) -> ApiError:
     return ApiError(
         404,
         "not-found",
         f"there is no session {session_id}",
         field="session_id",
         value=session_id,
-        fix="GET /api/history lists the sessions there are",
+        fix=fix,
     )
 
 

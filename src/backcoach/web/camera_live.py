@@ -396,14 +396,9 @@ def stop_watching(coaches: CameraCoaches, person: PersonContext, session_id: int
 
 
 def _no_session(session_id: int) -> ApiError:
-    return ApiError(
-        404,
-        "not-found",
-        f"there is no session {session_id}",
-        field="session_id",
-        value=session_id,
-        fix="GET /api/sessions/current for the session running now",
-    )
+    from backcoach.web.api_sessions import no_session
+
+    return no_session(session_id, fix="GET /api/sessions/current for the session running now")
 
 
 def _waiting(message: str, exercise_id: str | None = None) -> dict[str, Any]:
