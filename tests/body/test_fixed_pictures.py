@@ -92,3 +92,66 @@ def test_the_pelvic_tilt_shows_the_pelvis_turning() -> None:
     turn = (pelvis_angle(end) - pelvis_angle(start) + 180) % 360 - 180
     assert abs(turn) >= 10  # was about 1: two frames that looked the same
     assert start.placed.points["lumbar"][1] - end.placed.points["lumbar"][1] >= 0.02
+
+
+# --- slice K: five more pictures issue 16 found a patient could not copy ---------------------
+
+
+def test_the_bird_dog_reaches_forward_level_without_crossing_the_face() -> None:
+    placed = _frames("bird-dog")[-1].placed
+    pts = placed.points
+    facing = math.copysign(1.0, pts["head_centre"][0] - pts["hip_centre"][0])
+    arm = max(("left", "right"), key=lambda side: pts[f"{side}_wrist"][1])
+    leg = max(("left", "right"), key=lambda side: pts[f"{side}_ankle"][1])
+    assert abs(pts[f"{arm}_wrist"][1] - pts[f"{arm}_shoulder"][1]) < 0.10  # at shoulder height
+    assert facing * (pts[f"{arm}_wrist"][0] - pts["head_centre"][0]) > 0.15  # out past the head
+    # Drawn behind the head, not across the face (the old reaching arm was the near one).
+    assert placed.capsules[f"{arm}_forearm"].depth < placed.capsules["head"].depth
+    assert leg != arm  # the opposite leg
+    assert abs(pts[f"{leg}_ankle"][1] - pts[f"{leg}_hip"][1]) < 0.15  # was 21 cm below the hip
+
+
+def test_the_side_bend_slides_the_hand_down_the_thigh() -> None:
+    start, end = _frames("standing-side-bend")
+    body = forward(end.posture, end.placed.height)
+    gap = hold_gap(body, "right", "right_thigh")
+    assert abs(gap) < 0.03, f"the right hand is {gap * 100:.0f} cm from the thigh"  # was 6 cm
+    # Still a clear lean: the head moves well to the side.
+    assert abs(end.placed.points["head_centre"][0] - start.placed.points["head_centre"][0]) > 0.15
+
+
+def test_the_seated_twist_shows_the_thighs_and_places_the_hands() -> None:
+    end = _frames("seated-rotation")[-1]
+    body = forward(end.posture, end.placed.height)
+    drawn = end.placed.capsules["right_thigh"]
+    thigh = body.segments["right_thigh"]
+    # The thigh is drawn at nearly its full length (seen from the front it was a quarter of
+    # it, so the person read as standing).
+    assert math.dist(drawn.a, drawn.b) > 0.8 * math.dist(thigh.start, thigh.end)
+    assert abs(hold_gap(body, "left", "right_knee")) < HOLD_M  # was 34 cm
+    assert abs(end.placed.part_gap("right_hand", "chair")) < 0.03  # was 9 cm above the seat
+
+
+def test_thread_the_needle_slides_the_arm_under_with_the_hips_over_the_knees() -> None:
+    end = _frames("thread-the-needle")[-1]
+    body = forward(end.posture, end.placed.height)
+    pts = end.placed.points
+    hand = body.segments["right_hand"]
+    # The threading hand lies on the mat (it hung 23 cm above it) past the other shoulder.
+    assert pts["right_wrist"][1] < 0.06
+    assert (hand.start[2] + hand.end[2]) / 2 < body.points["left_shoulder"][2]
+    # The upper back turns: the threading shoulder comes down toward the mat.
+    assert pts["left_shoulder"][1] - pts["right_shoulder"][1] > 0.10
+    # The hips stay over the knees (they sat 14 cm back).
+    assert abs(pts["hip_centre"][0] - pts["right_knee"][0]) < 0.07
+
+
+def test_knee_rolls_keep_the_knees_together() -> None:
+    start, end = _frames("knee-rolls")
+    for frame in (start, end):
+        body = forward(frame.posture, frame.placed.height)
+        # Knee centres about a knee's width apart: touching (they were 17 and 27 cm apart).
+        assert math.dist(body.points["left_knee"], body.points["right_knee"]) < 0.12
+    for side in ("left", "right"):
+        moved = end.placed.points[f"{side}_knee"][0] - start.placed.points[f"{side}_knee"][0]
+        assert abs(moved) > 0.10  # both knees roll to the side
