@@ -61,6 +61,7 @@ EQUIPMENT_TEXT = {
     "foam-roller": "A foam roller",
     "cushion": "A cushion",
     "wall": "A clear wall",
+    "stick": "A stick or broom handle",
 }
 
 EXPERIENCE_TEXT = {

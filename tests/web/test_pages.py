@@ -201,7 +201,8 @@ def test_today_shows_each_exercise_with_picture_dose_and_reason(
     for item in plan.items:
         exercise = person.catalogue.get(item.exercise_id)
         assert exercise.name.replace("'", "&#39;") in html
-        assert f'src="/figures/{exercise.id}.svg"' in html
+        # the picture without words, its pose labels as page text beneath it
+        assert f'src="/figures/{exercise.id}.svg?text=no"' in html
     assert "Start the session" in html and 'href="/session"' in html
     assert "Why:" in html
     # What the planner leaves out is listed with its reasons, not as a terminal command.

@@ -11,7 +11,8 @@ adult's joints normally do and to what its own data declares:
 - a part resting on the same support in two neighbouring key poses stays put (knees and feet
   do not slide along the mat between frames);
 - hands declared holding something (``hold``) are within a few centimetres of it;
-- the face points where the pose says (``look``).
+- the face points where the pose says (``look``);
+- a stick in the equipment (drawn along the back) touches the back of the head.
 
 The catalogue loader calls :func:`check_exercise` through its ``extra_checks`` hook, so the
 catalogue package itself never imports the body model.
@@ -27,6 +28,7 @@ from backcoach.body.contacts import contact_specs
 from backcoach.body.geometry import Vec3, norm, sub
 from backcoach.body.kinematics import Body3D, forward, resolve
 from backcoach.body.placement import CONTACT_TOLERANCE_M, Placed
+from backcoach.body.props import stick_line
 from backcoach.body.scene import STILL_M, Frame, align, pose_frame, slides
 from backcoach.catalogue.model import Exercise
 from backcoach.catalogue.poses import KeyPose, KeyPoses, Support
@@ -384,7 +386,54 @@ def check_exercise(exercise: Exercise) -> list[Finding]:
         findings += _look_finding(pose, i, frame)
     if not any(f[0][3:4] and f[0][3] in ("floor", "chair", "roller") for f in findings):
         findings += _slides(key_poses.poses, align(frames))
+    if "stick" in exercise.equipment:
+        findings += stick_findings(key_poses, frames)
     return findings
+
+
+# --- the stick along the back -------------------------------------------------------------
+
+
+def stick_findings(key_poses: KeyPoses, frames: list[Frame]) -> list[Finding]:
+    """An exercise with a stick in its equipment has it drawn along the back
+    (``props.stick_line``), as the hip hinge is taught: touching the head, the upper back and
+    the tailbone. The picture can only show that from the side, and only if the head rests
+    back against the stick; a head hanging forward off it is the mistake the stick is there to
+    catch, so the picture must not show it."""
+    if key_poses.view != "side":
+        return [
+            (
+                ["key_poses", "view"],
+                f"the exercise uses a stick along the back, which only shows from the side "
+                f"(the view is '{key_poses.view}')",
+                "set 'view: side' or take 'stick' out of 'equipment'",
+            )
+        ]
+    findings: list[Finding] = []
+    for i, frame in enumerate(frames):
+        head = frame.placed.capsules["head"]
+        gap = _line_gap(stick_line(frame.placed), head.a) - head.ra
+        if gap > HOLD_TOLERANCE_M:
+            findings.append(
+                (
+                    ["key_poses", "poses", i, "angles", "neck"],
+                    f"the stick along the back should touch the back of the head, but the head "
+                    f"is {gap * 100:.0f} cm in front of it",
+                    "bend the neck back a little (a smaller or negative 'neck' angle) so the "
+                    f"head rests against the stick (within {HOLD_TOLERANCE_M * 100:.0f} cm "
+                    "counts)",
+                )
+            )
+    return findings
+
+
+def _line_gap(
+    line: tuple[tuple[float, float], tuple[float, float]], p: tuple[float, float]
+) -> float:
+    """How far ``p`` is from the straight line through ``line``'s two points, metres."""
+    (x1, y1), (x2, y2) = line
+    length = math.dist((x1, y1), (x2, y2)) or 1.0
+    return abs((x2 - x1) * (y1 - p[1]) - (x1 - p[0]) * (y2 - y1)) / length
 
 
 def _gaps(pose: KeyPose, key_poses: KeyPoses) -> tuple[Placed, list[Gap]]:

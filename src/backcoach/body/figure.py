@@ -11,10 +11,11 @@ import math
 from dataclasses import dataclass
 from html import escape
 
+from backcoach.body import cache
 from backcoach.body.contacts import on_the_feet
 from backcoach.body.draw import CM, PALETTE, body_shapes, svg_point
 from backcoach.body.geometry import Point
-from backcoach.body.props import Box, back_scenery, panel_box, scenery_for
+from backcoach.body.props import Box, back_scenery, panel_box, scenery_for, stick_box, stick_svg
 from backcoach.body.scene import Frame, Motion, Scene, build_scene, motions
 from backcoach.catalogue.model import Exercise
 from backcoach.catalogue.poses import KeyPoses
@@ -26,6 +27,9 @@ PANEL_GAP = 24.0
 LABEL_FONT = 22.0
 CHAR_WIDTH = 0.56
 """Average width of a DejaVu Sans character, in font sizes (for fitting captions)."""
+TITLE_FONT = 26.0
+TITLE_CHAR_WIDTH = 0.64
+"""Average width of a bold DejaVu Sans character, in font sizes, with room to spare."""
 LABEL_BAND = 2.3 * LABEL_FONT + 8
 """SVG units under each panel for its caption (two lines at most)."""
 ARROW_WIDTH = 7.0
@@ -90,8 +94,16 @@ class Drawing:
         )
 
 
-def key_poses_drawing(key_poses: KeyPoses, title: str | None = None) -> Drawing:
-    """The key poses side by side, numbered, with the movement arrows."""
+def key_poses_drawing(
+    key_poses: KeyPoses, title: str | None = None, captions: bool = True, stick: bool = False
+) -> Drawing:
+    """The key poses side by side, numbered, with the movement arrows.
+
+    ``captions=False`` leaves out every word and number (title, step badges, pose labels): the
+    web pages and the handout print the labels as page text under the picture instead, at one
+    size, where they stay readable however small the picture is shown. ``stick`` draws a
+    stick (broom handle) along the back in each side-view panel.
+    """
     scene = build_scene(key_poses)
     panels = _panels(key_poses, scene)
     frames = [p.frame for p in panels]
@@ -102,22 +114,20 @@ def key_poses_drawing(key_poses: KeyPoses, title: str | None = None) -> Drawing:
     if arrow_points:
         xs, ys = [x for x, _ in arrow_points], [y for _, y in arrow_points]
         arrows_box = Box(min(xs), min(ys), max(xs), max(ys))
+    stick = stick and scenery.view == "side"
+    if stick:
+        sticks = stick_box(placed)
+        arrows_box = sticks if arrows_box is None else arrows_box.union(sticks)
     inner = panel_box(scenery, placed, arrows_box)
     if inner.width < MIN_PANEL_WIDTH_M:
         # Narrow figures (seen end-on) get room around them for the number and caption.
         grow = (MIN_PANEL_WIDTH_M - inner.width) / 2
         inner = Box(inner.x0 - grow, inner.y0, inner.x1 + grow, inner.y1)
     pw, ph = inner.width * CM, inner.height * CM
-    title_band = 40.0 if title else 0.0
-    label_band = LABEL_BAND
+    label_band = LABEL_BAND if captions else 0.0
     width = len(panels) * pw + (len(panels) - 1) * PANEL_GAP
+    out, title_band = _title(title, width) if title and captions else ([], 0.0)
     height = title_band + ph + label_band
-    out = []
-    if title:
-        out.append(
-            f'<text x="4" y="28" font-size="26" font-weight="bold" fill="{PALETTE.near}">'
-            f"{escape(title)}</text>"
-        )
     for i, panel in enumerate(panels):
         x0 = i * (pw + PANEL_GAP)
         out.append(
@@ -136,11 +146,15 @@ def key_poses_drawing(key_poses: KeyPoses, title: str | None = None) -> Drawing:
             panel.frame.placed, key_poses.side, scene.working, strap=panel.frame.strap
         )
         out += [s.svg(with_id=False) for s in shapes]
+        if stick:
+            out.append(stick_svg(panel.frame.placed))
         out += [
             _arrow_svg(motion, path)
             for motion, path in zip(panel.motions, panel.arrows, strict=True)
         ]
         out.append("</g>")
+        if not captions:
+            continue
         # The step number sits under the panel, left of the caption, clear of the figure.
         out += _badge(x0 + 20, title_band + ph + 24, panel.number)
         if panel.label:
@@ -153,17 +167,49 @@ def key_poses_svg(key_poses: KeyPoses, title: str | None = None) -> str:
     return key_poses_drawing(key_poses, title).standalone()
 
 
-def exercise_drawing(exercise: Exercise, title: bool = False) -> Drawing:
-    """The figure of an exercise; a placeholder card when it has no key poses."""
+def exercise_drawing(exercise: Exercise, title: bool = False, captions: bool = True) -> Drawing:
+    """The figure of an exercise; a placeholder card when it has no key poses.
+
+    A stick in the exercise's equipment is drawn along the back: the hip hinge is taught with
+    one, and the key poses have no field of their own for a held stick.
+    """
     if exercise.key_poses is None:
         from backcoach.body.placeholder import placeholder_drawing
 
         return placeholder_drawing(exercise)
-    return key_poses_drawing(exercise.key_poses, exercise.name if title else None)
+    return key_poses_drawing(
+        exercise.key_poses,
+        exercise.name if title else None,
+        captions=captions,
+        stick="stick" in exercise.equipment,
+    )
 
 
-def exercise_svg(exercise: Exercise, title: bool = False) -> str:
-    return exercise_drawing(exercise, title).standalone()
+def exercise_svg(exercise: Exercise, title: bool = False, captions: bool = True) -> str:
+    return exercise_drawing(exercise, title, captions).standalone()
+
+
+def pose_labels(exercise: Exercise) -> list[str]:
+    """The key poses' labels in order, for page text under a picture drawn without captions
+    (a pose without a label gets an empty string, so the numbers still match the panels)."""
+    if exercise.key_poses is None:
+        return []
+    return [pose.label or "" for pose in exercise.key_poses.poses]
+
+
+def plain_key(exercise: Exercise) -> cache.Key:
+    """The cache key (and ETag) of the picture without words."""
+    return cache.key("still", exercise, title=False, captions=False)
+
+
+def plain_svg(exercise: Exercise) -> str:
+    """The still figure without title, numbers or captions, drawn once (``body.cache``): the
+    web pages and the handout print the pose labels as text under it.
+
+    A placeholder card (no key poses) keeps its words: they are all it shows."""
+    return cache.FIGURES.get_or_draw(
+        plain_key(exercise), lambda: exercise_svg(exercise, captions=False)
+    )
 
 
 def _label(text: str, cx: float, top: float, width: float) -> list[str]:
@@ -183,6 +229,28 @@ def _label(text: str, cx: float, top: float, width: float) -> list[str]:
         f'text-anchor="middle" fill="{PALETTE.near}">{escape(line)}</text>'
         for i, line in enumerate(lines)
     ]
+
+
+def _title(text: str, width: float) -> tuple[list[str], float]:
+    """The title over the panels and the height it takes: one line at TITLE_FONT when it
+    fits, else two balanced lines, shrunk until the longer fits the drawing's width (a long
+    name on a two-panel figure used to run off the right edge of the PNG)."""
+    room = width - 8
+    lines = [text]
+    if len(text) * TITLE_CHAR_WIDTH * TITLE_FONT > room and " " in text:
+        words = text.split()
+        cut = min(
+            range(1, len(words)),
+            key=lambda i: abs(len(" ".join(words[:i])) - len(" ".join(words[i:]))),
+        )
+        lines = [" ".join(words[:cut]), " ".join(words[cut:])]
+    size = min(TITLE_FONT, room / (TITLE_CHAR_WIDTH * max(len(line) for line in lines)))
+    out = [
+        f'<text x="4" y="{size * (1.15 * i + 1.05):.1f}" font-size="{size:.1f}" '
+        f'font-weight="bold" fill="{PALETTE.near}">{escape(line)}</text>'
+        for i, line in enumerate(lines)
+    ]
+    return out, size * 1.15 * len(lines) + 10
 
 
 def _badge(x: float, y: float, number: int) -> list[str]:

@@ -1,7 +1,8 @@
-"""Scenery under and around the body: floor line, mat, chair, wall and foam roller."""
+"""Scenery under and around the body: floor line, mat, chair, wall, foam roller and stick."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -212,3 +213,55 @@ def _chair(scenery: Scenery, box: Box, palette: Palette) -> list[str]:
         f'stroke-width="2"/>'
     )
     return out
+
+
+# --- the stick (broom handle) held along the back -------------------------------------------
+
+STICK_LENGTH_M = 1.2
+"""A broom handle: about shoulder height of an adult."""
+STICK_WIDTH_M = 0.025
+STICK_BELOW_TAILBONE_M = 0.12
+"""How far the stick reaches past the tailbone, where the lower hand holds it."""
+
+
+def stick_line(placed: Placed) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Where a stick held along the back lies in a side view: against the back of the pelvis
+    and the upper back, from a little below the tailbone up past the head.
+
+    The line runs along the trunk (hip centre to the top of the chest), moved out to the back
+    surface; the back is the side away from the nose. The stick touches the head when the head
+    is in line with the back, which is what the exercise teaches (``checks.stick_findings``).
+    """
+    pelvis, chest = placed.capsules["pelvis"], placed.capsules["upper_trunk"]
+    a, b = pelvis.a, chest.b
+    length = math.dist(a, b) or 1.0
+    ux, uy = (b[0] - a[0]) / length, (b[1] - a[1]) / length
+    nx, ny = -uy, ux
+    nose = placed.points["nose"]
+    if (nose[0] - a[0]) * nx + (nose[1] - a[1]) * ny > 0:
+        nx, ny = -nx, -ny  # the normal points to the back, away from the face
+    r = max(pelvis.ra, pelvis.rb, chest.ra, chest.rb) + STICK_WIDTH_M / 2
+    start = (
+        a[0] + nx * r - ux * STICK_BELOW_TAILBONE_M,
+        a[1] + ny * r - uy * STICK_BELOW_TAILBONE_M,
+    )
+    end = (start[0] + ux * STICK_LENGTH_M, start[1] + uy * STICK_LENGTH_M)
+    return start, end
+
+
+def stick_box(placed: Sequence[Placed]) -> Box:
+    """Everything the sticks of these bodies cover, for the panel to make room for them."""
+    ends = [p for body in placed for p in stick_line(body)]
+    xs, ys = [x for x, _ in ends], [y for _, y in ends]
+    pad = STICK_WIDTH_M
+    return Box(min(xs) - pad, min(ys) - pad, max(xs) + pad, max(ys) + pad)
+
+
+def stick_svg(placed: Placed, palette: Palette = PALETTE) -> str:
+    """The stick as one rounded line (``class="prop stick"``), drawn over the body's back."""
+    (x1, y1), (x2, y2) = stick_line(placed)
+    return (
+        f'<line class="prop stick" x1="{x1 * CM:.1f}" y1="{-y1 * CM:.1f}" '
+        f'x2="{x2 * CM:.1f}" y2="{-y2 * CM:.1f}" stroke="{palette.prop_edge}" '
+        f'stroke-width="{STICK_WIDTH_M * CM:.1f}" stroke-linecap="round"/>'
+    )

@@ -19,7 +19,7 @@ Category = Literal[
 ]
 Position = Literal["prone", "supine", "side-lying", "quadruped", "kneeling", "seated", "standing"]
 Direction = Literal["extension", "flexion", "rotation", "side-bend", "neutral"]
-Equipment = Literal["mat", "chair", "towel", "foam-roller", "cushion", "wall"]
+Equipment = Literal["mat", "chair", "towel", "foam-roller", "cushion", "wall", "stick"]
 Goal = Literal["relief", "mobility", "strength", "posture", "return-to-activity"]
 
 ConditionId = Literal[

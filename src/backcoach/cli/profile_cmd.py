@@ -69,7 +69,9 @@ def set_profile(
     ] = None,
     equipment: Annotated[
         list[str] | None,
-        typer.Option(help="mat, chair, towel, foam-roller, cushion, wall; 'none' for nothing."),
+        typer.Option(
+            help="mat, chair, towel, foam-roller, cushion, wall, stick; 'none' for nothing."
+        ),
     ] = None,
     experience: Annotated[str | None, typer.Option(help="new, some or regular.")] = None,
     direction: Annotated[

@@ -32,9 +32,10 @@ PHASE_OF: dict[Category, Phase] = {
 
 MAIN_PHASES: frozenset[Phase] = frozenset({"mobility", "strength", "stretch"})
 
-SUBSTITUTABLE_EQUIPMENT = frozenset({"mat", "cushion"})
-"""A carpet or folded blanket does for a mat, a pillow for a cushion: never a reason to leave
-an exercise out."""
+SUBSTITUTABLE_EQUIPMENT = frozenset({"mat", "cushion", "stick"})
+"""A carpet or folded blanket does for a mat, a pillow for a cushion, and a broom, mop or any
+straight pole for a stick (the hip hinge's): found in almost every home, so never a reason to
+leave an exercise out. The exercise page still says it needs one."""
 
 TARGET_DIFFICULTY = {"new": 1, "some": 2, "regular": 2}
 MAX_DIFFICULTY = {"new": 2, "some": 2, "regular": 3}

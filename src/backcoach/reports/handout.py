@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from backcoach.body.cache import still_svg
+from backcoach.body.figure import plain_svg, pose_labels
 from backcoach.reports.pdf import TEMPLATES, _fetcher, data_uri, render_html
 from backcoach.wording import label
 
@@ -163,7 +163,8 @@ def handout_context(
     cards = []
     for number, item in enumerate(plan.items, 1):
         ex = catalogue.get(item.exercise_id)
-        svg = still_svg(ex)
+        # Drawn without words: the pose labels print as text under it, at one size.
+        svg = plain_svg(ex)
         times = per_day.get(item.exercise_id, 1)
         note = notes_by_id.get(item.exercise_id)
         cards.append(
@@ -174,6 +175,7 @@ def handout_context(
                 "phase": label(item.phase, "phase"),
                 "picture": data_uri(svg, "image/svg+xml"),
                 "wide": is_wide(svg),
+                "poses": [text for text in pose_labels(ex) if text],
                 "steps": [s.text for s in ex.steps],
                 "dose": item.dose_words(ex),
                 "times": times,

@@ -8,6 +8,7 @@ from typing import Any, get_args
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from backcoach.body.figure import pose_labels
 from backcoach.catalogue.loader import UnknownExercise
 from backcoach.catalogue.model import Exercise
 from backcoach.catalogue.vocabulary import Category, Position
@@ -61,6 +62,8 @@ def library(
         "nav": "library",
         "exercises": chosen,
         "verdicts": verdicts,
+        # The pose labels as page text under each picture (drawn without words: body.figure).
+        "labels": {ex.id: [t for t in pose_labels(ex) if t] for ex in chosen},
         "total": len(catalogue.exercises),
         "q": q,
         "category": category,
@@ -92,6 +95,7 @@ def exercise_page(request: Request, person: PersonDep, exercise_id: str) -> HTML
         "ex": ex,
         "verdict": suits_you(person.store, catalogue, person.today())[ex.id],
         "builtin": catalogue.is_builtin(ex.id),
+        "labels": [t for t in pose_labels(ex) if t],
         "links": {k: v for k, v in links.items() if v is not None},
         "left_out": warning(ex.name, why) if why else None,
         "brought_back": request.query_params.get("back") == "1",

@@ -71,6 +71,16 @@ templates.env.filters["without_name"] = without_name
 templates.env.filters["seconds"] = seconds_text
 templates.env.filters["minutes"] = minutes_text
 templates.env.filters["paragraphs"] = paragraphs
+
+
+def _pose_labels(exercise: Exercise) -> list[str]:
+    """The key poses' labels, as page text under a picture drawn without words."""
+    from backcoach.body.figure import pose_labels
+
+    return [text for text in pose_labels(exercise) if text]
+
+
+templates.env.filters["pose_labels"] = _pose_labels
 templates.env.filters["long_date"] = long_date
 templates.env.globals["dose_text"] = dose_text
 templates.env.globals["item_dose"] = item_dose
