@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import delete, select
 
+from backcoach.records.scoping import PERSON
 from backcoach.records.tables import LiveEventRow, LiveSessionRow, PersonRow, SessionRow
 from backcoach.session import (
     BreathCue,
@@ -172,7 +173,16 @@ def lock_person(s: Session, person_id: int) -> None:
 
 
 def lock(s: Session, session_id: int) -> LiveSessionRow | None:
-    """The session's live row, locked until the transaction ends (PostgreSQL FOR UPDATE)."""
+    """The session's live row, locked until the transaction ends (PostgreSQL FOR UPDATE).
+
+    The person's row is locked first: every write of a person's rows also writes their
+    revision tag (``records.revision``) on that row, so a unit of work that held the live row
+    and then wanted the person's row deadlocked with a take-over or a new start, which lock
+    the person first (found by the two-processes test on PostgreSQL). Always person, then
+    live row."""
+    person = s.info.get(PERSON)
+    if person is not None and s.get_bind().dialect.name == "postgresql":
+        lock_person(s, person)
     query = select(LiveSessionRow).where(LiveSessionRow.session_id == session_id)
     return s.scalars(query.with_for_update()).first()
 
