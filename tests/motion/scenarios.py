@@ -74,6 +74,24 @@ FAULTS: dict[str, list[tuple[dict[str, Any], frozenset[int]]]] = {
     ],
     "cat-cow": [],  # cat-cow's faults are shallow movements: see shallow() below
     "leg-raise": [({"angles": {"knee": 70}}, frozenset({1}))],
+    "prone-on-elbows": [
+        # Hips lifted: resting on the forearms and toes only.
+        (
+            {"angles": {"hip": 0, "lumbar": -10, "knee": 0}, "floor": ["forearms", "toes"]},
+            frozenset({0}),
+        ),
+        ({"angles": {"neck": -60}}, frozenset({1})),  # the head tipped right back
+    ],
+    "bottom-to-heels": [({"angles": {"neck": 45, "head": 20}}, frozenset({0}))],  # the head dropped
+    "sit-to-stand": [({"angles": {"hip": 45}}, frozenset({0}))],  # not standing tall
+    "bodyweight-squat": [
+        ({"angles": {"ankle": -15}, "floor": ["toes"]}, frozenset({0})),  # heels up
+        ({"angles": {"lumbar": 40, "hip": 110}}, frozenset({1})),  # chest dropped forward
+    ],
+    "standing-back-extension": [({"angles": {"knee": 35, "ankle": 20}}, frozenset({0}))],
+    "hip-hinge": [({"angles": {"knee": 70, "ankle": 25}}, frozenset({0}))],
+    "side-lying-clam": [({"angles": {"right_hip_rotation": -15}}, frozenset({0}))],  # feet apart
+    "roll-up": [({"angles": {"hip": 60}}, frozenset({0}))],  # sitting up, not reaching forward
 }
 
 

@@ -12,7 +12,22 @@ from backcoach.motion.reference import MIN_TRACK_CHANGE, NotCoachable, kind_of, 
 from tests.conftest import run_cli
 from tests.motion.scenarios import EXAMPLE, SIT_UP, coached_exercises, sit_up
 
-REQUIRED = {"prone-press-up", "knee-to-chest-double", "bridge", "knee-rolls", "bird-dog", "cat-cow"}
+REQUIRED = {
+    "prone-press-up",
+    "knee-to-chest-double",
+    "bridge",
+    "knee-rolls",
+    "bird-dog",
+    "cat-cow",
+    "prone-on-elbows",
+    "bottom-to-heels",
+    "side-lying-clam",
+    "sit-to-stand",
+    "bodyweight-squat",
+    "standing-back-extension",
+    "hip-hinge",
+    "roll-up",
+}
 
 
 def test_required_exercises_have_coach_sections() -> None:
