@@ -263,3 +263,31 @@ def test_a_session_ending_on_a_later_day_is_decided_on_that_day(
     run_auto(live, AutoAnswers(), 0, 0.0)
     mine = [d for d in person.store.decisions() if d.session_id == live.session_id]
     assert mine and {d.decided_on for d in mine} == {dt.date(2026, 11, 3)}
+
+
+def test_carrying_on_locks_the_person_once(tmp_path: Path, db_url: str) -> None:
+    """Taking over a session locks the person's row, then the live row: each once. (The
+    explicit lock before reading the unfinished session and the one ``lock`` takes first used
+    to send the same ``FOR UPDATE`` on the person twice.)"""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    person = screened(make_person(tmp_path, db_url))
+    start_auto(person, 15)
+    locks: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if "FOR UPDATE" in statement:
+            locks.append(statement.split("FROM", 1)[1].split()[0])
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        again = resume_here(make_person(tmp_path, db_url), 100.0, take_over=True)
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+    assert again is not None
+    if db_url.startswith("postgresql"):
+        assert locks.count("people") == 1, locks
+        assert locks.count("live_sessions") == 1, locks
+    else:  # SQLite has no row locks: the write transaction holds the database
+        assert locks == []

@@ -166,10 +166,19 @@ def idle(row: LiveSessionRow, wall: float) -> bool:
 # --- rows -----------------------------------------------------------------------------------
 
 
+_PERSON_LOCKED = "backcoach.person_locked"
+"""``Session.info`` key: the person whose row this unit of work has locked (each ``writing()``
+block opens a new session, so the mark ends with its transaction)."""
+
+
 def lock_person(s: Session, person_id: int) -> None:
     """Serialise starting and carrying on sessions for one person (PostgreSQL row lock; on
-    SQLite the write transaction already holds the database)."""
+    SQLite the write transaction already holds the database). Once per transaction: asking
+    again while the row is held would only send the same ``FOR UPDATE`` twice."""
+    if s.info.get(_PERSON_LOCKED) == person_id:
+        return
     s.execute(select(PersonRow.id).where(PersonRow.id == person_id).with_for_update())
+    s.info[_PERSON_LOCKED] = person_id
 
 
 def lock(s: Session, session_id: int) -> LiveSessionRow | None:
