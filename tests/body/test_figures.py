@@ -39,7 +39,7 @@ def test_a_figure_renders_for_every_position(position: str) -> None:
     # Two panels, each with a body: 6 limb segments a side, head and trunk.
     panels = root.findall(f".//{SVG}g")
     assert len(panels) == 2
-    body_colours = {PALETTE.near, PALETTE.far, PALETTE.work_near, PALETTE.work_far}
+    body_colours = {*PALETTE.tones(), *PALETTE.tones(working=True)}
     for panel in panels:
         drawn = [el for el in panel if {el.get("fill"), el.get("stroke")} & body_colours]
         limbs = [el for el in drawn if el.tag == f"{SVG}path" and el.get("fill") != "none"]
@@ -51,8 +51,8 @@ def test_a_figure_renders_for_every_position(position: str) -> None:
     png = svg_to_png(svg, 400)
     width, height, counts = pixels(png)
     assert width == 400 and height > 50
-    # The body is there, in its colour, and not a speck: at least 2% of the picture.
-    assert share(counts, PALETTE.near) > 0.02, position
+    # The body is there, in its colours, and not a speck: at least 2% of the picture.
+    assert sum(share(counts, tone) for tone in body_colours) > 0.02, position
 
 
 def _fills(svg: str, colour: str) -> int:
@@ -61,9 +61,12 @@ def _fills(svg: str, colour: str) -> int:
 
 def test_the_working_leg_is_coloured_and_the_resting_one_is_not() -> None:
     svg = key_poses_svg(SINGLE_LEG_RAISE)
-    # The right leg is nearest the viewer: thigh, shank and foot in both panels.
-    assert _fills(svg, PALETTE.work_near) == 6
-    assert _fills(svg, PALETTE.work_far) == 0
+    # The right leg is nearest the viewer: thigh, shank and foot in both panels, in the near
+    # half of the orange ramp; nothing else is orange.
+    orange = PALETTE.tones(working=True)
+    fills = re.findall(r'fill="(#[0-9a-f]{6})"', svg)
+    assert sum(fills.count(tone) for tone in orange) == 6
+    assert sum(fills.count(tone) for tone in orange[: len(orange) // 2]) == 6
 
 
 def test_a_press_up_shows_the_chest_rising_with_an_arrow() -> None:

@@ -1,15 +1,19 @@
-"""Turning a placed body into simple SVG shapes in a friendly pictogram style.
+"""Turning a placed body into SVG shapes that read as a solid figure.
 
-Limbs are thick lines with round ends, the head a circle with an eye and a nose so it is clear
-which way the person faces, the trunk one smooth stroke (side view) or a rounded outline (front
-view). The limbs on the far side are paler. Working limbs are coloured. Every frame of a body
-yields the same shapes with the same ids in the same order, so an animation can move them.
+Limbs are capsules (two round ends joined), hands mittens and feet feet; the head a circle with
+hair on its back and top, an eye and a nose, so it is clear which way the person faces; the
+trunk one smooth stroke (seen side-on) or a rounded outline (face-on). Parts are drawn far to
+near by their depth from the camera, in every view, and shaded by it: nearer darker, further
+paler, each with a thin darker edge. Working limbs are coloured orange, shaded the same way.
+Every frame of a body yields the same shapes with the same ids and path commands, so an
+animation can move them; only their order follows the depth.
 
 Coordinates: SVG units are centimetres, x to the right, y down (``svg_y = -100 * y``).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,10 +30,20 @@ CM = 100.0
 
 @dataclass(frozen=True)
 class Palette:
+    """The figure's colours. Body parts are shaded along a ramp by how near the viewer they
+    are: ``near`` (nearest), ``mid`` (the body's middle), ``far`` (furthest); working parts
+    along the orange ramp ``work_near`` to ``work_far``. Near and middle tones keep a contrast
+    of at least 3:1 against the panel (#f5f7fa), WCAG's minimum for graphics."""
+
     near: str = "#2b4a6f"
-    far: str = "#9db4cc"
-    work_near: str = "#e8702a"
+    mid: str = "#4a6d93"
+    far: str = "#a9bdd3"
+    work_near: str = "#c25010"
+    work_mid: str = "#d9621c"
     work_far: str = "#f4b48a"
+    outline: str = "#14263a"
+    """Mixed into a part's own colour for its edge, so overlapping parts stay apart."""
+    hair: str = "#1f2f42"
     ghost: str = "#dfe4ea"
     eye: str = "#ffffff"
     floor: str = "#7a8694"
@@ -39,6 +53,51 @@ class Palette:
     arrow: str = "#d9480f"
     wall: str = "#d8dde3"
     strap: str = "#5fa8a0"
+
+    def tone(self, farness: float, working: bool = False) -> str:
+        """The colour of a part ``farness`` along the ramp (0 nearest, 0.5 the body's middle,
+        1 furthest)."""
+        t = min(1.0, max(0.0, farness))
+        near, mid, far = (
+            (self.work_near, self.work_mid, self.work_far)
+            if working
+            else (self.near, self.mid, self.far)
+        )
+        return mix(near, mid, 2 * t) if t <= 0.5 else mix(mid, far, 2 * t - 1)
+
+    def tones(self, working: bool = False) -> list[str]:
+        """Every colour a body part can take (the ramp's steps)."""
+        return [self.tone(i / TONE_STEPS, working) for i in range(TONE_STEPS + 1)]
+
+    def edge(self, colour: str) -> str:
+        """The outline of a part of ``colour``: the same hue, darker."""
+        return mix(colour, self.outline, EDGE_DARKEN)
+
+
+TONE_STEPS = 6
+"""The depth ramp has this many steps: enough to grade near, middle and far parts, few enough
+that a limb keeps one colour while it moves a little."""
+DEPTH_SPAN = 0.08
+"""Depth (fraction of height) from the body's middle to the ends of the colour ramp: about the
+shoulder joint's distance from the midline, so in a side view the near arm gets the nearest
+tone, the near leg (hip joint 0.05 H out) the next."""
+LIMB_LEAD = 0.015
+"""Depth (fraction of height) an arm is taken to be nearer than the trunk when deciding which
+is drawn on top: arms hanging beside the trunk, seen from the front, at the trunk's own depth,
+then show over its edge instead of vanishing into it. Legs get none: their tops belong under
+the pelvis."""
+EDGE_DARKEN = 0.45
+EDGE_WIDTH_CM = 0.6
+"""Outline width in SVG units (cm of body): about a pixel in a card-sized picture."""
+
+
+@functools.cache
+def mix(a: str, b: str, t: float) -> str:
+    """The colour ``t`` of the way from ``a`` to ``b`` (hex ``#rrggbb``). Cached: a figure
+    uses a handful of tones, asked for by every shape of every animation frame."""
+    ca = [int(a[i : i + 2], 16) for i in (1, 3, 5)]
+    cb = [int(b[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(ca, cb, strict=True))
 
 
 PALETTE = Palette()
@@ -157,67 +216,164 @@ def _body(
     ghost: bool,
     palette: Palette,
 ) -> list[Shape]:
-    """The shapes of one body, far side first, in a fixed order.
+    """The shapes of one body, furthest first, in every view.
 
-    ``shown`` is the side nearest the viewer in a side view; ``working`` names segments to
-    colour. A ghost (an earlier pose under a later one) is drawn flat and pale.
+    Each part is placed by its capsule's depth (the head with its face, the trunk by the
+    middle of its two segments), so what is nearer the viewer is drawn over what is further,
+    whichever way the camera looks; limbs lead the trunk a little (``LIMB_LEAD``). Parts are
+    shaded by depth too: nearer darker, further paler, graded along the palette's ramp. A
+    ghost (an earlier pose under a later one) is drawn flat and pale. ``shown`` is the side
+    the pose names as nearest the viewer; depth alone decides, so it is not needed here.
     """
+    del shown  # depth decides what is near, in every view
+    h = placed.height
+    caps = placed.capsules
+    middle = (caps["pelvis"].depth + caps["upper_trunk"].depth) / 2
 
-    def colour(segment: str) -> str:
+    def farness(depth: float) -> float:
+        ahead = max(-1.0, min(1.0, (depth - middle) / (DEPTH_SPAN * h)))
+        return round((1 - ahead) / 2 * TONE_STEPS) / TONE_STEPS
+
+    def paint(segment: str) -> str:
         if ghost:
             return palette.ghost
-        far = placed.view == "side" and sk.side_of(segment) not in (None, shown)
-        if segment in working:
-            return palette.work_far if far else palette.work_near
-        return palette.far if far else palette.near
+        return palette.tone(farness(caps[segment].depth), segment in working)
 
-    far_side: sk.Side = "left" if shown == "right" else "right"
-    if placed.view == "side":
-        # Far limbs, then the trunk and head, then the near limbs: a fixed order.
-        return [
-            *_limbs(placed, far_side, colour),
-            *_trunk(placed, colour),
-            *_head(placed, colour, ghost, palette),
-            *_limbs(placed, shown, colour),
-        ]
-    # From the front or above nothing is simply behind: draw the furthest shapes first.
-    shapes = [
-        *_limbs(placed, far_side, colour),
-        *_limbs(placed, shown, colour),
-        *_trunk(placed, colour),
-    ]
-    depth = {
-        **{name: cap.depth for name, cap in placed.capsules.items()},
-        "trunk": (placed.capsules["pelvis"].depth + placed.capsules["upper_trunk"].depth) / 2,
-    }
-    shapes.sort(key=lambda sh: depth.get(sh.id, 0.0))
-    return shapes + _head(placed, colour, ghost, palette)
+    def edged(shape: Shape) -> Shape:
+        if ghost or "stroke" in shape.style:
+            return shape  # a ghost stays flat; a stroked shape's stroke is its body
+        fill = str(shape.style["fill"])
+        style = {
+            **shape.style,
+            "stroke": palette.edge(fill),
+            "stroke_width": EDGE_WIDTH_CM,
+            "stroke_linejoin": "round",
+        }
+        return Shape(shape.id, shape.kind, shape.geom, style)
 
-
-def _limbs(placed: Placed, side: sk.Side, paint: Paint) -> list[Shape]:
-    shapes = []
-    for seg in ("thigh", "shank", "foot", "upper_arm", "forearm", "hand"):
-        name = f"{side}_{seg}"
-        cap = placed.capsules[name]
-        shapes.append(_capsule(name, cap, paint(name)))
-    return shapes
+    groups: list[tuple[float, list[Shape]]] = []
+    for side in sk.SIDES:
+        for seg in ("thigh", "shank", "foot", "upper_arm", "forearm", "hand"):
+            name = f"{side}_{seg}"
+            cap = caps[name]
+            if seg == "foot":
+                shape = _foot(name, placed, side, paint(name))
+            elif seg == "hand":
+                shape = _hand(name, placed, side, paint(name))
+            else:
+                shape = _capsule(name, cap, paint(name))
+            lead = LIMB_LEAD * h if seg in sk.ARM_SEGMENTS else 0.0
+            groups.append((cap.depth + lead, [edged(shape)]))
+    groups += [(depth, [edged(s) for s in shapes]) for depth, shapes in _trunk(placed, paint)]
+    head = [edged(s) if s.id == "head" else s for s in _head(placed, paint, ghost, palette)]
+    groups.append((caps["head"].depth, head))
+    # A stable sort: parts at one depth (trunk, neck, head in a side view) keep this order.
+    groups.sort(key=lambda group: group[0])
+    return [shape for _, shapes in groups for shape in shapes]
 
 
-def _trunk(placed: Placed, paint: Paint) -> list[Shape]:
+def _limb_frame(
+    a: tuple[float, float], b: tuple[float, float], toward: tuple[float, float]
+) -> tuple[float, tuple[float, float], tuple[float, float]]:
+    """Length, direction ``u`` from ``a`` to ``b`` and the normal ``n`` on ``toward``'s side
+    (SVG coordinates). A segment seen end-on takes its direction across ``toward``."""
+    d = math.hypot(b[0] - a[0], b[1] - a[1])
+    if d > 1e-6:
+        u = ((b[0] - a[0]) / d, (b[1] - a[1]) / d)
+    else:
+        tx, ty = toward[0] - a[0], toward[1] - a[1]
+        k = math.hypot(tx, ty) or 1.0
+        u = (-ty / k, tx / k) if math.hypot(tx, ty) > 1e-9 else (1.0, 0.0)
+    n = (-u[1], u[0])
+    if (toward[0] - a[0]) * n[0] + (toward[1] - a[1]) * n[1] < 0:
+        n = (-n[0], -n[1])
+    return d, u, n
+
+
+def _at(
+    p: tuple[float, float], u: tuple[float, float], along: float, n: tuple[float, float], out: float
+) -> str:
+    """``p`` moved ``along`` in direction ``u`` and ``out`` in direction ``n``, as SVG text."""
+    return f"{p[0] + u[0] * along + n[0] * out:.1f} {p[1] + u[1] * along + n[1] * out:.1f}"
+
+
+def _foot(sid: str, placed: Placed, side: sk.Side, colour: str) -> Shape:
+    """A foot: heel, flat sole, rounded toes and an instep rising to the ankle.
+
+    The sole is the foot capsule's underside and the toes stay within its rounded tip, so a
+    foot rests exactly where the pose check put it; the instep and the back of the heel meet
+    the shank within the shank's thickness at the ankle.
+    """
+    cap = placed.capsules[sid]
+    heel, toe = svg_point(cap.a), svg_point(cap.b)
+    ankle = svg_point(placed.points[f"{side}_ankle"])
+    r = cap.ra * CM
+    rk = 0.9 * placed.capsules[f"{side}_shank"].rb * CM
+    _, u, n = _limb_frame(heel, toe, ankle)
+    # Toe tip: round from the sole, through the tip, up to a low top of the toes.
+    top = (0.83, 0.55)  # cos and sin of 33 degrees: the toes are lower than the instep
+    sweep = _sweep(u, n)
+    ax, ay = ankle[0] - heel[0], ankle[1] - heel[1]
+    ankle_along, ankle_up = ax * u[0] + ay * u[1], ax * n[0] + ay * n[1]
+    d = (
+        f"M {_at(heel, u, 0, n, -r)} L {_at(toe, u, 0, n, -r)} "
+        f"A {r:.1f} {r:.1f} 0 0 {sweep} {_at(toe, u, top[0] * r, n, top[1] * r)} "
+        f"L {_at(heel, u, ankle_along + rk, n, ankle_up)} "
+        f"L {_at(heel, u, ankle_along - rk, n, ankle_up)} "
+        f"Q {_at(heel, u, -r, n, ankle_up / 2)} {_at(heel, u, -r, n, 0)} "
+        f"A {r:.1f} {r:.1f} 0 0 {sweep} {_at(heel, u, 0, n, -r)} Z"
+    )
+    return Shape(sid, "path", {"d": d}, {"fill": colour})
+
+
+def _hand(sid: str, placed: Placed, side: sk.Side, colour: str) -> Shape:
+    """A mitten along the hand: a slim wrist, the palm widening to the knuckles, the fingers
+    rounded at the tip and the thumb standing out on its own side. All of it within the hand
+    capsule, so a hand on the floor, a knee or a chair touches as the pose check says."""
+    cap = placed.capsules[sid]
+    wrist, tip = svg_point(cap.a), svg_point(cap.b)
+    thumb = svg_point(placed.points[f"{side}_thumb"])
+    r = cap.ra * CM
+    length, u, n = _limb_frame(wrist, tip, thumb)
+    sweep = _sweep(u, n)
+    d = (
+        f"M {_at(wrist, u, 0, n, -0.7 * r)} "
+        f"L {_at(wrist, u, 0.55 * length, n, -r)} L {_at(tip, u, 0, n, -r)} "
+        f"A {r:.1f} {r:.1f} 0 0 {sweep} {_at(tip, u, 0, n, r)} "
+        f"L {_at(wrist, u, 0.6 * length, n, 0.75 * r)} "
+        f"L {_at(wrist, u, 0.5 * length, n, r)} "
+        f"Q {_at(wrist, u, 0.2 * length, n, r)} {_at(wrist, u, 0, n, 0.7 * r)} Z"
+    )
+    return Shape(sid, "path", {"d": d}, {"fill": colour})
+
+
+def _sweep(u: tuple[float, float], n: tuple[float, float]) -> int:
+    """The SVG arc sweep flag for turning from ``-n`` through ``u`` toward ``n``."""
+    return 1 if (-n[0]) * u[1] - (-n[1]) * u[0] > 0 else 0
+
+
+def _trunk(placed: Placed, paint: Paint) -> list[tuple[float, list[Shape]]]:
+    """The neck and the trunk, each with the depth it is drawn at."""
     pelvis = placed.capsules["pelvis"]
     chest = placed.capsules["upper_trunk"]
     neck = placed.capsules["neck"]
     fill = paint("upper_trunk")
-    shapes = [_capsule("neck", neck, paint("neck"))]
+    # The neck first: where it ties with the trunk (a side view) the trunk covers its base.
+    groups = [(neck.depth, [_capsule("neck", neck, paint("neck"))])]
     if placed.view in END_VIEWS:
-        # Seen lengthwise the trunk is two ovals, chest and pelvis, the nearer one on top.
-        ovals = [
-            _oval(name, cap, paint(name))
-            for name, cap in sorted(
-                (("pelvis", pelvis), ("trunk", chest)), key=lambda item: item[1].depth
-            )
+        # Seen lengthwise the trunk is two ovals, chest and pelvis, each at its own depth.
+        return [
+            *groups,
+            (pelvis.depth, [_oval("pelvis", pelvis, paint("pelvis"))]),
+            (chest.depth, [_oval("trunk", chest, fill)]),
         ]
-        return shapes + ovals
+    return [*groups, ((pelvis.depth + chest.depth) / 2, [_trunk_shape(placed, fill)])]
+
+
+def _trunk_shape(placed: Placed, fill: str) -> Shape:
+    """The trunk seen side-on (a smooth stroke) or face-on (a rounded outline)."""
+    pelvis = placed.capsules["pelvis"]
+    chest = placed.capsules["upper_trunk"]
     pts = placed.points
     spread = math.dist(pts["left_shoulder"], pts["right_shoulder"])
     if placed.view == "side" or spread < 0.5 * placed.height * sk.SHOULDER_HALF_WIDTH:
@@ -228,20 +384,17 @@ def _trunk(placed: Placed, paint: Paint) -> list[Shape]:
         control = (2 * m[0] - (a[0] + b[0]) / 2, 2 * m[1] - (a[1] + b[1]) / 2)
         width = 2 * max(pelvis.ra, chest.ra) * CM
         d = f"M {a[0]:.1f} {a[1]:.1f} Q {control[0]:.1f} {control[1]:.1f} {b[0]:.1f} {b[1]:.1f}"
-        shapes.append(
-            Shape(
-                "trunk",
-                "path",
-                {"d": d},
-                {
-                    "fill": "none",
-                    "stroke": fill,
-                    "stroke_width": round(width, 1),
-                    "stroke_linecap": "round",
-                },
-            )
+        return Shape(
+            "trunk",
+            "path",
+            {"d": d},
+            {
+                "fill": "none",
+                "stroke": fill,
+                "stroke_width": round(width, 1),
+                "stroke_linecap": "round",
+            },
         )
-        return shapes
     # Seen face-on: a rounded outline from the shoulders through the waist to the hips.
     h = placed.height
     ls, rs = pts["left_shoulder"], pts["right_shoulder"]
@@ -265,20 +418,17 @@ def _trunk(placed: Placed, paint: Paint) -> list[Shape]:
     ]
     svg_pts = [svg_point(p) for p in outline]
     d = "M " + " L ".join(f"{x:.1f} {y:.1f}" for x, y in svg_pts) + " Z"
-    shapes.append(
-        Shape(
-            "trunk",
-            "path",
-            {"d": d},
-            {
-                "fill": fill,
-                "stroke": fill,
-                "stroke_width": round(0.07 * h * CM, 1),
-                "stroke_linejoin": "round",
-            },
-        )
+    return Shape(
+        "trunk",
+        "path",
+        {"d": d},
+        {
+            "fill": fill,
+            "stroke": fill,
+            "stroke_width": round(0.07 * h * CM, 1),
+            "stroke_linejoin": "round",
+        },
     )
-    return shapes
 
 
 def _oval(sid: str, cap: Capsule, colour: str) -> Shape:
@@ -306,19 +456,69 @@ def _toward(p: Point, q: Point, dist: float) -> Point:
     return (p[0] + dx / n * dist, p[1] + dy / n * dist)
 
 
+HAIR_LIFT = 0.8
+"""How far the hair's middle leans from straight behind the face toward the crown (1 would be
+45 degrees): hair covers the back and the top of the head, the face stays bare."""
+
+
 def _head(placed: Placed, paint: Paint, ghost: bool, palette: Palette) -> list[Shape]:
+    """The head: a circle, hair on the back and top of it, a nose and the eyes that face the
+    viewer. Which part of the head the hair covers shows where the face looks from any view:
+    a half in profile, a thin band on top seen face-on, nearly all of it seen from behind."""
     head = placed.capsules["head"]
     pts = placed.points
     h = placed.height
+    centre = placed.depth["head_centre"]
+
+    def toward(name: str, origin: str) -> tuple[float, float, float]:
+        (x, y), (x0, y0) = svg_point(pts[name]), svg_point(pts[origin])
+        return (x - x0, y - y0, (placed.depth[name] - placed.depth[origin]) * CM)
+
+    face = _unit(toward("nose", "head_centre"))
+    up = _unit(toward("head_centre", "skull_base"))
+    hair = _unit(tuple(HAIR_LIFT * b - f for f, b in zip(face, up, strict=True)))
+    skin = paint("head")
     shapes = [
-        _circle("head", head.a, head.ra, paint("head")),
-        _circle("nose", pts["nose"], 0.016 * h, paint("head")),
+        _circle("head", head.a, head.ra, skin),
+        _cap("hair", svg_point(head.a), head.ra * CM, hair, skin if ghost else palette.hair),
     ]
+    # The nose shows unless the face is turned away (then it is behind the head).
+    away = (placed.depth["nose"] - centre) / (math.dist(pts["nose"], pts["head_centre"]) + 1e-9)
+    shown = 0.0 if away < -0.5 else min(1.0, (away + 0.5) / 0.3)
+    shapes.append(_circle("nose", pts["nose"], 0.016 * h * shown, skin))
     eye = palette.ghost if ghost else palette.eye
     # Eyes on the side of the head facing the viewer; both ids always exist for animation.
-    centre = placed.depth["head_centre"]
     for sid, name in (("eye", "left_eye"), ("eye2", "right_eye")):
         facing = placed.depth[name] > centre + 0.01 * h
         size = (0.009 if facing else 0.0) * h
         shapes.append(_circle(sid, pts[name], size, eye))
     return shapes
+
+
+def _unit(v: tuple[float, ...]) -> tuple[float, float, float]:
+    n = math.sqrt(sum(c * c for c in v)) or 1.0
+    return (v[0] / n, v[1] / n, v[2] / n)
+
+
+def _cap(
+    sid: str, centre: tuple[float, float], r: float, pole: tuple[float, float, float], colour: str
+) -> Shape:
+    """The half of a ball's surface around ``pole`` (SVG x, y and depth toward the viewer), as
+    seen: the outline's half on the pole's side, closed by the edge of that half, a great
+    circle, which shows as an ellipse as wide as the ball and ``|depth|`` as deep. With the
+    pole toward the viewer the cap covers more than half the disc, turned away less."""
+    px, py, pz = pole
+    s = math.hypot(px, py)
+    hx, hy = (px / s, py / s) if s > 1e-6 else (0.0, -1.0)
+    ux, uy = hy, -hx  # across the pole, turned so the outline's arc always sweeps one way
+    minor = max(0.05, r * abs(pz))
+    rot = math.degrees(math.atan2(uy, ux))
+    a = (centre[0] + ux * r, centre[1] + uy * r)
+    b = (centre[0] - ux * r, centre[1] - uy * r)
+    # The edge bulges away from the pole when it points at the viewer, toward it otherwise.
+    sweep = 1 if pz > 0 else 0
+    d = (
+        f"M {a[0]:.1f} {a[1]:.1f} A {r:.1f} {r:.1f} 0 0 1 {b[0]:.1f} {b[1]:.1f} "
+        f"A {r:.1f} {minor:.1f} {rot:.1f} 0 {sweep} {a[0]:.1f} {a[1]:.1f} Z"
+    )
+    return Shape(sid, "path", {"d": d}, {"fill": colour})
