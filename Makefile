@@ -61,6 +61,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/clinic_sessions.py
 	$(BIN)/python bench/history_cost.py
 	$(BIN)/python bench/motion.py
+	$(BIN)/python bench/figures.py
 	$(BIN)/python bench/import_memory.py
 
 clean:

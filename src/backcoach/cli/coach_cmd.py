@@ -35,7 +35,10 @@ def coach_command(
     ] = None,
     annotate: Annotated[
         Path | None,
-        typer.Option(metavar="OUT.mp4", help="Write the video with skeleton, count and cues."),
+        typer.Option(
+            metavar="OUT.mp4",
+            help="Write the video with skeleton, count, cues and why each rep counted.",
+        ),
     ] = None,
     save_landmarks: Annotated[
         Path | None,

@@ -74,6 +74,12 @@ class Moment:
     """The check that this is the named exercise, as of now (judged as each repetition ends)."""
     holding: bool = False
     """The movement is out at its far end now (a repetition under way, or its hold)."""
+    value: float | None = None
+    """This frame's tracked feature, smoothed; None when not measured (annotated video)."""
+    thresholds: tuple[float, float] | None = None
+    """ENTER and EXIT as the tracked feature's values as of now; None before a movement."""
+    counted: tuple[tuple[Rep, str], ...] = ()
+    """Repetitions counted with this frame (a replay can count several), each with why."""
 
 
 @dataclass
@@ -111,6 +117,8 @@ class Analyser:
             for i, r in enumerate(ref.rules)
         ]
         self.faults: list[Fault] = []
+        self.reasons: list[str] = []
+        """Why each repetition counted, in words, with the thresholds as they were then."""
         self.skipped: set[int] = set()
         self.tracking = Tracking()
         self._last_t: float | None = None
@@ -288,13 +296,24 @@ class Analyser:
 
     def _moment(self, t: float, rep: Rep | None, faults: tuple[Fault, ...]) -> Moment:
         verdict, measured = self._verdict, self._measured
+        last = self._series[-1] if measured and self._series else None
+        value = last[1] if last is not None and last[0] == t else None
+        thresholds, counted = self._explain()
         if not verdict.matches:
             # Not the named exercise: nothing is counted or cued, live or in the result.
-            return Moment(t, 0, self._progress, None, (), measured, verdict)
+            return Moment(t, 0, self._progress, None, (), measured, verdict, False, value)
         holding = self.tracker.state == "out"
         return Moment(
-            t, len(self.tracker.reps), self._progress, rep, faults, measured, verdict, holding
-        )
+            t, len(self.tracker.reps), self._progress, rep, faults, measured, verdict, holding,
+            value, thresholds, counted,
+        )  # fmt: skip
+
+    def _explain(self) -> tuple[tuple[float, float] | None, tuple[tuple[Rep, str], ...]]:
+        """The thresholds now, and why each repetition not yet explained counted."""
+        thresholds = self.calibration.thresholds()
+        new = self.tracker.reps[len(self.reasons) :]
+        self.reasons += [_reason(r, thresholds, self.ref) for r in new]
+        return thresholds, tuple(zip(new, self.reasons[-len(new) :], strict=True)) if new else ()
 
     def finish(self) -> None:
         """Call after the last frame: settles orientation for a very short recording."""
@@ -303,6 +322,7 @@ class Analyser:
         rep = self.tracker.close()
         if rep is not None:
             self.faults += [f for w in self.watches if (f := w.rep_done(rep)) is not None]
+        self._explain()
         self._verdict = self.verifier.verdict()
 
     # --- output --------------------------------------------------------------------------
@@ -386,6 +406,7 @@ class Analyser:
                     "hold_seconds": round(r.hold_seconds, 2),
                     "reached": round(min(self.ref.progress(direction * r.peak), 9.99), 2),
                     "tracked_fraction": round(shares[r.index], 3),
+                    "reason": self.reasons[r.index - 1],
                 }
                 for r in reps
             ],
@@ -436,6 +457,27 @@ class Analyser:
                 **(source or {}),
             },
         }
+
+
+def _reason(rep: Rep, thresholds: tuple[float, float] | None, ref: Reference) -> str:
+    """Why a repetition counted, e.g. "rep 3: hip down past 131 deg (to 98 deg), then back up
+    above 144 deg": the tracked feature crossed ENTER, went on to its furthest point and came
+    back over EXIT (the thresholds as they stood when it was counted)."""
+    name = ref.spec.track
+    if thresholds is None:  # Not reached: a repetition needs a range, and so thresholds.
+        return f"rep {rep.index}: {name} went out and back"
+    enter, leave = thresholds
+    sign = 1.0 if enter >= leave else -1.0
+    degrees = kind_of(ref.spec.features[name]) in ("angle", "tilt")
+
+    def show(v: float) -> str:
+        return f"{v:.0f} deg" if degrees else f"{v:.2f}"
+
+    out, back = ("up", "down") if sign > 0 else ("down", "up")
+    return (
+        f"rep {rep.index}: {name} {out} past {show(enter)} (to {show(sign * rep.peak)}), "
+        f"then back {back} {'below' if sign > 0 else 'above'} {show(leave)}"
+    )
 
 
 def _fault(f: Fault) -> dict[str, Any]:

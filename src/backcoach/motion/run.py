@@ -33,8 +33,7 @@ def coach_run(
             if on_moment is not None:
                 on_moment(moment)
             if annotator is not None and frame.image is not None:
-                cues = [f.cue for f in moment.new_faults]
-                annotator.write(frame.image, frame.marks, frame.t, moment.reps, cues)
+                annotator.write(frame.image, frame.marks, moment)
             if save_landmarks is not None:
                 kept.append(PoseFrame(frame.t, frame.marks))
         analyser.finish()
