@@ -3,9 +3,13 @@ with ``--clinic``, a clinic's server behind a TLS reverse proxy (issue 14, docs/
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from backcoach.web.lan_tls import LanCertificate
 
 LOCAL_HOST = "127.0.0.1"
 LAN_HOST = "0.0.0.0"
@@ -20,15 +24,20 @@ CLINIC_VARIABLE = "BACKCOACH_SERVE_CLINIC"
 def serve(
     host: Annotated[
         str | None,
-        typer.Option(help="Address to bind (default 127.0.0.1; 0.0.0.0 with --lan)."),
+        typer.Option(
+            help="Address to bind (default 127.0.0.1; with --lan, 127.0.0.1 over http and "
+            "this machine's network address over https; a --lan wildcard such as 0.0.0.0 "
+            "serves every address over https)."
+        ),
     ] = None,
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = DEFAULT_PORT,
     lan: Annotated[
         bool,
         typer.Option(
             "--lan",
-            help="Serve the network too (to use a phone): prints a one-time pairing link and "
-            "QR code; unpaired devices get 401.",
+            help="Serve the network too (to use a phone), over https with a certificate made "
+            "on this computer: prints a one-time pairing link and QR code; unpaired devices "
+            "get 401.",
         ),
     ] = False,
     open_browser: Annotated[
@@ -85,14 +94,75 @@ def serve(
             _open_later(local_url)
         _run_workers(bind, port, workers)
         return
-    console.print(f"backcoach is running at [bold]{local_url}[/]  (Ctrl-C stops it)")
-    if lan:
-        _show_pairing(app, bind, port)
-        # Too many wrong codes withdraw the link (web.security.Guard.pair): show a new one.
-        app.state.guard.on_codes_withdrawn = lambda: _show_pairing(app, bind, port)  # type: ignore[attr-defined]
-    if open_browser and not lan:  # with --lan this browser needs the pairing link too
-        _open_later(local_url)
-    _run(app, bind, port)
+    if not lan:
+        console.print(f"backcoach is running at [bold]{local_url}[/]  (Ctrl-C stops it)")
+        if open_browser:
+            _open_later(local_url)
+        _run(app, bind, port)
+        return
+    listeners = _lan_listeners(app, bind, host is None, port)
+    _say_where(listeners)
+    _show_pairing(app, listeners)
+    # Too many wrong codes withdraw the link (web.security.Guard.pair): show a new one.
+    app.state.guard.on_codes_withdrawn = lambda: _show_pairing(app, listeners)  # type: ignore[attr-defined]
+    _run_listeners(app, listeners)
+
+
+@dataclass(frozen=True)
+class Listener:
+    """One address `serve --lan` answers on: ``tls`` set for https on the network (with the
+    certificate made for it), None for plain http on this computer (a secure context for its
+    browser without any certificate). ``shown`` is the address as a link names it."""
+
+    bind: str
+    port: int
+    shown: str
+    tls: LanCertificate | None = None
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.shown}]" if ":" in self.shown else self.shown
+        return f"{'https' if self.tls else 'http'}://{host}:{self.port}/"
+
+
+def _lan_listeners(app: Any, bind: str, default_bind: bool, port: int) -> list[Listener]:
+    """Where `serve --lan` answers. By default: http on 127.0.0.1 (this computer's browser,
+    no warning) and https on this machine's network address (the phone; browsers open the
+    camera only over https). Both serve the one app, so live sessions and pairing codes are
+    shared. ``--host`` a wildcard (0.0.0.0, ::): https on every address, this computer's too
+    (one port cannot be both); a loopback address, or no network yet: http on it only."""
+    from backcoach.web.lan_tls import ensure_certificate, machine_names, network_address
+
+    wildcard = bind in (LAN_HOST, "::")
+    network = network_address() if wildcard else bind
+    if network is None or _is_loopback(network):
+        local = bind if _is_loopback(bind) else LOCAL_HOST
+        return [Listener(local, port, local)]
+    tls = ensure_certificate(_home(), [network], machine_names())
+    app.state.lan_fingerprint = tls.short_fingerprint  # for the Settings page
+    if wildcard and not default_bind:
+        return [Listener(bind, port, network, tls)]
+    return [Listener(LOCAL_HOST, port, LOCAL_HOST), Listener(network, port, network, tls)]
+
+
+def _home() -> Any:
+    from backcoach.config import Settings
+
+    return Settings.from_environ().home
+
+
+def _say_where(listeners: list[Listener]) -> None:
+    from backcoach.cli.common import console
+
+    where = " and ".join(
+        f"[bold]{x.url}[/] {'on your network' if x.tls else 'on this computer'}" for x in listeners
+    )
+    console.print(f"backcoach is running at {where}  (Ctrl-C stops it)")
+    if not any(x.tls for x in listeners) and not _is_loopback(listeners[0].bind):
+        console.print(
+            "This computer has no network address yet, so a phone cannot reach it: join the "
+            "network the phone is on, then start backcoach serve --lan again."
+        )
 
 
 def _serve_clinic(bind: str, port: int, workers: int, lan: bool) -> None:
@@ -255,36 +325,43 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _show_pairing(app: object, bind: str, port: int) -> None:
-    """Print the one-time pairing link and its QR code for the phone."""
+def _show_pairing(app: object, listeners: list[Listener]) -> None:
+    """Print the one-time pairing links: the phone's (https, with its QR code and how to
+    check the certificate) and this computer's (its own code: each code pairs one browser)."""
     import segno
 
     from backcoach.cli.common import console
 
-    address = _network_address() if bind == LAN_HOST else bind
     guard = app.state.guard  # type: ignore[attr-defined]
-    url = f"http://{address}:{port}/pair?code={guard.new_code()}"
-    console.print(
-        "To use backcoach on your phone, join the same network and open this link once "
-        "(or scan the code). It works one time only; on this computer, "
-        f"http://127.0.0.1:{port}/ needs the link too.\n[bold]{url}[/]"
-    )
-    segno.make(url).terminal(compact=True)
-
-
-def _network_address() -> str:
-    """This machine's address on the local network (no packet is sent: a UDP socket is only
-    pointed at a private address to learn the route's source address)."""
-    import socket
-
-    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        probe.connect(("10.255.255.255", 1))
-        return str(probe.getsockname()[0])
-    except OSError:
-        return socket.gethostname()
-    finally:
-        probe.close()
+    network = next((x for x in listeners if x.tls is not None), None)
+    local = next((x for x in listeners if x.tls is None), None)
+    if network is not None and network.tls is not None:
+        url = f"{network.url}pair?code={guard.new_code()}"
+        console.print(
+            "To use backcoach on your phone, join the same network and open this link once "
+            f"(or scan the code). It works one time only.\n[bold]{url}[/]"
+        )
+        segno.make(url).terminal(compact=True)
+        console.print(
+            "The phone will warn once that the connection is not private: backcoach made its "
+            "own certificate for this computer, and no company vouches for it. Check that it "
+            "is yours: in the warning, open the certificate's details; the one named "
+            f'"{network.tls.authority}" must have a SHA-256 fingerprint starting '
+            f"[bold]{network.tls.short_fingerprint}[/] (backcoach's Settings page shows it "
+            "too). Then go on (Advanced, then Proceed). Watch me (the camera) needs this "
+            "https address. To stop the warning for good, install the certificate on the "
+            f"phone ({network.tls.ca_file}; see docs/web.md)."
+        )
+    code = guard.new_code()
+    if local is not None:
+        url = f"{local.url}pair?code={code}"
+        console.print(f"On this computer, open this link once (it needs pairing too):\n{url}")
+    elif network is not None:
+        url = f"https://127.0.0.1:{network.port}/pair?code={code}"
+        console.print(
+            "On this computer, open this link once (it needs pairing too; served over https "
+            f"on every address, this browser warns once as well):\n{url}"
+        )
 
 
 def _open_later(url: str) -> None:
@@ -298,6 +375,39 @@ def _run(app: object, host: str, port: int) -> None:
     import uvicorn
 
     uvicorn.run(app, host=host, port=port, log_level="warning")  # type: ignore[arg-type]
+
+
+def _run_listeners(app: object, listeners: list[Listener]) -> None:
+    """Serve ``app`` on every listener from one process and one event loop, so they share its
+    state (live sessions, pairing codes); when one server stops (Ctrl-C, or it cannot bind),
+    the others stop too."""
+    import asyncio
+
+    import uvicorn
+
+    servers = [
+        uvicorn.Server(
+            uvicorn.Config(
+                app,  # type: ignore[arg-type]
+                host=x.bind,
+                port=x.port,
+                log_level="warning",
+                lifespan="auto" if i == 0 else "off",  # the app starts up once
+                ssl_certfile=x.tls.cert_file if x.tls else None,
+                ssl_keyfile=x.tls.key_file if x.tls else None,
+            )
+        )
+        for i, x in enumerate(listeners)
+    ]
+
+    async def serve_all() -> None:
+        tasks = [asyncio.ensure_future(server.serve()) for server in servers]
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for server in servers:
+            server.should_exit = True
+        await asyncio.gather(*tasks)
+
+    asyncio.run(serve_all())
 
 
 def register(app: typer.Typer) -> None:

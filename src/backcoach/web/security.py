@@ -70,6 +70,10 @@ SIGNED_OUT_PATHS = frozenset(
 """Clinic mode: the only paths (besides ``/static/``) answered without a sign-in. The manifest
 (fetched without cookies) and the service worker (``web.pages_app``) hold nothing personal."""
 HSTS = "max-age=31536000"
+"""Sent in clinic mode only (behind its TLS proxy with a real certificate). Never for `serve
+--lan`'s https (web.lan_tls): its certificate is made on the person's computer, and a browser
+told to insist on https for that address would lock them out, with no way to click through,
+the day the certificate is made again (deleted folder, new computer on the same address)."""
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 PAIR_PATH = "/pair"
