@@ -3,6 +3,7 @@ a head that shows where the face looks, feet and hands with their own shapes."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from typing import Any
@@ -108,13 +109,13 @@ def test_near_parts_are_darker_than_far_ones_and_graded_between() -> None:
     placed = _placed("side", "right", {}, ["feet"])
     shapes = body_shapes(placed, "right")
     near, far = _fill(shapes, "right_upper_arm"), _fill(shapes, "left_upper_arm")
-    trunk = str(next(s for s in shapes if s.id == "trunk").style["stroke"])
+    trunk = _fill(shapes, "trunk")
     assert _luminance(near) < _luminance(trunk) < _luminance(far)
     # More than two tones: the legs (nearer the midline than the arms) sit between.
     leg = _fill(shapes, "right_thigh")
     assert _luminance(near) < _luminance(leg) < _luminance(trunk)
     # Each part has an edge of its own hue, darker, so overlapping limbs stay apart.
-    arm = next(s for s in shapes if s.id == "right_upper_arm")
+    arm = next(s for s in shapes if s.id == "right_upper_arm_edge")
     assert _luminance(str(arm.style["stroke"])) < _luminance(near)
     # Working parts keep the grading in orange.
     working = body_shapes(placed, "right", frozenset({"left_thigh", "right_thigh"}))
@@ -256,3 +257,210 @@ def test_every_frame_keeps_the_same_shapes_for_animation() -> None:
     first = signature(poses[0])
     for placed in poses[1:]:
         assert signature(placed) == first
+
+
+def _outline(d: str, steps: int = 16) -> list[tuple[float, float]]:
+    """A closed path (M, then L or C commands, then Z) as points along it, SVG units."""
+    out: list[tuple[float, float]] = []
+    here = (0.0, 0.0)
+    for command, args in re.findall(r"([MLCZ])([^MLCZ]*)", d):
+        nums = [float(v) for v in args.split()]
+        if command == "M":
+            here = (nums[0], nums[1])
+            out.append(here)
+        elif command == "L":
+            for x, y in zip(nums[0::2], nums[1::2], strict=True):
+                for i in range(1, steps + 1):
+                    t = i / steps
+                    out.append((here[0] + (x - here[0]) * t, here[1] + (y - here[1]) * t))
+                here = (x, y)
+        elif command == "C":
+            c1, c2, end = (nums[0], nums[1]), (nums[2], nums[3]), (nums[4], nums[5])
+            for i in range(1, steps + 1):
+                t, s = i / steps, 1 - i / steps
+                out.append(
+                    tuple(  # type: ignore[arg-type]
+                        s**3 * p0 + 3 * s * s * t * p1 + 3 * s * t * t * p2 + t**3 * p3
+                        for p0, p1, p2, p3 in zip(here, c1, c2, end, strict=True)
+                    )
+                )
+            here = end
+    return out
+
+
+def _trunk_of(placed: Placed) -> Shape:
+    return next(s for s in body_shapes(placed, "right") if s.id == "trunk")
+
+
+def _waist_turn(placed: Placed) -> float:
+    """The sharpest turn, degrees, between chords 2 cm long along the trunk's outline, over
+    the middle half of the way from the hips to the neck (the waist)."""
+    outline = _outline(str(_trunk_of(placed).geom["d"]))
+    hip, neck = svg_point(placed.points["hip_centre"]), svg_point(placed.points["neck_base"])
+    up = _unit_svg(placed.points["hip_centre"], placed.points["neck_base"])
+    length = math.dist(hip, neck)
+    even = [outline[0]]
+    for p in outline[1:] + outline[:1]:
+        if math.dist(p, even[-1]) >= 2.0:
+            even.append(p)
+    worst = 0.0
+    for a, b, c in zip(even, even[1:] + even[:1], even[2:] + even[:2], strict=True):
+        along = ((b[0] - hip[0]) * up[0] + (b[1] - hip[1]) * up[1]) / length
+        if 0.25 < along < 0.75:
+            turn = math.atan2(c[1] - b[1], c[0] - b[0]) - math.atan2(b[1] - a[1], b[0] - a[0])
+            worst = max(worst, abs(math.degrees((turn + math.pi) % (2 * math.pi) - math.pi)))
+    return worst
+
+
+def _across(
+    outline: list[tuple[float, float]], origin: tuple[float, float], u: tuple[float, float]
+) -> tuple[float, float]:
+    """Where the outline crosses the line through ``origin`` across ``u``: the furthest
+    crossing on either side, as distances along the normal (negative, positive)."""
+    n = (-u[1], u[0])
+    offsets = []
+    for p, q in itertools.pairwise(outline):
+        sp = (p[0] - origin[0]) * u[0] + (p[1] - origin[1]) * u[1]
+        sq = (q[0] - origin[0]) * u[0] + (q[1] - origin[1]) * u[1]
+        if (sp <= 0 < sq) or (sq <= 0 < sp):
+            t = sp / (sp - sq)
+            x, y = p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t
+            offsets.append((x - origin[0]) * n[0] + (y - origin[1]) * n[1])
+    return min(offsets), max(offsets)
+
+
+def _unit_svg(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
+    (ax, ay), (bx, by) = svg_point(a), svg_point(b)
+    k = math.hypot(bx - ax, by - ay)
+    return ((bx - ax) / k, (by - ay) / k)
+
+
+def test_the_side_view_trunk_is_a_solid_with_an_edge_its_chest_deeper_than_its_waist() -> None:
+    placed = _placed("side", "right", {}, ["feet"])
+    trunk = _trunk_of(placed)
+    h = placed.height * CM
+    # A filled shape with a darker edge of its own hue, like the limbs; not a bare stroke.
+    fill = str(trunk.style["fill"])
+    assert fill in PALETTE.tones() and str(trunk.geom["d"]).endswith("Z")
+    assert _luminance(str(trunk.style["stroke"])) < _luminance(fill)
+    outline = _outline(str(trunk.geom["d"]))
+    pts = placed.points
+    up = _unit_svg(pts["hip_centre"], pts["neck_base"])
+    lumbar, neck = svg_point(pts["lumbar"]), svg_point(pts["neck_base"])
+    chest = (lumbar[0] + 0.55 * (neck[0] - lumbar[0]), lumbar[1] + 0.55 * (neck[1] - lumbar[1]))
+    back_w, front_w = _across(outline, lumbar, up)
+    back_c, front_c = _across(outline, chest, up)
+    # Deeper at the chest than at the waist by some centimetres (about 22 cm against 19).
+    assert (front_c - back_c) > (front_w - back_w) + 2.0
+    assert 0.12 * h < front_c - back_c < 0.15 * h
+    # The pelvis is rounded below the hip joints, not cut off at them.
+    lowest = max(y for _, y in outline)
+    assert lowest > svg_point(pts["hip_centre"])[1] + 0.04 * h
+
+
+def _bulge(placed: Placed) -> float:
+    """How far, SVG units, the middle of the back stands out behind the line joining the back
+    at the hips and at the chest: positive for a rounded back, negative for an arched one."""
+    outline = _outline(str(_trunk_of(placed).geom["d"]))
+    pts = placed.points
+    hip, neck = svg_point(pts["hip_centre"]), svg_point(pts["neck_base"])
+    u = _unit_svg(pts["hip_centre"], pts["neck_base"])
+    length = math.dist(hip, neck)
+
+    def back_at(t: float) -> float:
+        origin = (hip[0] + u[0] * length * t, hip[1] + u[1] * length * t)
+        return -_across(outline, origin, u)[0]  # facing right, the back is on the normal's -
+
+    return back_at(0.5) - (back_at(0.2) + back_at(0.8)) / 2
+
+
+def test_the_back_reads_rounded_in_the_cat_and_arched_in_the_cow() -> None:
+    kneel = {"shoulder": 75, "wrist": -89, "hip": 75, "knee": 94, "ankle": -54}
+    floor = ["hands", "knees", "toes"]
+    flat = _bulge(_placed("side", "right", kneel, floor))
+    cat = _bulge(_placed("side", "right", {**kneel, "lumbar": 35, "hip": 52}, floor))
+    cow = _bulge(_placed("side", "right", {**kneel, "lumbar": -30, "hip": 92}, floor))
+    # About 2 cm either way in these poses; a straight back has none.
+    assert abs(flat) < 0.5
+    assert cat > flat + 1.5 and cow < flat - 1.5
+
+
+def test_a_side_bend_seen_from_the_front_leans_in_one_smooth_curve() -> None:
+    bend = {"lumbar_side_bend": 20, "shoulder_abduction": 10, "hip_abduction": 5}
+    placed = _placed("front", "right", bend, ["feet"])
+    # No kink at the waist: over chords of 2 cm the outline turns by less than 25 degrees
+    # there (about 16; the old outline's waist corner turned 55).
+    assert _waist_turn(placed) < 25
+    assert _waist_turn(_placed("front", "right", {}, ["feet"])) < 25
+    # On the inside of the bend the waist is no deep notch: within 4 cm of the line joining
+    # the outline beside the hips and beside the ribs (3.4 cm; it was 4.7).
+    outline = _outline(str(_trunk_of(placed).geom["d"]))
+    pts = placed.points
+    hip, neck = svg_point(pts["hip_centre"]), svg_point(pts["neck_base"])
+    up = _unit_svg(pts["hip_centre"], pts["neck_base"])
+    length = math.dist(hip, neck)
+    low, waist, high = (
+        _across(outline, (hip[0] + up[0] * length * t, hip[1] + up[1] * length * t), up)
+        for t in (0.2, 0.5, 0.8)
+    )
+    # The bend is toward the normal's negative side here: the neck leans that way.
+    n = (-up[1], up[0])
+    lumbar = svg_point(pts["lumbar"])
+    assert (hip[0] - lumbar[0]) * n[0] + (hip[1] - lumbar[1]) * n[1] < 0
+    assert waist[0] - (low[0] + high[0]) / 2 < 4.0
+
+
+def _edge_pixels_near(placed: Placed, centre: tuple[float, float], half: float) -> float:
+    """The share of edge-coloured pixels in a square ``half`` (SVG units) either side of
+    ``centre`` (SVG units)."""
+    body = "".join(s.svg() for s in body_shapes(placed, "right"))
+    x, y = centre
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x - half} {y - half} '
+        f'{2 * half} {2 * half}" width="40" height="40">{body}</svg>'
+    )
+    _, _, counts = pixels(svg_to_png(svg, 40))
+    edges = {PALETTE.edge(tone) for w in (False, True) for tone in PALETTE.tones(w)}
+    return sum(share(counts, colour) for colour in edges)
+
+
+def _seam(placed: Placed, upper: str, lower: str) -> float:
+    """Edge-coloured pixels along the middle of a limb near its joint: small squares along
+    both parts' axes, from the joint out to 1.25 joint radii. A seam (the end of the part on
+    top, outlined across the other) crosses one of the axes there."""
+    cap_u, cap_l = placed.capsules[upper], placed.capsules[lower]
+    joint, r = svg_point(cap_l.a), cap_l.ra * CM
+    found = 0.0
+    for far in (svg_point(cap_u.a), svg_point(cap_l.b)):
+        k = math.dist(joint, far)
+        u = ((far[0] - joint[0]) / k, (far[1] - joint[1]) / k)
+        for i in range(6):
+            s = 0.25 * i * r
+            found += _edge_pixels_near(placed, (joint[0] + u[0] * s, joint[1] + u[1] * s), 0.3 * r)
+    return found
+
+
+def test_a_knee_and_an_elbow_show_no_seam_across_the_limb() -> None:
+    straight = _placed("side", "right", {}, ["feet"])
+    bent = _placed(
+        "side", "right", {"right_hip": 60, "right_knee": 90, "right_elbow": 90}, ["left_foot"]
+    )
+    for placed in (straight, bent):
+        for upper, lower in (("right_thigh", "right_shank"), ("right_upper_arm", "right_forearm")):
+            assert _seam(placed, upper, lower) == 0.0, (upper, lower)
+    # A limb's outline still shows where it meets the panel: its edge is drawn.
+    ids = _ids(body_shapes(straight, "right"))
+    assert ids.index("right_thigh_edge") < ids.index("right_thigh")
+
+
+def test_a_foot_seen_from_the_front_shows_its_width() -> None:
+    placed = _placed("front", "right", {}, ["feet"])
+    for side in ("left", "right"):
+        foot = next(s for s in body_shapes(placed, "right") if s.id == f"{side}_foot")
+        xs = [x for x, _ in _points(str(foot.geom["d"]))]
+        # About a foot's width across (9.5 cm for this person), not a 5 cm blob.
+        assert max(xs) - min(xs) > 8.0, side
+        # Still resting on the floor, with the ankle above it.
+        ys = [y for _, y in _points(str(foot.geom["d"]))]
+        assert math.isclose(max(ys), -placed.capsules[f"{side}_foot"].bottom * CM, abs_tol=0.11)
+        assert min(ys) <= svg_point(placed.points[f"{side}_ankle"])[1] + 0.1

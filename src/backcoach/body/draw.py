@@ -2,9 +2,11 @@
 
 Limbs are capsules (two round ends joined), hands mittens and feet feet; the head a circle with
 hair on its back and top, an eye and a nose, so it is clear which way the person faces; the
-trunk one smooth stroke (seen side-on) or a rounded outline (face-on). Parts are drawn far to
-near by their depth from the camera, in every view, and shaded by it: nearer darker, further
-paler, each with a thin darker edge. Working limbs are coloured orange, shaded the same way.
+trunk one smooth solid outline (chest, waist and pelvis seen side-on; shoulders, waist and hips
+face-on). Parts are drawn far to near by their depth from the camera, in every view, and
+shaded by it: nearer darker, further paler, each with a thin darker edge; a knee or an elbow
+shows no edge across it, so a limb reads as one piece. Working limbs are coloured orange,
+shaded the same way.
 Every frame of a body yields the same shapes with the same ids and path commands, so an
 animation can move them; only their order follows the depth.
 
@@ -16,7 +18,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from backcoach.body import skeleton as sk
@@ -263,13 +265,77 @@ def _body(
             else:
                 shape = _capsule(name, cap, paint(name))
             lead = LIMB_LEAD * h if seg in sk.ARM_SEGMENTS else 0.0
-            groups.append((cap.depth + lead, [edged(shape)]))
+            if seg in JOINED:
+                other = caps[f"{side}_{JOINED[seg]}"]
+                if seg in ("shank", "forearm"):  # the part across the joint ends there
+                    other = replace(other, a=other.b, b=other.a, ra=other.rb, rb=other.ra)
+                parts = _joined(shape, other, ghost, palette)
+            else:
+                parts = [edged(shape)]
+            groups.append((cap.depth + lead, parts))
     groups += [(depth, [edged(s) for s in shapes]) for depth, shapes in _trunk(placed, paint)]
     head = [edged(s) if s.id == "head" else s for s in _head(placed, paint, ghost, palette)]
     groups.append((caps["head"].depth, head))
     # A stable sort: parts at one depth (trunk, neck, head in a side view) keep this order.
     groups.sort(key=lambda group: group[0])
     return [shape for _, shapes in groups for shape in shapes]
+
+
+JOINED = {"thigh": "shank", "shank": "thigh", "upper_arm": "forearm", "forearm": "upper_arm"}
+"""The limb parts that meet at a knee or an elbow: each with the part across the joint (the
+first two of each pair are above the joint, ending there; the others start there)."""
+JOINT_PATCH = 1.5
+"""How far (in joint radii) a limb part's fill reaches along its neighbour across the joint:
+far enough to cover its own edge where it crosses the neighbour near the joint, on the
+outside of the bend (its rounded end) and on the inside (its side, up to the crease of a knee
+bent to about 120 degrees)."""
+
+
+def _joined(shape: Shape, other: Capsule, ghost: bool, palette: Palette) -> list[Shape]:
+    """A limb part that meets ``other`` at a knee or an elbow, drawn so the two read as one
+    limb: its edge first (a stroke twice the edge width, half of it hidden under the fill),
+    then its fill, which also covers the start of ``other``. Whichever of the two is drawn
+    on top hides its own edge where it lies over the other near the joint, and the seam
+    across the joint goes; further along, where a bent limb folds over itself, the edge
+    still shows. Both parts carry the patch, so the path's commands never depend on which is
+    on top; the one underneath has its patch covered by the other's fill."""
+    fill = str(shape.style["fill"])
+    filled = Shape(shape.id, "path", {"d": f"{shape.geom['d']} {_patch(other)}"}, shape.style)
+    if ghost:
+        return [filled]
+    edge = Shape(
+        f"{shape.id}_edge",
+        "path",
+        shape.geom,
+        {
+            "fill": "none",
+            "stroke": palette.edge(fill),
+            "stroke_width": 2 * EDGE_WIDTH_CM,
+            "stroke_linejoin": "round",
+        },
+    )
+    return [edge, filled]
+
+
+def _patch(cap: Capsule) -> str:
+    """A quadrilateral over the start of ``cap`` (the joint end, ``a``), inside its outline:
+    ``JOINT_PATCH`` joint radii long, or the whole of ``cap`` when it is shorter."""
+    (ax, ay), (bx, by) = svg_point(cap.a), svg_point(cap.b)
+    length = math.hypot(bx - ax, by - ay)
+    ux, uy = ((bx - ax) / length, (by - ay) / length) if length > 1e-6 else (1.0, 0.0)
+    nx, ny = -uy, ux
+    reach = min(JOINT_PATCH * cap.ra * CM, length)
+    # Within the outline, which narrows from ra to rb along the part.
+    w0 = 0.97 * cap.ra * CM
+    w1 = 0.97 * (cap.ra + (cap.rb - cap.ra) * (reach / length if length > 1e-6 else 0.0)) * CM
+    ex, ey = ax + ux * reach, ay + uy * reach
+    corners = [
+        (ax + nx * w0, ay + ny * w0),
+        (ex + nx * w1, ey + ny * w1),
+        (ex - nx * w1, ey - ny * w1),
+        (ax - nx * w0, ay - ny * w0),
+    ]
+    return "M " + " L ".join(f"{x:.1f} {y:.1f}" for x, y in corners) + " Z"
 
 
 def _limb_frame(
@@ -297,6 +363,11 @@ def _at(
     return f"{p[0] + u[0] * along + n[0] * out:.1f} {p[1] + u[1] * along + n[1] * out:.1f}"
 
 
+FOOT_HALF_WIDTH = 0.028
+"""Half the foot's width across the toes, a fraction of height (about 9.5 cm across for a
+1.70 m adult)."""
+
+
 def _foot(sid: str, placed: Placed, side: sk.Side, colour: str) -> Shape:
     """A foot: heel, flat sole, rounded toes and an instep rising to the ankle.
 
@@ -309,7 +380,15 @@ def _foot(sid: str, placed: Placed, side: sk.Side, colour: str) -> Shape:
     ankle = svg_point(placed.points[f"{side}_ankle"])
     r = cap.ra * CM
     rk = 0.9 * placed.capsules[f"{side}_shank"].rb * CM
-    _, u, n = _limb_frame(heel, toe, ankle)
+    shown, u, n = _limb_frame(heel, toe, ankle)
+    # Seen end-on (from the front or behind) a foot shows its width instead of its length:
+    # a sole as wide as the foot under a low dome rising to the ankle.
+    length = math.dist(cap.a, cap.b) * CM
+    foreshortened = 1 - min(1.0, shown / length) if length > 1e-6 else 1.0
+    spread = max(shown / 2, foreshortened * (FOOT_HALF_WIDTH * placed.height * CM - r))
+    mid = ((heel[0] + toe[0]) / 2, (heel[1] + toe[1]) / 2)
+    heel = (mid[0] - u[0] * spread, mid[1] - u[1] * spread)
+    toe = (mid[0] + u[0] * spread, mid[1] + u[1] * spread)
     # Toe tip: round from the sole, through the tip, up to a low top of the toes.
     top = (0.83, 0.55)  # cos and sin of 33 degrees: the toes are lower than the instep
     sweep = _sweep(u, n)
@@ -371,64 +450,178 @@ def _trunk(placed: Placed, paint: Paint) -> list[tuple[float, list[Shape]]]:
 
 
 def _trunk_shape(placed: Placed, fill: str) -> Shape:
-    """The trunk seen side-on (a smooth stroke) or face-on (a rounded outline)."""
-    pelvis = placed.capsules["pelvis"]
-    chest = placed.capsules["upper_trunk"]
+    """The trunk as one smooth closed outline, seen side-on or face-on.
+
+    Either way the outline is twelve points joined by one smooth curve (``_smooth_loop``), so
+    the path's commands are the same in every frame, whichever way the trunk is seen.
+    """
     pts = placed.points
     spread = math.dist(pts["left_shoulder"], pts["right_shoulder"])
     if placed.view == "side" or spread < 0.5 * placed.height * sk.SHOULDER_HALF_WIDTH:
         # Seen side-on (from the side, or from above when lying on one side).
-        # One smooth stroke through hip centre, lumbar joint and chest top: a curved back
-        # reads as rounded or arched, where two straight pieces would look broken.
-        a, m, b = svg_point(pelvis.a), svg_point(chest.a), svg_point(chest.b)
-        control = (2 * m[0] - (a[0] + b[0]) / 2, 2 * m[1] - (a[1] + b[1]) / 2)
-        width = 2 * max(pelvis.ra, chest.ra) * CM
-        d = f"M {a[0]:.1f} {a[1]:.1f} Q {control[0]:.1f} {control[1]:.1f} {b[0]:.1f} {b[1]:.1f}"
-        return Shape(
-            "trunk",
-            "path",
-            {"d": d},
-            {
-                "fill": "none",
-                "stroke": fill,
-                "stroke_width": round(width, 1),
-                "stroke_linecap": "round",
-            },
+        outline = _side_outline(placed)
+    else:
+        outline = _front_outline(placed)
+    d = _smooth_loop([svg_point(p) for p in outline])
+    return Shape("trunk", "path", {"d": d}, {"fill": fill})
+
+
+SIDE_PROFILE = ((0.75, 0.066, 0.064), (0.5, 0.054, 0.059), (0.22, 0.060, 0.062))
+"""The trunk seen from the side, between its rounded top and bottom: (where along the spine
+curve, 0 at the hip centre and 1 at the top of the chest; half-depth in front; half-depth
+behind), fractions of height. The chest is the deepest, as deep as its capsule so a back or a
+chest resting on the floor touches where the pose check says; the waist is the slimmest."""
+FRONT_PROFILE = (
+    ("top", 0.035, 0.125),
+    ("ribs", 0.0, 0.108),
+    ("waist", 0.0, 0.088),
+    ("hips", 0.0, 0.105),
+    ("bottom", -0.035, 0.09),
+)
+"""The trunk seen face-on, down one side: (where, how far along the trunk from there, half-width),
+fractions of height: shoulders, ribs, waist, hips and the corner below the hip."""
+
+
+class _Spine:
+    """The trunk's centre curve seen side-on: a quadratic from the hip centre through the
+    lumbar joint to the top of the chest, so a rounded or arched back bends smoothly instead
+    of at one point. Its normals point to the side of ``toward`` (the front of the body)."""
+
+    def __init__(self, placed: Placed, toward: Point) -> None:
+        a, m = placed.capsules["pelvis"].a, placed.capsules["upper_trunk"].a
+        b = placed.capsules["upper_trunk"].b
+        self.ends = (a, (2 * m[0] - (a[0] + b[0]) / 2, 2 * m[1] - (a[1] + b[1]) / 2), b)
+        self.h = placed.height
+        axis = (b[0] - a[0], b[1] - a[1])
+        self.side = 1.0 if -axis[1] * toward[0] + axis[0] * toward[1] >= 0 else -1.0
+
+    def at(self, t: float, along: float, out: float) -> Point:
+        """The point ``along`` the curve's direction and ``out`` along its normal from the
+        curve at ``t`` (both fractions of height)."""
+        a, c, b = self.ends
+        s = 1 - t
+        p = (
+            s * s * a[0] + 2 * s * t * c[0] + t * t * b[0],
+            s * s * a[1] + 2 * s * t * c[1] + t * t * b[1],
         )
-    # Seen face-on: a rounded outline from the shoulders through the waist to the hips.
+        tx = s * (c[0] - a[0]) + t * (b[0] - c[0])
+        ty = s * (c[1] - a[1]) + t * (b[1] - c[1])
+        k = math.hypot(tx, ty) or 1.0
+        ux, uy = tx / k, ty / k
+        nx, ny = -uy * self.side, ux * self.side
+        return (
+            p[0] + (ux * along + nx * out) * self.h,
+            p[1] + (uy * along + ny * out) * self.h,
+        )
+
+
+def _front_of_body(placed: Placed) -> Point:
+    """Which way the front of the trunk points in the picture: up the trunk crossed with the
+    person's left-to-right, from the points' picture positions and depths."""
+    pts, depth = placed.points, placed.depth
+
+    def p3(name: str) -> tuple[float, float, float]:
+        return (pts[name][0], pts[name][1], depth[name])
+
+    hip, neck = p3("hip_centre"), p3("neck_base")
+    up = [n - h for n, h in zip(neck, hip, strict=True)]
+    right = [
+        sum(p3(f"right_{j}")[i] - p3(f"left_{j}")[i] for j in ("shoulder", "hip")) for i in range(3)
+    ]
+    return (up[1] * right[2] - up[2] * right[1], up[2] * right[0] - up[0] * right[2])
+
+
+def _side_outline(placed: Placed) -> list[Point]:
+    """The trunk seen side-on: a rounded top at the shoulders, the chest, the waist and the
+    pelvis, rounded below the hips; front and back follow the spine curve."""
+    spine = _Spine(placed, _front_of_body(placed))
+    front = [spine.at(t, 0.0, ahead) for t, ahead, _ in SIDE_PROFILE]
+    back = [spine.at(t, 0.0, -behind) for t, _, behind in reversed(SIDE_PROFILE)]
+    return [
+        spine.at(1.0, 0.064, 0.0),
+        spine.at(1.0, 0.025, 0.056),
+        *front,
+        spine.at(0.0, -0.025, 0.056),
+        spine.at(0.0, -0.060, -0.010),
+        spine.at(0.0, -0.030, -0.058),
+        *back,
+        spine.at(1.0, 0.025, -0.060),
+    ]
+
+
+def _front_outline(placed: Placed) -> list[Point]:
+    """The trunk seen face-on: shoulders, ribs, waist and hips either side of the spine. The
+    hips go across the pelvis, the ribs across the chest and the waist across the line from
+    the hip centre to the top of the chest, so in a side bend the waist follows the lean in
+    one smooth curve. Turned away from the viewer, the trunk shows less of its width."""
+    pts = placed.points
     h = placed.height
     ls, rs = pts["left_shoulder"], pts["right_shoulder"]
-    lh, rh = pts["left_hip"], pts["right_hip"]
-    lumbar, hipc = pts["lumbar"], pts["hip_centre"]
-    axis = (lumbar[0] - hipc[0], lumbar[1] - hipc[1])
-    n = math.hypot(*axis) or 1.0
-    across = (-axis[1] / n, axis[0] / n)
-    # Which way "across" points: toward the person's left or right in the picture.
-    if (ls[0] - rs[0]) * across[0] + (ls[1] - rs[1]) * across[1] < 0:
-        across = (-across[0], -across[1])
-    waist = 0.055 * h
-    hip_out = 0.035 * h
-    outline = [
-        ls,
-        (lumbar[0] + across[0] * waist, lumbar[1] + across[1] * waist),
-        _toward(lh, rh, -hip_out),
-        _toward(rh, lh, -hip_out),
-        (lumbar[0] - across[0] * waist, lumbar[1] - across[1] * waist),
-        rs,
-    ]
-    svg_pts = [svg_point(p) for p in outline]
-    d = "M " + " L ".join(f"{x:.1f} {y:.1f}" for x, y in svg_pts) + " Z"
-    return Shape(
-        "trunk",
-        "path",
-        {"d": d},
-        {
-            "fill": fill,
-            "stroke": fill,
-            "stroke_width": round(0.07 * h * CM, 1),
-            "stroke_linejoin": "round",
-        },
-    )
+    a, m = placed.capsules["pelvis"].a, placed.capsules["upper_trunk"].a
+    b = placed.capsules["upper_trunk"].b
+    turned = min(1.0, math.dist(ls, rs) / (2 * sk.SHOULDER_HALF_WIDTH * h))
+    depth = sk.THICKNESS["upper_trunk"].side
+
+    def axes(p: Point, q: Point) -> tuple[Point, Point]:
+        k = math.dist(p, q) or 1.0
+        u = ((q[0] - p[0]) / k, (q[1] - p[1]) / k)
+        n = (-u[1], u[0])
+        if n[0] * (ls[0] - rs[0]) + n[1] * (ls[1] - rs[1]) < 0:
+            n = (-n[0], -n[1])  # toward the left shoulder
+        return u, n
+
+    pelvis, chest, waist = axes(a, m), axes(m, b), axes(a, b)
+    places = {
+        "top": (b, chest),
+        "ribs": (((m[0] + b[0]) / 2, (m[1] + b[1]) / 2), chest),
+        "waist": (m, waist),
+        "hips": ((a[0] + 0.3 * (m[0] - a[0]), a[1] + 0.3 * (m[1] - a[1])), pelvis),
+        "bottom": (a, pelvis),
+    }
+
+    def at(where: str, along: float, half: float, sign: float) -> Point:
+        p, ((ux, uy), (nx, ny)) = places[where]
+        # A turned trunk shows its width foreshortened and some of its depth.
+        out = sign * math.sqrt((half * turned) ** 2 + depth**2 * (1 - turned * turned))
+        return (p[0] + (ux * along + nx * out) * h, p[1] + (uy * along + ny * out) * h)
+
+    left = _eased([at(where, along, half, 1.0) for where, along, half in FRONT_PROFILE], h)
+    right = _eased([at(where, along, half, -1.0) for where, along, half in FRONT_PROFILE], h)
+    return [at("top", 0.05, 0.0, 1.0), *left, at("bottom", -0.05, 0.0, 1.0), *reversed(right)]
+
+
+WAIST_INSET = 0.015
+"""How far (fraction of height) the waist may sit in from the line joining ribs and hips on
+one side: a standing waist's curve. On the inside of a side bend the ribs come down toward
+the hips, and a deeper notch would read as a kink rather than a lean."""
+
+
+def _eased(side: list[Point], h: float) -> list[Point]:
+    """One side of the face-on outline (shoulder, ribs, waist, hips, bottom) with the waist
+    no further in than ``WAIST_INSET`` from the line between ribs and hips."""
+    ribs, waist, hips = side[1], side[2], side[3]
+    dx, dy = hips[0] - ribs[0], hips[1] - ribs[1]
+    k = math.hypot(dx, dy) or 1.0
+    t = ((waist[0] - ribs[0]) * dx + (waist[1] - ribs[1]) * dy) / (k * k)
+    foot = (ribs[0] + t * dx, ribs[1] + t * dy)
+    inset = math.dist(waist, foot)
+    if inset > WAIST_INSET * h:
+        s = WAIST_INSET * h / inset
+        waist = (foot[0] + (waist[0] - foot[0]) * s, foot[1] + (waist[1] - foot[1]) * s)
+    return [side[0], ribs, waist, hips, side[4]]
+
+
+def _smooth_loop(points: list[tuple[float, float]]) -> str:
+    """A smooth closed SVG path through ``points`` (a closed Catmull-Rom spline as cubic
+    Beziers): one ``C`` command per point, whatever the points are."""
+    n = len(points)
+    parts = [f"M {points[0][0]:.1f} {points[0][1]:.1f}"]
+    for i in range(n):
+        p0, p1, p2, p3 = (points[(i + k) % n] for k in (-1, 0, 1, 2))
+        c1 = (p1[0] + (p2[0] - p0[0]) / 6, p1[1] + (p2[1] - p0[1]) / 6)
+        c2 = (p2[0] - (p3[0] - p1[0]) / 6, p2[1] - (p3[1] - p1[1]) / 6)
+        parts.append(f"C {c1[0]:.1f} {c1[1]:.1f} {c2[0]:.1f} {c2[1]:.1f} {p2[0]:.1f} {p2[1]:.1f}")
+    return " ".join(parts) + " Z"
 
 
 def _oval(sid: str, cap: Capsule, colour: str) -> Shape:

@@ -84,7 +84,9 @@ def test_this_computers_http_page_stays_secure_and_the_network_has_no_plain_http
         assert page.evaluate(OPEN_CAMERA) == 1
         # The network address speaks only https: a plain http page is never served there,
         # so no phone ends up on a page where the camera is refused.
-        with pytest.raises(Exception, match="ERR_"):
+        # (Chromium says ERR_EMPTY_RESPONSE or ERR_CONNECTION_RESET, or under load gives up
+        # waiting: any of them means no page.)
+        with pytest.raises(Exception, match="ERR_|Timeout"):
             page.goto(f"http://{LAN_IP}:{lan_server.port}/", timeout=10_000)
     finally:
         here.close()
