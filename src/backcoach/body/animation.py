@@ -6,8 +6,11 @@ model: joint angles are blended between key poses and every frame is placed on t
 again, so the hips stay down in a press-up all the way up, not just at the ends.
 
 One cycle: move from the first key pose to the last, hold there, move back, pause. A player
-can read the cycle length from the root's ``data-cycle-seconds`` and drive the clock itself
-with the standard ``SVGSVGElement.setCurrentTime()``.
+can read the cycle length from the root's ``data-cycle-seconds``, where each part lies in it
+from ``data-out-seconds``, ``data-hold-seconds`` and ``data-back-seconds`` (the pause is the
+rest), and the side of the body that moves from ``data-moving-side`` (left or right; absent
+when the movement is not to one side), and drive the clock itself with the standard
+``SVGSVGElement.setCurrentTime()`` (the browser player does: docs/web-api.md, "The figure").
 """
 
 from __future__ import annotations
@@ -36,7 +39,9 @@ def animation_svg(key_poses: KeyPoses, tempo: Tempo, width_px: int = 480) -> str
         f'<svg xmlns="http://www.w3.org/2000/svg" '
         f'viewBox="{view.x0 * CM:.1f} {-view.y1 * CM:.1f} {w:.1f} {h:.1f}" '
         f'width="{width_px}" height="{height_px}" font-family="{FONT}" '
-        f'data-cycle-seconds="{tempo.cycle:.2f}">',
+        f'data-cycle-seconds="{tempo.cycle:.2f}" data-out-seconds="{tempo.out:.2f}" '
+        f'data-hold-seconds="{tempo.hold:.2f}" data-back-seconds="{tempo.back:.2f}"'
+        f"{_moving_side(key_poses, scene.working)}>",
         f'<rect x="{view.x0 * CM:.1f}" y="{-view.y1 * CM:.1f}" width="{w:.1f}" '
         f'height="{h:.1f}" rx="14" fill="#f5f7fa"/>',
     ]
@@ -53,6 +58,21 @@ def exercise_animation_svg(exercise: Exercise, max_hold: float | None = None) ->
     if exercise.key_poses is None:
         return None
     return animation_svg(exercise.key_poses, tempo_of(exercise.dose, max_hold))
+
+
+def _moving_side(key_poses: KeyPoses, working: frozenset[str]) -> str:
+    """`` data-moving-side="left"`` (or right) when the picture moves one side of the body: the
+    side of the working leg, else of the working arm, else the way the trunk turns or bends at
+    the last key pose; "" when neither (a player mirrors the picture for the other side)."""
+    for limb in (("thigh", "shank", "foot"), ("upper_arm", "forearm", "hand")):
+        sides = {part.split("_")[0] for part in working if part.endswith(limb)}
+        if len(sides) == 1:
+            return f' data-moving-side="{sides.pop()}"'
+    last = key_poses.poses[-1].angles
+    for turn in (last.lumbar_rotation, last.lumbar_side_bend):
+        if turn:
+            return f' data-moving-side="{"right" if turn > 0 else "left"}"'
+    return ""
 
 
 def _animated(shaped: list[list[Shape]], times: list[float], cycle: float) -> list[str]:

@@ -59,6 +59,7 @@ from backcoach.session.events import (
     Skip,
     Stop,
     Tick,
+    Watch,
     event_from_dict,
     event_to_dict,
 )
@@ -125,6 +126,7 @@ __all__ = [
     "Stage",
     "Stop",
     "Tick",
+    "Watch",
     "effect_to_dict",
     "estimate_item_seconds",
     "event_from_dict",

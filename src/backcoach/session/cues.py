@@ -99,6 +99,12 @@ SESSION_OVER_NOTHING_DONE = (
     "start again whenever you are ready."
 )
 SESSION_STOPPED = "Session stopped. What you did has been kept."
+WATCHING = "The camera counts your repetitions: go at your own pace."
+STILL_THERE = (
+    "Still there? The camera has not seen a repetition for a while, so the session is paused. "
+    "Press resume to carry on with the timer."
+)
+"""Said when a phase waiting for the camera passes its safety timeout (``walk.advance``)."""
 BREATH_WORDS: dict[BreathKind, str] = {
     "in": "Breathe in",
     "hold": "Hold your breath",

@@ -87,13 +87,22 @@ class Rate:
 
 
 @dataclass(frozen=True)
+class Watch:
+    """The camera coach was turned on (``on``) or off: while on, the movement phases of a
+    repetition end on what it counts (``RepDone``), not on their timer."""
+
+    now: Seconds
+    on: bool
+
+
+@dataclass(frozen=True)
 class Stop:
     """End the session early; what was done is kept."""
 
     now: Seconds
 
 
-Event = Tick | RepDone | Pause | Resume | Skip | Back | PainReport | Rate | Stop
+Event = Tick | RepDone | Pause | Resume | Skip | Back | PainReport | Rate | Stop | Watch
 
 EVENT_TYPES: dict[str, type[Event]] = {
     "tick": Tick,
@@ -105,6 +114,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
     "pain-report": PainReport,
     "rate": Rate,
     "stop": Stop,
+    "watch": Watch,
 }
 """Event names used in JSON (``{"type": "pause", "now": 12.5}``)."""
 

@@ -28,6 +28,11 @@ Rules worth knowing (each is tested in tests/session):
   symptoms must be screened before any further exercise.
 * ``Stop`` ends the session early, paused or not: the part-done set is reported, then the
   pain after the session is asked (``Skip`` or ``Stop`` again ends at once).
+* ``Watch(on=True)`` (the camera coach is on) makes the movement phases self-paced: they end on
+  the camera's ``RepDone``, not on their timer, and pause with "Still there?" after a generous
+  safety timeout (``walk.advance``). Holds keep their timer. ``Watch(on=False)`` returns to the
+  timer; a movement phase already past its time then starts again in full, rather than ending
+  on a repetition nobody saw.
 """
 
 from __future__ import annotations
@@ -60,8 +65,9 @@ from backcoach.session.events import (
     Skip,
     Stop,
     Tick,
+    Watch,
 )
-from backcoach.session.script import TAP_KINDS, PlanMismatch, SessionDefinition
+from backcoach.session.script import CAMERA_KINDS, TAP_KINDS, PlanMismatch, SessionDefinition
 from backcoach.session.state import SessionState
 from backcoach.session.timing import BACK_GRACE_SECONDS
 from backcoach.types import Seconds
@@ -135,6 +141,29 @@ def _handle(
             return walk.go_to_next_item(definition, state, now, out)
         case Stop():
             return _stop(definition, state, now, out)
+        case Watch():
+            return _watch(definition, state, event.on, now, out)
+
+
+def _watch(
+    definition: SessionDefinition, state: SessionState, on: bool, now: Seconds, out: Effects
+) -> SessionState:
+    if on == state.watched:
+        return state
+    if on:
+        if state.stage == "exercise":
+            out.append(Cue(cues.WATCHING))
+        return replace(state, watched=True, countdown_shown=None)
+    state = replace(state, watched=False, countdown_shown=None)
+    if state.stage != "exercise":
+        return state
+    segment = walk.segment_of(definition, state)
+    clock = walk.work_clock(state, now)
+    late = segment.seconds is not None and clock - state.started_at >= segment.seconds
+    if segment.kind in CAMERA_KINDS and late:
+        # The timer would have ended it: the movement starts again, in full, from now.
+        state = replace(state, started_at=clock)
+    return state
 
 
 def _resume(state: SessionState, now: Seconds) -> SessionState:

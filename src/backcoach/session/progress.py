@@ -26,6 +26,7 @@ class Progress:
     step_text: str | None
     """The exercise's steps for the phase in progress, in full."""
     seconds_left: Seconds | None
+    """None when the phase has no timer: open until ``RepDone``, or waiting for the camera."""
     rep: int | None
     reps_target: int | None
     set_number: int | None
@@ -89,7 +90,11 @@ def progress(definition: SessionDefinition, state: SessionState, now: Seconds) -
     return replace(
         view,
         phase=segment.kind,
-        seconds_left=max(0.0, segment.seconds - elapsed) if segment.seconds is not None else None,
+        seconds_left=(
+            max(0.0, segment.seconds - elapsed)
+            if segment.seconds is not None and not walk.waits_for_camera(state, segment)
+            else None
+        ),
         rep=segment.rep,
         set_number=segment.set_number,
         side=segment.side,

@@ -41,6 +41,9 @@ SegmentKind = Literal["get-ready", "move", "hold", "release", "timed", "switch-s
 WORK_KINDS: frozenset[str] = frozenset({"move", "hold", "release", "timed"})
 TAP_KINDS: frozenset[str] = frozenset({"move", "hold", "release"})
 """Phases a tap (``RepDone``) ends: the phase in progress, never the ones after it."""
+CAMERA_KINDS: frozenset[str] = frozenset({"move", "release"})
+"""Phases that, while the camera watches, end on what it counts, not on their timer (holds
+keep their timer: it tells the person when to let go)."""
 
 
 class PlanMismatch(ValueError):

@@ -55,6 +55,8 @@ class SessionState:
     outcomes: tuple[Outcome, ...] = ()
     bouts_done: tuple[int, ...] = ()
     ended_by: EndReason | None = None
+    watched: bool = False
+    """The camera coach ("Watch me") is on: movement phases wait for what it counts."""
 
     @property
     def paused(self) -> bool:

@@ -23,6 +23,19 @@ BACK_GRACE_SECONDS: Seconds = 3.0
 """``Back`` within this many seconds of an exercise's start goes to the previous exercise;
 later it restarts the current one (as the back button of a music player does)."""
 
+WATCH_TIMEOUT_FACTOR = 4.0
+WATCH_TIMEOUT_MIN_SECONDS: Seconds = 20.0
+"""While the camera watches, a movement phase waits for the person's own repetition, up to
+``WATCH_TIMEOUT_FACTOR`` times its planned length and at least this long: a slow repetition
+is never cut short, but a person who left (or a camera that lost them) is asked "Still
+there?" within half a minute or so."""
+
+
+def watch_timeout(seconds: Seconds) -> Seconds:
+    """How long a movement phase of ``seconds`` waits for the camera before "Still there?"."""
+    return max(WATCH_TIMEOUT_FACTOR * seconds, WATCH_TIMEOUT_MIN_SECONDS)
+
+
 COUNTDOWN_SLACK: Seconds = 1e-9
 """Float noise allowed when rounding the seconds left up, so 3.0000000001 shows 3, not 4."""
 

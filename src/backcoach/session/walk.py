@@ -5,6 +5,11 @@ to, and returns the new state; none reads a clock.
 Invariant: a phase that ends by the clock ends at its deadline (``started_at + seconds``), and
 the next phase starts at that same reading, never at the tick that noticed it. So however late
 or irregular the ticks, the phase boundaries are those of the plan.
+
+While the camera watches (``state.watched``), a movement phase (``CAMERA_KINDS``) has no
+deadline of its own: it ends on the camera's count (``RepDone``), so the repetitions follow the
+person. Past its safety timeout (``timing.watch_timeout``) the session pauses there and asks
+"Still there?"; nothing is counted that the camera did not see.
 """
 
 from __future__ import annotations
@@ -27,9 +32,15 @@ from backcoach.session.effects import (
 )
 from backcoach.session.events import RATINGS
 from backcoach.session.pacer import breath_at
-from backcoach.session.script import WORK_KINDS, ItemScript, Segment, SessionDefinition
+from backcoach.session.script import (
+    CAMERA_KINDS,
+    WORK_KINDS,
+    ItemScript,
+    Segment,
+    SessionDefinition,
+)
 from backcoach.session.state import Outcome, SessionState
-from backcoach.session.timing import sides_of, whole_seconds_left
+from backcoach.session.timing import sides_of, watch_timeout, whole_seconds_left
 from backcoach.types import Seconds
 
 Effects = list[Effect]
@@ -46,6 +57,24 @@ def segment_of(definition: SessionDefinition, state: SessionState) -> Segment:
 def work_clock(state: SessionState, now: Seconds) -> Seconds:
     """The reading that counts as "now" for work done: time stands still while paused."""
     return state.paused_at if state.paused_at is not None else now
+
+
+def waits_for_camera(state: SessionState, segment: Segment) -> bool:
+    """The running phase ends on the camera's count, not on its timer (the camera watches and
+    the phase is a timed movement; an untimed one waits for a count anyway)."""
+    return (
+        state.watched
+        and state.stage == "exercise"
+        and segment.kind in CAMERA_KINDS
+        and segment.seconds is not None
+    )
+
+
+def camera_deadline(state: SessionState, segment: Segment) -> Seconds | None:
+    """When a phase that waits for the camera gives up and asks "Still there?"."""
+    if not waits_for_camera(state, segment) or segment.seconds is None:
+        return None
+    return state.started_at + watch_timeout(segment.seconds)
 
 
 def with_outcome(state: SessionState, index: int, outcome: Outcome) -> SessionState:
@@ -104,6 +133,14 @@ def advance(
     while state.stage == "exercise" and state.paused_at is None:
         segment = segment_of(definition, state)
         if segment.seconds is None:
+            break
+        timeout = camera_deadline(state, segment)
+        if timeout is not None:
+            if timeout <= now:
+                # Nobody counted: pause where the phase gave up, and ask. The movement
+                # starts again in full when the person carries on.
+                state = replace(state, paused_at=timeout, started_at=timeout)
+                out.append(Cue(cues.STILL_THERE))
             break
         deadline = state.started_at + segment.seconds
         if deadline > now:
@@ -175,7 +212,7 @@ def refresh(
         return state
     script = script_of(definition, state)
     segment = script.segments[state.segment_index]
-    if segment.seconds is not None:
+    if segment.seconds is not None and not waits_for_camera(state, segment):
         left = whole_seconds_left(state.started_at + segment.seconds - now)
         if left != state.countdown_shown:
             out.append(Countdown(left))

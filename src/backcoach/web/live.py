@@ -63,6 +63,8 @@ from backcoach.session import (
     Skip,
     Stop,
     Tick,
+    Watch,
+    step,
 )
 from backcoach.web.api_errors import ApiError
 from backcoach.web.live_view import Board, Step, build_view, make_step
@@ -93,7 +95,7 @@ FINISHED_EVENTS = frozenset({"tick", "dismiss"})
 """Events a finished session still takes (they only show its summary; nothing is recorded)."""
 
 EventType = Literal[
-    "tick", "rep", "pause", "resume", "skip", "back", "pain", "rate", "end", "dismiss"
+    "tick", "rep", "pause", "resume", "skip", "back", "pain", "rate", "end", "dismiss", "watch"
 ]
 
 
@@ -120,11 +122,18 @@ class SessionEvent(BaseModel):
         default=False, description="pain: resume the timer afterwards if the exercise goes on"
     )
     rating: Literal["too-easy", "about-right", "too-hard"] | None = None
+    on: bool | None = Field(
+        default=None,
+        description="watch: the camera coach is on (true: the movements wait for its count) "
+        "or off (false: back to the timer)",
+    )
 
     @model_validator(mode="after")
     def _needs(self) -> SessionEvent:
         if self.type == "pain" and self.score is None:
             raise ValueError("score: a pain event needs a score; send a whole number 0-10")
+        if self.type == "watch" and self.on is None:
+            raise ValueError("on: a watch event needs on; send true (watching) or false")
         if self.type == "rate" and self.rating is None:
             raise ValueError(
                 "rating: a rate event needs a rating; send too-easy, about-right or too-hard"
@@ -462,6 +471,10 @@ class LiveSessions:
                 raise rows.elsewhere(row, wall)
             speed = self.clock.speed
             state, effects = rows.hand_over(definition, state, row, player, "web", speed, wall)
+            if state.watched:
+                # The camera watched in the other player; this one has not turned it on.
+                state, more = step(definition, state, Watch(state.clock, on=False))
+                effects = (*effects, *more)
         board = Board.from_dict(row.board)
         return self._serve(person, s, row, srow, state, board, wall, None, effects)
 
@@ -592,6 +605,9 @@ def _events(engine: Engine, event: SessionEvent, now: float) -> list[Event | Non
     if event.type == "rate":
         assert event.rating is not None
         return [Rate(now, event.rating)]
+    if event.type == "watch":
+        assert event.on is not None
+        return [Watch(now, event.on)]
     assert event.score is not None
     report = PainReport(now, event.score, event.sharp, event.spreading, event.numbness)
     state = engine.state

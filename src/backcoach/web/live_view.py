@@ -24,10 +24,11 @@ from backcoach.session import (
     cues,
     effect_to_dict,
     now,
+    walk,
 )
 from backcoach.session.cues import utterance
 from backcoach.session.pacer import breath_at
-from backcoach.session.script import TAP_KINDS
+from backcoach.session.script import TAP_KINDS, ItemScript, Segment
 from backcoach.session.timing import whole_seconds_left
 
 __all__ = ["Board", "SessionView", "Step", "build_view", "make_step"]
@@ -41,6 +42,13 @@ class ExerciseRef(BaseModel):
     name: str
     figure_url: str
     animation_url: str
+
+
+FigureMotion = Literal["still", "out", "hold", "back", "out-back", "loop", "breath"]
+"""How the figure moves in a phase (docs/web-api.md, "The figure"): stands at the first key
+pose; moves to the last over the phase; stays at the last; moves back over the phase; out in
+the first half and back in the second (a repetition without a hold); plays its own cycle (a
+timed exercise); follows the breath of ``breathing``."""
 
 
 class Breath(BaseModel):
@@ -119,6 +127,15 @@ class SessionView(BaseModel):
     rep: int | None
     reps_target: int | None
     phase_seconds: float | None
+    phase_elapsed: float | None
+    """Session seconds into the running phase at ``clock`` (standing still while paused)."""
+    figure_motion: FigureMotion | None
+    """How the figure moves in this phase; None outside the exercises."""
+    watched: bool = False
+    """The camera coach is on ("Watch me"): the movements follow its count."""
+    waiting_for_camera: bool = False
+    """This phase ends on the camera's count, not a timer: no countdown; ``deadline`` and
+    ``real_seconds_left`` are its safety timeout (then it pauses and asks "Still there?")."""
     seconds_left: float | None
     real_seconds_left: float | None
     deadline: float | None
@@ -188,9 +205,12 @@ def build_view(
             figure_url=f"/api/exercises/{ex.id}/figure.svg",
             animation_url=f"/api/exercises/{ex.id}/animation.svg",
         )
-    deadline = None
+    deadline: float | None = None
     if segment is not None and segment.seconds is not None and not state.paused:
         deadline = state.started_at + segment.seconds
+    waiting = segment is not None and walk.waits_for_camera(state, segment)
+    if segment is not None and waiting:
+        deadline = None if state.paused else walk.camera_deadline(state, segment)
     breathing = None
     pace = script.pace if script is not None else None
     if segment is not None and segment.pacer and pace is not None:
@@ -201,7 +221,15 @@ def build_view(
             breath=breath_at(pace, elapsed)[1],
         )
     left = p.seconds_left
+    real_left = left / speed if left is not None else None
+    if deadline is not None and waiting:
+        real_left = max(0.0, deadline - at) / speed
     summary = board.summary
+    into_phase = None
+    if segment is not None:
+        into_phase = max(
+            0.0, (state.paused_at if state.paused_at is not None else at) - state.started_at
+        )
     return SessionView(
         session_id=session_id,
         clock_speed=speed,
@@ -218,8 +246,12 @@ def build_view(
         rep=p.rep,
         reps_target=p.reps_target,
         phase_seconds=segment.seconds if segment is not None else None,
+        phase_elapsed=into_phase,
+        figure_motion=_motion(segment, script) if segment is not None and script else None,
+        watched=state.watched,
+        waiting_for_camera=waiting,
         seconds_left=left,
-        real_seconds_left=left / speed if left is not None else None,
+        real_seconds_left=real_left,
         deadline=deadline,
         countdown=whole_seconds_left(left) if left is not None else None,
         step_text=p.step_text,
@@ -248,6 +280,22 @@ def build_view(
             else None
         ),
     )
+
+
+def _motion(segment: Segment, script: ItemScript) -> FigureMotion:
+    """How the figure moves in ``segment``: with the phase, or with the pacer's breath when the
+    exercise has a breathing pace of its own."""
+    if segment.pacer and script.pace is not None and script.exercise.dose.pace is not None:
+        return "breath"
+    if segment.kind == "move":
+        return "out-back" if segment.completes_rep else "out"
+    if segment.kind == "hold":
+        return "hold"
+    if segment.kind == "release":
+        return "back"
+    if segment.kind == "timed":
+        return "loop"
+    return "still"
 
 
 def _question(state: SessionState, board: Board) -> Question | None:
@@ -286,8 +334,9 @@ def _actions(definition: SessionDefinition, state: SessionState, board: Board) -
         return [*out, "pain", "skip", *(["back"] if state.ended_by is None else [])]
     if state.stage == "check-in":
         answer = "pain" if state.awaiting == "pain" else "rate"
-        return [*out, answer, "skip", "back", "end"]
+        return [*out, answer, "skip", "back", "end", "watch"]
     out.append("resume" if state.paused else "pause")
+    out.append("watch")
     segment = definition.items[state.item_index].segments[state.segment_index]
     if not state.paused and segment.kind in TAP_KINDS:
         out.append("rep")

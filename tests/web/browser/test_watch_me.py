@@ -104,3 +104,83 @@ def test_watch_me_counts_the_leg_raises_on_the_page(serve: Any, camera_pages: Pa
     toggle.click()
     assert toggle.inner_text() == "Watch me"
     assert page.evaluate("document.getElementById('p-watch-video').srcObject") is None
+
+
+COUNTED = """
+window.__counted = 0;
+const pageFetch = window.fetch.bind(window);
+window.fetch = async (...args) => {
+  const response = await pageFetch(...args);
+  if (String(args[0]).includes('/camera/frames')) {
+    response.clone().json().then((a) => {
+      if (a && typeof a.reps === 'number') window.__counted = a.reps;
+    }).catch(() => undefined);
+  }
+  return response;
+};
+"""
+"""Keeps the coach's count from its answers (the status line says other things too)."""
+
+
+def _reading(page: Any) -> tuple[str, int | None, int, str]:
+    """(phase, rep shown, repetitions the coach counted, countdown shown)."""
+    text = page.evaluate(
+        "() => ['p-phase', 'p-rep', 'p-count'].map("
+        "id => document.getElementById(id).textContent.trim())"
+    )
+    rep = re.search(r"Rep (\d+)", text[1])
+    counted: int = page.evaluate("window.__counted")
+    return text[0], int(rep.group(1)) if rep else None, counted, text[2]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not VIDEO.is_file(), reason=f"{VIDEO} is not here")
+def test_while_watched_the_reps_follow_the_count_not_the_timer(
+    serve: Any, camera_pages: Pages
+) -> None:
+    """At 3x the session clock a leg raise's timer gives 1.3 s a repetition; the video's take
+    about 2.1 s. Once the coach sees the person the countdown goes and each repetition ends on
+    the coach's count: the reps shown rise with the count, not with the timer."""
+    server = serve(clock_speed=3)
+    (server.home / "exercises").mkdir(exist_ok=True)
+    shutil.copy(EXAMPLE, server.home / "exercises" / "leg-raise.yaml")
+    ready(server, ProgrammeItem(exercise_id="leg-raise", sets=1, reps=60))
+    page = camera_pages.open(PHONE_WITH_BARS)
+    page.add_init_script(COUNTED)
+    page.goto(server.url + "/session")
+    page.locator("#p-question").wait_for()
+    answer(page)  # the pain before
+    page.locator("#p-live").wait_for()
+    page.locator("#p-watch-toggle").click()
+    page.locator("#p-watch-video").wait_for()
+    # The camera sees the person: the movement waits for its count (no countdown).
+    page.wait_for_function(
+        "() => document.getElementById('p-phase').textContent === 'Move' && "
+        "!document.getElementById('p-count').textContent.trim()",
+        timeout=90_000,
+    )
+    _, rep0, counted0, _ = _reading(page)
+    assert rep0 is not None
+    began = time.monotonic()
+    deadline = began + 90
+    while time.monotonic() < deadline:
+        phase, rep, counted, count = _reading(page)
+        assert phase in ("Move", "Get ready"), f"the session left the reps: {phase!r}"
+        assert rep is not None and rep - rep0 <= counted - counted0 + 1, (
+            rep0,
+            counted0,
+            rep,
+            counted,
+        )
+        if counted - counted0 >= 3 and time.monotonic() - began >= 6:
+            break
+        page.wait_for_timeout(200)
+    phase, rep, counted, count = _reading(page)
+    assert counted - counted0 >= 3, f"the coach did not count: {counted0} -> {counted}"
+    # Each count ended a repetition; in the same time the timer alone would have run 4 or more.
+    assert rep is not None and counted - counted0 - 1 <= rep - rep0 <= counted - counted0 + 1
+    assert count == "", "no countdown while the reps follow the camera"
+    page.evaluate("scrollTo(0, 0)")
+    screenshot(page, "61-watch-me-reps-follow-390x664", full_page=False)
+    page.locator("#p-watch-toggle").click()  # off: back to the timer, which shows again
+    page.wait_for_function("() => document.getElementById('p-count').textContent.trim() !== ''")

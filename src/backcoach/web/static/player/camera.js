@@ -2,7 +2,9 @@
 // "Live during a session"). Pictures go one at a time, small (320 pixels), to this page's own
 // server, which measures each and drops it; the next is taken only when the answer is back, so
 // a slow server lowers the rate instead of building a queue. What the coach counts comes back
-// as the session's answer, exactly as a tap's would.
+// as the session's answer, exactly as a tap's would. Once the coach has counted a repetition
+// of this exercise and side, the session is told (a "watch" event): its movements then wait
+// for the count, so the reps follow the person, not a timer; stopping goes back to it.
 
 import { say } from "./speech.js";
 import { drawWatch } from "./view.js";
@@ -20,6 +22,9 @@ const playerId = () => sessionStorage.getItem("backcoach.player") || "api";
 let info = null; // GET /api/camera: {available, exercises}
 let view = null; // the latest session view
 let onStep = () => undefined;
+let sendEvent = () => undefined;
+let told = null; // the "watch" value last sent and not yet seen in a view
+let following = false; // the coach counts the person in this exercise and side
 let stream = null;
 let running = false; // pictures are being sent
 let sessionId = null;
@@ -35,9 +40,11 @@ function followable(v) {
   );
 }
 
-/** Start: ask what the server can follow; ``apply`` shows a step the coach's count caused. */
-export async function setupCamera({ apply }) {
+/** Start: ask what the server can follow; ``apply`` shows a step the coach's count caused,
+ *  ``send`` sends the session an event (in order with the page's own). */
+export async function setupCamera({ apply, send }) {
   onStep = apply;
+  sendEvent = send;
   $("p-watch-toggle").addEventListener("click", () => (stream ? stop("") : start()));
   document.addEventListener("visibilitychange", () => {
     if (document.hidden && stream) stop("Stopped watching: the page was hidden.");
@@ -66,6 +73,21 @@ export function updateCamera(next) {
     if (view.paused) return stop("Stopped watching while paused.");
   }
   drawWatch({ offered: offered || Boolean(stream), on: Boolean(stream) });
+  tellSession();
+}
+
+/** Keep the session told whether the camera watches (after a reload or a hand-over it may
+ *  think so wrongly): once per change, never in a loop. */
+function tellSession() {
+  if (!view || view.finished || !view.actions.includes("watch")) return;
+  const watching = Boolean(stream) && following;
+  if (view.watched === watching) {
+    told = null;
+    return;
+  }
+  if (told === watching) return;
+  told = watching;
+  sendEvent({ type: "watch", on: watching });
 }
 
 async function start() {
@@ -104,6 +126,7 @@ async function start() {
 
 function stop(reason) {
   running = false;
+  following = false;
   if (stream) for (const track of stream.getTracks()) track.stop();
   stream = null;
   $("p-watch-video").srcObject = null;
@@ -117,6 +140,7 @@ function stop(reason) {
   }
   sessionId = null;
   drawWatch({ offered: followable(view), on: false, status: reason });
+  tellSession(); // back to the timer
 }
 
 /** One picture from the preview, ``SIDE`` pixels on its longer side, as a JPEG. */
@@ -169,6 +193,11 @@ async function loop() {
 
 function show(answer) {
   drawWatch({ offered: true, on: true, status: answer.message });
+  // The session waits for the count only once the coach has counted here (this exercise and
+  // side): until then, or when it finds this is not the exercise, the timer leads.
+  const was = following;
+  if (answer.watching) following = answer.reps > 0 && answer.verified !== false;
+  if (following !== was && !answer.step) tellSession();
   if (answer.cue) say([answer.cue]);
   if (answer.step) onStep(answer.step);
 }

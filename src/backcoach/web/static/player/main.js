@@ -214,8 +214,11 @@ function frame() {
   if (deadlineAt !== null) {
     const leftMs = deadlineAt - now;
     const left = Math.max(0, Math.ceil((leftMs / 1000) * view.clock_speed - 1e-6));
-    setCount(left);
-    if (left >= 1 && left <= 3 && !view.question && !view.notice) announce(String(left));
+    // Waiting for the camera's count there is no countdown: the deadline is a safety timeout.
+    if (view.countdown !== null) {
+      setCount(left);
+      if (left >= 1 && left <= 3 && !view.question && !view.notice) announce(String(left));
+    }
     if (leftMs <= 0 && !tickSent) {
       tickSent = true;
       send({ type: "tick" });
@@ -370,5 +373,5 @@ async function startNew() {
   apply(await api.start(body));
 }
 
-setupCamera({ apply });
+setupCamera({ apply, send });
 boot();

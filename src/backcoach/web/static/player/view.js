@@ -1,5 +1,7 @@
-// Drawing the live-session view. Only this module touches the page's elements; main.js decides
-// what to draw and when.
+// Drawing the live-session view. Only this module (and figure.js, for the figure) touches the
+// page's elements; main.js decides what to draw and when.
+
+import { updateFigure } from "./figure.js";
 
 const $ = (id) => document.getElementById(id);
 const PANELS = ["p-loading", "p-problem", "p-before", "p-live", "p-question", "p-notice", "p-finished"];
@@ -71,13 +73,7 @@ export function drawLive(view) {
   setText("p-where", where(view));
   setText("p-name", view.exercise ? view.exercise.name : "");
   $("p-bar").value = view.fraction_done;
-  const figure = $("p-figure");
-  const src = view.exercise ? view.exercise.animation_url : "";
-  if (src && figure.getAttribute("src") !== src) {
-    figure.src = src;
-    figure.alt = `A moving picture of ${view.exercise.name}`;
-  }
-  figure.hidden = !src;
+  updateFigure(view); // the figure in step with the phase (figure.js)
   // The person's own version stays over the picture (of the usual version) in every phase.
   const version = $("p-version");
   version.hidden = !view.version;
