@@ -86,7 +86,7 @@ def test_this_computers_http_page_stays_secure_and_the_network_has_no_plain_http
         # so no phone ends up on a page where the camera is refused.
         # (Chromium says ERR_EMPTY_RESPONSE or ERR_CONNECTION_RESET, or under load gives up
         # waiting: any of them means no page.)
-        with pytest.raises(Exception, match="ERR_|Timeout"):
+        with pytest.raises(Exception, match=r"ERR_|Timeout"):
             page.goto(f"http://{LAN_IP}:{lan_server.port}/", timeout=10_000)
     finally:
         here.close()
