@@ -16,9 +16,9 @@ when the movement is not to one side), and drive the clock itself with the stand
 from __future__ import annotations
 
 from backcoach.body.draw import CM, Shape, body_shapes
-from backcoach.body.figure import FONT, needs_mat
-from backcoach.body.props import back_scenery, panel_box, scenery_for
-from backcoach.body.scene import build_scene
+from backcoach.body.figure import FONT, PANEL_WIDTH, needs_mat
+from backcoach.body.props import Box, back_scenery, panel_box, scenery_for
+from backcoach.body.scene import build_scene, seen
 from backcoach.body.timing import Tempo, tempo_of, timeline
 from backcoach.catalogue.model import Exercise
 from backcoach.catalogue.poses import KeyPoses
@@ -27,12 +27,19 @@ from backcoach.catalogue.poses import KeyPoses
 def animation_svg(key_poses: KeyPoses, tempo: Tempo, width_px: int = 480) -> str:
     """A standalone animated SVG of the key poses played at ``tempo``, repeating."""
     scene = build_scene(key_poses)
-    forward = scene.forward
+    # One camera for the whole movement (the exercise's, else the first pose's): the props
+    # stay still while the body moves.
+    camera = key_poses.camera or key_poses.camera_of(0)
+    forward = [seen(f, camera) for f in scene.forward]
     steps = timeline(forward, tempo)
 
     placed = [f.placed for f in forward]
-    scenery = scenery_for(placed, needs_mat(scene.frames))
-    view = panel_box(scenery, placed)
+    scenery = scenery_for([f.placed for f in scene.forward], needs_mat(scene.frames))
+    view = panel_box(scenery, placed, cameras=[camera])
+    # One panel of a two-pose still picture wide (or wider, for a wider movement), the body
+    # in the middle: an animation shown at a fixed width draws the body at one scale too.
+    grow = max(0.0, PANEL_WIDTH / CM - view.width) / 2
+    view = Box(view.x0 - grow, view.y0, view.x1 + grow, view.y1)
     w, h = view.width * CM, view.height * CM
     height_px = round(width_px * h / w)
     out = [
@@ -45,7 +52,7 @@ def animation_svg(key_poses: KeyPoses, tempo: Tempo, width_px: int = 480) -> str
         f'<rect x="{view.x0 * CM:.1f}" y="{-view.y1 * CM:.1f}" width="{w:.1f}" '
         f'height="{h:.1f}" rx="14" fill="#f5f7fa"/>',
     ]
-    out += back_scenery(scenery, view)
+    out += back_scenery(scenery, view, camera=camera)
     shaped = [body_shapes(f.placed, key_poses.side, scene.working, strap=f.strap) for f, _ in steps]
     times = [t for _, t in steps]
     out += _animated(shaped, times, tempo.cycle)

@@ -16,14 +16,20 @@ from backcoach.body.contacts import on_the_feet
 from backcoach.body.draw import CM, PALETTE, body_shapes, svg_point
 from backcoach.body.geometry import Point
 from backcoach.body.props import Box, back_scenery, panel_box, scenery_for, stick_box, stick_svg
-from backcoach.body.scene import Frame, Motion, Scene, build_scene, motions
+from backcoach.body.scene import Frame, Motion, Scene, build_scene, motions, seen
 from backcoach.catalogue.model import Exercise
-from backcoach.catalogue.poses import KeyPoses
+from backcoach.catalogue.poses import Camera, KeyPoses
 
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
 """DejaVu ships with plain Debian (fonts-dejavu-core); browsers fall back to their own."""
-MIN_PANEL_WIDTH_M = 1.4
 PANEL_GAP = 24.0
+FIGURE_WIDTH = 580.0
+"""Every still picture is this many SVG units (centimetres of body) wide, so pictures shown
+at one width (library cards, the handout, the contact sheet) draw bodies at one scale: a
+standing exercise no longer looks small next to a lying one. Two panels of 2.78 m fit side by
+side, room for the widest built-in pose (thread-the-needle's, bird-dog's) and its arrow."""
+PANEL_WIDTH = (FIGURE_WIDTH - PANEL_GAP) / 2
+"""A panel of a two-pose picture, and the animation's width: the same scale again."""
 LABEL_FONT = 22.0
 CHAR_WIDTH = 0.56
 """Average width of a DejaVu Sans character, in font sizes (for fitting captions)."""
@@ -35,30 +41,71 @@ LABEL_BAND = 2.3 * LABEL_FONT + 8
 ARROW_WIDTH = 7.0
 ARROW_HEAD = 24.0
 ARROW_CLEARANCE_M = 0.10
+LEADING = frozenset({"hips"})
+"""Parts whose arrow goes ahead of them, in the direction they move, rather than wherever is
+nearest: an arrow behind the hips pointing back reads "hips back"; one in front pointing at
+them reads "push the hips"."""
 MIN_ARROW_LENGTH_M = 0.40
 """Shorter movements get an arrow this long: legible beats literal."""
 
 
 @dataclass(frozen=True)
+class Grid:
+    """How a picture's panels are laid out: ``columns`` across, as many rows as needed."""
+
+    columns: int
+    rows: int
+    panel_width: float
+
+    @property
+    def width(self) -> float:
+        return self.columns * self.panel_width + (self.columns - 1) * PANEL_GAP
+
+
+def layout(need: float, panels: int) -> Grid:
+    """The grid for ``panels`` panels that each need ``need`` SVG units across: as many side
+    by side as fit in FIGURE_WIDTH (three seated poses do, three lying ones wrap onto a second
+    row), each as wide as the columns share. A pose wider than a whole picture (none built in)
+    gets a wider picture rather than a smaller body."""
+    fit = int((FIGURE_WIDTH + PANEL_GAP) // (need + PANEL_GAP)) if need > 0 else panels
+    columns = max(1, min(panels, fit))
+    rows = -(-panels // columns)
+    share = (FIGURE_WIDTH - (columns - 1) * PANEL_GAP) / columns
+    if columns == 1 and panels > 1:
+        # Lined up one under the other, the panels still take one picture's width.
+        share = FIGURE_WIDTH
+    return Grid(columns, rows, max(share, need))
+
+
+@dataclass(frozen=True)
 class Panel:
     frame: Frame
+    """The key pose as drawn: seen through ``camera``."""
     ghost: Frame | None
     motions: list[Motion]
     arrows: list[list[Point]]
     """Where each motion's arrow runs, clear of the body (see :func:`motion_arrows`)."""
     number: int
     label: str | None
+    camera: Camera | None = None
 
 
 def _panels(key_poses: KeyPoses, scene: Scene) -> list[Panel]:
+    """One panel per key pose, each seen through its pose's camera: the ghost of the pose
+    before and the arrows along the way there through the same camera, so they line up."""
     frames = scene.frames
-    panels = [Panel(frames[0], None, [], [], 1, key_poses.poses[0].label)]
+    first = key_poses.camera_of(0)
+    panels = [Panel(seen(frames[0], first), None, [], [], 1, key_poses.poses[0].label, first)]
     chosen = key_poses.arrows
     for i, run in enumerate(scene.runs, start=1):
-        moving = [] if chosen is False else motions(run, parts=None if chosen is True else chosen)
-        arrows = motion_arrows(moving, frames[i])
+        camera = key_poses.camera_of(i)
+        path = [seen(f, camera) for f in run]
+        moving = [] if chosen is False else motions(path, parts=None if chosen is True else chosen)
+        frame = seen(frames[i], camera)
+        arrows = motion_arrows(moving, frame)
         label = key_poses.poses[i].label
-        panels.append(Panel(frames[i], frames[i - 1], moving, arrows, i + 1, label))
+        ghost = seen(frames[i - 1], camera)
+        panels.append(Panel(frame, ghost, moving, arrows, i + 1, label, camera))
     return panels
 
 
@@ -108,7 +155,8 @@ def key_poses_drawing(
     panels = _panels(key_poses, scene)
     frames = [p.frame for p in panels]
     placed = [f.placed for f in frames]
-    scenery = scenery_for(placed, needs_mat(frames))
+    # The props stand in the placed world; each panel shows them through its own camera.
+    scenery = scenery_for([f.placed for f in scene.frames], needs_mat(scene.frames))
     arrow_points = [pt for p in panels for path in p.arrows for pt in path]
     arrows_box = None
     if arrow_points:
@@ -118,25 +166,30 @@ def key_poses_drawing(
     if stick:
         sticks = stick_box(placed)
         arrows_box = sticks if arrows_box is None else arrows_box.union(sticks)
-    inner = panel_box(scenery, placed, arrows_box)
-    if inner.width < MIN_PANEL_WIDTH_M:
-        # Narrow figures (seen end-on) get room around them for the number and caption.
-        grow = (MIN_PANEL_WIDTH_M - inner.width) / 2
-        inner = Box(inner.x0 - grow, inner.y0, inner.x1 + grow, inner.y1)
-    pw, ph = inner.width * CM, inner.height * CM
+    inner = panel_box(scenery, placed, arrows_box, [p.camera for p in panels])
+    grid = layout(inner.width * CM, len(panels))
+    # Every panel is as wide as the grid gives, the figure centred in it: one scale for all.
+    grow = (grid.panel_width / CM - inner.width) / 2
+    inner = Box(inner.x0 - grow, inner.y0, inner.x1 + grow, inner.y1)
+    pw, ph = grid.panel_width, inner.height * CM
     label_band = LABEL_BAND if captions else 0.0
-    width = len(panels) * pw + (len(panels) - 1) * PANEL_GAP
+    width = grid.width
     out, title_band = _title(title, width) if title and captions else ([], 0.0)
-    height = title_band + ph + label_band
+    row_height = ph + label_band
+    height = title_band + grid.rows * row_height + (grid.rows - 1) * PANEL_GAP
     for i, panel in enumerate(panels):
-        x0 = i * (pw + PANEL_GAP)
+        row, col = divmod(i, grid.columns)
+        # A last row with fewer panels is centred under the rows above.
+        in_row = min(grid.columns, len(panels) - row * grid.columns)
+        x0 = (col + (grid.columns - in_row) / 2) * (pw + PANEL_GAP)
+        top = title_band + row * (row_height + PANEL_GAP)
         out.append(
-            f'<rect x="{x0:.1f}" y="{title_band:.1f}" width="{pw:.1f}" height="{ph:.1f}" '
+            f'<rect x="{x0:.1f}" y="{top:.1f}" width="{pw:.1f}" height="{ph:.1f}" '
             f'rx="14" fill="#f5f7fa"/>'
         )
-        ox, oy = x0 - inner.x0 * CM, title_band + inner.y1 * CM
+        ox, oy = x0 - inner.x0 * CM, top + inner.y1 * CM
         out.append(f'<g transform="translate({ox:.1f} {oy:.1f})">')
-        out += back_scenery(scenery, inner)
+        out += back_scenery(scenery, inner, camera=panel.camera)
         if panel.ghost is not None:
             ghost = body_shapes(
                 panel.ghost.placed, key_poses.side, ghost=True, strap=panel.ghost.strap
@@ -156,9 +209,9 @@ def key_poses_drawing(
         if not captions:
             continue
         # The step number sits under the panel, left of the caption, clear of the figure.
-        out += _badge(x0 + 20, title_band + ph + 24, panel.number)
+        out += _badge(x0 + 20, top + ph + 24, panel.number)
         if panel.label:
-            out += _label(panel.label, x0 + 20 + pw / 2, title_band + ph, pw - 44)
+            out += _label(panel.label, x0 + 20 + pw / 2, top + ph, pw - 44)
     return Drawing(width, height, "\n".join(out))
 
 
@@ -279,9 +332,18 @@ def _arrow_points(motion: Motion, frame: Frame, avoid: list[Point]) -> list[Poin
     body by ARROW_CLEARANCE_M (or the clearest one tried)."""
     path = _at_least(_trim(motion.path, 0.08), MIN_ARROW_LENGTH_M)
     best: tuple[float, list[Point]] | None = None
-    for ox, oy in _SHIFTS:
+    shifts = _SHIFTS
+    if motion.part in LEADING:
+        # Ahead of the part, pointing the way it goes: "hips back" starts behind the hips.
+        way = (motion.path[-1][0] - motion.path[0][0], motion.path[-1][1] - motion.path[0][1])
+        shifts = sorted(_SHIFTS, key=lambda p: p[0] * way[0] + p[1] * way[1] < 0)
+    for ox, oy in shifts:
         moved = [(x + ox, y + oy) for x, y in path]
-        if frame.placed.view != "top" and min(y for _, y in moved) < 0.04:
+        if (
+            frame.placed.view != "top"
+            and frame.placed.camera is None
+            and min(y for _, y in moved) < 0.04
+        ):
             continue  # never under or along the floor
         clear = _clearance(moved, frame)
         if avoid:

@@ -21,7 +21,7 @@ from backcoach.body import skeleton as sk
 from backcoach.body.contacts import contact_specs
 from backcoach.body.geometry import Point, Vec3
 from backcoach.body.kinematics import Body3D
-from backcoach.catalogue.poses import Support, View
+from backcoach.catalogue.poses import Camera, Support, View
 
 END_VIEWS = ("head-end", "foot-end")
 
@@ -89,6 +89,11 @@ class Capsule:
     depth: float
     flat: float = 1.0
     tilt: float = 0.0
+    ends_depth: tuple[float, float] | None = None
+    """The depth of each end, when known (a camera turning the picture needs them)."""
+    across: float = 1.0
+    """The segment's thickness seen at right angles to this view over its thickness here
+    (a trunk seen from above shows its width, from the side its depth)."""
 
     def reach(self, r: float, vertical: bool) -> float:
         """Half-extent of an end of radius ``r``, up the picture or across it."""
@@ -136,6 +141,9 @@ class Placed:
     """The x of the seat's contact point; the chair is drawn around it."""
     turn: float
     """The body's turn in the picture plane, degrees."""
+    camera: Camera | None = None
+    """The camera this copy is seen through (:func:`backcoach.body.camera.look`); None for the
+    body as placed, in the declared view's picture plane with the floor at y = 0."""
 
     @property
     def lowest(self) -> float:
@@ -336,6 +344,27 @@ def place(
     return _finish(body, caps, view, side, supports, best_turn, problem.fit(best_turn))
 
 
+def gap_near(
+    body: Body3D,
+    view: View,
+    side: sk.Side,
+    supports: dict[Support, list[str]],
+    turn: float,
+    span: float = 15.0,
+) -> float:
+    """The worst gap between a resting part and its support when ``body`` is placed at a turn
+    within ``span`` degrees of ``turn``: a quick look (a few turns, no search) for callers that
+    try many postures near a placed one and place only the best in full."""
+    caps = _project(body, view, side)
+    problem = _Problem(_ends(list(caps.values())), supports, (0.0, 0.0), body.height)
+
+    def worst(t: float) -> float:
+        return max((abs(g) for g in problem.fit(t).gaps.values()), default=0.0)
+
+    coarse = min((turn + span * k / 5 for k in range(-5, 6)), key=worst)
+    return worst(_refine(worst, coarse, span / 5, iterations=12))
+
+
 def _from_above(
     body: Body3D,
     side: sk.Side,
@@ -381,13 +410,15 @@ def _from_above(
     )
 
 
-def _refine(score: Callable[[float], float], centre: float, span: float) -> float:
+def _refine(
+    score: Callable[[float], float], centre: float, span: float, iterations: int = 28
+) -> float:
     """Golden-section search for the best turn within ``centre +- span`` degrees."""
     lo, hi = centre - span, centre + span
     g = (math.sqrt(5) - 1) / 2
     a, b = hi - g * (hi - lo), lo + g * (hi - lo)
     fa, fb = score(a), score(b)
-    for _ in range(28):
+    for _ in range(iterations):
         if fa < fb:
             hi, b, fb = b, a, fa
             a = hi - g * (hi - lo)
@@ -405,13 +436,23 @@ def _project(body: Body3D, view: View, side: sk.Side) -> dict[str, Capsule]:
         a = project(seg.start, view, side)
         b = project(seg.end, view, side)
         t = seg.thickness
-        radius = t.side if view == "side" else t.front
+        radius, across = (t.side, t.front / t.side) if view == "side" else (t.front, 1.0)
         flat = 1.0
         if view in END_VIEWS:
             # Across the picture the body's width, up it the body's depth.
             radius, flat = t.front, t.side / t.front
+        elif view == "front":
+            across = t.side / t.front
         caps[seg.name] = Capsule(
-            seg.name, a[:2], b[:2], radius, radius * t.taper, (a[2] + b[2]) / 2, flat
+            seg.name,
+            a[:2],
+            b[:2],
+            radius,
+            radius * t.taper,
+            (a[2] + b[2]) / 2,
+            flat,
+            ends_depth=(a[2], b[2]),
+            across=across,
         )
     return caps
 

@@ -6,8 +6,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from backcoach.body.camera import Lens, plain
 from backcoach.body.draw import CM, PALETTE, Palette
+from backcoach.body.geometry import Point
 from backcoach.body.placement import ROLLER_DIAMETER_M, SEAT_HEIGHT, Placed
+from backcoach.catalogue.poses import Camera
 
 MAT_THICKNESS_M = 0.02
 PANEL_MARGIN_M = 0.12
@@ -15,6 +18,13 @@ PANEL_MARGIN_M = 0.12
 CHAIR_SEAT_DEPTH_M = 0.42
 CHAIR_BACK_HEIGHT_M = 0.45
 WALL_THICKNESS_M = 0.10
+MAT_WIDTH_M = 0.60
+"""An exercise mat is about 60 cm wide: seen from above it reaches this far across the body."""
+FLOOR_MARGIN_M = 0.30
+"""How far the floor seen from above reaches past the body, the mat and the chair."""
+FLOOR_PLANE = "#e3e8ee"
+"""The floor seen from above: a pale grey plane under the mat, a step darker than the panel."""
+CHAIR_WIDTH_M = 0.44
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,11 @@ class Scenery:
     wall_side: float
     """+1 when the wall is to the right of the body."""
     roller_x: float | None
+    depth: tuple[float, float] = (0.0, 0.0)
+    """The nearest and furthest any body reaches toward the viewer, metres: how wide the mat
+    and the floor are once a raised camera shows them from above."""
+    body: Box | None = None
+    """Everything the bodies cover in the declared view's picture."""
 
 
 def scenery_for(placed: Sequence[Placed], mat: bool) -> Scenery:
@@ -91,6 +106,11 @@ def scenery_for(placed: Sequence[Placed], mat: bool) -> Scenery:
             else (1.0 if wall.wall_x >= wall.points["hip_centre"][0] else -1.0)
         ),
         roller_x=None if roller is None else roller.roller_x,
+        depth=(
+            min(d for p in placed for d in p.depth.values()),
+            max(d for p in placed for d in p.depth.values()),
+        ),
+        body=body,
     )
 
 
@@ -118,8 +138,18 @@ def chair_box(scenery: Scenery) -> Box | None:
     return Box(min(back, front), 0.0, max(back, front), top)
 
 
-def scenery_box(scenery: Scenery, placed: Sequence[Placed]) -> Box:
-    """Everything drawn: the bodies, the floor under them, the props."""
+def scenery_box(scenery: Scenery, placed: Sequence[Placed], camera: Camera | None = None) -> Box:
+    """Everything drawn: the bodies (as ``camera`` sees them), the floor under them, the
+    props."""
+    if not plain(camera) and scenery.view != "top":
+        assert camera is not None
+        box = body_box(placed[0])
+        for p in placed[1:]:
+            box = box.union(body_box(p))
+        for _fill, corners in _seen_planes(scenery, Lens.of(camera)):
+            xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+            box = box.union(Box(min(xs), min(ys), max(xs), max(ys)))
+        return box
     box = body_box(placed[0]) if scenery.view == "top" else Box(0, -MAT_THICKNESS_M, 0, 0)
     for p in placed:
         box = box.union(body_box(p))
@@ -133,18 +163,32 @@ def scenery_box(scenery: Scenery, placed: Sequence[Placed]) -> Box:
     return box
 
 
-def panel_box(scenery: Scenery, placed: Sequence[Placed], extra: Box | None = None) -> Box:
+def panel_box(
+    scenery: Scenery,
+    placed: Sequence[Placed],
+    extra: Box | None = None,
+    cameras: Sequence[Camera | None] = (None,),
+) -> Box:
     """The panel a picture draws in: everything drawn (and ``extra``, e.g. arrows) with a
-    margin, and always a little floor under the figure."""
-    box = scenery_box(scenery, placed)
+    margin, and always a little floor under the figure. ``placed`` are the bodies as drawn;
+    ``cameras`` every camera the panels are seen from, for the props each one shows."""
+    box = scenery_box(scenery, placed, cameras[0])
+    for camera in cameras[1:]:
+        box = box.union(scenery_box(scenery, placed, camera))
     if extra is not None:
         box = box.union(extra)
     m = PANEL_MARGIN_M
     return Box(box.x0 - m, min(box.y0, -0.02) - m * 0.6, box.x1 + m, box.y1 + m)
 
 
-def back_scenery(scenery: Scenery, panel: Box, palette: Palette = PALETTE) -> list[str]:
-    """SVG elements drawn behind the body: floor, mat, chair, wall, roller."""
+def back_scenery(
+    scenery: Scenery, panel: Box, palette: Palette = PALETTE, camera: Camera | None = None
+) -> list[str]:
+    """SVG elements drawn behind the body: floor, mat, chair, wall, roller; seen from
+    ``camera`` when there is one."""
+    if not plain(camera) and scenery.view != "top":
+        assert camera is not None
+        return _seen_scenery(scenery, Lens.of(camera), palette)
     out = []
     mat = scenery.mat
     if scenery.view == "top":
@@ -212,6 +256,105 @@ def _chair(scenery: Scenery, box: Box, palette: Palette) -> list[str]:
         f'height="5" rx="2.5" fill="{palette.prop}" stroke="{palette.prop_edge}" '
         f'stroke-width="2"/>'
     )
+    return out
+
+
+# --- props seen from a raised or turned camera ---------------------------------------------
+
+World = tuple[float, float, float]
+"""A point of the placed world: x along the declared picture, y up, depth toward its viewer."""
+
+
+def _floor_extent(scenery: Scenery) -> tuple[float, float, float, float]:
+    """(x0, x1, near, far) of the floor drawn under a body seen from above at an angle."""
+    body = scenery.body or Box(-0.5, 0.0, 0.5, 0.0)
+    x0, x1 = body.x0, body.x1
+    chair = chair_box(scenery)
+    if chair is not None:
+        x0, x1 = min(x0, chair.x0), max(x1, chair.x1)
+    d0, d1 = scenery.depth
+    return x0 - FLOOR_MARGIN_M, x1 + FLOOR_MARGIN_M, d0 - FLOOR_MARGIN_M, d1 + FLOOR_MARGIN_M
+
+
+def _quad(x0: float, x1: float, y: float, d0: float, d1: float) -> list[World]:
+    return [(x0, y, d0), (x1, y, d0), (x1, y, d1), (x0, y, d1)]
+
+
+def _seen_planes(scenery: Scenery, lens: Lens) -> list[tuple[str, list[Point]]]:
+    """The floor, the mat and the chair's flat parts as the camera sees them, far first:
+    (fill, corners in the picture)."""
+    x0, x1, d0, d1 = _floor_extent(scenery)
+    planes: list[tuple[str, list[World]]] = [("floor", _quad(x0, x1, 0.0, d0, d1))]
+    if scenery.mat is not None:
+        mid = (scenery.depth[0] + scenery.depth[1]) / 2
+        half = max(MAT_WIDTH_M, scenery.depth[1] - scenery.depth[0] + 0.1) / 2
+        planes.append(("mat", _quad(scenery.mat.x0, scenery.mat.x1, 0.0, mid - half, mid + half)))
+    chair = chair_box(scenery)
+    if chair is not None:
+        seat = SEAT_HEIGHT * scenery.height
+        planes += _chair_planes(scenery, chair, seat)
+    return [(fill, [lens.see(*p)[0] for p in pts]) for fill, pts in planes]
+
+
+def _chair_planes(scenery: Scenery, box: Box, seat: float) -> list[tuple[str, list[World]]]:
+    """The chair as legs (thin planes seen edge-on would vanish: drawn as lines by the
+    caller), seat and back, in the world: the seat as wide across as a chair."""
+    half = CHAIR_WIDTH_M / 2
+    if scenery.view == "front":
+        # Facing the viewer: the seat reaches back, away from the viewer.
+        near, far = 0.14, 0.14 - CHAIR_SEAT_DEPTH_M
+        x0, x1 = box.x0, box.x1
+        back: list[World] = [
+            (x0, seat, far),
+            (x1, seat, far),
+            (x1, box.y1, far),
+            (x0, box.y1, far),
+        ]
+        return [("leg", [(x, 0.0, d), (x, seat, d)]) for x in (x0, x1) for d in (near, far)] + [
+            ("seat", _quad(x0, x1, seat, near, far)),
+            ("back", back),
+        ]
+    back_x = box.x0 if scenery.facing > 0 else box.x1
+    legs: list[tuple[str, list[World]]] = [
+        ("leg", [(x, 0.0, d), (x, seat, d)]) for x in (box.x0, box.x1) for d in (-half, half)
+    ]
+    return [
+        *legs,
+        ("seat", _quad(box.x0, box.x1, seat, -half, half)),
+        (
+            "back",
+            [
+                (back_x, seat, -half),
+                (back_x, seat, half),
+                (back_x, box.y1, half),
+                (back_x, box.y1, -half),
+            ],
+        ),
+    ]
+
+
+def _seen_scenery(scenery: Scenery, lens: Lens, palette: Palette) -> list[str]:
+    """Floor, mat and chair seen from above at an angle: planes, not lines."""
+    fills = {
+        "floor": (FLOOR_PLANE, palette.floor),
+        "mat": (palette.mat, palette.mat),
+        "seat": (palette.prop, palette.prop_edge),
+        "back": (palette.prop, palette.prop_edge),
+    }
+    out = []
+    for kind, corners in _seen_planes(scenery, lens):
+        pts = " ".join(f"{x * CM:.1f},{-y * CM:.1f}" for x, y in corners)
+        if kind == "leg":
+            out.append(
+                f'<polyline class="prop" points="{pts}" fill="none" '
+                f'stroke="{palette.prop_edge}" stroke-width="4" stroke-linecap="round"/>'
+            )
+            continue
+        fill, edge = fills[kind]
+        out.append(
+            f'<polygon class="{kind}" points="{pts}" fill="{fill}" stroke="{edge}" '
+            f'stroke-width="2" stroke-linejoin="round"/>'
+        )
     return out
 
 

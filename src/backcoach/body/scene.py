@@ -13,16 +13,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from backcoach.body import skeleton as sk
+from backcoach.body.camera import look
 from backcoach.body.clearance import settle
 from backcoach.body.contacts import PLURAL_OF, contact_specs
 from backcoach.body.geometry import Point
 from backcoach.body.kinematics import Posture, blend, forward, resolve
-from backcoach.body.placement import Placed, place, shifted
+from backcoach.body.placement import CONTACT_TOLERANCE_M, Placed, gap_near, place, shifted
 from backcoach.catalogue.poses import (
     ARM_JOINTS,
     LEG_JOINTS,
     SUPPORTS,
     TRUNK_JOINTS,
+    Camera,
     KeyPose,
     KeyPoses,
     Support,
@@ -49,6 +51,13 @@ class Frame:
     """A part with a towel looped round it, its ends in the hands."""
     moves: tuple[str, ...] = ()
     """Resting parts the pose moves along the floor on purpose, coming from the pose before."""
+
+
+def seen(frame: Frame, camera: Camera | None) -> Frame:
+    """``frame`` as ``camera`` sees it, for drawing (see :mod:`backcoach.body.camera`); the
+    checks, landmarks and the camera coach keep ``frame`` itself."""
+    placed = look(frame.placed, camera)
+    return frame if placed is frame.placed else replace(frame, placed=placed)
 
 
 def pose_frame(pose: KeyPose, key_poses: KeyPoses, height: float = sk.DEFAULT_HEIGHT_M) -> Frame:
@@ -168,21 +177,46 @@ def between(
     side: sk.Side,
     height: float = sk.DEFAULT_HEIGHT_M,
     turn_hint: float | None = None,
+    lead: Lead | None = None,
 ) -> Frame:
     """The body a fraction ``t`` of the way from ``a`` to ``b``.
 
-    Joint angles are blended; the body rests on what both poses rest on (a bridge keeps its
-    shoulders and feet down while the hips rise; a bird-dog keeps one hand down when the
-    other lifts), or on the nearer pose's supports when they share nothing. A limb the blend
-    would sweep through the floor moves along it instead (see :mod:`.clearance`).
+    Joint angles are blended, each body part ``lead`` names ahead of (or behind) the rest;
+    the body rests on what both poses rest on (a bridge keeps its shoulders and feet down
+    while the hips rise; a bird-dog keeps one hand down when the other lifts), or on the
+    nearer pose's supports when they share nothing. A limb the blend would sweep through the
+    floor moves along it instead (see :mod:`.clearance`).
     """
-    blended = blend(a.posture, b.posture, t)
+    blended = timed(a.posture, b.posture, t, lead or {})
+    supports = shared_supports(a, b, t)
+    posture, placed = settle(blended, view, side, supports, height, turn_hint)
+    return Frame(posture, placed, supports, a.strap if a.strap == b.strap else None)
+
+
+def shared_supports(a: Frame, b: Frame, t: float) -> dict[Support, list[str]]:
+    """What a frame between ``a`` and ``b`` rests on: what both rest on, else the nearer's."""
     shared = {s: _common(a.supports.get(s, []), b.supports.get(s, [])) for s in SUPPORTS}
     supports = {s: names for s, names in shared.items() if names}
     if not any(supports.get(s) for s in ("floor", "chair", "roller")):
         supports = a.supports if t < 0.5 else b.supports
-    posture, placed = settle(blended, view, side, supports, height, turn_hint)
-    return Frame(posture, placed, supports, a.strap if a.strap == b.strap else None)
+    return supports
+
+
+Lead = dict[str, float]
+"""How far each body part (a key of GROUP_JOINTS) runs ahead of the movement halfway through
+it, as a fraction of the whole (negative: behind); none at the key poses."""
+
+
+def timed(a: Posture, b: Posture, t: float, lead: Lead) -> dict[str, float]:
+    """The posture a fraction ``t`` of the way from ``a`` to ``b``, each part of ``lead``
+    that much ahead at the middle, easing to none at both ends."""
+    out = blend(a, b, t)
+    ease = math.sin(math.pi * t)
+    for group, ahead in lead.items():
+        tg = min(1.0, max(0.0, t + ahead * ease))
+        for j in GROUP_JOINTS[group]:
+            out[j] = a[j] + (b[j] - a[j]) * tg
+    return out
 
 
 def _common(a: list[str], b: list[str]) -> list[str]:
@@ -203,17 +237,109 @@ def path_frames(
     height: float = sk.DEFAULT_HEIGHT_M,
 ) -> list[list[Frame]]:
     """For each pair of neighbouring key frames, ``steps`` frames from the first to the second
-    (both included), lined up with the key frames."""
+    (both included), lined up with the key frames. Where evenly blended angles lift a part
+    that rests in both key poses off the floor, some body parts lead (see :func:`_lead`)."""
+    view, side = key_poses.view, key_poses.side
     runs = []
     for a, b in itertools.pairwise(frames):
-        run = [a]
-        for i in range(1, steps):
-            t = i / steps
-            f = between(a, b, t, key_poses.view, key_poses.side, height, run[-1].placed.turn)
-            run.append(f)
-        run.append(b)
+        run = _run(a, b, steps, view, side, height, {})
+        kept = resting_in_both(a, b)
+        worst = max((kept_gap(f, kept) for f in run[1:-1]), default=0.0)
+        if worst > CONTACT_TOLERANCE_M and view != "top":
+            lead = _lead(a, b, run, view, side, height)
+            if lead:
+                again = _run(a, b, steps, view, side, height, lead)
+                if max(kept_gap(f, kept) for f in again[1:-1]) < worst:
+                    run = again
         runs.append(_follow(run))
     return runs
+
+
+def resting_in_both(a: Frame, b: Frame) -> set[str]:
+    """The gap labels (``floor:left_hand``) of the parts two key frames both rest on: each
+    frame between them must keep these down. A walking step shares none (one heel lands as
+    the other leaves), so its swinging foot may clear the floor."""
+
+    def labels(frame: Frame) -> set[str]:
+        return {
+            f"{support}:{spec.name}"
+            for support, names in frame.supports.items()
+            for name in names
+            for spec in contact_specs(name)
+        }
+
+    return labels(a) & labels(b)
+
+
+def kept_gap(frame: Frame, kept: set[str]) -> float:
+    """The furthest any of the parts ``kept`` is from its support in ``frame``, metres."""
+    return max((abs(g) for label, g in frame.placed.gaps.items() if label in kept), default=0.0)
+
+
+def _run(
+    a: Frame, b: Frame, steps: int, view: View, side: sk.Side, height: float, lead: Lead
+) -> list[Frame]:
+    run = [a]
+    for i in range(1, steps):
+        run.append(between(a, b, i / steps, view, side, height, run[-1].placed.turn, lead))
+    run.append(b)
+    return run
+
+
+LEAD_STEPS = (0.2, 0.1, 0.05, 0.025)
+"""How far one body part's lead is changed at a time while looking for a movement that keeps
+the resting parts down, as fractions of the whole movement."""
+MAX_LEAD = 0.3
+"""The furthest a part runs ahead of or behind the movement halfway: beyond 1/pi a part would
+turn back on itself (the easing is a sine)."""
+_GOOD_FIT_M = 0.5 * CONTACT_TOLERANCE_M
+"""The gap the in-between frames are brought under, with room to spare for the final
+placement, which searches turns more finely than the quick look does."""
+_LEAD_COST_M = 0.01
+"""Metres of contact gap traded per whole movement a part leads: small, so contacts come
+first, yet among movements that rest equally well the evenly paced one wins."""
+
+
+def _lead(a: Frame, b: Frame, run: list[Frame], view: View, side: sk.Side, height: float) -> Lead:
+    """How far each body part should lead so every in-between frame of the run rests on its
+    supports: the same lead for the whole run, easing in and out, so the figure moves
+    smoothly. Blending every joint at one pace does not keep a chain between two contacts
+    the same length: a press-up's hands and pelvis both stay down only if the arms
+    straighten a little ahead of the back arching. Empty when no lead helps."""
+    moving = [g for g, js in GROUP_JOINTS.items() if any(a.posture[j] != b.posture[j] for j in js)]
+    # A part alone, or both arms or both legs together (a press-up's hands both stay down).
+    pairs = [[f"{s}_{limb}" for s in sk.SIDES] for limb in ("arm", "leg")]
+    moves = [[g] for g in moving] + [p for p in pairs if all(g in moving for g in p)]
+    inside = [(i / (len(run) - 1), f) for i, f in enumerate(run) if 0 < i < len(run) - 1]
+
+    def excess(lead: Lead) -> float:
+        worst = 0.0
+        for t, f in inside:
+            body = forward(timed(a.posture, b.posture, t, lead), height)
+            worst = max(worst, gap_near(body, view, side, f.supports, f.placed.turn))
+        return max(0.0, worst - _GOOD_FIT_M)
+
+    def cost(lead: Lead) -> float:
+        return excess(lead) + _LEAD_COST_M * sum(abs(v) for v in lead.values())
+
+    lead: Lead = {}
+    best = start = cost(lead)
+    for step in LEAD_STEPS:
+        for _ in range(3):  # a step again while it helps
+            before = best
+            for move in moves:
+                for sign in (1.0, -1.0):
+                    trial = dict(lead)
+                    for g in move:
+                        trial[g] = max(-MAX_LEAD, min(MAX_LEAD, lead.get(g, 0.0) + sign * step))
+                    c = cost(trial)
+                    if c < best:
+                        best, lead = c, trial
+                        if excess(lead) == 0.0:
+                            return lead  # every frame rests: the first lead that does it
+            if best >= before:
+                break
+    return lead if best < start else {}
 
 
 STEADY_M = 0.01
@@ -276,6 +402,7 @@ GROUP_JOINTS: dict[str, tuple[str, ...]] = {
 }
 GROUP_SEGMENTS: dict[str, tuple[str, ...]] = {
     "trunk": ("pelvis", "upper_trunk"),
+    "hips": ("pelvis",),
     "head": ("neck", "head"),
     **{f"{s}_arm": tuple(f"{s}_{seg}" for seg in sk.ARM_SEGMENTS) for s in sk.SIDES},
     **{f"{s}_leg": tuple(f"{s}_{seg}" for seg in sk.LEG_SEGMENTS) for s in sk.SIDES},
@@ -326,12 +453,16 @@ def working_parts(frames: list[Frame], explicit: Sequence[str] | None = None) ->
 # Points whose path an arrow may follow, by body part.
 TRACKED: dict[str, tuple[str, ...]] = {
     "trunk": ("neck_base", "lumbar", "hip_centre"),
+    "hips": ("hip_centre",),
     "head": ("head_centre",),
     "left_arm": ("left_wrist", "left_elbow"),
     "right_arm": ("right_wrist", "right_elbow"),
     "left_leg": ("left_ankle", "left_knee"),
     "right_leg": ("right_ankle", "right_knee"),
 }
+ON_REQUEST = frozenset({"hips"})
+"""Parts followed only when the pose data names them in ``arrows``: the hips ride on the
+trunk, whose arrow usually says more, but a hip hinge is taught as "hips back"."""
 MIN_ARROW_M = 0.07
 """Movements shorter than 7 cm get no arrow: small shifts (a pelvic tilt) would only mislead."""
 LOOPY = 1.15
@@ -358,7 +489,7 @@ class Motion:
 def motions(run: list[Frame], limit: int = 2, parts: Sequence[str] | None = None) -> list[Motion]:
     """The main movements along one run of frames: the point of each body part that travels
     furthest, biggest first; the head only when it moves differently from the trunk."""
-    allowed = set(TRACKED) if parts is None else _expand(parts)
+    allowed = set(TRACKED) - ON_REQUEST if parts is None else _expand(parts)
     found = []
     for part, points in TRACKED.items():
         if part not in allowed:

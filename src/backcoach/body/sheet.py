@@ -6,14 +6,15 @@ from collections.abc import Sequence
 from html import escape
 
 from backcoach.body.draw import PALETTE
-from backcoach.body.figure import FONT, exercise_drawing
+from backcoach.body.figure import FIGURE_WIDTH, FONT, exercise_drawing
 from backcoach.catalogue.model import Exercise
 
 CELL_WIDTH = 760.0
 CELL_GAP = 28.0
 TITLE_BAND = 44.0
-MAX_FIGURE_HEIGHT = 330.0
-"""Tall figures (standing) are scaled down to this height so rows stay even."""
+SCALE = CELL_WIDTH / FIGURE_WIDTH
+"""Every figure at one scale (pictures are FIGURE_WIDTH wide), so bodies compare: a standing
+figure is as tall here as a lying one is long."""
 
 
 def contact_sheet_svg(exercises: Sequence[Exercise], columns: int = 3) -> str:
@@ -21,7 +22,7 @@ def contact_sheet_svg(exercises: Sequence[Exercise], columns: int = 3) -> str:
     cells = []
     for ex in exercises:
         drawing = exercise_drawing(ex)
-        width = min(CELL_WIDTH, MAX_FIGURE_HEIGHT * drawing.width / drawing.height)
+        width = min(CELL_WIDTH, SCALE * drawing.width)
         cells.append((ex, drawing, width, width * drawing.height / drawing.width))
     out = []
     y = CELL_GAP

@@ -273,9 +273,10 @@ Contact = Literal[
 the others touch at some point."""
 
 BodyPart = Literal[
-    "trunk", "head", "arms", "left_arm", "right_arm", "legs", "left_leg", "right_leg"
+    "trunk", "hips", "head", "arms", "left_arm", "right_arm", "legs", "left_leg", "right_leg"
 ]
-"""Parts a figure can colour as the working ones."""
+"""Parts a figure can colour as the working ones, or follow with an arrow (``hips``: the
+hip centre, followed only when named, as in a hip hinge's "hips back")."""
 
 Hand = Literal["hands", "left_hand", "right_hand"]
 """A hand that holds something; ``hands`` is both, each holding its own side's part (or both
@@ -305,6 +306,55 @@ Look = Literal["up", "down", "ahead"]
 degrees of level)."""
 
 Caption = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+
+CAMERA_TURN = (-90.0, 90.0)
+"""How far the camera walks round the body from the declared view, degrees: at 90 a side
+view has become a view from the front or the back, which ``view`` says more plainly."""
+CAMERA_RAISE = (0.0, 80.0)
+"""How far the camera looks down, degrees: 0 is level; ``view: top`` looks straight down."""
+
+
+def _camera_angle(label: str, bounds: Bounds, hint: str) -> AfterValidator:
+    low, high = bounds
+
+    def check(value: float) -> float:
+        if not low <= value <= high:
+            raise ValueError(
+                f"a camera {label} of {value:g} degrees is outside {low:g} to {high:g}; use an "
+                f"angle between {low:g} and {high:g} ({hint})"
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+class Camera(BaseModel):
+    """Where the picture is seen from, relative to the declared ``view``: walked round the body
+    about the vertical (``turn``) and raised to look down on it (``raise``). Placement still
+    rests the body in the declared view; the camera only changes how it is drawn."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+
+    turn: Annotated[
+        float,
+        _camera_angle("turn", CAMERA_TURN, "positive walks round to the picture's right"),
+        Field(json_schema_extra={"minimum": CAMERA_TURN[0], "maximum": CAMERA_TURN[1]}),
+    ] = Field(
+        default=0.0,
+        description="Degrees the camera walks round the body about the vertical, from the "
+        "declared view; positive walks to the picture's right, so the body's right-hand end "
+        "comes nearer.",
+    )
+    raise_: Annotated[
+        float,
+        _camera_angle("raise", CAMERA_RAISE, "0 is level, 80 nearly straight down"),
+        Field(json_schema_extra={"minimum": CAMERA_RAISE[0], "maximum": CAMERA_RAISE[1]}),
+    ] = Field(
+        default=0.0,
+        alias="raise",
+        description="Degrees the camera looks down on the body: 0 level, 25-40 a raised "
+        "three-quarter view that shows a body lying on the floor from above at an angle.",
+    )
 
 
 class KeyPose(BaseModel):
@@ -341,6 +391,11 @@ class KeyPose(BaseModel):
     look: Look | None = Field(
         default=None,
         description="Where the face points, when the steps say so: up, down or ahead; checked.",
+    )
+    camera: Camera | None = Field(
+        default=None,
+        description="This pose's picture from another camera than the exercise's, e.g. "
+        "{turn: 30, raise: 35}; the animation keeps the exercise's camera.",
     )
 
     def rests_on(self) -> dict[Support, list[Contact]]:
@@ -401,6 +456,18 @@ class KeyPoses(BaseModel):
         description="Arrows along the movement: true (the main moving parts), false (none: an "
         "alternating movement such as walking reads better without), or the parts to follow.",
     )
+    camera: Camera | None = Field(
+        default=None,
+        description="Draw the placed body from a camera walked round it and raised, e.g. "
+        "{turn: 35, raise: 25}: a raised three-quarter view where the plain view hides the "
+        "movement (knees rolling to one side, a seated twist). Not with view: top, a wall "
+        "or a foam roller.",
+    )
+
+    def camera_of(self, index: int) -> Camera | None:
+        """The camera of the key pose at ``index``: its own, else the exercise's."""
+        own = self.poses[index].camera
+        return own if own is not None else self.camera
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -415,4 +482,18 @@ class KeyPoses(BaseModel):
                 f"poses go start, middle..., end or hold (got {', '.join(roles)}); make the "
                 "last pose the only 'end' or 'hold'"
             )
+        cameras = [self.camera, *(pose.camera for pose in self.poses)]
+        if any(c is not None for c in cameras):
+            if self.view == "top":
+                raise ValueError(
+                    "'camera' cannot be used with view: top (it already looks straight down); "
+                    "use view: side or front with camera: {raise: 60} instead"
+                )
+            props = [s for pose in self.poses for s in ("wall", "roller") if getattr(pose, s)]
+            if props:
+                raise ValueError(
+                    f"'camera' cannot be used with a pose resting on a {props[0]} (it is drawn "
+                    "only from the plain view); remove 'camera' or the "
+                    f"'{props[0]}' contact"
+                )
         return self
