@@ -92,6 +92,26 @@ FAULTS: dict[str, list[tuple[dict[str, Any], frozenset[int]]]] = {
     "hip-hinge": [({"angles": {"knee": 70, "ankle": 25}}, frozenset({0}))],
     "side-lying-clam": [({"angles": {"right_hip_rotation": -15}}, frozenset({0}))],  # feet apart
     "roll-up": [({"angles": {"hip": 60}}, frozenset({0}))],  # sitting up, not reaching forward
+    "childs-pose": [],  # none of its mistakes can be seen (see its coach section)
+    "thread-the-needle": [],
+    # The hips pushed out to the side: the legs lean, the shoulders still tilt as far.
+    "standing-side-bend": [
+        (
+            {
+                "angles": {
+                    "lumbar_side_bend": 28,
+                    "left_hip_abduction": 25,
+                    "right_hip_abduction": -15,
+                }
+            },
+            frozenset({0}),
+        )
+    ],
+    "side-lying-open-book": [({"angles": {"right_hip": 50}}, frozenset({0}))],  # top knee back
+    # The head and shoulders lifted off the floor, curling up.
+    "towel-hamstring-stretch": [
+        ({"angles": {"lumbar": 25, "neck": 25}, "floor": ["pelvis", "left_foot"]}, frozenset({0}))
+    ],
 }
 
 

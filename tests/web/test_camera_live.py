@@ -96,6 +96,15 @@ class Session:
             self.event("tick")
         raise AssertionError(f"never reached the movement: {self.view['phase']}")
 
+    def past_get_ready(self) -> None:
+        """Past the get-ready phase of a timed exercise, into its timed work."""
+        for _ in range(100):
+            if self.view["phase"] == "timed":
+                return
+            self.wall.advance(0.5)
+            self.event("tick")
+        raise AssertionError(f"never got past getting ready: {self.view['phase']}")
+
 
 def session_of(home: Path, *items: ProgrammeItem) -> tuple[FastAPI, Session]:
     """A real app and live session on ``home`` running ``items``, past the pain question."""
@@ -239,17 +248,20 @@ def test_an_exercise_without_a_coach_section_is_said_plainly(web_home: Path) -> 
     import cv2
     import numpy as np
 
-    _, session = session_of(web_home, ProgrammeItem(exercise_id="childs-pose", sets=1, reps=2))
-    session.to_the_movement()
+    # Belly breathing: nothing a camera sees moves enough to count or time (docs/coach.md).
+    item = ProgrammeItem(exercise_id="diaphragmatic-breathing", sets=1, duration_seconds=60)
+    _, session = session_of(web_home, item)
+    session.past_get_ready()
     _ok, data = cv2.imencode(".jpg", np.zeros((64, 64, 3), np.uint8))
     answer = session.frame(data.tobytes())
     assert answer.status_code == 409, answer.text
     detail = answer.json()["detail"]
     assert detail["code"] == "camera-cannot-follow"
-    assert detail["message"].startswith("the camera cannot follow Child's pose yet")
+    assert detail["message"].startswith("the camera cannot follow Belly breathing yet")
     info = session.api.get("/api/camera").json()
     assert info["available"] and "leg-raise" in info["exercises"]
-    assert "childs-pose" not in info["exercises"]
+    assert "diaphragmatic-breathing" not in info["exercises"]
+    assert "childs-pose" in info["exercises"]
 
 
 def test_without_the_vision_extra_the_answer_is_plain(

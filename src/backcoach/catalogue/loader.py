@@ -19,7 +19,7 @@ from backcoach.catalogue.cache import FileCache
 from backcoach.catalogue.errors import UnknownExercise as UnknownExercise
 from backcoach.catalogue.files import builtin_dir as builtin_dir
 from backcoach.catalogue.files import yaml_files as yaml_files
-from backcoach.catalogue.model import Exercise
+from backcoach.catalogue.model import COACH_DOCS, Exercise, coach_docs
 from backcoach.catalogue.yamlio import YamlFailure, line_of, read_yaml, to_plain
 
 
@@ -156,6 +156,8 @@ def _problem_from_error(
     got: str | None = _show(err.get("input"))
     ctx = err.get("ctx") or {}
     message, fix = explain_error(kind, err["msg"], ctx, loc)
+    if loc and loc[0] == "coach" and COACH_DOCS not in fix:
+        fix = f"{fix.removesuffix(' (see `backcoach catalogue schema`)')} (see {coach_docs(loc)})"
     if kind == "missing":
         got = None
     if kind == "extra_forbidden":

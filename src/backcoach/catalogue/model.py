@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from backcoach.catalogue.poses import KeyPoses, PoseRole
 from backcoach.catalogue.vocabulary import (
@@ -159,6 +167,27 @@ BodyPoint = Literal[
 PairedPoint = Literal["ear", "shoulder", "elbow", "wrist", "hip", "knee", "ankle", "heel", "toe"]
 FeatureName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 
+COACH_DOCS = "docs/coach.md"
+"""Where writing a coach section is explained; every coach error points to a part of it."""
+WRITING_YOUR_OWN = f"{COACH_DOCS}#writing-your-own"
+FEATURES_DOCS = f"{COACH_DOCS}#features"
+TRACK_DOCS = f"{COACH_DOCS}#track-and-hold"
+RULES_DOCS = f"{COACH_DOCS}#form-rules"
+WITHOUT_DOCS = f"{COACH_DOCS}#exercises-without-a-coach-section"
+
+
+def coach_docs(loc: list[str | int]) -> str:
+    """The part of the coach's docs about the field at ``loc`` (a path into an exercise file
+    starting at ``coach``), for error messages."""
+    part = loc[1] if len(loc) > 1 else None
+    if part == "features":
+        return FEATURES_DOCS
+    if part in ("track", "hold"):
+        return TRACK_DOCS
+    if part == "rules":
+        return RULES_DOCS
+    return WRITING_YOUR_OWN
+
 
 class CoachFeature(_Strict):
     """One measurement of the body in the picture; give exactly one of the four kinds.
@@ -197,7 +226,8 @@ class CoachFeature(_Strict):
         if len(given) != 1:
             raise ValueError(
                 f"give exactly one of angle, height, tilt or difference (got "
-                f"{', '.join(given) or 'none'}); split it into separate features"
+                f"{', '.join(given) or 'none'}); split it into separate features (see "
+                f"{FEATURES_DOCS})"
             )
         return self
 
@@ -246,23 +276,24 @@ class CoachSpec(_Strict):
         if self.track not in self.features:
             raise ValueError(
                 f"'track' names the feature '{self.track}', which is not under 'features'; "
-                f"use one of {names}"
+                f"use one of {names} (see {TRACK_DOCS})"
             )
         if self.hold is not None and self.hold not in self.features:
             raise ValueError(
                 f"'hold' names the feature '{self.hold}', which is not under 'features'; "
-                f"use one of {names}, or leave 'hold' out to time holds on '{self.track}'"
+                f"use one of {names}, or leave 'hold' out to time holds on '{self.track}' (see "
+                f"{TRACK_DOCS})"
             )
         for i, rule in enumerate(self.rules):
             if rule.feature not in self.features:
                 raise ValueError(
                     f"rules[{i}] names the feature '{rule.feature}', which is not under "
-                    f"'features'; use one of {names}"
+                    f"'features'; use one of {names} (see {RULES_DOCS})"
                 )
             if rule.check == "stay" and rule.pose is not None:
                 raise ValueError(
                     f"rules[{i}]: 'pose' goes with check 'reach'; a 'stay' rule covers every "
-                    "pose, so remove 'pose'"
+                    f"pose, so remove 'pose' (see {RULES_DOCS})"
                 )
         return self
 
@@ -315,29 +346,36 @@ class Exercise(_Strict):
             raise ValueError("'cautions' lists a tag twice; keep each tag once")
         if len(set(self.equipment)) != len(self.equipment):
             raise ValueError("'equipment' lists an item twice; keep each item once")
-        if self.coach is not None:
-            self._coach_fits_poses(self.coach)
         return self
 
-    def _coach_fits_poses(self, coach: CoachSpec) -> None:
-        if self.key_poses is None:
+    @field_validator("coach")
+    @classmethod
+    def _coach_fits_poses(cls, coach: CoachSpec | None, info: ValidationInfo) -> CoachSpec | None:
+        # A field validator, so a mistake is reported at the coach section's line. key_poses
+        # comes first in the model: absent from ``info.data`` when it has mistakes of its own.
+        if coach is None or "key_poses" not in info.data:
+            return coach
+        key_poses: KeyPoses | None = info.data["key_poses"]
+        if key_poses is None:
             raise ValueError(
                 "'coach' needs 'key_poses': the coach compares the camera with them; add "
-                "key_poses (see docs/key-poses.md) or remove 'coach'"
+                f"key_poses (see docs/key-poses.md and {WRITING_YOUR_OWN}) or remove 'coach'"
             )
-        poses = self.key_poses.poses
+        poses = key_poses.poses
         roles = [p.role for p in poses]
         for i, rule in enumerate(coach.rules):
             if isinstance(rule.pose, int) and not 0 <= rule.pose < len(poses):
                 raise ValueError(
                     f"coach.rules[{i}].pose {rule.pose} is not a key pose; number them from 0 "
-                    f"to {len(poses) - 1}"
+                    f"to {len(poses) - 1} (see {RULES_DOCS})"
                 )
             if isinstance(rule.pose, str) and rule.pose not in roles:
                 raise ValueError(
                     f"coach.rules[{i}].pose '{rule.pose}' is not a role of the key poses; use "
-                    f"one of {', '.join(dict.fromkeys(roles))} or a position from 0"
+                    f"one of {', '.join(dict.fromkeys(roles))} or a position from 0 (see "
+                    f"{RULES_DOCS})"
                 )
+        return coach
 
     @property
     def counted(self) -> bool:

@@ -54,8 +54,6 @@ def coach_command(
     Everything runs on this computer; no picture leaves it. Video and camera need the vision
     extra: pip install 'backcoach\[vision]'.
     """
-    if not exercise:
-        raise fail("say which exercise this is with --exercise ID (see `backcoach exercises list`)")
     if annotate is not None and annotate.suffix.lower() != ".mp4":
         raise fail(f"--annotate: {annotate} should end in .mp4; e.g. --annotate coached.mp4")
     if annotate is not None and landmarks is not None:
@@ -65,13 +63,35 @@ def coach_command(
     from rich.markup import escape
 
     from backcoach.catalogue import UnknownExercise
+    from backcoach.catalogue.model import WRITING_YOUR_OWN
     from backcoach.errors import BackcoachError
-    from backcoach.services.coaching import log_coached_set, open_source, run_coach
+    from backcoach.services.coaching import (
+        log_coached_set,
+        open_source,
+        reference_for,
+        run_coach,
+    )
 
     person = person_context()
     catalogue = person.catalogue
+    if not exercise:
+        raise fail(
+            f"say which exercise this is with --exercise ID; the camera coach knows "
+            f"{_coachable(catalogue)} (see {WRITING_YOUR_OWN} to add your own)"
+        )
     try:
-        catalogue.get(exercise)
+        try:
+            catalogue.get(exercise)
+        except UnknownExercise as exc:
+            raise fail(
+                escape(
+                    f"--exercise: {exc}. The camera coach knows {_coachable(catalogue)}. To "
+                    f"coach an exercise of your own, put its file, with a coach section, in "
+                    f"{person.settings.home / 'exercises'} (see {WRITING_YOUR_OWN})"
+                )
+            ) from None
+        # Before opening the video: a long film should not be read only to be refused.
+        reference_for(catalogue, exercise)
         source = open_source(video, camera, landmarks, seconds)
         name = catalogue.get(exercise).name
         live = _live_printer(name) if camera is not None and not as_json else None
@@ -90,6 +110,11 @@ def coach_command(
         print_json(result)
     else:
         _show(result, annotate)
+
+
+def _coachable(catalogue: Any) -> str:
+    """The ids of the exercises that have a coach section, for messages."""
+    return ", ".join(sorted(e.id for e in catalogue if e.coach is not None))
 
 
 def _live_printer(name: str) -> Any:

@@ -10,12 +10,13 @@ Finding = tuple[list[str | int], str, str]
 
 
 def check_coach(exercise: Exercise) -> list[Finding]:
-    """The tracked feature moves enough between the key poses, and reach rules can be broken."""
+    """The tracked and hold features move enough between the key poses, and reach rules can be
+    broken; each finding names the field at fault."""
     if exercise.coach is None or exercise.key_poses is None:
         return []
     try:
         reference(exercise)
     except NotCoachable as exc:
         what, _, fix = str(exc).partition("; ")
-        return [(["coach", "track"], what.split(": ", 1)[-1], fix)]
+        return [(list(exc.where), what.split(": ", 1)[-1], fix)]
     return []

@@ -14,7 +14,17 @@ from dataclasses import dataclass
 from backcoach.body.landmarks import landmarks
 from backcoach.body.placement import Placed
 from backcoach.body.scene import build_scene
-from backcoach.catalogue.model import CoachFeature, CoachSpec, Exercise, FormRule
+from backcoach.catalogue.model import (
+    FEATURES_DOCS,
+    RULES_DOCS,
+    TRACK_DOCS,
+    WITHOUT_DOCS,
+    WRITING_YOUR_OWN,
+    CoachFeature,
+    CoachSpec,
+    Exercise,
+    FormRule,
+)
 from backcoach.motion.features import Frame, body_scale, combine, floor_line, side_values
 from backcoach.motion.frames import Mark, Marks
 from backcoach.motion.phases import ENTER
@@ -25,7 +35,12 @@ or trunk lengths), or noise of a few degrees could count repetitions nobody made
 
 
 class NotCoachable(ValueError):
-    """The exercise cannot be coached from a camera; the message says why and what to do."""
+    """The exercise cannot be coached from a camera; the message says why and what to do, and
+    ``where`` names the field of the exercise file at fault."""
+
+    def __init__(self, message: str, where: tuple[str | int, ...] = ("coach",)) -> None:
+        super().__init__(message)
+        self.where = where
 
 
 def body_marks(placed: Placed) -> Marks:
@@ -43,6 +58,13 @@ def frame_of(marks: Marks) -> Frame | None:
 
 def kind_of(spec: CoachFeature) -> str:
     return next(k for k in ("angle", "height", "tilt", "difference") if getattr(spec, k))
+
+
+def amount(spec: CoachFeature, value: float) -> str:
+    """A change of the feature, with its unit: degrees or trunk lengths."""
+    if kind_of(spec) in ("angle", "tilt"):
+        return f"{value:.1f} degrees"
+    return f"{value:.2f} trunk lengths"
 
 
 @dataclass(frozen=True)
@@ -114,8 +136,8 @@ def reference(exercise: Exercise) -> Reference:
     if spec is None or key_poses is None:
         raise NotCoachable(
             f"'{exercise.id}' has no 'coach' section, so the camera coach does not know what "
-            "to measure; choose an exercise that has one, or add one to your own file (see "
-            "docs/coach.md)"
+            f"to measure ({WITHOUT_DOCS} says why some have none); choose an exercise that has "
+            f"one, or write a coach section in your own file (see {WRITING_YOUR_OWN})"
         )
     scene = build_scene(key_poses)
     # As on video, the floor line is the lowest landmark over the whole movement.
@@ -132,24 +154,29 @@ def reference(exercise: Exercise) -> Reference:
     if abs(end - start) < least:
         raise NotCoachable(
             f"'{exercise.id}': the tracked feature '{spec.track}' changes only "
-            f"{abs(end - start):.2f} between the first and last key pose (at least {least:g} "
-            "is needed to count repetitions); track a feature that moves more"
+            f"{amount(track, abs(end - start))} between the first and last key pose (at least "
+            f"{amount(track, least)} is needed to count repetitions); track a feature that "
+            f"moves more between the key poses (see {FEATURES_DOCS})",
+            ("coach", "track"),
         )
     hold_sign = hold_range = 0.0
     if spec.hold is not None and spec.hold != spec.track:
         first, last = pose_values[0][spec.hold], pose_values[-1][spec.hold]
         hold_range = abs(last - first)
         if hold_range < MIN_TRACK_CHANGE[kind_of(spec.features[spec.hold])]:
+            held = spec.features[spec.hold]
             raise NotCoachable(
                 f"'{exercise.id}': the hold feature '{spec.hold}' changes only "
-                f"{hold_range:.2f} between the first and last key pose, too little to time a "
-                "hold by; name a feature that moves more, or leave 'hold' out"
+                f"{amount(held, hold_range)} between the first and last key pose (at least "
+                f"{amount(held, MIN_TRACK_CHANGE[kind_of(held)])} is needed to time a hold "
+                f"by); name a feature that moves more, or leave 'hold' out (see {TRACK_DOCS})",
+                ("coach", "hold"),
             )
         hold_sign = 1.0 if last > first else -1.0
     rules = []
     roles = [p.role for p in key_poses.poses]
     room = (1.0 - ENTER) * abs(end - start)
-    for rule in spec.rules:
+    for i, rule in enumerate(spec.rules):
         if rule.check == "stay":
             seen_values = [v[rule.feature] for v in path]
             low, high = min(seen_values) - rule.tolerance, max(seen_values) + rule.tolerance
@@ -160,11 +187,14 @@ def reference(exercise: Exercise) -> Reference:
             target = pose_values[index][rule.feature]
             low, high = target - rule.tolerance, target + rule.tolerance
             if rule.feature == spec.track and index == len(roles) - 1 and rule.tolerance >= room:
+                feature = spec.features[rule.feature]
                 raise NotCoachable(
-                    f"'{exercise.id}': the rule on '{rule.feature}' allows {rule.tolerance:g}, "
-                    f"but a repetition only counts once it is within {room:.2f} of the last "
-                    "pose, so the rule could never be broken; use a smaller tolerance or "
-                    "track another feature"
+                    f"'{exercise.id}': rules[{i}] on '{rule.feature}' allows "
+                    f"{amount(feature, rule.tolerance)}, but a repetition only counts once it "
+                    f"is within {amount(feature, room)} of the last pose, so the rule could "
+                    f"never be broken; use a smaller tolerance or track another feature (see "
+                    f"{RULES_DOCS})",
+                    ("coach", "rules", i, "tolerance"),
                 )
         rules.append(RuleRef(rule, low, high))
     return Reference(
