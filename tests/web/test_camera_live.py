@@ -258,6 +258,8 @@ def test_an_exercise_without_a_coach_section_is_said_plainly(web_home: Path) -> 
     detail = answer.json()["detail"]
     assert detail["code"] == "camera-cannot-follow"
     assert detail["message"].startswith("the camera cannot follow Belly breathing yet")
+    # A timed exercise has no repetitions to tap: the message says the timer carries on.
+    assert "tap" not in detail["message"] and "timer" in detail["message"]
     info = session.api.get("/api/camera").json()
     assert info["available"] and "leg-raise" in info["exercises"]
     assert "diaphragmatic-breathing" not in info["exercises"]

@@ -361,7 +361,12 @@ def watch_frame(
             raise ApiError(
                 409,
                 "camera-cannot-follow",
-                f"the camera cannot follow {exercise.name} yet; tap when each repetition is done",
+                f"the camera cannot follow {exercise.name} yet; "
+                + (
+                    "tap when each repetition is done"
+                    if exercise.counted
+                    else "the timer runs it as usual"
+                ),
                 field="exercise_id",
                 value=exercise.id,
                 fix="stop watching for this exercise; it goes on as usual",
