@@ -180,7 +180,7 @@ def test_no_exercise_is_lost_for_want_of_a_modification(
                 f"modifications['{condition.id}'] is missing"
             )
         if verdict.status == "modified":
-            assert verdict.modifications == (ex.modifications[condition.id],)
+            assert verdict.modifications == (ex.modifications[condition.id].text,)
 
 
 @pytest.mark.parametrize("condition", SINGLE_CONDITIONS, ids=lambda c: c.id)

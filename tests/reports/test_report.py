@@ -11,9 +11,9 @@ import pypdfium2 as pdfium
 import pytest
 
 from backcoach.app import PersonContext
-from backcoach.body.cache import still_svg
+from backcoach.body.draw import PALETTE
 from backcoach.errors import PlanRefused
-from backcoach.reports.handout import is_wide
+from backcoach.reports.handout import PICTURE_MM
 from backcoach.reports.pdf import RefusedURL, allowed_url, html_to_pdf
 from backcoach.services.documents import handout_html, handout_pdf, report_pdf
 from backcoach.services.plans import todays_plan
@@ -31,7 +31,10 @@ SECTIONS = (
     "Progression decisions",
 )
 CHART_RED = (0xC0, 0x50, 0x4D)
-FIGURE_BLUE = (0x2B, 0x4A, 0x6F)
+BODY_TONES = [
+    tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in PALETTE.tones() + PALETTE.tones(True)
+]
+"""Every colour a figure's body part is drawn in (near to far, resting and working)."""
 
 
 def pages(pdf: bytes) -> list[str]:
@@ -147,8 +150,9 @@ def test_handout_has_every_exercise_with_picture_steps_dose_and_cautions(
     plan = todays_plan(person.store, person.catalogue, person.today())
     html = handout_html(person.store, person.catalogue, person.today())
     assert html.count('src="data:image/svg+xml;base64,') == len(plan.items)
-    wide = sum(is_wide(still_svg(person.catalogue.get(item.exercise_id))) for item in plan.items)
-    assert html.count('class="wide-pic"') == wide
+    # One width for every picture (they are drawn at one scale), so the bodies match in size.
+    assert html.count('<div class="pic">') == len(plan.items)
+    assert f".cols .pic img {{ width: {PICTURE_MM}mm; }}" in html
     pdf = handout_pdf(person.store, person.catalogue, person.today())
     text = flat(" ".join(pages(pdf)))
     assert "Stop an exercise at once for sharp or shooting pain" in text
@@ -159,16 +163,11 @@ def test_handout_has_every_exercise_with_picture_steps_dose_and_cautions(
         assert flat(ex.feel.should_not[0])[:30] in text
     assert text.count("Stop or ease off if you feel") == len(plan.items)
     images = rendered(pdf)
-    assert sum(near(page, FIGURE_BLUE, 6) for page in images) > 1000  # the figures are drawn
+    drawn = sum(near(page, tone, 6) for page in images for tone in set(BODY_TONES))
+    assert drawn > 1000  # the figures are drawn
     with pytest.raises(PlanRefused):
         fresh = person_on(tmp_path, None, START)  # no screen: no programme to hand out
         handout_pdf(fresh.store, fresh.catalogue, fresh.today())
-
-
-def test_wide_pictures_get_their_own_row() -> None:
-    assert is_wide('<svg viewBox="0 0 467 146" width="467">')  # lying down: readable only wide
-    assert not is_wide('<svg viewBox="0 0 304 246" width="304">')  # standing: beside the text
-    assert not is_wide("<svg>")
 
 
 def test_documents_load_nothing_from_outside(tmp_path: Path) -> None:

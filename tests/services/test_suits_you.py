@@ -82,7 +82,7 @@ def test_the_verdict_covers_equipment_experience_stops_and_conditions(
     changed = [ex for ex in wrist if judged[ex.id].status == "modified"]
     assert changed, "a wrist condition changes some exercises"
     for ex in changed:
-        assert judged[ex.id].modifications == (ex.modifications["wrist"],)
+        assert judged[ex.id].modifications == (ex.modifications["wrist"].text,)
 
     # Not every exercise suits this person, and every reason is a sentence in plain words.
     assert sum(v.status == "excluded" for v in judged.values()) >= len(advanced) + 2

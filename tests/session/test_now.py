@@ -150,7 +150,7 @@ def test_the_whole_movement_is_said_on_every_rep() -> None:
 
 
 def test_the_persons_version_stays_through_every_phase() -> None:
-    version = builtin().get("prone-press-up").modifications["wrist"]
+    version = builtin().get("prone-press-up").modifications["wrist"].text
     w = Watcher(planned("prone-press-up", reps=4, modification=version))
     w.begin()
     w.run(T0 + 200)

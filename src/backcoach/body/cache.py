@@ -144,6 +144,41 @@ def fingerprint(exercise: Exercise) -> str:
     return value
 
 
+_versions: OrderedDict[tuple[int, str], tuple[Exercise, Exercise]] = OrderedDict()
+
+
+class UnknownVersion(LookupError):
+    """A picture asked for a version the exercise does not draw."""
+
+
+def version_of(exercise: Exercise, condition: str | None) -> Exercise:
+    """The exercise as drawn for ``condition`` (its modification's own key poses), or the
+    exercise itself for ``None``. Kept per exercise object, like its fingerprint, so the
+    version's drawings are found again (their keys carry the version's own fingerprint).
+
+    Raises :class:`UnknownVersion` naming the drawn versions when ``condition`` has none."""
+    if condition is None:
+        return exercise
+    key = (id(exercise), condition)
+    with _fingerprint_lock:
+        found = _versions.get(key)
+        if found is not None and found[0] is exercise:
+            _versions.move_to_end(key)
+            return found[1]
+    drawn = exercise.drawn_versions
+    version = next((exercise.version(c) for c in drawn if c == condition), None)
+    if version is None:
+        names = ", ".join(drawn) or "none"
+        raise UnknownVersion(
+            f"{exercise.name} has no drawn version '{condition}'; drawn versions: {names}"
+        )
+    with _fingerprint_lock:
+        _versions[key] = (exercise, version)
+        while len(_versions) > MAX_FINGERPRINTS:
+            _versions.popitem(last=False)
+    return version
+
+
 @dataclass(frozen=True)
 class Key:
     """What determines one drawing."""

@@ -7,15 +7,18 @@ with its line instead of being ignored.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     StringConstraints,
     ValidationInfo,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -298,6 +301,64 @@ class CoachSpec(_Strict):
         return self
 
 
+# --- a condition's version ------------------------------------------------------------------
+
+
+class Modification(_Strict):
+    """A condition's version of the exercise: what to change, in words, and, where the change
+    is a different body position (on the forearms instead of the hands), its own key poses so
+    the person sees their version drawn (docs/key-poses.md, "Drawing a modification").
+
+    Written in a file either as the words alone (``wrist: Rest on your forearms.``) or as a
+    mapping with ``text``, ``key_poses`` and, for props the version needs that the exercise
+    does not, ``equipment``. A version without poses is written back as the words alone, so
+    files, the API and saved catalogues keep their shape."""
+
+    text: Text = Field(description="What to change, in plain words.")
+    key_poses: KeyPoses | None = Field(
+        default=None,
+        description="optional: this version's own key poses, checked like the exercise's; "
+        "pictures of the version are drawn from them.",
+    )
+    equipment: list[Equipment] = Field(
+        default_factory=list,
+        description="optional: equipment this version needs besides the exercise's own.",
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if len(set(self.equipment)) != len(self.equipment):
+            raise ValueError("'equipment' lists an item twice; keep each item once")
+        if self.equipment and self.key_poses is None:
+            raise ValueError(
+                "'equipment' is for a version drawn with its own 'key_poses'; add key_poses "
+                "or say the equipment in 'text'"
+            )
+        return self
+
+    @model_serializer(mode="wrap")
+    def _words_alone(self, handler: SerializerFunctionWrapHandler) -> Any:
+        if self.key_poses is None and not self.equipment:
+            return self.text
+        return handler(self)
+
+    @property
+    def drawn(self) -> bool:
+        """True when this version has its own key poses (its own pictures)."""
+        return self.key_poses is not None
+
+
+def _words_alone(value: object) -> object:
+    """A modification written as words alone is a version without its own poses."""
+    return {"text": value} if isinstance(value, str) else value
+
+
+ModificationEntry = Annotated[
+    Modification, BeforeValidator(_words_alone, json_schema_input_type=Text | Modification)
+]
+"""A modification as written: the words alone, or a mapping (:class:`Modification`)."""
+
+
 # --- the exercise -------------------------------------------------------------------------
 
 
@@ -324,7 +385,11 @@ class Exercise(_Strict):
     common_mistakes: list[Text] = Field(min_length=1)
     feel: Feel
     cautions: list[CautionTag] = Field(default_factory=list)
-    modifications: dict[ConditionId, Text] = Field(default_factory=dict)
+    modifications: dict[ConditionId, ModificationEntry] = Field(
+        default_factory=dict,
+        description="Each condition's version: the words alone, or {text, key_poses, "
+        "equipment} when the version is drawn from its own poses (docs/key-poses.md).",
+    )
     regression: Slug | None = None
     progression: Slug | None = None
     key_poses: KeyPoses | None = Field(
@@ -376,6 +441,22 @@ class Exercise(_Strict):
                     f"{RULES_DOCS})"
                 )
         return coach
+
+    def version(self, condition: ConditionId) -> Exercise | None:
+        """The exercise as ``condition``'s drawn version: its key poses, and the version's
+        equipment added to the exercise's. None when that version has no poses of its own.
+
+        A new object each call; ``body.cache.version_of`` keeps one per exercise."""
+        found = self.modifications.get(condition)
+        if found is None or found.key_poses is None:
+            return None
+        equipment = list(dict.fromkeys([*self.equipment, *found.equipment]))
+        return self.model_copy(update={"key_poses": found.key_poses, "equipment": equipment})
+
+    @property
+    def drawn_versions(self) -> tuple[ConditionId, ...]:
+        """The conditions whose version has its own key poses, in the file's order."""
+        return tuple(c for c, m in self.modifications.items() if m.drawn)
 
     @property
     def counted(self) -> bool:

@@ -254,7 +254,7 @@ def exercise_card(ex: Any, builtin: bool = True, verdict: Any | None = None) -> 
     if ex.modifications:
         body.append(Text("Changes for some conditions", style="bold"))
         body.extend(
-            Text(f"  {label(cond, 'condition')}: {change}")
+            Text(f"  {label(cond, 'condition')}: {change.text}")
             for cond, change in ex.modifications.items()
         )
     links = []

@@ -24,7 +24,7 @@ from backcoach.clinic.errors import ClinicError
 from backcoach.errors import describe_validation
 from backcoach.planning.dose import ItemDose, item_seconds
 from backcoach.planning.plan import LeftOut, Plan, PlanItem
-from backcoach.planning.select import PHASE_OF
+from backcoach.planning.select import PHASE_OF, applied_version
 from backcoach.records.tables import (
     CareRow,
     PatientRow,
@@ -189,7 +189,9 @@ def check(programme: Programme, catalogue: Catalogue, verdicts: dict[str, Verdic
                     f"one of: {' | '.join(verdict.modifications)}",
                     "needs-modification",
                 )
-        elif item.modification is not None and item.modification not in ex.modifications.values():
+        elif item.modification is not None and item.modification not in (
+            m.text for m in ex.modifications.values()
+        ):
             raise ProgrammeRefused(
                 f"{at}: modification is not one of {ex.name}'s; leave it empty or use the "
                 "text from the exercise",
@@ -495,6 +497,11 @@ def to_plan(
         modification = item.modification
         if verdict.status == "modified" and modification is None and not item.modification_reason:
             modification = " ".join(verdict.modifications)
+        # Which condition's version it is, so the pictures can show it when drawn: the one the
+        # clinician chose by its words, else the one the verdict applies.
+        version = next((c for c, m in ex.modifications.items() if m.text == modification), None)
+        if version is None and modification is not None:
+            version = applied_version(ex, verdict)
         reps = item.reps if ex.counted else None
         duration = None if ex.counted else item.duration_seconds
         rest = item.rest_seconds if item.sets > 1 else 0
@@ -524,6 +531,7 @@ def to_plan(
                 per_side=item.per_side,
                 movement_seconds=ex.dose.movement_seconds,
                 modification=modification,
+                version=version,
                 reason=reason,
                 estimated_seconds=round(item_seconds(dose), 1),
             )

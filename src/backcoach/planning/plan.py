@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from backcoach.catalogue.model import Exercise
 from backcoach.catalogue.text import dose_text
+from backcoach.catalogue.vocabulary import ConditionId
 
 Phase = Literal["warm-up", "mobility", "strength", "stretch", "relaxation"]
 PHASE_ORDER: tuple[Phase, ...] = ("warm-up", "mobility", "strength", "stretch", "relaxation")
@@ -30,6 +31,12 @@ class PlanItem(BaseModel):
     per_side: bool = False
     movement_seconds: float = Field(default=3.0, ge=0)
     modification: str | None = None
+    version: ConditionId | None = Field(
+        default=None,
+        description="The condition whose version of the exercise this is (its key in the "
+        "exercise's modifications); pictures show it when that version is drawn. None: the "
+        "usual version (and plans saved before versions were carried).",
+    )
     reason: str
     estimated_seconds: float = Field(default=0, ge=0)
 
@@ -43,6 +50,13 @@ class PlanItem(BaseModel):
             hold=self.hold_seconds,
             duration=self.duration_seconds,
         )
+
+    def drawn_version(self, exercise: Exercise) -> ConditionId | None:
+        """The person's version when it has its own pictures (key poses), else None: the
+        pictures then show the usual version."""
+        if self.version is None or self.version not in exercise.drawn_versions:
+            return None
+        return self.version
 
 
 LeftOutKind = Literal["time", "not-offered"]

@@ -29,6 +29,7 @@ from backcoach.planning.plan import PHASE_ORDER, LeftOut, Plan, PlanItem
 from backcoach.planning.profile import Profile
 from backcoach.planning.select import (
     Candidate,
+    applied_version,
     eligible,
     pick_gentlest,
     rank_mains,
@@ -432,6 +433,7 @@ def _item(slot: Slot, profile: Profile, state: ProgramState, flare: bool) -> Pla
         per_side=d.per_side,
         movement_seconds=d.movement_seconds,
         modification=" ".join(slot.candidate.verdict.modifications) or None,
+        version=applied_version(ex, slot.candidate.verdict),
         reason=_reason(slot, profile, state, flare),
         estimated_seconds=round(slot.seconds, 1),
     )

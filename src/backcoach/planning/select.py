@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from backcoach.catalogue.model import Exercise
-from backcoach.catalogue.vocabulary import Category
+from backcoach.catalogue.vocabulary import Category, ConditionId
 from backcoach.planning.plan import Phase
 from backcoach.planning.profile import Profile
 from backcoach.planning.state import ProgramState
-from backcoach.safety.restrictions import Verdict, assess
+from backcoach.safety.restrictions import RULES, Verdict, assess
 from backcoach.wording import in_sentence, label
 
 PHASE_OF: dict[Category, Phase] = {
@@ -194,11 +194,33 @@ class Suits:
     """Ids of the condition rules that fired."""
     checks: tuple[str, ...] = ()
     """What keeps it out (``Check`` values), empty unless ``excluded``."""
+    version: ConditionId | None = None
+    """The condition whose version of the exercise is the person's (only when ``modified``):
+    see :func:`applied_version`."""
 
     @property
     def allowed(self) -> bool:
         """True when the exercise may be planned (as it is, or changed)."""
         return self.status != "excluded"
+
+
+def applied_version(exercise: Exercise, verdict: Verdict) -> ConditionId | None:
+    """Which condition's version of ``exercise`` is the person's under ``verdict``: of the
+    conditions whose modification the verdict applies (in the order their rules fired), the
+    first drawn from its own key poses, so the pictures can show it; else the first. None when
+    the exercise is done as usual."""
+    if verdict.status != "modified":
+        return None
+    fired = set(verdict.rules)
+    applied = [
+        rule.condition
+        for rule in RULES
+        if rule.id in fired and rule.action == "modify" and rule.condition in exercise.modifications
+    ]
+    ordered = list(dict.fromkeys(applied))
+    drawn = [c for c in ordered if exercise.modifications[c].drawn]
+    chosen = drawn or ordered
+    return chosen[0] if chosen else None
 
 
 UNCHECKED = "It could not be checked against your profile, so it is left out to be safe."
@@ -240,7 +262,13 @@ def suitability(
             out[ex.id] = Suits("excluded", (UNCHECKED,), (), verdict.rules, ("unchecked",))
         else:
             reasons = tuple(_sentence(r) for r in verdict.reasons)
-            out[ex.id] = Suits(verdict.status, reasons, verdict.modifications, verdict.rules)
+            out[ex.id] = Suits(
+                verdict.status,
+                reasons,
+                verdict.modifications,
+                verdict.rules,
+                version=applied_version(ex, verdict),
+            )
     return out
 
 

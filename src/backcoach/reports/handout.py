@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from backcoach.body.cache import version_of
 from backcoach.body.figure import plain_svg, pose_labels
 from backcoach.reports.pdf import TEMPLATES, _fetcher, data_uri, render_html
 from backcoach.wording import label
@@ -44,10 +45,10 @@ PAIN_GUIDE = (
 """The pain-monitoring model (Silbernagel 2007, Am J Sports Med 35:897; CLINICAL.md
 section 3), in the handout's words."""
 
-WIDE_PICTURE = 2.0
-"""Pictures wider than this (width / height: people lying down) get a row of their own above
-the steps. Squeezed into the side column they shrink until their captions are too small to
-read on paper."""
+PICTURE_MM = 66
+"""Every picture's width on paper. The figures are drawn at one scale (a body is as many units
+long in every picture: ``body.figure.FIGURE_WIDTH``), so shown at one width they stay at one
+scale: a standing person as tall as a lying one is long, and cards line up."""
 
 MOST_PER_PAGE = 3
 """Exercises on one page at most: three pictures with their steps is what an A4 page holds
@@ -60,21 +61,10 @@ PAGE_CONTENT_PX = (297 - 15 - 16) / 25.4 * 96
 """The height inside an A4 page's margins (style.css ``@page``), in CSS px as WeasyPrint
 measures: what the packing fills."""
 
-_VIEWBOX = re.compile(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"')
-
 _COMMAND = re.compile(r"`[^`]*`|\bbackcoach [a-z][\w-]*(?: --?[\w-]+)*|(?<!\w)--[a-z][\w-]*")
 """Text a person would type in a terminal: anything in backticks, ``backcoach <command>``
 and ``--options``. A handout is read on paper (often by someone who never opens a terminal),
 so a sentence built around such text is left out rather than shown."""
-
-
-def is_wide(svg: str) -> bool:
-    """True when the figure's drawing is much wider than tall (read from its viewBox)."""
-    found = _VIEWBOX.search(svg)
-    if found is None:
-        return False
-    width, height = (float(v) for v in found.groups())
-    return height > 0 and width / height > WIDE_PICTURE
 
 
 def without_commands(text: str) -> str:
@@ -163,8 +153,11 @@ def handout_context(
     cards = []
     for number, item in enumerate(plan.items, 1):
         ex = catalogue.get(item.exercise_id)
-        # Drawn without words: the pose labels print as text under it, at one size.
-        svg = plain_svg(ex)
+        # The person's version when drawn from its own poses, else the usual one; drawn
+        # without words: the pose labels print as text under it, at one size.
+        drawn = item.drawn_version(ex)
+        shown = version_of(ex, drawn)
+        svg = plain_svg(shown)
         times = per_day.get(item.exercise_id, 1)
         note = notes_by_id.get(item.exercise_id)
         cards.append(
@@ -174,8 +167,7 @@ def handout_context(
                 "summary": ex.summary,
                 "phase": label(item.phase, "phase"),
                 "picture": data_uri(svg, "image/svg+xml"),
-                "wide": is_wide(svg),
-                "poses": [text for text in pose_labels(ex) if text],
+                "poses": [text for text in pose_labels(shown) if text],
                 "steps": [s.text for s in ex.steps],
                 "dose": item.dose_words(ex),
                 "times": times,
@@ -186,6 +178,7 @@ def handout_context(
                 "stop_if": list(ex.feel.should_not),
                 "mistakes": list(ex.common_mistakes[:2]),
                 "modification": item.modification,
+                "pictured": drawn is not None,
                 "note": f"Note from {who}: {note}" if note else None,
             }
         )
@@ -201,6 +194,7 @@ def handout_context(
             times_per_day=[per_day.get(i.exercise_id, 1) for i in plan.items],
         ),
         "minutes": f"{max(1, round(plan.total_seconds / 60))} min",
+        "picture_mm": PICTURE_MM,
         "flare_up": plan.flare_up,
         "cards": cards,
         "notes": notes,
@@ -217,8 +211,14 @@ def pack(heights: Sequence[float], first_room: float, caps: Sequence[int] = ()) 
     first page's is less: the header is on it), at most MOST_PER_PAGE and at most
     ``caps[i]`` on page ``i`` (lowered where a real layout overflowed); one exercise taller
     than a page still gets a page. Of the ways that fit, the one with fewest pages holding a
-    single exercise, then fewest pages (a small search: a programme has at most 20)."""
+    single exercise, then fewest pages, then the most on the earliest pages: page 1, under
+    the header, holds two rather than leaving the lone exercise there (a small search: a
+    programme has at most 20)."""
     n = len(heights)
+
+    def rank(option: tuple[int, int, tuple[int, ...]]) -> tuple[int, int, tuple[int, ...]]:
+        singles, pages, counts = option
+        return singles, pages, tuple(-c for c in counts)
 
     @functools.cache
     def best(at: int, page: int) -> tuple[int, int, tuple[int, ...]]:
@@ -232,7 +232,7 @@ def pack(heights: Sequence[float], first_room: float, caps: Sequence[int] = ()) 
                 break
             singles, pages, rest = best(at + take, page + 1)
             options.append((singles + (take == 1), pages + 1, (take, *rest)))
-        return min(options)
+        return min(options, key=rank)
 
     return list(best(0, 0)[2])
 

@@ -96,7 +96,8 @@ def assess(
             if rule.action == "exclude":
                 outcome = "excluded"
             elif rule.action == "modify":
-                text = exercise.modifications.get(rule.condition)
+                version = exercise.modifications.get(rule.condition)
+                text = None if version is None else version.text
                 if text is None:
                     outcome = "excluded"
                     reason += (

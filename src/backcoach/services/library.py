@@ -24,9 +24,10 @@ def _pose_checks() -> list[ExtraCheck]:
     # Imported here: the body model and the camera coach's checks are heavy, and only files
     # the person wrote need them at load time.
     from backcoach.body.checks import check_exercise
+    from backcoach.body.versions import check_versions
     from backcoach.motion.checks import check_coach
 
-    return [check_exercise, check_coach]
+    return [check_exercise, check_versions, check_coach]
 
 
 def load_user_catalogue(home: Path, exercises_dir: Path) -> tuple[Catalogue, list[Problem]]:

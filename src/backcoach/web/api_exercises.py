@@ -6,10 +6,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel
 
-from backcoach.body.cache import moving_key, moving_svg, still_key, still_svg
+from backcoach.body.cache import (
+    UnknownVersion,
+    moving_key,
+    moving_svg,
+    still_key,
+    still_svg,
+    version_of,
+)
 from backcoach.catalogue.vocabulary import Category, Position
 from backcoach.services.suits import suits_you
 from backcoach.web.api_errors import ERROR_RESPONSES
@@ -57,6 +64,39 @@ def picture(request: Request, tag: str, draw: Callable[[], str]) -> Response:
     return Response(draw(), media_type=SVG, headers=headers)
 
 
+VERSION_QUERY = Query(
+    default=None,
+    max_length=40,
+    description="a condition whose drawn version to show (a modification with its own key "
+    "poses, e.g. wrist); without it, the usual version",
+)
+
+
+def versioned(
+    exercise: Exercise, version: str | None, show: Callable[[Exercise], Response]
+) -> Response:
+    """``show`` the exercise as ``version`` draws it; a plain-text 404 for a version it does
+    not draw."""
+    try:
+        drawn = version_of(exercise, version)
+    except UnknownVersion as exc:
+        return PlainTextResponse(str(exc), status_code=404)
+    return show(drawn)
+
+
+def picture_url(exercise_id: str, version: str | None, moving: bool = False) -> str:
+    """The page address of an exercise's picture, of the person's version when drawn."""
+    path = f"/figures/{exercise_id}/moving.svg" if moving else f"/figures/{exercise_id}.svg"
+    return path if version is None else f"{path}?version={version}"
+
+
+def api_picture_url(exercise_id: str, version: str | None, moving: bool = False) -> str:
+    """The API address of an exercise's picture, of the person's version when drawn."""
+    name = "animation" if moving else "figure"
+    path = f"/api/exercises/{exercise_id}/{name}.svg"
+    return path if version is None else f"{path}?version={version}"
+
+
 def still_picture(request: Request, exercise: Exercise) -> Response:
     """The still figure (drawn once: body.cache)."""
     return picture(request, still_key(exercise).tag, lambda: still_svg(exercise))
@@ -84,6 +124,9 @@ class ForMe(BaseModel):
     checks: list[str]
     """What keeps it out: condition, stopped, equipment, direction-check, preference,
     experience, flare-up (empty unless excluded)."""
+    version: str | None = None
+    """The condition whose version is the person's (when modified); its pictures are the
+    exercise's ``?version=<condition>`` when the exercise draws it."""
 
 
 def _for_me(verdict: Any) -> dict[str, Any]:
@@ -93,6 +136,7 @@ def _for_me(verdict: Any) -> dict[str, Any]:
         modifications=list(verdict.modifications),
         rules=list(verdict.rules),
         checks=list(verdict.checks),
+        version=verdict.version,
     ).model_dump()
 
 
@@ -147,9 +191,13 @@ def one_exercise(person: PersonDep, exercise_id: str) -> dict[str, Any]:
         **PICTURE_RESPONSES,
     },
 )
-def figure(request: Request, app: AppDep, exercise_id: str) -> Response:
-    """The still figure of the exercise's key poses (a placeholder card when it has none)."""
-    return still_picture(request, app.catalogue.get(exercise_id))
+def figure(
+    request: Request, app: AppDep, exercise_id: str, version: str | None = VERSION_QUERY
+) -> Response:
+    """The still figure of the exercise's key poses (a placeholder card when it has none);
+    ``?version=<condition>`` draws that condition's version from its own poses."""
+    exercise = app.catalogue.get(exercise_id)
+    return versioned(exercise, version, lambda ex: still_picture(request, ex))
 
 
 @router.get(
@@ -160,7 +208,10 @@ def figure(request: Request, app: AppDep, exercise_id: str) -> Response:
         **PICTURE_RESPONSES,
     },
 )
-def animation(request: Request, app: AppDep, exercise_id: str) -> Response:
+def animation(
+    request: Request, app: AppDep, exercise_id: str, version: str | None = VERSION_QUERY
+) -> Response:
     """The figure animated at the exercise's tempo; the still figure when it has no key poses,
-    so a player can always show this picture."""
-    return moving_picture(request, app.catalogue.get(exercise_id))
+    so a player can always show this picture. ``?version=<condition>``: that version's."""
+    exercise = app.catalogue.get(exercise_id)
+    return versioned(exercise, version, lambda ex: moving_picture(request, ex))

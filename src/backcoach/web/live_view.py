@@ -30,6 +30,7 @@ from backcoach.session.cues import utterance
 from backcoach.session.pacer import breath_at
 from backcoach.session.script import TAP_KINDS, ItemScript, Segment
 from backcoach.session.timing import whole_seconds_left
+from backcoach.web.api_exercises import api_picture_url
 
 __all__ = ["Board", "SessionView", "Step", "build_view", "make_step"]
 
@@ -197,13 +198,19 @@ def build_view(
     script = definition.items[state.item_index] if state.stage in ("exercise", "check-in") else None
     segment = script.segments[state.segment_index] if script and state.stage == "exercise" else None
     exercise = None
+    picture_note = here.picture_note
     if script is not None:
         ex = script.exercise
+        # The person's version drawn from its own poses: its pictures, and no note that the
+        # picture shows the usual version.
+        drawn = script.item.drawn_version(ex)
+        if drawn is not None:
+            picture_note = None
         exercise = ExerciseRef(
             id=ex.id,
             name=ex.name,
-            figure_url=f"/api/exercises/{ex.id}/figure.svg",
-            animation_url=f"/api/exercises/{ex.id}/animation.svg",
+            figure_url=api_picture_url(ex.id, drawn),
+            animation_url=api_picture_url(ex.id, drawn, moving=True),
         )
     deadline: float | None = None
     if segment is not None and segment.seconds is not None and not state.paused:
@@ -258,7 +265,7 @@ def build_view(
         phase_label=here.label,
         instruction=here.instruction,
         version=here.version,
-        picture_note=here.picture_note,
+        picture_note=picture_note,
         tap=here.tap,
         announce=here.announce,
         cue=here.cue,

@@ -9,12 +9,19 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from backcoach.body.figure import plain_key, plain_svg
 from backcoach.catalogue.loader import UnknownExercise
+from backcoach.catalogue.model import Exercise
 from backcoach.errors import PlanRefused
 from backcoach.lessons.loader import digest as lesson_files_digest
 from backcoach.lessons.today import own_lessons_dir, todays_lesson
 from backcoach.services.plans import catalogue_digest, todays_plan_to_show
 from backcoach.services.screening import gate as plan_gate
-from backcoach.web.api_exercises import moving_picture, picture, still_picture
+from backcoach.web.api_exercises import (
+    VERSION_QUERY,
+    moving_picture,
+    picture,
+    still_picture,
+    versioned,
+)
 from backcoach.web.deps import AppDep, PersonDep
 from backcoach.web.page_cache import PageCache
 from backcoach.web.pages_common import render
@@ -90,27 +97,40 @@ def session_page(request: Request, person: PersonDep) -> Response:
 
 @router.get("/figures/{exercise_id}.svg")
 def figure(
-    request: Request, app: AppDep, exercise_id: str, text: Literal["yes", "no"] = "yes"
+    request: Request,
+    app: AppDep,
+    exercise_id: str,
+    text: Literal["yes", "no"] = "yes",
+    version: str | None = VERSION_QUERY,
 ) -> Response:
     """The still picture of an exercise (its key poses, or a plain card); drawn once, then
     from memory, with an ETag (``api_exercises.picture``).
 
     ``?text=no`` is the picture without words or numbers, for pages that print the pose labels
     as text under it (the library and the exercise page): words drawn inside a picture shrink
-    with it, to 9-11 px on a phone, and differ in size from one exercise to the next."""
+    with it, to 9-11 px on a phone, and differ in size from one exercise to the next.
+    ``?version=<condition>`` draws that condition's version from its own key poses."""
     try:
         exercise = app.catalogue.get(exercise_id)
     except UnknownExercise as exc:
         raise HTTPException(404, str(exc)) from None
-    if text == "no":
-        return picture(request, plain_key(exercise).tag, lambda: plain_svg(exercise))
-    return still_picture(request, exercise)
+
+    def show(drawn: Exercise) -> Response:
+        if text == "no":
+            return picture(request, plain_key(drawn).tag, lambda: plain_svg(drawn))
+        return still_picture(request, drawn)
+
+    return versioned(exercise, version, show)
 
 
 @router.get("/figures/{exercise_id}/moving.svg")
-def moving_figure(request: Request, app: AppDep, exercise_id: str) -> Response:
-    """The animated figure at the exercise's tempo; the still one when it has no key poses."""
+def moving_figure(
+    request: Request, app: AppDep, exercise_id: str, version: str | None = VERSION_QUERY
+) -> Response:
+    """The animated figure at the exercise's tempo; the still one when it has no key poses.
+    ``?version=<condition>``: that condition's drawn version."""
     try:
-        return moving_picture(request, app.catalogue.get(exercise_id))
+        exercise = app.catalogue.get(exercise_id)
     except UnknownExercise as exc:
         raise HTTPException(404, str(exc)) from None
+    return versioned(exercise, version, lambda ex: moving_picture(request, ex))

@@ -98,9 +98,10 @@ async function keptPlan(path) {
 /** The pictures today's page shows, so they are there offline too. */
 async function keepPictures(html) {
   const cache = await caches.open(STATIC_CACHE);
-  // With or without words (?text=no): the address kept is the one the page asks for.
-  const sources = [...html.matchAll(/src="(\/figures\/[^"]+\.svg(?:\?text=no)?)"/g)].map(
-    (m) => m[1],
+  // With or without words (?text=no), the person's version (&version=wrist): the address
+  // kept is the one the page asks for (the HTML writes its "&" as "&amp;").
+  const sources = [...html.matchAll(/src="(\/figures\/[^"?]+\.svg(?:\?[^"]*)?)"/g)].map(
+    (m) => m[1].replaceAll("&amp;", "&"),
   );
   await Promise.all(
     sources.map(async (src) => {
