@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rich.console import Console
 from rich.live import Live
 from rich.panel import Panel
 
 from backcoach.cli import player_view as pv
+from backcoach.cli.player_camera import Watcher, open_watcher, quiet_stderr
 from backcoach.cli.player_keys import Keys, cbreak
 from backcoach.cli.voice import DRAIN_SECONDS, MISSING_NOTE, Speaker, find_speaker, speak_effects
 from backcoach.services.sessions import LiveSession
@@ -49,6 +52,7 @@ from backcoach.session import (
     Skip,
     Stop,
     Tick,
+    Watch,
     cues,
     now,
 )
@@ -66,6 +70,8 @@ END_KEY = "e"
 END_CONFIRM_KEYS = frozenset({"e", "y"})
 """A second e (or y) ends the session; any other key carries on."""
 END_HELP = (END_KEY, "end session")
+CAMERA_KEY = "c"
+"""With --camera: stop watching, or watch again."""
 
 
 @dataclass
@@ -93,9 +99,13 @@ class EndEntry:
 class Player:
     """The screen's side of a session: feeds the engine events, keeps what it must show."""
 
-    def __init__(self, engine: Engine, speaker: Speaker | None = None) -> None:
+    def __init__(
+        self, engine: Engine, speaker: Speaker | None = None, camera: Watcher | None = None
+    ) -> None:
         self.engine = engine
         self.speaker = speaker
+        self.camera = camera
+        """Watch me (``start --camera N``): what the camera counts drives the reps."""
         self.board = Board()
         """What the effects said: the same model the browser player keeps (``session.now``)."""
         self.pain: PainEntry | None = None
@@ -134,6 +144,8 @@ class Player:
 
     def tick(self, now: float) -> None:
         self.send(Tick(now))
+        if self.camera is not None:
+            self.camera.step(self, now)
         self._sync()
         if self.speaker is not None:
             self.speaker.poll()
@@ -154,6 +166,8 @@ class Player:
             self._rating_key(key, now)
         else:
             self._run_key(key, now)
+        if self.camera is not None:
+            self.camera.step(self, now)  # a pause stops watching at once, not a frame later
         self._sync()
         return True
 
@@ -182,6 +196,8 @@ class Player:
             self.send(Back(now))
         elif key in ("r", "enter"):
             self.send(RepDone(now))
+        elif key == CAMERA_KEY and self.camera is not None and self.camera.available:
+            self.camera.toggle()
         elif key == "p" and state.stage == "exercise":
             if not state.paused:
                 self.send(Pause(now))
@@ -257,7 +273,9 @@ class Player:
         engine = self.engine
         here = now(engine.definition, engine.state, self.board, at)
         view = here.progress
-        return pv.Screen(here, self._question(view), self._keys(view, here.tap))
+        camera = self.camera.text if self.camera is not None else None
+        keys = self._keys(view, here.tap)
+        return pv.Screen(here, self._question(view), keys, camera, engine.state.watched)
 
     def _question(self, view: Progress) -> pv.Question | None:
         if self.notices:
@@ -309,9 +327,15 @@ class Player:
             ("s", "skip"),
             ("b", "back"),
             ("p", "pain"),
+            *self._camera_key(),
             *end,
             quit_key,
         ]
+
+    def _camera_key(self) -> list[tuple[str, str]]:
+        if self.camera is None or not self.camera.available:
+            return []
+        return [(CAMERA_KEY, "camera off" if self.camera.on else "camera on")]
 
 
 class NotATerminal(RuntimeError):
@@ -324,10 +348,14 @@ def play(
     *,
     console: Console | None = None,
     speaker: Speaker | None = None,
+    camera: int | None = None,
+    camera_file: Path | None = None,
 ) -> SessionSummary | None:
     """Run the session interactively in the terminal until it finishes or the person quits (q).
     Returns the summary, or None when the person quit (everything done so far is already saved;
-    the session stays resumable)."""
+    the session stays resumable). With ``camera`` (webcam N) or ``camera_file`` (a video, for
+    tests) the camera counts the reps (``player_camera``); when it cannot, the player says why
+    and the timer runs the session."""
     if console is None:
         from backcoach.cli.common import console as shared
 
@@ -341,8 +369,16 @@ def play(
         speaker = find_speaker()
         if speaker is None:
             console.print(MISSING_NOTE, style="dim")
-    with cbreak(sys.stdin) as keys:
-        summary = run(live, keys, console, live.now, speaker)
+    watcher: Watcher | None = None
+    if camera is not None or camera_file is not None:
+        watcher, problem = open_watcher(camera, camera_file)
+        if problem is not None:
+            console.print(f"No camera: {problem}. The session runs on the timer.", style="yellow")
+    quiet: AbstractContextManager[None] = nullcontext()
+    if watcher is not None and watcher.available:
+        quiet = quiet_stderr()
+    with cbreak(sys.stdin) as keys, quiet:
+        summary = run(live, keys, console, live.now, speaker, camera=watcher)
     return summary
 
 
@@ -353,10 +389,15 @@ def run(
     clock: Callable[[], float],
     speaker: Speaker | None = None,
     screen: bool = True,
+    camera: Watcher | None = None,
 ) -> SessionSummary | None:
     """The player's loop: draw, wait for keys a frame at a time, tick the engine."""
-    player = Player(live.engine, speaker)
+    player = Player(live.engine, speaker, camera)
     player.take(live.first_effects)
+    if live.engine.state.watched:
+        # Carried on from a browser whose camera counted: here no camera has counted yet, so
+        # the timer leads (as a browser taking over does, web.live).
+        player.send(Watch(clock(), on=False))
     player.tick(clock())
     ended = False
     try:
@@ -371,6 +412,8 @@ def run(
     except KeyboardInterrupt:
         pass  # Ctrl-C outside the key reader: the same as q
     finally:
+        if camera is not None:
+            camera.close()  # the camera goes off with the player, however it ends
         if speaker is not None and not ended:
             speaker.close()  # the person left (or something broke): silence at once
     if not ended:

@@ -51,6 +51,7 @@ STEP_LINES = 3
 CUE_LINES = 2
 CENTRE_LINES = 8
 KEY_LINES = 2
+CAMERA_LINES = 2
 """The key help may wrap on a narrow terminal; it always takes two lines so nothing jumps."""
 
 
@@ -110,6 +111,10 @@ class Screen:
     question: Question | None
     keys: Sequence[tuple[str, str]]
     """(key, what it does) pairs for the help line."""
+    camera: str | None = None
+    """With --camera: what the camera coach sees now, or why it is not watching."""
+    watched: bool = False
+    """The session waits for the camera's count (``Watch``), not the timer."""
 
     @property
     def view(self) -> Progress:
@@ -122,6 +127,10 @@ class Screen:
     @property
     def breath(self) -> BreathKind | None:
         return self.now.breath
+
+
+AT_YOUR_PACE = "At your own pace: press r or Enter when the repetition is done."
+AT_YOUR_PACE_CAMERA = "At your own pace: the camera counts each repetition (or press r)."
 
 
 def phase_line(view: Progress, breath: BreathKind | None) -> Text:
@@ -148,12 +157,17 @@ def phase_line(view: Progress, breath: BreathKind | None) -> Text:
     return line
 
 
-def countdown(view: Progress) -> RenderableType:
+def countdown(view: Progress, camera: bool = False) -> RenderableType:
+    """The big countdown; while the reps wait for the person (or the camera's count, with
+    ``camera``) there is none, and the box says so."""
     if view.seconds_left is None:
-        if view.phase == "move":
-            message = "At your own pace: press r or Enter when the repetition is done."
-            return Text(f"\n\n{message}", justify="center", style="bold")
-        return Text("")
+        if view.phase in ("move", "release") and camera:
+            message = AT_YOUR_PACE_CAMERA
+        elif view.phase == "move":
+            message = AT_YOUR_PACE
+        else:
+            return Text("")
+        return Text(f"\n\n{message}", justify="center", style="bold")
     seconds = whole_seconds_left(view.seconds_left)
     style = "dim" if view.paused else "bold"
     digits = Text("\n".join(big_text(clock_text(seconds))), style=style, justify="center")
@@ -239,9 +253,23 @@ def step_lines(now: Now) -> Text:
     return Text(now.instruction)
 
 
+def camera_line(camera: str | None) -> list[RenderableType]:
+    """With --camera, two lines (always two, so nothing moves) saying what the camera coach
+    sees; without, nothing."""
+    if camera is None:
+        return []
+    text = Text("Camera: ", style="bold magenta")
+    text.append(camera)
+    return [Fixed(text, CAMERA_LINES)]
+
+
 def render(screen: Screen) -> RenderableType:
     view = screen.view
-    centre = question(screen.question) if screen.question is not None else countdown(view)
+    centre = (
+        question(screen.question)
+        if screen.question is not None
+        else countdown(view, screen.watched)
+    )
     where = ""
     if view.item_index is not None:
         where = f"exercise {view.item_index + 1} of {view.items_total}"
@@ -253,6 +281,7 @@ def render(screen: Screen) -> RenderableType:
         Fixed(Text(f"» {screen.cue}" if screen.cue else "", style="italic"), CUE_LINES),
         Fixed(centre, CENTRE_LINES),
         Fixed(Text(next_line(view.next_up), style="dim"), 1),
+        *camera_line(screen.camera),
         progress_line(view.fraction_done),
     )
     panel = Panel(

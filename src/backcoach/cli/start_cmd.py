@@ -50,6 +50,19 @@ def start(
         ),
     ] = None,
     voice: Annotated[bool, typer.Option("--voice", help="Speak the cues (espeak-ng).")] = False,
+    camera: Annotated[
+        int | None,
+        typer.Option(
+            "--camera",
+            metavar="N",
+            help="Watch me: webcam N counts your reps and holds and gives form cues (needs "
+            "pip install 'backcoach[vision]'; pictures never leave this computer).",
+        ),
+    ] = None,
+    camera_file: Annotated[
+        Path | None,
+        typer.Option("--camera-file", hidden=True, help="For tests: a video in place of a webcam."),
+    ] = None,
     take_over: Annotated[
         bool,
         typer.Option(
@@ -70,6 +83,10 @@ def start(
     auto_answers = _auto_answers(answers) if auto else None
     if answers is not None and not auto:
         raise fail("--answers goes with --auto; add --auto or leave out --answers")
+    if auto and (camera is not None or camera_file is not None):
+        raise fail("--camera goes with the terminal player, not --auto; leave out one of them")
+    if camera is not None and camera < 0:
+        raise fail(f"--camera must be 0 or more (got {camera}); 0 is usually the built-in camera")
     _pregnancy_check(person, auto_answers)
     _next_day_questions(person, auto_answers)
     if screen_gate(store, person.today()).allowed and (auto or sys.stdin.isatty()):
@@ -115,7 +132,7 @@ def start(
             from backcoach.cli.player import NotATerminal, play
 
             try:
-                summary = play(live, voice=voice)
+                summary = play(live, voice=voice, camera=camera, camera_file=camera_file)
             except NotATerminal as exc:
                 raise fail(str(exc)) from None
             if summary is None:

@@ -23,6 +23,9 @@ NAME = "legraise_000000.mp4"
 SHARED = ROOT.parent / "shared/data/media" / NAME
 VIDEO = SHARED if SHARED.is_file() else ROOT / "tests/data/media" / NAME
 EXAMPLE = ROOT / "examples/exercises/leg-raise.yaml"
+AT_YOUR_PACE = "At your pace"
+"""In the countdown's place while the reps wait for the camera's count (player/view.js)."""
+FONT_SIZE = "() => parseFloat(getComputedStyle(document.getElementById('p-count')).fontSize)"
 
 
 def y4m_of(video: Path, out: Path) -> Path:
@@ -153,12 +156,24 @@ def test_while_watched_the_reps_follow_the_count_not_the_timer(
     page.locator("#p-live").wait_for()
     page.locator("#p-watch-toggle").click()
     page.locator("#p-watch-video").wait_for()
-    # The camera sees the person: the movement waits for its count (no countdown).
+    # A countdown's box, to compare with the box while the reps wait for the count.
+    page.wait_for_function("() => /^\\d+$/.test(document.getElementById('p-count').textContent)")
+    counting_box = page.locator("#p-count").bounding_box()
+    counting_font = page.evaluate(FONT_SIZE)
+    # The camera sees the person: the movement waits for its count (no countdown: the box says
+    # "At your pace" in its place, smaller, and nothing below it moves).
     page.wait_for_function(
         "() => document.getElementById('p-phase').textContent === 'Move' && "
-        "!document.getElementById('p-count').textContent.trim()",
+        f"document.getElementById('p-count').textContent === '{AT_YOUR_PACE}'",
         timeout=90_000,
     )
+    pace_box = page.locator("#p-count").bounding_box()
+    assert counting_box is not None and pace_box is not None
+    assert abs(pace_box["height"] - counting_box["height"]) < 1, (counting_box, pace_box)
+    assert abs(pace_box["y"] - counting_box["y"]) < 1, (counting_box, pace_box)
+    assert page.evaluate(FONT_SIZE) < counting_font / 2, "like the countdown, but smaller"
+    fits = "() => (c => c.scrollWidth <= c.clientWidth)(document.getElementById('p-count'))"
+    assert page.evaluate(fits), "At your pace fits in the box"
     _, rep0, counted0, _ = _reading(page)
     assert rep0 is not None
     began = time.monotonic()
@@ -179,8 +194,36 @@ def test_while_watched_the_reps_follow_the_count_not_the_timer(
     assert counted - counted0 >= 3, f"the coach did not count: {counted0} -> {counted}"
     # Each count ended a repetition; in the same time the timer alone would have run 4 or more.
     assert rep is not None and counted - counted0 - 1 <= rep - rep0 <= counted - counted0 + 1
-    assert count == "", "no countdown while the reps follow the camera"
+    assert count == AT_YOUR_PACE, "no countdown while the reps follow the camera"
     page.evaluate("scrollTo(0, 0)")
     screenshot(page, "61-watch-me-reps-follow-390x664", full_page=False)
     page.locator("#p-watch-toggle").click()  # off: back to the timer, which shows again
-    page.wait_for_function("() => document.getElementById('p-count').textContent.trim() !== ''")
+    page.wait_for_function("() => /^\\d+$/.test(document.getElementById('p-count').textContent)")
+
+
+NO_CAMERA_API = """
+Object.defineProperty(Navigator.prototype, 'mediaDevices', { get: () => undefined });
+"""
+"""A browser that gives a page no camera, as on a phone over plain http from the network."""
+
+
+@pytest.mark.slow
+def test_without_a_secure_connection_it_says_to_open_the_https_link(
+    serve: Any, pages: Pages
+) -> None:
+    server = serve(clock_speed=1)
+    (server.home / "exercises").mkdir(exist_ok=True)
+    shutil.copy(EXAMPLE, server.home / "exercises" / "leg-raise.yaml")
+    ready(server, ProgrammeItem(exercise_id="leg-raise", sets=1, reps=30))
+    page = pages.open(PHONE_WITH_BARS)
+    page.add_init_script(NO_CAMERA_API)
+    page.goto(server.url + "/session")
+    page.locator("#p-question").wait_for()
+    answer(page)  # the pain before
+    page.locator("#p-watch-toggle").click()
+    status = page.locator("#p-watch-status")
+    status.wait_for()
+    text = status.inner_text()
+    assert "only on the computer running backcoach or over a secure connection" in text
+    assert "On a phone, open the https:// link that `backcoach serve --lan` shows." in text
+    assert page.locator("#p-watch-toggle").inner_text() == "Watch me"

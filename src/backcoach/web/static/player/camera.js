@@ -90,15 +90,22 @@ function tellSession() {
   sendEvent({ type: "watch", on: watching });
 }
 
+/** Why the camera cannot be used over this connection, and the way to a secure one: the
+ *  https:// link `serve --lan` shows; a clinic's page names no command (the page says so). */
+export function insecureMessage(clinic) {
+  const way = clinic
+    ? "Open this page from its https:// address instead."
+    : "On a phone, open the https:// link that `backcoach serve --lan` shows.";
+  return (
+    "This browser lets a page use the camera only on the computer running backcoach or " +
+    `over a secure connection, so it cannot watch here. ${way}`
+  );
+}
+
 async function start() {
   if (!navigator.mediaDevices?.getUserMedia) {
-    drawWatch({
-      offered: true,
-      on: false,
-      status:
-        "This browser lets a page use the camera only on the computer running backcoach or " +
-        "over a secure connection, so it cannot watch here.",
-    });
+    const clinic = $("p-watch").hasAttribute("data-clinic");
+    drawWatch({ offered: true, on: false, status: insecureMessage(clinic) });
     return;
   }
   try {

@@ -81,8 +81,9 @@ export function drawLive(view) {
   if (view.version) version.title = view.picture_note || "";
   const paused = view.paused;
   setText("p-phase", paused ? "Paused" : view.phase_label || "");
-  // Paused, or picked up after a reload: the seconds left stand still until Resume.
-  setCount(view.countdown);
+  // Paused, or picked up after a reload: the seconds left stand still until Resume. Waiting
+  // for the camera's count there is no countdown: the box says the pace is the person's.
+  setCount(view.countdown, view.waiting_for_camera && !paused);
   setText("p-rep", view.rep !== null && view.reps_target ? `Rep ${view.rep} of ${view.reps_target}` : "");
   const cue = sentence(view.cue || view.instruction || "");
   setText("p-cue", cue);
@@ -124,8 +125,14 @@ export function showOffline(on) {
   if (note) note.hidden = !on;
 }
 
-export function setCount(seconds) {
-  setText("p-count", seconds === null ? "" : String(seconds));
+export const AT_YOUR_PACE = "At your pace";
+
+/** The countdown box: the seconds left, or (``waiting`` for the camera's count, no seconds)
+ *  "At your pace" in smaller letters, or nothing. */
+export function setCount(seconds, waiting = false) {
+  const pace = seconds === null && waiting;
+  setText("p-count", seconds !== null ? String(seconds) : pace ? AT_YOUR_PACE : "");
+  $("p-count").classList.toggle("is-pace", pace);
 }
 
 let announced = "";
