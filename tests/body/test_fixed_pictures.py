@@ -12,12 +12,29 @@ import math
 
 import pytest
 
-from backcoach.body.checks import face_elevation, hold_gap
+from backcoach.body.checks import (
+    check_exercise,
+    cushion_height,
+    face_elevation,
+    hold_gap,
+    stick_hold_gap,
+)
+from backcoach.body.figure import exercise_svg
 from backcoach.body.kinematics import forward
 from backcoach.body.placement import Placed
-from backcoach.body.scene import Frame, key_frames, max_slide
+from backcoach.body.scene import (
+    Frame,
+    Motion,
+    Scene,
+    build_scene,
+    key_frames,
+    max_slide,
+    motions,
+    seen,
+)
 from backcoach.catalogue.loader import builtin_dir, load_file
 from backcoach.catalogue.model import Exercise
+from backcoach.catalogue.poses import KeyPoses
 
 HOLD_M = 0.05
 """A hand that holds a knee is within 5 cm of it."""
@@ -155,3 +172,134 @@ def test_knee_rolls_keep_the_knees_together() -> None:
     for side in ("left", "right"):
         moved = end.placed.points[f"{side}_knee"][0] - start.placed.points[f"{side}_knee"][0]
         assert abs(moved) > 0.10  # both knees roll to the side
+
+
+# --- slice H9: a physiotherapist's pass over every picture ----------------------------------
+
+
+def _hold_gaps(frame: Frame, target: str) -> dict[str, float]:
+    body = forward(frame.posture, frame.placed.height)
+    out = {}
+    for side in ("left", "right"):
+        one = (
+            f"{side}_{target.removesuffix('s')}"
+            if target in ("knees", "shins", "thighs")
+            else target
+        )
+        out[side] = hold_gap(body, side, one)
+    return out
+
+
+def test_the_seated_twist_starts_with_the_hands_on_the_thighs() -> None:
+    start = _frames("seated-rotation")[0]
+    for side, gap in _hold_gaps(start, "thighs").items():
+        assert abs(gap) < HOLD_M, f"{side} hand is {gap * 100:.0f} cm off the thigh"  # was 16
+
+
+def test_deep_belly_activation_rests_the_hands_on_the_lower_belly() -> None:
+    for frame in _frames("deep-abdominal-activation"):
+        for side, gap in _hold_gaps(frame, "belly").items():
+            assert abs(gap) < HOLD_M, f"{side} hand is {gap * 100:.0f} cm off the belly"
+        pts = frame.placed.points
+        for side in ("left", "right"):
+            # The forearms pointed at the ceiling: the wrists stood 25 cm above the elbows.
+            assert pts[f"{side}_wrist"][1] - pts[f"{side}_elbow"][1] < 0.12
+
+
+def test_sit_to_stand_keeps_the_arms_crossed_over_the_chest() -> None:
+    for frame in _frames("sit-to-stand"):
+        for side, gap in _hold_gaps(frame, "chest").items():
+            assert abs(gap) < HOLD_M, f"{side} hand is {gap * 100:.0f} cm off the chest"
+        pts = frame.placed.points
+        # The hands were held up in front of the face, above the chin.
+        assert max(pts["left_wrist"][1], pts["right_wrist"][1]) < pts["neck_base"][1]
+
+
+def test_the_seated_forward_bend_slides_the_hands_from_the_knees_down_the_shins() -> None:
+    start, end = _frames("seated-forward-bend")
+    for side, gap in _hold_gaps(start, "knees").items():
+        assert abs(gap) < HOLD_M, f"{side} hand is {gap * 100:.0f} cm off the knee"  # was 12
+    for side, gap in _hold_gaps(end, "shins").items():
+        # The arms pointed back under the seat, half a metre from the shins.
+        assert abs(gap) < HOLD_M, f"{side} hand is {gap * 100:.0f} cm off the shin"
+    for side in ("left", "right"):
+        assert end.placed.points[f"{side}_wrist"][1] < start.placed.points[f"{side}_knee"][1]
+
+
+def test_the_side_bend_slides_the_hand_down_and_lets_the_other_arm_hang() -> None:
+    start, end = _frames("standing-side-bend")
+    pts0, pts1 = start.placed.points, end.placed.points
+    # The hand slides down the thigh (it went 6 cm down).
+    assert pts0["right_wrist"][1] - pts1["right_wrist"][1] >= 0.08
+    # The other arm hangs by the side, as far out from the hip as standing (it swung out to
+    # 26 cm from the hip, 13 standing).
+    out0 = abs(pts0["left_wrist"][0] - pts0["left_hip"][0])
+    out1 = abs(pts1["left_wrist"][0] - pts1["left_hip"][0])
+    assert out1 < out0 + 0.05
+    # One arrow, for the lean: the raised-looking arm arrow is gone.
+    key_poses = _exercise("standing-side-bend").key_poses
+    assert key_poses is not None
+    scene = build_scene(key_poses)
+    assert [m.part for m in _motions_of(key_poses, scene)] == ["trunk"]
+
+
+def _motions_of(key_poses: KeyPoses, scene: Scene) -> list[Motion]:
+    chosen = key_poses.arrows
+    return motions(scene.runs[0], parts=None if chosen is True else list(chosen or []))
+
+
+def test_hip_hinge_hands_hold_the_stick() -> None:
+    exercise = _exercise("hip-hinge")
+    key_poses = exercise.key_poses
+    assert key_poses is not None
+    for pose, frame in zip(key_poses.poses, _frames("hip-hinge"), strict=True):
+        assert pose.hold == {"hands": "stick"}
+        for side in ("left", "right"):
+            gap = stick_hold_gap(frame.placed, side)
+            assert abs(gap) < 0.03, f"{side} hand is {gap * 100:.0f} cm off the stick"
+    assert check_exercise(exercise) == []
+
+
+def test_knee_rolls_rest_the_head_on_a_cushion_drawn_under_it() -> None:
+    exercise = _exercise("knee-rolls")
+    key_poses = exercise.key_poses
+    assert key_poses is not None
+    assert "cushion" in exercise.equipment
+    for pose, frame in zip(key_poses.poses, _frames("knee-rolls"), strict=True):
+        assert pose.cushion == "head"
+        # The head sits a small cushion's thickness above the floor (it lay on the floor).
+        assert 0.03 <= cushion_height(frame.placed, "head") <= 0.08
+    svg = exercise_svg(exercise)
+    assert svg.count('class="prop cushion"') == len(key_poses.poses)
+
+
+def test_the_open_book_shows_the_trunk_and_rests_the_head_on_a_cushion() -> None:
+    key_poses = _exercise("side-lying-open-book").key_poses
+    assert key_poses is not None
+    heights = []
+    for i, frame in enumerate(_frames("side-lying-open-book")):
+        assert key_poses.poses[i].cushion == "head"
+        heights.append(cushion_height(frame.placed, "head"))
+        pts = seen(frame, key_poses.camera_of(i)).placed.points
+        # From the head end the trunk hid behind the head (hips 7 cm from it in the picture).
+        assert math.dist(pts["head_centre"], pts["hip_centre"]) > 0.40
+    assert all(0.03 <= h <= 0.15 for h in heights)
+    assert max(heights) - min(heights) <= 0.02  # one cushion: the head stays on it
+
+
+def _drawn_knee_angle(placed: Placed, side: str) -> float:
+    """The angle at the knee as the picture shows it, degrees (180: the leg looks straight)."""
+    pts = placed.points
+    hip, knee, ankle = pts[f"{side}_hip"], pts[f"{side}_knee"], pts[f"{side}_ankle"]
+    v1, v2 = (hip[0] - knee[0], hip[1] - knee[1]), (ankle[0] - knee[0], ankle[1] - knee[1])
+    cos = (v1[0] * v2[0] + v1[1] * v2[1]) / ((math.hypot(*v1) * math.hypot(*v2)) or 1.0)
+    return math.degrees(math.acos(max(-1.0, min(1.0, cos))))
+
+
+def test_the_clam_shows_the_knees_bent_before_the_top_one_lifts() -> None:
+    key_poses = _exercise("side-lying-clam").key_poses
+    assert key_poses is not None
+    start = seen(_frames("side-lying-clam")[0], key_poses.camera_of(0)).placed
+    for side in ("left", "right"):
+        # Level from the front the knees, bent toward the viewer, were drawn straight (180).
+        assert _drawn_knee_angle(start, side) < 150

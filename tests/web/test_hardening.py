@@ -288,13 +288,20 @@ def test_serve_lan_logs_wrong_codes_locks_out_and_prints_a_new_link(web_home: Pa
             output.append(line)
             lines.put(line)
 
-    def next_link() -> str:
+    def next_link(after: str | None = None) -> str:
+        """The next pairing code serve prints (after a line saying ``after``: with a network
+        address it prints two links at a time, the phone's and this computer's, each with its
+        own code, so the codes printed before the withdrawal are skipped)."""
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                found = re.search(r"/pair\?code=([\w-]+)", lines.get(timeout=1))
+                line = lines.get(timeout=1)
             except queue.Empty:
                 continue
+            if after is not None:
+                after = None if after in line else after
+                continue
+            found = re.search(r"/pair\?code=([\w-]+)", line)
             if found:
                 return found[1]
         raise AssertionError("serve printed no pairing link:\n" + "".join(output))
@@ -313,7 +320,7 @@ def test_serve_lan_logs_wrong_codes_locks_out_and_prints_a_new_link(web_home: Pa
         for n in range(PAIRING_MAX_FAILURES_TOTAL - PAIRING_MAX_FAILURES):
             with from_address(f"127.0.0.{n // (PAIRING_MAX_FAILURES - 1) + 2}") as guesser:
                 assert guesser.get(url, params={"code": f"y{n}"}).status_code == 401
-        new = next_link()  # serve shows a new link (and QR code) in its window
+        new = next_link(after="withdrawn")  # serve shows a new link (and QR code) in its window
         with from_address("127.0.0.20") as phone:
             assert phone.get(url, params={"code": link}).status_code == 401
         with from_address("127.0.0.21") as phone:

@@ -28,7 +28,7 @@ from backcoach.body.contacts import contact_specs
 from backcoach.body.geometry import Vec3, norm, sub
 from backcoach.body.kinematics import Body3D, forward, resolve
 from backcoach.body.placement import CONTACT_TOLERANCE_M, Placed
-from backcoach.body.props import stick_line
+from backcoach.body.props import STICK_WIDTH_M, stick_line
 from backcoach.body.scene import STILL_M, Frame, align, pose_frame, slides
 from backcoach.catalogue.model import Exercise
 from backcoach.catalogue.poses import KeyPose, KeyPoses, Support
@@ -231,16 +231,19 @@ def _hold_findings(pose: KeyPose, i: int, frame: Frame, exercise: Exercise) -> l
         where: list[str | int] = ["key_poses", "poses", i, "hold", hand]
         if target == "towel":
             continue  # the towel is drawn from the strapped part to the hands: always held
-        if target == "chair":
-            if "chair" not in exercise.equipment:
-                findings.append(
-                    (
-                        where,
-                        "a hand rests on a chair but the exercise's equipment lacks a chair",
-                        "add 'chair' to 'equipment' or take the hand off the chair",
-                    )
+        if target in ("chair", "stick") and target not in exercise.equipment:
+            verb = "rests on" if target == "chair" else "holds"
+            findings.append(
+                (
+                    where,
+                    f"a hand {verb} a {target} but the exercise's equipment lacks a {target}",
+                    f"add '{target}' to 'equipment' or take the hand off the {target}",
                 )
+            )
+        if target == "chair":
             gap = frame.placed.part_gap(f"{side}_hand", "chair")
+        elif target == "stick":
+            gap = stick_hold_gap(frame.placed, side)
         else:
             gap = hold_gap(body, side, target)
         if abs(gap) > HOLD_TOLERANCE_M:
@@ -253,6 +256,71 @@ def _hold_findings(pose: KeyPose, i: int, frame: Frame, exercise: Exercise) -> l
                     f"change the {side} shoulder and elbow angles so the hand reaches the "
                     f"{what} (within {HOLD_TOLERANCE_M * 100:.0f} cm counts), or remove it "
                     "from 'hold'",
+                )
+            )
+    return findings
+
+
+# --- a cushion under the head or the knees -------------------------------------------------
+
+CUSHION_M = (0.03, 0.15)
+"""How thick a cushion under a part can be: a folded towel or a small flat cushion (3 cm) to a
+pillow that fills the gap under the head of someone lying on their side (15 cm)."""
+
+
+def cushion_height(placed: Placed, part: str) -> float:
+    """How far above the floor the part on the cushion sits: the cushion's thickness."""
+    return placed.part_gap(part, "floor")
+
+
+def _cushion_findings(pose: KeyPose, i: int, frame: Frame, exercise: Exercise) -> list[Finding]:
+    if pose.cushion is None:
+        return []
+    where: list[str | int] = ["key_poses", "poses", i, "cushion"]
+    findings: list[Finding] = []
+    if "cushion" not in exercise.equipment:
+        findings.append(
+            (
+                where,
+                f"the {pose.cushion} rests on a cushion but the exercise's equipment lacks one",
+                "add 'cushion' to 'equipment' or remove 'cushion' from the pose",
+            )
+        )
+    low, high = CUSHION_M
+    height = cushion_height(frame.placed, pose.cushion)
+    if not low - 0.005 <= height <= high + 0.005:
+        how = "lower it" if height > high else "lift it"
+        findings.append(
+            (
+                where,
+                f"the {pose.cushion} should rest on a cushion {low * 100:.0f} to "
+                f"{high * 100:.0f} cm thick but sits {height * 100:.0f} cm above the floor",
+                f"change the angles so the {pose.cushion} sits {low * 100:.0f} to "
+                f"{high * 100:.0f} cm above the floor ({how}), or remove 'cushion'",
+            )
+        )
+    return findings
+
+
+def _cushion_keeps_its_thickness(poses: list[KeyPose], frames: list[Frame]) -> list[Finding]:
+    """A cushion under the same part in neighbouring key poses is one cushion: the part rests
+    on it at the same height (within the 2 cm a resting part may float)."""
+    findings: list[Finding] = []
+    for i in range(1, len(poses)):
+        part = poses[i].cushion
+        if part is None or poses[i - 1].cushion != part:
+            continue
+        before = cushion_height(frames[i - 1].placed, part)
+        now = cushion_height(frames[i].placed, part)
+        if abs(now - before) > CONTACT_TOLERANCE_M:
+            findings.append(
+                (
+                    ["key_poses", "poses", i, "cushion"],
+                    f"the {part} rests on the cushion {now * 100:.0f} cm above the floor here "
+                    f"but {before * 100:.0f} cm in the key pose before: one cushion keeps its "
+                    "thickness",
+                    f"change the angles so the {part} sits as high as in the key pose before "
+                    f"(within {CONTACT_TOLERANCE_M * 100:.0f} cm counts)",
                 )
             )
     return findings
@@ -384,10 +452,12 @@ def check_exercise(exercise: Exercise) -> list[Finding]:
         findings += _below_floor(frame.placed, i)
         findings += _hold_findings(pose, i, frame, exercise)
         findings += _look_finding(pose, i, frame)
+        findings += _cushion_findings(pose, i, frame, exercise)
     if not any(f[0][3:4] and f[0][3] in ("floor", "chair", "roller") for f in findings):
         findings += _slides(key_poses.poses, align(frames))
     if "stick" in exercise.equipment:
         findings += stick_findings(key_poses, frames)
+    findings += _cushion_keeps_its_thickness(key_poses.poses, frames)
     return findings
 
 
@@ -425,6 +495,22 @@ def stick_findings(key_poses: KeyPoses, frames: list[Frame]) -> list[Finding]:
                 )
             )
     return findings
+
+
+def stick_hold_gap(placed: Placed, side: str) -> float:
+    """How far the palm of one hand is from the surface of the stick held along the back
+    (``props.stick_line``), metres, less the hand's own half-thickness: the stick lies in the
+    middle of the body, so a hand off to one side of the back is off it too."""
+    (x1, y1), (x2, y2) = stick_line(placed)
+    hand = placed.capsules[f"{side}_hand"]
+    da, db = hand.ends_depth if hand.ends_depth is not None else (hand.depth, hand.depth)
+    palm = ((hand.a[0] + hand.b[0]) / 2, (hand.a[1] + hand.b[1]) / 2)
+    length = math.dist((x1, y1), (x2, y2)) or 1.0
+    ux, uy = (x2 - x1) / length, (y2 - y1) / length
+    t = min(max((palm[0] - x1) * ux + (palm[1] - y1) * uy, 0.0), length)
+    along = math.dist(palm, (x1 + ux * t, y1 + uy * t))
+    across = (da + db) / 2 - placed.depth["hip_centre"]
+    return math.hypot(along, across) - STICK_WIDTH_M / 2 - (hand.ra + hand.rb) / 2
 
 
 def _line_gap(

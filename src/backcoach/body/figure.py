@@ -15,7 +15,16 @@ from backcoach.body import cache
 from backcoach.body.contacts import on_the_feet
 from backcoach.body.draw import CM, PALETTE, body_shapes, svg_point
 from backcoach.body.geometry import Point
-from backcoach.body.props import Box, back_scenery, panel_box, scenery_for, stick_box, stick_svg
+from backcoach.body.props import (
+    Box,
+    back_scenery,
+    cushion_outline,
+    cushion_svg,
+    panel_box,
+    scenery_for,
+    stick_box,
+    stick_svg,
+)
 from backcoach.body.scene import Frame, Motion, Scene, build_scene, motions, seen
 from backcoach.catalogue.model import Exercise
 from backcoach.catalogue.poses import Camera, KeyPoses
@@ -162,6 +171,15 @@ def key_poses_drawing(
     if arrow_points:
         xs, ys = [x for x, _ in arrow_points], [y for _, y in arrow_points]
         arrows_box = Box(min(xs), min(ys), max(xs), max(ys))
+    cushions = [
+        cushion_outline(frame.placed, pose.cushion, panel.camera)
+        for frame, pose, panel in zip(scene.frames, key_poses.poses, panels, strict=True)
+        if pose.cushion is not None
+    ]
+    if cushions:
+        xs, ys = [x for c in cushions for x, _ in c], [y for c in cushions for _, y in c]
+        pads = Box(min(xs), min(ys), max(xs), max(ys))
+        arrows_box = pads if arrows_box is None else arrows_box.union(pads)
     stick = stick and scenery.view == "side"
     if stick:
         sticks = stick_box(placed)
@@ -190,6 +208,10 @@ def key_poses_drawing(
         ox, oy = x0 - inner.x0 * CM, top + inner.y1 * CM
         out.append(f'<g transform="translate({ox:.1f} {oy:.1f})">')
         out += back_scenery(scenery, inner, camera=panel.camera)
+        cushion = key_poses.poses[i].cushion
+        if cushion is not None:
+            # Under the head or the knees, behind the body and its ghost (which rests there too).
+            out.append(cushion_svg(scene.frames[i].placed, cushion, panel.camera))
         if panel.ghost is not None:
             ghost = body_shapes(
                 panel.ghost.placed, key_poses.side, ghost=True, strap=panel.ghost.strap

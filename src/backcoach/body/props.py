@@ -408,3 +408,109 @@ def stick_svg(placed: Placed, palette: Palette = PALETTE) -> str:
         f'x2="{x2 * CM:.1f}" y2="{-y2 * CM:.1f}" stroke="{palette.prop_edge}" '
         f'stroke-width="{STICK_WIDTH_M * CM:.1f}" stroke-linecap="round"/>'
     )
+
+
+# --- a cushion under the head or the knees --------------------------------------------------
+
+CUSHION_ALONG_M = 0.34
+"""A small cushion or pillow, along the body: about a pillow's short side."""
+CUSHION_ACROSS_M = 0.46
+"""Across the body: a pillow's long side, wider than the head."""
+CUSHION_FILL = "#e9e2f2"
+"""A soft pale lilac, apart from the mat's green, the floor's grey and the wooden props."""
+CUSHION_EDGE = "#a99bbd"
+
+
+def cushion_box(placed: Placed, part: str) -> tuple[float, float, float, float, float]:
+    """Where a cushion under ``part`` (``head`` or ``knees``) of a placed body lies, in the
+    placed world: (x0, x1, depth0, depth1, top). It fills the gap from the floor up to the part
+    (its thickness is how high the part rests) and is centred under it, its long side across
+    the body, whichever way the body lies in the picture."""
+    if part == "head":
+        centre, towards = "head_centre", "neck_base"
+        cx = placed.points[centre][0]
+        cd = placed.depth[centre]
+        fx, fd = placed.points[towards][0], placed.depth[towards]
+    else:
+        knees = [placed.points[f"{side}_knee"] for side in ("left", "right")]
+        cx = (knees[0][0] + knees[1][0]) / 2
+        cd = (placed.depth["left_knee"] + placed.depth["right_knee"]) / 2
+        fx, fd = placed.points["hip_centre"][0], placed.depth["hip_centre"]
+    top = max(min(placed.part_gap(part, "floor"), 0.15), 0.0)
+    # The body runs along the picture (x) or toward the viewer (depth): the cushion's short
+    # side lies along it.
+    along_x = abs(cx - fx) >= abs(cd - fd)
+    half_x = (CUSHION_ALONG_M if along_x else CUSHION_ACROSS_M) / 2
+    half_d = (CUSHION_ACROSS_M if along_x else CUSHION_ALONG_M) / 2
+    return cx - half_x, cx + half_x, cd - half_d, cd + half_d, top
+
+
+def cushion_outline(placed: Placed, part: str, camera: Camera | None = None) -> list[Point]:
+    """The cushion's outline in the picture, round it in order: its side face in a plain
+    view, the silhouette of the whole pad as ``camera`` sees it from above at an angle, the
+    pad as it lies when the view looks straight down."""
+    x0, x1, d0, d1, top = cushion_box(placed, part)
+    if placed.view == "top":
+        # Picture y runs across the body here: the pad's long side lies along it.
+        name = "head_centre" if part == "head" else "left_knee"
+        cy = placed.points[name][1]
+        if part == "knees":
+            cy = (cy + placed.points["right_knee"][1]) / 2
+        half = CUSHION_ACROSS_M / 2
+        x0, x1 = (x0 + x1) / 2 - CUSHION_ALONG_M / 2, (x0 + x1) / 2 + CUSHION_ALONG_M / 2
+        return [(x0, cy - half), (x1, cy - half), (x1, cy + half), (x0, cy + half)]
+    if plain(camera):
+        return [(x0, 0.0), (x1, 0.0), (x1, top), (x0, top)]
+    assert camera is not None
+    lens = Lens.of(camera)
+    corners = [lens.see(x, y, d)[0] for x in (x0, x1) for y in (0.0, top) for d in (d0, d1)]
+    return _hull(corners)
+
+
+def _hull(points: list[Point]) -> list[Point]:
+    """The convex hull of a few points, in order round it (Andrew's monotone chain)."""
+    pts = sorted(set(points))
+    if len(pts) < 3:
+        return pts
+
+    def cross(o: Point, a: Point, b: Point) -> float:
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    lower: list[Point] = []
+    for p in pts:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
+            lower.pop()
+        lower.append(p)
+    upper: list[Point] = []
+    for p in reversed(pts):
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
+            upper.pop()
+        upper.append(p)
+    return lower[:-1] + upper[:-1]
+
+
+def cushion_svg(placed: Placed, part: str, camera: Camera | None = None) -> str:
+    """The cushion under ``part`` of ``placed`` (the body as placed, not as the camera sees
+    it) as one pad with rounded corners (``class="prop cushion"``), drawn behind the body."""
+    return (
+        f'<path class="prop cushion" d="{_rounded(cushion_outline(placed, part, camera))}" '
+        f'fill="{CUSHION_FILL}" stroke="{CUSHION_EDGE}" stroke-width="2.5" '
+        f'stroke-linejoin="round"/>'
+    )
+
+
+def _rounded(outline: list[Point], radius: float = 0.05) -> str:
+    """An SVG path round ``outline`` (metres, y up) with each corner rounded off."""
+    n = len(outline)
+    d = []
+    for i in range(n):
+        (px, py), (cx, cy), (nx, ny) = outline[i - 1], outline[i], outline[(i + 1) % n]
+        a = min(radius, math.dist((px, py), (cx, cy)) / 2) / (math.dist((px, py), (cx, cy)) or 1)
+        b = min(radius, math.dist((nx, ny), (cx, cy)) / 2) / (math.dist((nx, ny), (cx, cy)) or 1)
+        sx, sy = cx + (px - cx) * a, cy + (py - cy) * a
+        ex, ey = cx + (nx - cx) * b, cy + (ny - cy) * b
+        d.append(
+            f"{'M' if i == 0 else 'L'} {sx * CM:.1f} {-sy * CM:.1f} "
+            f"Q {cx * CM:.1f} {-cy * CM:.1f} {ex * CM:.1f} {-ey * CM:.1f}"
+        )
+    return " ".join(d) + " Z"

@@ -295,11 +295,16 @@ HoldTarget = Literal[
     "chest",
     "towel",
     "chair",
+    "stick",
 ]
 """What a hand can hold or rest on, besides the floor: a part of the body (the knee, the shin
-just below it, the thigh, the belly, the chest), the towel of ``strap`` or the chair seat."""
+just below it, the thigh, the belly, the chest), the towel of ``strap``, the chair seat or the
+stick held along the back (a ``stick`` in the equipment)."""
 PAIRED_HOLDS = ("knees", "shins", "thighs")
 """Hold targets that name both sides: only ``hands`` (one hand each) can hold them."""
+Cushioned = Literal["head", "knees"]
+"""What a cushion (in the exercise's equipment) lies under: the head of a person lying down,
+or both knees. The part rests on the cushion, not on the floor."""
 Look = Literal["up", "down", "ahead"]
 """Where the face points: ``up`` (at the ceiling or the sky, 30 degrees or more above level),
 ``down`` (at the floor or the mat, 30 degrees or more below level) or ``ahead`` (within 30
@@ -392,6 +397,12 @@ class KeyPose(BaseModel):
         default=None,
         description="Where the face points, when the steps say so: up, down or ahead; checked.",
     )
+    cushion: Cushioned | None = Field(
+        default=None,
+        description="A cushion under the head (or the knees) when the steps put one there; "
+        "drawn, and checked: the part must sit a cushion's thickness (3 to 15 cm) above the "
+        "floor and the exercise's equipment must list a cushion.",
+    )
     camera: Camera | None = Field(
         default=None,
         description="This pose's picture from another camera than the exercise's, e.g. "
@@ -415,6 +426,11 @@ class KeyPose(BaseModel):
             if part in seen:
                 raise ValueError(f"'{part}' is listed twice; list each resting part once")
             seen.add(part)
+        if self.cushion is not None and self.cushion in seen:
+            raise ValueError(
+                f"'{self.cushion}' rests on the cushion, so it cannot rest on the floor or "
+                f"another support as well; take '{self.cushion}' out of that list"
+            )
         if "hands" in self.hold and len(self.hold) > 1:
             raise ValueError(
                 "'hold' names 'hands' and one hand as well; say 'hands' alone or give "
