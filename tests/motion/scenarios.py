@@ -37,10 +37,10 @@ FAULTS: dict[str, list[tuple[dict[str, Any], frozenset[int]]]] = {
             {"angles": {"hip": 0, "lumbar": -10, "knee": 0}, "floor": ["hands", "toes"]},
             frozenset({0}),
         ),
-        # Elbows left clearly bent. With the arms out to the side (as drawn), a camera turned
-        # 20 degrees reads a 70-degree bend as nearly straight in the picture (a limit of 2D
-        # angles): the fault is a 90-degree bend.
-        ({"angles": {"elbow": 90, "shoulder": 20}}, frozenset({1})),
+        # Elbows left bent (70 degrees of flexion). Angles are measured between MediaPipe's
+        # world landmarks (3D), so a camera turned 20 degrees reads the bend as it is; in the
+        # picture alone it read nearly straight (test_world_landmarks.py).
+        ({"angles": {"elbow": 70, "shoulder": 20}}, frozenset({1})),
     ],
     "knee-to-chest-double": [
         ({"angles": {"lumbar": 45}, "floor": ["head", "upper_trunk"]}, frozenset({0})),
@@ -108,6 +108,8 @@ FAULTS: dict[str, list[tuple[dict[str, Any], frozenset[int]]]] = {
         )
     ],
     "side-lying-open-book": [({"angles": {"right_hip": 50}}, frozenset({0}))],  # top knee back
+    # Forcing further than is comfortable: 15 degrees more of the back, 15 of the hips.
+    "seated-forward-bend": [({"angles": {"lumbar": 60, "hip": 125}}, frozenset({0}))],
     # The head and shoulders lifted off the floor, curling up.
     "towel-hamstring-stretch": [
         ({"angles": {"lumbar": 25, "neck": 25}, "floor": ["pelvis", "left_foot"]}, frozenset({0}))

@@ -39,6 +39,7 @@ REQUIRED = {
     "standing-side-bend",
     "thread-the-needle",
     "towel-hamstring-stretch",
+    "seated-forward-bend",
 }
 LEFT_WITHOUT = {
     "deep-abdominal-activation",
@@ -46,7 +47,6 @@ LEFT_WITHOUT = {
     "foam-roll-back",
     "pelvic-tilt",
     "prone-lying",
-    "seated-forward-bend",
     "seated-rotation",
     "slouch-overcorrect",
     "standing-pelvic-tilt",

@@ -69,3 +69,27 @@ def test_poor_tracking_tries_the_turns_and_keeps_tracking(tmp_path: Path) -> Non
     ys = [last[n].y for n in ("left_shoulder", "left_hip")]
     assert all(0 <= v <= 224 for v in xs + ys)
     assert abs(xs[0] - xs[1]) > 2 * abs(ys[0] - ys[1])
+
+
+@pytest.mark.parametrize("quarter", [0, 1, 3])
+def test_world_positions_come_with_the_landmarks(quarter: int) -> None:
+    """Every landmark has MediaPipe's world position (metres, hips-centred), turned back with
+    the picture: the legs-up pose's hip angle reads the same from any turn, and the thighs
+    point up (y down in the picture, so negative) from the hips."""
+    from backcoach.motion.features import angle_at
+    from backcoach.motion.pose_model import PoseModel
+
+    frames = _frames(8, start=64)
+    model = PoseModel(quarter)
+    for image in frames:
+        marks = model.detect(image)
+    model.close()
+    assert marks is not None
+    assert all(m.world is not None for m in marks.values())
+    hip = marks["left_hip"].world
+    knee = marks["left_knee"].world
+    assert hip is not None and knee is not None
+    assert abs(hip[0]) < 0.2 and abs(hip[1]) < 0.2  # near the origin midway between the hips
+    assert knee[1] < hip[1] - 0.15  # thighs raised: the knee well above the hip
+    angle = angle_at(marks["left_shoulder"], marks["left_hip"], marks["left_knee"])
+    assert angle is not None and 60 < angle < 140

@@ -350,13 +350,14 @@ class Analyser:
         not_seen = []
         if not verdict.matches:
             not_seen.append(verdict.message)
-        elif tr.frames and measured < MIN_TRACKED_SHARE:
+        if tr.frames and measured < MIN_TRACKED_SHARE:
+            # Also beside a mismatch: landmarks guessed in the dark can look like anything.
             not_seen.append(
                 f"the body was measured in only {measured:.0%} of the frames (at least "
                 f"{MIN_TRACKED_SHARE:.0%} is needed to judge form), so form was not judged; "
                 "try more light and the whole body in the picture"
             )
-        elif not reps and self.calibration.range() is None and tr.measured:
+        elif verdict.matches and not reps and self.calibration.range() is None and tr.measured:
             not_seen.append(
                 "no movement large enough to be a repetition was seen, so nothing was counted"
             )

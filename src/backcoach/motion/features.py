@@ -4,6 +4,20 @@ Features are read from UPRIGHT landmarks (y up; see :mod:`backcoach.motion.orien
 way for a camera's landmarks and for the body model's key poses, so a threshold taken from a
 key pose means the same thing on video. Every measure is unitless or in degrees, and none
 depends on which way the person faces, so a camera on either side gives the same numbers.
+
+Angles are measured in 3D, between world positions (MediaPipe's ``pose_world_landmarks``; the
+body model's own 3D body for the key poses), whenever the landmarks have them: a limb pointing
+toward the camera keeps its true angle, so a camera turned or looking down reads what a side
+view reads. Heights, leans and left-right differences need the floor and "up", which the
+levelled picture gives, so they stay in the picture plane.
+
+An angle between points of the trunk, head and legs (the hips, knees and ankles bend forward
+and back) is read in the body's own side-on plane: both segments are first flattened onto the
+plane across the left-right hip axis. A straight joint's full 3D angle is ill-conditioned:
+near 180 degrees a bend forward or back changes it only slightly (to second order), while the
+sideways part, the build's own offsets (shoulders wider than hips) plus MediaPipe's depth
+noise, which lies across a side-on camera, changes it at once and always makes it smaller.
+Flattened, the bend moves the angle one for one and the depth noise drops out.
 """
 
 from __future__ import annotations
@@ -26,6 +40,14 @@ are the pose model's guess, and its guesses for a hidden knee can be wildly bent
 
 FORESHORTENED = 0.5
 """A trunk drawn shorter than this share of the body's size points at the camera."""
+
+SAGITTAL = frozenset({"nose", "ear", "shoulder", "hip", "knee", "ankle", "heel", "toe"})
+"""Points whose angles are read in the body's side-on plane (see above); an angle with an
+elbow or a wrist (arms bend in any plane) stays fully 3D."""
+
+SIDEWAYS = 0.5
+"""A segment that keeps less than this share of its length once flattened points mostly along
+the hip axis: its angle is not a forward or back bend, so the full 3D angle is used."""
 
 SIDES = ("left", "right")
 _MEDIAPIPE_NAME = {"toe": "foot_index"}
@@ -80,12 +102,45 @@ class Frame:
     floor: float
 
 
-def _angle(a: Mark, b: Mark, c: Mark) -> float | None:
-    v1, v2 = (a.x - b.x, a.y - b.y), (c.x - b.x, c.y - b.y)
+def hip_axis(marks: Marks) -> tuple[float, float, float] | None:
+    """The unit left-right hip axis in world positions; None without both hips' positions.
+
+    Visibility is not asked for: MediaPipe places every world landmark, and a hidden hip's
+    sideways offset, guessed or not, tilts the axis only a little."""
+    left, right = marks.get("left_hip"), marks.get("right_hip")
+    if left is None or right is None or left.world is None or right.world is None:
+        return None
+    axis = [p - q for p, q in zip(left.world, right.world, strict=True)]
+    size = math.hypot(*axis)
+    return (axis[0] / size, axis[1] / size, axis[2] / size) if size else None
+
+
+def _flatten(v: list[float], normal: tuple[float, float, float]) -> list[float] | None:
+    along = sum(p * q for p, q in zip(v, normal, strict=True))
+    flat = [p - along * q for p, q in zip(v, normal, strict=True)]
+    return flat if math.hypot(*flat) >= SIDEWAYS * math.hypot(*v) else None
+
+
+def angle_at(
+    a: Mark, b: Mark, c: Mark, normal: tuple[float, float, float] | None = None
+) -> float | None:
+    """The angle at ``b`` in degrees: between the world segments (3D) when all three marks
+    have a world position, so the camera's position does not change it; else in the picture.
+    With a ``normal`` (the hip axis), the world segments are first flattened onto the plane
+    across it, unless one of them points mostly along it."""
+    if a.world is not None and b.world is not None and c.world is not None:
+        v1 = [p - q for p, q in zip(a.world, b.world, strict=True)]
+        v2 = [p - q for p, q in zip(c.world, b.world, strict=True)]
+        if normal is not None:
+            f1, f2 = _flatten(v1, normal), _flatten(v2, normal)
+            if f1 is not None and f2 is not None:
+                v1, v2 = f1, f2
+    else:
+        v1, v2 = [a.x - b.x, a.y - b.y], [c.x - b.x, c.y - b.y]
     n = math.hypot(*v1) * math.hypot(*v2)
     if n == 0:
         return None
-    cos = (v1[0] * v2[0] + v1[1] * v2[1]) / n
+    cos = sum(p * q for p, q in zip(v1, v2, strict=True)) / n
     return math.degrees(math.acos(max(-1.0, min(1.0, cos))))
 
 
@@ -114,7 +169,8 @@ def side_values(spec: CoachFeature, frame: Frame) -> dict[str, float]:
         sureness[side or ""] = min(f.visibility for f in marks)
         value: float | None
         if spec.angle is not None:
-            value = _angle(marks[0], marks[1], marks[2])
+            sagittal = all(p.split("_")[-1] in SAGITTAL for p in points)
+            value = angle_at(marks[0], marks[1], marks[2], hip_axis(m) if sagittal else None)
         elif spec.tilt is not None:
             value = _tilt(marks[0], marks[1])
             if {p.split("_")[-1] for p in points} == {"hip", "shoulder"} and math.dist(

@@ -4,6 +4,11 @@ A source (video file, webcam, recorded landmark file, synthetic track) turns int
 stream, so everything after pose estimation is tested without a camera. Coordinates are the
 picture's: pixels, x to the right, y DOWN (as images and MediaPipe have them); the analysis
 turns them upright itself (:mod:`backcoach.motion.orient`).
+
+A landmark may also carry MediaPipe's world position (``pose_world_landmarks``): metres,
+origin midway between the hips, x to the right, y down and z away from the camera, turned with
+the camera. Angles between world segments do not change with where the camera stands, so the
+analysis measures angles on them when every landmark of the angle has one.
 """
 
 from __future__ import annotations
@@ -12,13 +17,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
+World = tuple[float, float, float]
+"""A landmark's world position in metres (see above)."""
+
 
 class Mark(NamedTuple):
-    """One landmark: picture position and how sure the pose model is that it is visible."""
+    """One landmark: picture position, how sure the pose model is that it is visible and,
+    when the source has it, its world position."""
 
     x: float
     y: float
     visibility: float
+    world: World | None = None
 
 
 Marks = dict[str, Mark]

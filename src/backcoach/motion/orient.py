@@ -27,14 +27,15 @@ _SHAPE = ("shoulder", "hip", "knee", "ankle", "wrist", "elbow")
 
 def upright(marks: Marks, quarter: int = 0, level: float = 0.0) -> Marks:
     """Picture landmarks (y down) as upright ones (y up), turned ``quarter`` quarter turns
-    and then ``level`` degrees counter-clockwise."""
+    and then ``level`` degrees counter-clockwise. World positions are kept as they are: only
+    angles are measured on them, and those do not depend on which way is up."""
     c, s = math.cos(math.radians(level)), math.sin(math.radians(level))
     out = {}
     for name, m in marks.items():
         x, y = m.x, -m.y
         for _ in range(quarter % 4):
             x, y = -y, x
-        out[name] = Mark(x * c - y * s, x * s + y * c, m.visibility)
+        out[name] = Mark(x * c - y * s, x * s + y * c, m.visibility, m.world)
     return out
 
 

@@ -1,4 +1,5 @@
-"""MediaPipe Pose, wrapped: landmarks in picture pixels, and detection on a turned picture.
+"""MediaPipe Pose, wrapped: landmarks in picture pixels (with their world positions), and
+detection on a turned picture.
 
 Only the full model is ever used: ``pose_landmark_full.tflite`` ships inside the
 ``mediapipe==0.10.21`` wheel, so it runs offline. Model complexity 0 (lite) and 2 (heavy) make
@@ -61,8 +62,10 @@ class PoseModel:
         )
 
     def detect(self, image: Any) -> Marks | None:
-        """Landmarks of the person in a BGR picture, in its own pixels (y down); the picture is
-        turned ``quarter`` quarter turns clockwise for MediaPipe and the landmarks turned back."""
+        """Landmarks of the person in a BGR picture, in its own pixels (y down), each with its
+        world position (metres, hips-centred; see :mod:`backcoach.motion.frames`); the picture
+        is turned ``quarter`` quarter turns clockwise for MediaPipe and the landmarks (and the
+        world positions' x and y) turned back."""
         cv2 = self._cv2
         h, w = image.shape[:2]
         turned = image
@@ -77,10 +80,19 @@ class PoseModel:
         if result.pose_landmarks is None:
             return None
         th, tw = turned.shape[:2]
+        world = result.pose_world_landmarks
+        places = world.landmark if world is not None else [None] * len(MEDIAPIPE_LANDMARKS)
         marks = {}
-        for name, lm in zip(MEDIAPIPE_LANDMARKS, result.pose_landmarks.landmark, strict=True):
+        for name, lm, wl in zip(
+            MEDIAPIPE_LANDMARKS, result.pose_landmarks.landmark, places, strict=True
+        ):
             u, v = lm.x * tw, lm.y * th
-            marks[name] = Mark(*_back(u, v, self.quarter, w, h), float(lm.visibility))
+            x, y = _back(u, v, self.quarter, w, h)
+            at = None
+            if wl is not None:
+                wx, wy = _back(wl.x, wl.y, self.quarter, 0, 0)
+                at = (wx, wy, float(wl.z))
+            marks[name] = Mark(x, y, float(lm.visibility), at)
         return marks
 
     def close(self) -> None:
@@ -88,7 +100,8 @@ class PoseModel:
 
 
 def _back(u: float, v: float, quarter: int, w: int, h: int) -> tuple[float, float]:
-    """A point of the turned picture in the original picture's pixels."""
+    """A point of the turned picture in the original picture's pixels (with ``w = h = 0``, a
+    direction: a world position's x and y)."""
     if quarter == 1:  # turned clockwise: original (x, y) went to (h - y, x)
         return v, h - u
     if quarter == 2:

@@ -2,17 +2,21 @@
 
 JSON::
 
-    {"format": "backcoach-landmarks", "version": 1, "fps": 24, "size": [224, 224],
-     "frames": [{"t": 0.0, "landmarks": {"nose": [x, y, visibility], ...}},
+    {"format": "backcoach-landmarks", "version": 2, "fps": 24, "size": [224, 224],
+     "frames": [{"t": 0.0, "landmarks": {"nose": [x, y, visibility, wx, wy, wz], ...}},
                 {"t": 0.042, "landmarks": null}]}
 
 CSV, one row per landmark (a row with an empty landmark marks a frame with no person)::
 
-    t,landmark,x,y,visibility
-    0.0,nose,101.5,140.2,0.99
+    t,landmark,x,y,visibility,world_x,world_y,world_z
+    0.0,nose,101.5,140.2,0.99,0.012,-0.61,-0.25
 
 Positions are picture pixels with y down, as MediaPipe gives them (scaled to the picture);
-landmark names are MediaPipe's. ``backcoach coach VIDEO --save-landmarks FILE.json`` writes one.
+landmark names are MediaPipe's. The world position (``wx, wy, wz``: MediaPipe's
+``pose_world_landmarks``, metres from mid-hips, x right, y down, z away from the camera) is
+optional: version 1 files and CSV files with only the first five columns have none, and are
+measured in the picture alone (see :mod:`backcoach.motion.features`).
+``backcoach coach VIDEO --save-landmarks FILE.json`` writes one (version 2, with world positions).
 """
 
 from __future__ import annotations
@@ -35,9 +39,10 @@ _NAMES = frozenset(MEDIAPIPE_LANDMARKS)
 _EXAMPLE = '{"t": 0.0, "landmarks": {"nose": [120.5, 80.0, 0.98]}}'
 
 MAX_JSON_BYTES = 64 * MB
-"""A JSON landmark file grows by about 2.4 MB a minute at 30 frames a second (33 landmarks a
-frame, as :func:`write_json` writes them): 64 MB is 26 minutes, longer than the sets of any one
-exercise, and is checked before the file is read (parsed, it takes several times its size)."""
+"""A JSON landmark file grows by about 3.8 MB a minute at 30 frames a second (33 landmarks a
+frame with their world positions, as :func:`write_json` writes them): 64 MB is 17 minutes,
+longer than the sets of any one exercise, and is checked before the file is read (parsed, it
+takes several times its size)."""
 
 
 class LandmarkFileError(ValueError):
@@ -81,14 +86,15 @@ def _number(value: Any, where: str) -> float:
 
 
 def _mark(raw: Any, where: str) -> Mark:
-    if not isinstance(raw, list) or len(raw) != 3:
+    if not isinstance(raw, list) or len(raw) not in (3, 6):
         raise LandmarkFileError(
-            f"{where}: must be [x, y, visibility] (got {raw!r}); e.g. [120.5, 80.0, 0.98]"
+            f"{where}: must be [x, y, visibility] or [x, y, visibility, wx, wy, wz] "
+            f"(got {raw!r}); e.g. [120.5, 80.0, 0.98] or [120.5, 80.0, 0.98, 0.1, -0.5, -0.2]"
         )
-    x, y, v = (_number(r, where) for r in raw)
+    x, y, v, *world = (_number(r, where) for r in raw)
     if not 0.0 <= v <= 1.0:
         raise LandmarkFileError(f"{where}: visibility must be 0 to 1 (got {v:g})")
-    return Mark(x, y, v)
+    return Mark(x, y, v, (world[0], world[1], world[2]) if world else None)
 
 
 def _name(name: Any, where: str) -> str:
@@ -143,20 +149,25 @@ def _read_json(path: Path) -> tuple[list[PoseFrame], float | None, tuple[int, in
 
 def _read_csv(path: Path) -> list[PoseFrame]:
     columns = ["t", "landmark", "x", "y", "visibility"]
+    world = ["world_x", "world_y", "world_z"]
     frames: dict[float, Marks | None] = {}
     try:
         with path.open(newline="", encoding="utf-8") as handle:
             reader = csv.reader(handle)
             header = next(reader, None)
-            if header != columns:
+            if header == columns + world:
+                columns = header
+            elif header != columns:
                 raise LandmarkFileError(
-                    f"{path}:1: the header must be {','.join(columns)} "
-                    f"(got {','.join(header or [])})"
+                    f"{path}:1: the header must be {','.join(columns)} or "
+                    f"{','.join(columns + world)} (got {','.join(header or [])})"
                 )
             for line, row in enumerate(reader, start=2):
                 where = f"{path}:{line}"
-                if len(row) != 5:
-                    raise LandmarkFileError(f"{where}: needs 5 values (got {len(row)})")
+                if len(row) != len(columns):
+                    raise LandmarkFileError(
+                        f"{where}: needs {len(columns)} values (got {len(row)})"
+                    )
                 t = _parse(row[0], f"{where}: t")
                 if not row[1]:
                     frames.setdefault(t, None)
@@ -181,10 +192,12 @@ def _parse(text: str, where: str) -> float:
 
 
 def write_json(path: Path, frames: Sequence[PoseFrame], fps: float, size: tuple[int, int]) -> None:
-    """Save landmarks (not pictures) so an analysis can be run again without the video."""
+    """Save landmarks (not pictures) so an analysis can be run again without the video; world
+    positions to a tenth of a millimetre (as fine, for an angle, as the picture's hundredth
+    of a pixel: a replay gives the same numbers as the live run)."""
     data = {
         "format": FORMAT,
-        "version": 1,
+        "version": 2,
         "fps": fps,
         "size": list(size),
         "frames": [
@@ -192,12 +205,14 @@ def write_json(path: Path, frames: Sequence[PoseFrame], fps: float, size: tuple[
                 "t": round(f.t, 4),
                 "landmarks": None
                 if f.marks is None
-                else {
-                    n: [round(m.x, 2), round(m.y, 2), round(m.visibility, 3)]
-                    for n, m in f.marks.items()
-                },
+                else {n: _written(m) for n, m in f.marks.items()},
             }
             for f in frames
         ],
     }
     path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def _written(m: Mark) -> list[float]:
+    out = [round(m.x, 2), round(m.y, 2), round(m.visibility, 3)]
+    return out if m.world is None else out + [round(w, 4) for w in m.world]

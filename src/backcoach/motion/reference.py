@@ -8,10 +8,10 @@ from numbers tuned to one video.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from backcoach.body.landmarks import landmarks
+from backcoach.body.landmarks import Landmark, landmarks
 from backcoach.body.placement import Placed
 from backcoach.body.scene import build_scene
 from backcoach.catalogue.model import (
@@ -26,7 +26,7 @@ from backcoach.catalogue.model import (
     FormRule,
 )
 from backcoach.motion.features import Frame, body_scale, combine, floor_line, side_values
-from backcoach.motion.frames import Mark, Marks
+from backcoach.motion.frames import Mark, Marks, World
 from backcoach.motion.phases import ENTER
 
 MIN_TRACK_CHANGE = {"angle": 15.0, "tilt": 10.0, "height": 0.15, "difference": 0.15}
@@ -44,8 +44,22 @@ class NotCoachable(ValueError):
 
 
 def body_marks(placed: Placed) -> Marks:
-    """The body model's landmarks as upright marks (metres, y up), all fully visible."""
-    return {name: Mark(p.x, p.y, 1.0) for name, p in landmarks(placed).items()}
+    """The body model's landmarks as upright marks (metres, y up), all fully visible, with
+    their world positions as MediaPipe gives them (:func:`world_of`)."""
+    body = landmarks(placed)
+    return {name: Mark(p.x, p.y, 1.0, world_of(p, body)) for name, p in body.items()}
+
+
+def world_of(point: Landmark, body: Mapping[str, Landmark]) -> World:
+    """A body-model landmark's world position as MediaPipe's ``pose_world_landmarks`` has it:
+    metres from the point midway between the hips, x to the right, y down, z away from the
+    camera (the body model's depth is toward the viewer, its y up)."""
+    left, right = body["left_hip"], body["right_hip"]
+    return (
+        point.x - (left.x + right.x) / 2,
+        (left.y + right.y) / 2 - point.y,
+        (left.depth + right.depth) / 2 - point.depth,
+    )
 
 
 def frame_of(marks: Marks) -> Frame | None:

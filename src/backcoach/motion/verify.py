@@ -5,9 +5,12 @@ body model, measured exactly like the video):
 
 - the **position**: lying on the back or the front, on hands and knees, sitting or standing,
   from the trunk's lean against gravity (the upright picture's vertical: the analysis has
-  already levelled the camera and turned a phone on its side) and how high the shoulders and
-  hips are above the floor. Nothing here depends on where the camera stands: a trunk pointing
-  at the camera is level (only a lying or kneeling trunk can point at a camera near the floor).
+  already levelled the camera and turned a phone on its side), how high the shoulders and
+  hips are above the floor and, for an upright trunk, how the thighs and knees bend (3D, from
+  world positions: a chair puts the hips at standing height in trunk lengths, a camera looking
+  down makes them look higher still). Nothing here depends on where the camera stands: a trunk
+  pointing at the camera is level (only a lying or kneeling trunk can point at a camera near
+  the floor).
 - the **moving parts**: which body parts rise and fall, or bend, in the video against how much
   they move in the key poses. Sit-ups offered as bridges move the shoulders a trunk length up;
   a bridge never lifts them.
@@ -22,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from backcoach.motion.features import FORESHORTENED, Frame, seen
+from backcoach.motion.features import FORESHORTENED, Frame, angle_at, seen
 from backcoach.motion.frames import Mark, Marks
 
 UPRIGHT_DEG = 35.0
@@ -36,8 +39,18 @@ wrist and the hips above the lower knee: arms and thighs hold the trunk up. Lyin
 level with them, give or take the body's width seen from above."""
 SITTING_MAX = 0.9
 STANDING_MIN = 1.3
-"""Hip heights (trunk lengths) up to which an upright trunk sits, and from which it stands; in
-between (kneeling, perching) no position is claimed."""
+"""Without world positions (an old landmark file): hip heights (trunk lengths) up to which an
+upright trunk sits, and from which it stands; in between (a chair's height, kneeling) no
+position is claimed. Heights in the picture also grow when the camera looks up or down."""
+SEATED_HIP_DEG = 130.0
+STANDING_HIP_DEG = 150.0
+STANDING_KNEE_DEG = 140.0
+"""With world positions (3D, so the camera's position does not matter): an upright trunk with
+the thighs bent forward from it (the 3D angle shoulder-hip-knee at most 130 degrees; about 90
+on a chair) and the knees bent as much (or the hips low: sitting on the floor, legs long)
+sits; with the thighs in line with it (at least 150) on straight knees (hip-knee-ankle at
+least 140) it stands. A hip hinge on soft knees that a camera looking down draws upright,
+kneeling up (thighs in line, knees bent) and the ways between are left unclaimed."""
 FACE = 0.15
 """How far (trunk lengths) the nose must sit above or below the ears to tell face up from down."""
 MIN_FRAMES = 20
@@ -90,6 +103,18 @@ def position(frame: Frame) -> str | None:
     from_vertical = 90.0 if trunk < FORESHORTENED * scale else math.degrees(math.atan2(abs(dx), dy))
     hip_h = (hips.y - frame.floor) / scale
     if from_vertical <= UPRIGHT_DEG:
+        hip_angle, knee_angle = (
+            _bend(marks, ("shoulder", "hip", "knee")),
+            _bend(marks, ("hip", "knee", "ankle")),
+        )
+        if hip_angle is not None and knee_angle is not None:
+            if hip_angle <= SEATED_HIP_DEG and (
+                knee_angle <= SEATED_HIP_DEG or hip_h <= SITTING_MAX
+            ):
+                return "sitting"
+            if hip_angle >= STANDING_HIP_DEG and knee_angle >= STANDING_KNEE_DEG:
+                return "standing"
+            return None
         if hip_h <= SITTING_MAX:
             return "sitting"
         return "standing" if hip_h >= STANDING_MIN else None
@@ -111,6 +136,20 @@ def position(frame: Frame) -> str | None:
         return "lying"
     face = (nose.y - ears.y) / scale
     return "lying-back" if face >= FACE else "lying-front" if face <= -FACE else "lying"
+
+
+def _bend(marks: Marks, points: tuple[str, str, str]) -> float | None:
+    """A joint's full 3D angle from world positions, the mean of the sides seen; None when no
+    side has all three points seen with world positions."""
+    values = []
+    for side in ("left", "right"):
+        found = [seen(marks, f"{side}_{p}") for p in points]
+        if all(m is not None and m.world is not None for m in found):
+            a, b, c = (m for m in found if m is not None)
+            value = angle_at(a, b, c)
+            if value is not None:
+                values.append(value)
+    return sum(values) / len(values) if values else None
 
 
 def parts(frame: Frame) -> dict[str, float]:
