@@ -15,8 +15,10 @@ if TYPE_CHECKING:
     from backcoach.app import AppContext, PersonContext
     from backcoach.config import Settings
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# No emoji codes: what is printed quotes files and people's words, and Rich would turn
+# "exercise.yaml:100:" into "exercise.yaml💯" (found when a problem's line reached 100).
+console = Console(highlight=False, emoji=False)
+err_console = Console(stderr=True, highlight=False, emoji=False)
 
 EXIT_INVALID = 2
 """Exit code for invalid input (files, answers, arguments), as in the issue's contract."""
