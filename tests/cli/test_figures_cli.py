@@ -68,3 +68,42 @@ def test_no_png_writes_only_svg(home: Path, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert not list(tmp_path.glob("*.png"))
     assert (tmp_path / "prone-on-elbows.svg").exists()
+
+
+def test_a_version_is_drawn_under_its_own_name(home: Path, tmp_path: Path) -> None:
+    out = tmp_path / "figs"
+    args = ("figures", "--id", "prone-press-up", "--no-png", "--out", str(out))
+    result = run_cli(*args, "--version", "wrist", home=home)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        "prone-press-up--wrist.anim.svg",
+        "prone-press-up--wrist.svg",
+    ]
+    usual = run_cli(*args, home=home)
+    assert usual.returncode == 0, usual.stderr
+    # The wrist version (on the forearms) is another picture than the usual one.
+    assert (out / "prone-press-up--wrist.svg").read_text() != (
+        out / "prone-press-up.svg"
+    ).read_text()
+    # Without --id: every exercise that draws the version, and only those.
+    every = tmp_path / "every"
+    result = run_cli("figures", "--no-png", "--out", str(every), "--version", "wrist", home=home)
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in every.glob("*.svg") if not p.name.endswith(".anim.svg"))
+    assert "prone-press-up--wrist.svg" in names and "cat-cow--wrist.svg" in names
+    assert all(name.endswith("--wrist.svg") for name in names)
+
+
+def test_an_unknown_version_lists_the_drawn_ones(home: Path, tmp_path: Path) -> None:
+    args = ("figures", "--no-png", "--out", str(tmp_path / "figs"), "--version")
+    result = run_cli(*args, "wirst", "--id", "prone-press-up", home=home)
+    assert result.returncode == 2
+    error = " ".join(result.stderr.split())
+    assert "has no drawn version 'wirst'; drawn versions: wrist" in error, error
+    assert "leave --version out" in error
+    result = run_cli(*args, "wirst", home=home)
+    assert result.returncode == 2
+    error = " ".join(result.stderr.split())
+    assert "no exercise is drawn in a version for 'wirst'; drawn versions: " in error, error
+    assert "wrist" in error.split("drawn versions: ")[1]
+    assert not (tmp_path / "figs").exists() or not any((tmp_path / "figs").iterdir())

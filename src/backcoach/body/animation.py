@@ -17,11 +17,19 @@ from __future__ import annotations
 
 from backcoach.body.draw import CM, Shape, body_shapes
 from backcoach.body.figure import FONT, PANEL_WIDTH, needs_mat
-from backcoach.body.props import Box, back_scenery, panel_box, scenery_for
-from backcoach.body.scene import build_scene, seen
+from backcoach.body.placement import Placed
+from backcoach.body.props import (
+    Box,
+    back_scenery,
+    cushion_outline,
+    cushion_svg,
+    panel_box,
+    scenery_for,
+)
+from backcoach.body.scene import Scene, build_scene, seen
 from backcoach.body.timing import Tempo, tempo_of, timeline
 from backcoach.catalogue.model import Exercise
-from backcoach.catalogue.poses import KeyPoses
+from backcoach.catalogue.poses import Cushioned, KeyPoses
 
 
 def animation_svg(key_poses: KeyPoses, tempo: Tempo, width_px: int = 480) -> str:
@@ -35,7 +43,13 @@ def animation_svg(key_poses: KeyPoses, tempo: Tempo, width_px: int = 480) -> str
 
     placed = [f.placed for f in forward]
     scenery = scenery_for([f.placed for f in scene.forward], needs_mat(scene.frames))
-    view = panel_box(scenery, placed, cameras=[camera])
+    cushion = _cushion(key_poses, scene)
+    pad = None
+    if cushion is not None:
+        outline = cushion_outline(*cushion, camera)
+        xs, ys = [x for x, _ in outline], [y for _, y in outline]
+        pad = Box(min(xs), min(ys), max(xs), max(ys))
+    view = panel_box(scenery, placed, pad, cameras=[camera])
     # One panel of a two-pose still picture wide (or wider, for a wider movement), the body
     # in the middle: an animation shown at a fixed width draws the body at one scale too.
     grow = max(0.0, PANEL_WIDTH / CM - view.width) / 2
@@ -53,6 +67,9 @@ def animation_svg(key_poses: KeyPoses, tempo: Tempo, width_px: int = 480) -> str
         f'height="{h:.1f}" rx="14" fill="#f5f7fa"/>',
     ]
     out += back_scenery(scenery, view, camera=camera)
+    if cushion is not None:
+        # Behind the body, like the still picture's; a prop, so it stays put as the body moves.
+        out.append(cushion_svg(*cushion, camera))
     shaped = [body_shapes(f.placed, key_poses.side, scene.working, strap=f.strap) for f, _ in steps]
     times = [t for _, t in steps]
     out += _animated(shaped, times, tempo.cycle)
@@ -65,6 +82,17 @@ def exercise_animation_svg(exercise: Exercise, max_hold: float | None = None) ->
     if exercise.key_poses is None:
         return None
     return animation_svg(exercise.key_poses, tempo_of(exercise.dose, max_hold))
+
+
+def _cushion(key_poses: KeyPoses, scene: Scene) -> tuple[Placed, Cushioned] | None:
+    """The cushion of the animation: the one under the first key pose that rests a part on
+    one, placed under that pose's body (the still picture draws it there in that pose's
+    panel); None when no key pose does. One cushion for the whole movement: the checks keep
+    its thickness from one key pose to the next."""
+    for pose, frame in zip(key_poses.poses, scene.frames, strict=True):
+        if pose.cushion is not None:
+            return frame.placed, pose.cushion
+    return None
 
 
 def _moving_side(key_poses: KeyPoses, working: frozenset[str]) -> str:

@@ -36,6 +36,7 @@ from backcoach.clinic.programmes import (
     with_doses,
 )
 from backcoach.errors import BackcoachError
+from backcoach.planning.select import applied_version
 from backcoach.records.store import Store
 from backcoach.services.plans import built_plan, verdicts
 from backcoach.services.profiles import load_profile
@@ -43,6 +44,7 @@ from backcoach.services.progression import program_state
 from backcoach.services.screening import gate
 from backcoach.web.api_articles import ARTICLE_BODY, analysed
 from backcoach.web.api_errors import ERROR_RESPONSES, ApiError
+from backcoach.web.api_exercises import api_picture_url
 from backcoach.web.auth import client_address, clinic_of, signed_in
 from backcoach.web.deps import AppDep
 
@@ -51,6 +53,7 @@ if TYPE_CHECKING:
     from backcoach.articles.doses import Amount, ArticleDose
     from backcoach.catalogue import Catalogue
     from backcoach.catalogue.model import Exercise
+    from backcoach.safety.restrictions import Verdict
     from backcoach.services.suits import Suits
 
 router = APIRouter(prefix="/clinic", tags=["programmes"], responses=ERROR_RESPONSES)
@@ -133,6 +136,15 @@ class LibraryEntry(BaseModel):
     position: str
     counted: bool
     figure_url: str
+    """The usual version's picture."""
+    version_figures: dict[str, str]
+    """The picture of the version each of the exercise's modifications makes, by the
+    modification's words (an item's ``modification``): a version drawn from its own key poses
+    has its own (``?version=<condition>``), any other the usual picture."""
+    modified_figure_url: str
+    """The picture of the version this patient's verdict applies (``modified``): the one an
+    item shows whose modification is none of the exercise's own words (several joined) or is
+    left empty without a reason, as the patient's plan does (``clinic.programmes.to_plan``)."""
     verdict: VerdictOut
 
 
@@ -248,23 +260,7 @@ def get_programme(patient_id: int, member: StaffDep, app: AppDep) -> ProgrammeVi
         ]
     except BackcoachError as exc:
         suggested_refused = str(exc)
-    library = [
-        LibraryEntry(
-            id=ex.id,
-            name=ex.name,
-            summary=ex.summary,
-            category=ex.category,
-            position=ex.position,
-            counted=ex.counted,
-            figure_url=f"/api/exercises/{ex.id}/figure.svg",
-            verdict=VerdictOut(
-                status=judged[ex.id].status,
-                reasons=list(judged[ex.id].reasons),
-                modifications=list(judged[ex.id].modifications),
-            ),
-        )
-        for ex in catalogue
-    ]
+    library = [library_entry(ex, judged[ex.id]) for ex in catalogue]
     return ProgrammeView(
         patient_id=patient_id,
         current=_version(history[0]) if history else None,
@@ -277,6 +273,36 @@ def get_programme(patient_id: int, member: StaffDep, app: AppDep) -> ProgrammeVi
         library=library,
         today=today,
         review_latest=today + REVIEW_AHEAD_MAX,
+    )
+
+
+def _figure(exercise: Exercise, condition: str | None) -> str:
+    """The picture of ``condition``'s version when it is drawn from its own key poses, else
+    the usual one."""
+    drawn = condition is not None and condition in exercise.drawn_versions
+    return api_picture_url(exercise.id, condition if drawn else None)
+
+
+def library_entry(exercise: Exercise, verdict: Verdict) -> LibraryEntry:
+    """The exercise as the builder lists it for this patient: its verdict and the picture of
+    each of its versions, so an item shows the version the patient will see."""
+    return LibraryEntry(
+        id=exercise.id,
+        name=exercise.name,
+        summary=exercise.summary,
+        category=exercise.category,
+        position=exercise.position,
+        counted=exercise.counted,
+        figure_url=_figure(exercise, None),
+        version_figures={
+            m.text: _figure(exercise, condition) for condition, m in exercise.modifications.items()
+        },
+        modified_figure_url=_figure(exercise, applied_version(exercise, verdict)),
+        verdict=VerdictOut(
+            status=verdict.status,
+            reasons=list(verdict.reasons),
+            modifications=list(verdict.modifications),
+        ),
     )
 
 

@@ -33,6 +33,16 @@ async function call(method, url, body) {
 
 const entry = (id) => view.library.find((e) => e.id === id);
 
+// The picture of the version the patient will see for this item, as their plan picks it
+// (clinic/programmes.py to_plan): the chosen modification's version, the one their verdict
+// applies when it is modified and given with no modification and no reason, else the usual.
+function figureOf(item, ex) {
+  let words = item.modification;
+  if (!words && ex.verdict.status === "modified" && !item.modification_reason) words = ex.verdict.modifications.join(" ");
+  if (!words) return ex.figure_url;
+  return ex.version_figures[words] ?? ex.modified_figure_url;
+}
+
 function fromItem(item) {
   const copy = { times_per_day: 1, hold_seconds: 0, rest_seconds: 0, per_side: false, ...item };
   for (const k of ["modification", "modification_reason", "note"]) if (!copy[k]) delete copy[k];
@@ -74,7 +84,7 @@ function itemRow(item, index) {
     type: "checkbox", checked: item.per_side, on: { change: (e) => { item.per_side = e.target.checked; } },
   }), " Each side"));
   const row = el("li", { class: `item verdict-${verdict.status}`, "data-index": index },
-    el("img", { src: ex ? ex.figure_url : "", alt: "", width: 64, height: 64 }),
+    el("img", { class: "item-figure", src: ex ? figureOf(item, ex) : "", alt: "", width: 64, height: 64 }),
     el("div", { class: "item-main" },
       el("strong", {}, ex ? ex.name : item.exercise_id), " ",
       el("span", { class: `badge ${verdict.status}` }, verdict.status),
@@ -82,12 +92,14 @@ function itemRow(item, index) {
       dose));
   const main = row.querySelector(".item-main");
   if (verdict.status === "modified") {
-    const select = el("select", { on: { change: (e) => { item.modification = e.target.value || undefined; } } },
+    // A new modification may be another version, drawn from its own poses: show its picture.
+    const figure = () => { row.querySelector(".item-figure").src = figureOf(item, ex); };
+    const select = el("select", { name: "modification", on: { change: (e) => { item.modification = e.target.value || undefined; figure(); } } },
       el("option", { value: "" }, "No modification (write why below)"));
     for (const m of verdict.modifications) select.append(el("option", { value: m, selected: item.modification === m }, m));
     main.append(el("label", {}, "Modification ", select), el("label", {}, "Why without it ",
       el("input", { type: "text", name: "modification_reason", value: item.modification_reason || "", maxlength: 1000,
-        on: { change: (e) => { item.modification_reason = e.target.value || undefined; } } })));
+        on: { change: (e) => { item.modification_reason = e.target.value || undefined; figure(); } } })));
   }
   main.append(el("label", {}, "Note for the patient ", el("input", {
     type: "text", value: item.note || "", maxlength: 1000, on: { change: (e) => { item.note = e.target.value || undefined; } },
