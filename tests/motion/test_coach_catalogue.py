@@ -40,6 +40,7 @@ REQUIRED = {
     "thread-the-needle",
     "towel-hamstring-stretch",
     "seated-forward-bend",
+    "seated-rotation",
 }
 LEFT_WITHOUT = {
     "deep-abdominal-activation",
@@ -47,7 +48,6 @@ LEFT_WITHOUT = {
     "foam-roll-back",
     "pelvic-tilt",
     "prone-lying",
-    "seated-rotation",
     "slouch-overcorrect",
     "standing-pelvic-tilt",
     "walking-warm-up",
@@ -160,7 +160,22 @@ def _own_file(home: Path, old: str, new: str) -> None:
         (
             "pelvis: {height: hip}",
             "pelvis: {height: hip, tilt: [hip, knee]}",
-            "give exactly one of angle, height, tilt or difference (got height, tilt)",
+            "give exactly one of angle, height, tilt, difference or turn (got height, tilt)",
+        ),
+        (
+            "pelvis: {height: hip}",
+            "pelvis: {turn: [hip, hip]}",
+            "turn: [hip, hip] compares a line with itself; name two different points",
+        ),
+        (
+            "pelvis: {height: hip}",
+            "pelvis: {turn: [shoulder, hip], side: either}",
+            "side: either does not apply to a turn",
+        ),
+        (
+            "pelvis: {height: hip}",
+            "pelvis: {turn: [shoulder, nose]}",
+            "coach.features.pelvis.turn.1: is not one of the allowed values",
         ),
         (
             "      tolerance: 0.15\n",

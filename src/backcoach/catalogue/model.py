@@ -192,13 +192,19 @@ def coach_docs(loc: list[str | int]) -> str:
     return WRITING_YOUR_OWN
 
 
+FEATURE_KINDS = ("angle", "height", "tilt", "difference", "turn")
+"""The kinds of coach feature, one per feature."""
+
+
 class CoachFeature(_Strict):
-    """One measurement of the body in the picture; give exactly one of the four kinds.
+    """One measurement of the body in the picture; give exactly one of the five kinds.
 
     ``angle``: the angle at the middle point, 0-180 degrees (180 = a straight line).
     ``height``: a point's height above the floor line, in trunk lengths (shoulder to hip).
     ``tilt``: how far the line between two points leans from level, 0-90 degrees.
     ``difference``: how far apart the left and right points are in height, in trunk lengths.
+    ``turn``: how far the left-to-right line of one paired point is turned from that of
+    another about the trunk's long axis, 0-180 degrees (0 = square); needs 3D landmarks.
     """
 
     angle: list[BodyPoint] | None = Field(
@@ -217,6 +223,14 @@ class CoachFeature(_Strict):
     difference: PairedPoint | None = Field(
         default=None, description="A paired point; left and right height apart."
     )
+    turn: list[PairedPoint] | None = Field(
+        default=None,
+        min_length=2,
+        max_length=2,
+        description="Two different paired points, such as [shoulder, hip]; how far the line "
+        "from the left to the right of the first is turned from the same line of the second, "
+        "about the trunk's long axis (a twist). Measured on 3D landmarks only.",
+    )
     side: Literal["both", "either"] = Field(
         default="both",
         description="For bare point names: 'both' averages the two sides; 'either' follows the "
@@ -225,12 +239,22 @@ class CoachFeature(_Strict):
 
     @model_validator(mode="after")
     def _one_kind(self) -> Self:
-        given = [k for k in ("angle", "height", "tilt", "difference") if getattr(self, k)]
+        given = [k for k in FEATURE_KINDS if getattr(self, k)]
         if len(given) != 1:
             raise ValueError(
-                f"give exactly one of angle, height, tilt or difference (got "
+                f"give exactly one of angle, height, tilt, difference or turn (got "
                 f"{', '.join(given) or 'none'}); split it into separate features (see "
                 f"{FEATURES_DOCS})"
+            )
+        if self.turn is not None and self.turn[0] == self.turn[1]:
+            raise ValueError(
+                f"turn: [{self.turn[0]}, {self.turn[1]}] compares a line with itself; name two "
+                f"different points, such as [shoulder, hip] (see {FEATURES_DOCS})"
+            )
+        if self.turn is not None and self.side != "both":
+            raise ValueError(
+                f"side: {self.side} does not apply to a turn, which uses both sides at once; "
+                f"remove 'side' (see {FEATURES_DOCS})"
             )
         return self
 
@@ -252,7 +276,7 @@ class FormRule(_Strict):
     tolerance: float = Field(
         gt=0,
         le=180,
-        description="Degrees for angle and tilt; trunk lengths for height and difference.",
+        description="Degrees for angle, tilt and turn; trunk lengths for height and difference.",
     )
     cue: ShortText = Field(description="What to say when the rule is broken, kindly and plainly.")
 

@@ -25,7 +25,7 @@ from backcoach.motion.features import VISIBLE
 from backcoach.motion.frames import Marks, PoseFrame
 from backcoach.motion.orient import best_turn, upright
 from backcoach.motion.phases import SETTLED, Calibration, PhaseTracker, Rep
-from backcoach.motion.reference import MIN_TRACK_CHANGE, Reference, frame_of, kind_of
+from backcoach.motion.reference import DEGREES, MIN_TRACK_CHANGE, Reference, frame_of, kind_of
 from backcoach.motion.rhythm import period
 from backcoach.motion.rules import Fault, RuleWatch
 from backcoach.motion.verify import Verdict, Verifier
@@ -128,6 +128,8 @@ class Analyser:
         self._floors: deque[tuple[float, float]] = deque()
         self._progress: float | None = None
         self._measured = False
+        self._world = False
+        """Whether any frame's landmarks had world (3D) positions: turns need them."""
         self._end = 0.0
 
     # --- input ---------------------------------------------------------------------------
@@ -147,6 +149,7 @@ class Analyser:
             self._note(frame.t, False)
             return self._moment(frame.t, None, ())
         tr.with_person += 1
+        self._world = self._world or any(m.world is not None for m in frame.marks.values())
         tr.visibility.append(
             statistics.fmean(
                 frame.marks[n].visibility if n in frame.marks else 0.0 for n in BODY_LANDMARKS
@@ -348,6 +351,17 @@ class Analyser:
             (faults if seen >= MIN_TRACKED_SHARE else withheld).append(fault)
         thin = [i for i, s in shares.items() if s < MIN_TRACKED_SHARE]
         not_seen = []
+        turns = [n for n, f in self.ref.spec.features.items() if kind_of(f) == "turn"]
+        if turns and tr.with_person and not self._world:
+            several = len(turns) > 1
+            names = " and ".join(repr(n) for n in turns)
+            not_seen.append(
+                f"{names} {'are turns' if several else 'is a turn'}, "
+                "measured only on 3D (world) landmarks, and these landmarks have none (a "
+                "landmark file saved without them, or a CSV), so "
+                f"{'they were' if several else 'it was'} not measured; run the coach on "
+                "the video itself, or save its landmarks again with --save-landmarks"
+            )
         if not verdict.matches:
             not_seen.append(verdict.message)
         if tr.frames and measured < MIN_TRACKED_SHARE:
@@ -469,7 +483,7 @@ def _reason(rep: Rep, thresholds: tuple[float, float] | None, ref: Reference) ->
         return f"rep {rep.index}: {name} went out and back"
     enter, leave = thresholds
     sign = 1.0 if enter >= leave else -1.0
-    degrees = kind_of(ref.spec.features[name]) in ("angle", "tilt")
+    degrees = kind_of(ref.spec.features[name]) in DEGREES
 
     def show(v: float) -> str:
         return f"{v:.0f} deg" if degrees else f"{v:.2f}"

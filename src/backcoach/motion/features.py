@@ -18,6 +18,12 @@ near 180 degrees a bend forward or back changes it only slightly (to second orde
 sideways part, the build's own offsets (shoulders wider than hips) plus MediaPipe's depth
 noise, which lies across a side-on camera, changes it at once and always makes it smaller.
 Flattened, the bend moves the angle one for one and the depth noise drops out.
+
+A turn (``turn: [shoulder, hip]``, a twist) is read on world positions only: the angle between
+the left-to-right line of one paired point and that of the other, both flattened onto the plane
+across the trunk's long axis (mid-hips to mid-shoulders). A turn about the long axis hardly
+moves anything in the picture plane, and 3D positions read it the same from any camera. Without
+world positions (an old landmark file) a turn is not measured at all.
 """
 
 from __future__ import annotations
@@ -144,6 +150,48 @@ def angle_at(
     return math.degrees(math.acos(max(-1.0, min(1.0, cos))))
 
 
+def _world_mid(marks: Marks, base: str) -> list[float] | None:
+    left, right = marks.get(f"left_{base}"), marks.get(f"right_{base}")
+    if left is None or right is None or left.world is None or right.world is None:
+        return None
+    return [(p + q) / 2 for p, q in zip(left.world, right.world, strict=True)]
+
+
+def turn_between(marks: Marks, first: str, second: str) -> float | None:
+    """How far the left-to-right line of ``first`` (a paired point, ``shoulder``) is turned
+    from that of ``second`` about the trunk's long axis, on world positions: -180 to 180
+    degrees, the sign saying which way. The sign is kept until the sides are combined
+    (:func:`combine` reports the size alone), so smoothing averages the jitter of a turn near
+    0 out instead of adding it up.
+
+    None without world positions, when neither side of a point is seen, or when a line points
+    mostly along the trunk (its direction across the trunk is then mostly noise). As with
+    :func:`hip_axis`, the far side need not be seen: MediaPipe places every world landmark."""
+    lines = []
+    for point in (first, second):
+        left, right = marks.get(landmark(point, "left")), marks.get(landmark(point, "right"))
+        if left is None or right is None or left.world is None or right.world is None:
+            return None
+        if max(left.visibility, right.visibility) < VISIBLE:
+            return None
+        lines.append([p - q for p, q in zip(right.world, left.world, strict=True)])
+    hips, shoulders = _world_mid(marks, "hip"), _world_mid(marks, "shoulder")
+    if hips is None or shoulders is None:
+        return None
+    long_axis = [p - q for p, q in zip(shoulders, hips, strict=True)]
+    size = math.hypot(*long_axis)
+    if size == 0:
+        return None
+    normal = (long_axis[0] / size, long_axis[1] / size, long_axis[2] / size)
+    a, b = (_flatten(line, normal) for line in lines)
+    if a is None or b is None:
+        return None
+    cos = sum(p * q for p, q in zip(a, b, strict=True))
+    cross = (b[1] * a[2] - b[2] * a[1], b[2] * a[0] - b[0] * a[2], b[0] * a[1] - b[1] * a[0])
+    sin = sum(p * q for p, q in zip(cross, normal, strict=True))
+    return math.degrees(math.atan2(sin, cos)) if cos or sin else None
+
+
 def _tilt(a: Mark, b: Mark) -> float:
     lean = abs(math.degrees(math.atan2(b.y - a.y, b.x - a.x))) % 180
     return min(lean, 180 - lean)
@@ -153,6 +201,9 @@ def side_values(spec: CoachFeature, frame: Frame) -> dict[str, float]:
     """The feature on each side ("left"/"right"), or once ("") when it names no bare paired
     point; a side whose landmarks are not seen is left out."""
     m = frame.marks
+    if spec.turn is not None:
+        turn = turn_between(m, spec.turn[0], spec.turn[1])
+        return {"": turn} if turn is not None else {}
     if spec.difference is not None:
         a = seen(m, landmark(spec.difference, "left"))
         b = seen(m, landmark(spec.difference, "right"))
@@ -194,9 +245,11 @@ def combine(
     spec: CoachFeature, values: Mapping[str, float], start: Mapping[str, float]
 ) -> float | None:
     """One value from the sides: their mean, or for ``side: either`` the side that has moved
-    further from its value in the start pose."""
+    further from its value in the start pose; for a turn, its size either way."""
     if not values:
         return None
+    if spec.turn is not None:  # either way: a twist to the left or the right counts the same
+        return abs(sum(values.values()) / len(values))
     if spec.side == "either" and len(values) > 1:
         side = max(values, key=lambda s: abs(values[s] - start.get(s, values[s])))
         return values[side]

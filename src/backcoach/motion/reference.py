@@ -15,6 +15,7 @@ from backcoach.body.landmarks import Landmark, landmarks
 from backcoach.body.placement import Placed
 from backcoach.body.scene import build_scene
 from backcoach.catalogue.model import (
+    FEATURE_KINDS,
     FEATURES_DOCS,
     RULES_DOCS,
     TRACK_DOCS,
@@ -29,9 +30,21 @@ from backcoach.motion.features import Frame, body_scale, combine, floor_line, si
 from backcoach.motion.frames import Mark, Marks, World
 from backcoach.motion.phases import ENTER
 
-MIN_TRACK_CHANGE = {"angle": 15.0, "tilt": 10.0, "height": 0.15, "difference": 0.15}
+MIN_TRACK_CHANGE = {
+    "angle": 15.0,
+    "tilt": 10.0,
+    "height": 0.15,
+    "difference": 0.15,
+    "turn": 30.0,
+}
 """The tracked feature must change at least this much from the start pose to the last (degrees
-or trunk lengths), or noise of a few degrees could count repetitions nobody made."""
+or trunk lengths), or noise of a few degrees could count repetitions nobody made. A turn reads
+on the line between the hips, some 18 cm long: with 8 mm of landmark jitter it wobbles 4-9
+degrees a frame (more as the camera turns toward the front), and at 20 degrees a seated twist
+seen turned 45-60 degrees counted jitter in the lead-in as a repetition."""
+
+DEGREES = frozenset({"angle", "tilt", "turn"})
+"""Feature kinds measured in degrees (the others in trunk lengths)."""
 
 
 class NotCoachable(ValueError):
@@ -71,12 +84,12 @@ def frame_of(marks: Marks) -> Frame | None:
 
 
 def kind_of(spec: CoachFeature) -> str:
-    return next(k for k in ("angle", "height", "tilt", "difference") if getattr(spec, k))
+    return next(k for k in FEATURE_KINDS if getattr(spec, k))
 
 
 def amount(spec: CoachFeature, value: float) -> str:
     """A change of the feature, with its unit: degrees or trunk lengths."""
-    if kind_of(spec) in ("angle", "tilt"):
+    if kind_of(spec) in DEGREES:
         return f"{value:.1f} degrees"
     return f"{value:.2f} trunk lengths"
 
