@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from backcoach.session import Cue, RepDone, Watch, now
-from backcoach.session.now import TAP_BACK, TAP_END_HOLD, TAP_INTO_HOLD
+from backcoach.session.now import camera_taps
 from backcoach.session.script import WORK_KINDS
 
 if TYPE_CHECKING:
@@ -46,9 +46,6 @@ NOT_INSTALLED = (
     f"install it with: {INSTALL}"
 )
 TIMER_RUNS = "The timer runs the session."
-MAX_TAPS = 3
-"""A repetition counted while the engine waits for "in position" takes three taps: into the
-hold, out of it, and back (as in ``web.camera_live``)."""
 IDLE_POLL_SECONDS = 0.05
 """How often the thread looks whether there is something to watch while there is not."""
 QUEUE_SIZE = 64
@@ -385,17 +382,7 @@ class Watcher:
             player.send(RepDone(at))
             return self._tap(player, at)
 
-        if status.reached and tap == TAP_INTO_HOLD:
-            tap = rep()
-        if status.left_hold and tap == TAP_END_HOLD:
-            tap = rep()
-        for _ in range(status.new_reps):
-            for _ in range(MAX_TAPS):
-                if tap is None:  # not a phase a tap ends (the clock moved on)
-                    break
-                was, tap = tap, rep()
-                if was not in (TAP_INTO_HOLD, TAP_END_HOLD) or tap not in (TAP_END_HOLD, TAP_BACK):
-                    break  # that tap ended the repetition (or the clock had already)
+        camera_taps(tap, status.reached, status.left_hold, status.new_reps, rep)
         # The count leads once the coach has counted here, and not while the movement does
         # not look like the exercise (camera.js does the same).
         self._following = status.reps > 0 and status.verified is not False

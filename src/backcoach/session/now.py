@@ -14,7 +14,7 @@ the session ended. Nothing here decides anything: the engine does.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +55,36 @@ TAP_INTO_HOLD = "Tap when you are in position"
 TAP_REP_DONE = "Tap when the rep is done"
 TAP_END_HOLD = "Tap to end the hold"
 TAP_BACK = "Tap when you are back"
+MAX_TAPS = 3
+"""A repetition counted while the engine waits for "in position" takes three taps: into the
+hold, out of it, and back."""
+
+
+def camera_taps(
+    tap: str | None,
+    reached: bool,
+    left_hold: bool,
+    new_reps: int,
+    send_rep: Callable[[], str | None],
+) -> None:
+    """Send a session the taps that what the camera coach saw stands for: reaching the far end
+    ends "in position", leaving it ends the hold, and each new repetition ends what is still
+    open of it. ``tap`` is what a tap would end now; ``send_rep`` sends one and returns the
+    next (None: the phase is not one a tap ends). The browser's and the terminal's Watch me
+    both send through here."""
+    if reached and tap == TAP_INTO_HOLD:
+        tap = send_rep()
+    if left_hold and tap == TAP_END_HOLD:
+        tap = send_rep()
+    for _ in range(new_reps):
+        for _ in range(MAX_TAPS):
+            if tap is None:  # not a phase a tap ends (the clock moved on): nothing to end
+                break
+            was, tap = tap, send_rep()
+            if was not in (TAP_INTO_HOLD, TAP_END_HOLD) or tap not in (TAP_END_HOLD, TAP_BACK):
+                break  # that tap ended the repetition (or the clock had already)
+
+
 TAP_SHORT = {
     TAP_INTO_HOLD: "in position",
     TAP_REP_DONE: "rep done",

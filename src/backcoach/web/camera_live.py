@@ -52,9 +52,6 @@ IDLE_SECONDS = 60.0
 MAX_COACHES = 4
 """Coaches kept at once in one process: each holds a MediaPipe graph (tens of MB) and a 2-core
 machine runs about two at the page's 15 pictures a second."""
-MAX_TAPS = 3
-"""A repetition counted while the engine waits for "in position" takes three taps: into the
-hold, out of it, and back."""
 
 NOT_INSTALLED = (
     "the camera coach is not installed with this backcoach: it needs its optional camera part "
@@ -500,7 +497,7 @@ def _feed(
     tap: str | None,
 ) -> Step | None:
     """Send the session the taps that what the coach saw stands for; the last answer."""
-    from backcoach.session.now import TAP_BACK, TAP_END_HOLD, TAP_INTO_HOLD
+    from backcoach.session.now import camera_taps
     from backcoach.web.live import SessionEvent
 
     step: Step | None = None
@@ -511,17 +508,7 @@ def _feed(
         step = live.send(person, session_id, event, player)
         return step.view.tap
 
-    if status.reached and tap == TAP_INTO_HOLD:
-        tap = rep()
-    if status.left_hold and tap == TAP_END_HOLD:
-        tap = rep()
-    for _ in range(status.new_reps):
-        for _ in range(MAX_TAPS):
-            if tap is None:  # not a phase a tap ends (the clock moved on): nothing to end
-                break
-            was, tap = tap, rep()
-            if was not in (TAP_INTO_HOLD, TAP_END_HOLD) or tap not in (TAP_END_HOLD, TAP_BACK):
-                break  # that tap ended the repetition (or the clock had already)
+    camera_taps(tap, status.reached, status.left_hold, status.new_reps, rep)
     return step
 
 
